@@ -1,0 +1,140 @@
+"""Composing the extractive reply: ranked resources with reasons, and cited passages."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .catalog import Topic
+from .keywords import keyword_tokens
+from .types import Answer, Chunk, Hit, ResourceMatch
+
+ACCESS_WORDS = {
+    "free": "free PDF/text",
+    "free-online": "free online",
+    "paid": "paid",
+    "archived": "archived (no longer offered)",
+}
+QUOTE_CHARS = 480
+
+Linker = Callable[[Chunk], str | None]
+
+
+def page_text(chunk: Chunk) -> str:
+    """'p. 73 (PDF page 87)' or, when printed and PDF numbers agree, 'p. 87'."""
+    def one(label, page):
+        if label and label != str(page):
+            return f"p. {label} (PDF page {page})"
+        return f"p. {page}"
+
+    if chunk.page_start == chunk.page_end:
+        return one(chunk.label_start, chunk.page_start)
+    if chunk.label_start and chunk.label_end and chunk.label_start != str(chunk.page_start):
+        return f"pp. {chunk.label_start}-{chunk.label_end} (PDF pages {chunk.page_start}-{chunk.page_end})"
+    return f"pp. {chunk.page_start}-{chunk.page_end}"
+
+
+def citation(title: str, chunk: Chunk, has_pages: bool) -> str:
+    parts = [title]
+    if chunk.section:
+        parts.append("§" + chunk.section[-1])
+    if has_pages:
+        parts.append(page_text(chunk))
+    return ", ".join(parts)
+
+
+def best_quote(text: str, query: str, limit: int = QUOTE_CHARS) -> str:
+    """The stretch of a passage that shares most words with the question, cut at word boundaries."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    want = set(keyword_tokens(query))
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    best, best_score = 0, -1.0
+    for i, _ in enumerate(sentences):
+        window = " ".join(sentences[i:i + 3])
+        score = len(want & set(keyword_tokens(window)))
+        if score > best_score:
+            best, best_score = i, score
+    quote = ""
+    for sentence in sentences[best:]:
+        if len(quote) + len(sentence) + 1 > limit:
+            break
+        quote = f"{quote} {sentence}".strip()
+    if not quote:
+        quote = text[:limit].rsplit(" ", 1)[0]
+    prefix = "… " if best > 0 else ""
+    suffix = " …" if not text.endswith(quote) else ""
+    return prefix + quote + suffix
+
+
+def reasons_for(match: ResourceMatch, topics: dict[str, Topic]) -> list[str]:
+    r = match.resource
+    out: list[str] = []
+    if r.from_catalog:
+        facts = [ACCESS_WORDS.get(r.access or "", r.access or ""), r.kind]
+        if r.level:
+            facts.append(f"{r.level} level")
+        if r.math_depth:
+            facts.append(f"{r.math_depth} maths")
+        out.append(", ".join(f for f in facts if f))
+    else:
+        out.append("a file in your library (no catalog record)")
+    if match.matched_topics:
+        out.append("covers " + ", ".join(topics[t].name if t in topics else t for t in match.matched_topics))
+        chapters = [c.title for c in r.chapters if set(c.topics) & set(match.matched_topics)]
+        if chapters:
+            out.append("see " + "; ".join(chapters[:3]))
+    if match.hits:
+        pages = sorted({h.chunk.page_start for h in match.hits})
+        if any(h.chunk.label_start or h.chunk.page_start > 1 for h in match.hits):
+            out.append("matching passages on PDF page " + ", ".join(map(str, pages[:5])))
+        else:
+            out.append("matching passages in its full text")
+    if r.prerequisites:
+        out.append("needs " + ", ".join(topics[t].name if t in topics else t for t in r.prerequisites[:4]))
+    return out
+
+
+def compose(question: str, covered: bool, resources: list[ResourceMatch], passages: list[Hit],
+            titles: dict[str, str], topics: dict[str, Topic], linker: Linker, paged: Callable[[Chunk], bool]) -> Answer:
+    for m in resources:
+        m.reasons = reasons_for(m, topics)
+    answer = Answer(question=question, covered=covered, resources=resources if covered else [],
+                    passages=passages if covered else [])
+    answer.text = render_markdown(answer, titles, linker, paged)
+    return answer
+
+
+def render_markdown(answer: Answer, titles: dict[str, str], linker: Linker, paged: Callable[[Chunk], bool]) -> str:
+    if not answer.covered:
+        return (
+            "**Nothing in the indexed corpus covers this.** I found no passage or resource that matches "
+            "the question closely enough, so I won't guess. Try other words, or add a resource that covers it."
+        )
+    lines = ["### Recommended resources"]
+    for n, m in enumerate(answer.resources, 1):
+        r = m.resource
+        head = f"{n}. **{r.title}**"
+        if r.authors:
+            head += " — " + ", ".join(r.authors[:3]) + (" et al." if len(r.authors) > 3 else "")
+        if r.year:
+            head += f" ({r.year})"
+        lines.append(head)
+        if m.reasons:
+            lines.append("   " + "; ".join(m.reasons) + ".")
+        link = r.pdf_url or r.url
+        if link and r.from_catalog:
+            lines.append(f"   <{link}>")
+    if answer.passages:
+        lines.append("")
+        lines.append("### Passages")
+        for n, h in enumerate(answer.passages, 1):
+            title = titles.get(h.resource_id, h.chunk.path)
+            cite = citation(title, h.chunk, paged(h.chunk))
+            link = linker(h.chunk)
+            cite_md = f"[{cite}]({link})" if link else cite
+            quote = best_quote(h.chunk.text, answer.question)
+            lines.append(f"{n}. {cite_md}")
+            lines.append("   > " + quote)
+    return "\n".join(lines)

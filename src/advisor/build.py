@@ -1,0 +1,418 @@
+"""Building and incrementally updating the index from the corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .catalog import Catalog, claims, load_catalog, record_text
+from .chunking import chunk_document, embedding_text
+from .config import Fingerprint, Settings
+from .corpus_scan import SourceFile, scan, sha256_file
+from .embeddings import Embedder
+from .errors import DocumentError, MissingPathError
+from .index import MANIFEST, HybridIndex, IndexStore
+from .loaders import load_document
+from .types import Block, Chunk, Document, Resource
+
+CATALOG_DIR = "catalog"
+
+
+@dataclass
+class Progress:
+    stage: str  # scanning | reading | embedding | writing | done
+    files_done: int = 0
+    files_total: int = 0
+    pages_done: int = 0
+    chunks_done: int = 0
+    chunks_queued: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        if self.files_done == 0 or self.files_total == 0 or self.stage in ("done", "scanning"):
+            return None
+        return self.elapsed / self.files_done * (self.files_total - self.files_done)
+
+
+@dataclass
+class BuildReport:
+    files_total: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    catalog_problems: list[str] = field(default_factory=list)
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    pages_read: int = 0
+    full_rebuild_reason: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    index_dir: str = ""
+    noop: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            **{k: v for k, v in self.__dict__.items() if k != "skipped"},
+            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+        }
+
+
+def file_key(source: SourceFile, corpus_dir: Path) -> str:
+    """Stable name of an indexed file: relative to the corpus, or prefixed with its root's name."""
+    full = Path(os.path.abspath(source.root / source.rel))
+    try:
+        return full.relative_to(Path(os.path.abspath(corpus_dir))).as_posix()
+    except ValueError:
+        return f"{Path(os.path.abspath(source.root)).name}/{source.rel}"
+
+
+def build(
+    settings: Settings,
+    embedder: Embedder,
+    roots: list[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> BuildReport:
+    store = IndexStore(settings.index_dir)
+    with store.lock():
+        return _build_locked(settings, embedder, store, roots, rebuild, progress, on_progress)
+
+
+def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progress, on_progress) -> BuildReport:
+    t0 = time.perf_counter()
+    report = BuildReport(index_dir=str(settings.index_dir))
+    corpus_dir = Path(settings.corpus_dir)
+    old_manifest = store.read_manifest() or {}
+    roots = [Path(r) for r in (roots or old_manifest.get("roots") or [corpus_dir])]
+    for root in roots:
+        if not root.exists():
+            raise MissingPathError(f"{root}: no such file or folder")
+
+    chunk_tokens = settings.chunk_tokens or embedder.max_tokens
+    fingerprint = Fingerprint(embedder.name, embedder.dimension, min(chunk_tokens, embedder.max_tokens), settings.overlap_tokens)
+    old = None
+    if old_manifest and not rebuild:
+        diffs = fingerprint.differences(old_manifest.get("fingerprint", {}))
+        if diffs:
+            report.full_rebuild_reason = "index was built with different settings (" + "; ".join(diffs) + "): full rebuild"
+        else:
+            try:
+                old = store.load()
+            except Exception as exc:  # a damaged old index is rebuilt, not trusted
+                report.full_rebuild_reason = f"previous index unusable ({exc}): full rebuild"
+    elif rebuild:
+        report.full_rebuild_reason = "--rebuild requested"
+
+    emit = _Emitter(on_progress, t0)
+    emit.update(stage="scanning")
+    sources: list[SourceFile] = []
+    for root in roots:
+        exclude = (CATALOG_DIR,) if root.resolve() == corpus_dir.resolve() else ()
+        result = scan(root, exclude_dirs=exclude)
+        sources.extend(result.files)
+        report.skipped.extend(result.skipped)
+    old_files = old_manifest.get("files", {}) if old is not None else {}
+    catalog = load_catalog(corpus_dir)
+    report.catalog_problems = catalog.problems
+
+    # Decide per file: reuse its chunks and vectors, or read and embed it again.
+    keyed: dict[str, SourceFile] = {}
+    for src in sources:
+        keyed.setdefault(file_key(src, corpus_dir), src)
+    reuse: dict[str, dict] = {}
+    todo: list[tuple[str, SourceFile, str]] = []
+    for key, src in keyed.items():
+        prev = old_files.get(key)
+        if prev and prev.get("size") == src.size and prev.get("mtime_ns") == src.mtime_ns:
+            sha = prev["sha256"]
+        else:
+            sha = sha256_file(src.path)
+        if prev and prev.get("sha256") == sha and prev.get("status") == "indexed":
+            reuse[key] = {**prev, "size": src.size, "mtime_ns": src.mtime_ns}
+        elif prev and prev.get("sha256") == sha and prev.get("status") == "skipped":
+            report.skipped.append((key, prev.get("reason", "skipped")))
+            reuse[key] = {**prev, "size": src.size, "mtime_ns": src.mtime_ns}
+        else:
+            todo.append((key, src, sha))
+            (report.changed if prev else report.added).append(key)
+    report.removed = sorted(set(old_files) - set(keyed))
+    report.files_total = len(keyed)
+    report.unchanged = len(keyed) - len(todo)
+    report.timings["scan"] = time.perf_counter() - t0
+
+    catalog_docs = {r.id: record_text(r, catalog.topics) for r in catalog.resources.values()}
+    old_catalog = old_manifest.get("catalog_texts", {}) if old is not None else {}
+    catalog_todo = [rid for rid, text in catalog_docs.items() if old_catalog.get(rid) != _sha(text)]
+    if old is not None and not todo and not report.removed and not catalog_todo and set(old_catalog) == set(catalog_docs) \
+            and old_manifest.get("catalog_problems", []) == catalog.problems:
+        report.noop = True
+        report.chunks_total = old_manifest.get("counts", {}).get("chunks", 0)
+        report.timings["total"] = time.perf_counter() - t0
+        emit.update(stage="done", files_total=len(keyed), files_done=len(keyed))
+        return report
+
+    # Reused text chunks and vectors come straight from the previous version.
+    chunks: list[Chunk] = []
+    vectors: list[np.ndarray] = []
+    if old is not None and reuse:
+        keep = [i for i, c in enumerate(old.texts.chunks) if c.path in reuse]
+        chunks.extend(old.texts.chunks[i] for i in keep)
+        if keep:
+            vectors.append(np.asarray(old.texts.vectors[keep], dtype=np.float32))
+
+    files_meta: dict[str, dict] = dict(reuse)
+    t_read = time.perf_counter()
+    new_chunks, new_vectors, stats = _read_and_embed(
+        todo, embedder, fingerprint, settings.batch_size, progress, emit, files_meta, report,
+    )
+    chunks.extend(new_chunks)
+    if len(new_vectors):
+        vectors.append(new_vectors)
+    report.timings["read_and_embed"] = time.perf_counter() - t_read
+    report.timings.update(stats)
+    report.chunks_embedded = len(new_chunks)
+
+    # Catalog records: tiny, re-embedded only when their text changed.
+    cat_chunks, cat_vectors = _catalog_index(catalog, catalog_docs, catalog_todo, old, embedder, fingerprint, settings.batch_size)
+    report.chunks_embedded += sum(1 for c in cat_chunks if c.path.rsplit("/", 1)[-1][:-3] in catalog_todo)
+
+    emit.update(stage="writing")
+    t_write = time.perf_counter()
+    all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, fingerprint.dimension), dtype=np.float32)
+    texts_index = HybridIndex(chunks, all_vectors)
+    catalog_index = HybridIndex(cat_chunks, cat_vectors)
+    resources, file_resource = resolve_resources(catalog, files_meta)
+    report.chunks_total = len(chunks)
+    manifest = {
+        "format_version": fingerprint.format_version,
+        "fingerprint": fingerprint.to_dict(),
+        "model": fingerprint.model,
+        "dimension": fingerprint.dimension,
+        "chunking": {"max_tokens": fingerprint.chunk_tokens, "overlap_tokens": fingerprint.overlap_tokens},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "roots": [str(r) for r in roots],
+        "corpus_dir": str(corpus_dir),
+        "files": files_meta,
+        "catalog_texts": {rid: _sha(text) for rid, text in catalog_docs.items()},
+        "catalog_problems": catalog.problems,
+        "counts": {
+            "files": sum(1 for m in files_meta.values() if m.get("status") == "indexed"),
+            "skipped": sum(1 for m in files_meta.values() if m.get("status") != "indexed"),
+            "pages": sum(m.get("pages", 0) for m in files_meta.values() if m.get("status") == "indexed"),
+            "chunks": len(chunks),
+            "resources": len(resources),
+            "catalog_records": len(catalog.resources),
+        },
+    }
+    with store.staging() as tmp:
+        texts_index.save(tmp / "texts")
+        catalog_index.save(tmp / "catalog")
+        (tmp / "resources.json").write_text(json.dumps(
+            {"resources": [r.to_dict() for r in resources.values()], "files": file_resource}, ensure_ascii=False,
+        ), encoding="utf-8")
+        manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    report.timings["write"] = time.perf_counter() - t_write
+    report.timings["total"] = time.perf_counter() - t0
+    emit.update(stage="done")
+    return report
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Emitter:
+    def __init__(self, callback, t0: float):
+        self.callback = callback
+        self.t0 = t0
+        self.state = Progress(stage="scanning")
+        self.lock = threading.Lock()
+
+    def update(self, **changes) -> None:
+        with self.lock:
+            for k, v in changes.items():
+                setattr(self.state, k, v)
+            self.state.elapsed = time.perf_counter() - self.t0
+            snapshot = Progress(**self.state.__dict__)
+        if self.callback:
+            self.callback(snapshot)
+
+
+_DONE = object()
+
+
+def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, files_meta, report):
+    """Read files in a worker thread while the main thread embeds: pypdf and torch overlap."""
+    from tqdm import tqdm
+
+    q: queue.Queue = queue.Queue(maxsize=8)
+    stats = {"read": 0.0, "embed": 0.0}
+
+    def producer() -> None:
+        for key, src, sha in todo:
+            t = time.perf_counter()
+            try:
+                doc = load_document(src.path, key)
+                chunks = chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens)
+                item = (key, src, sha, doc, chunks, None)
+            except DocumentError as exc:
+                item = (key, src, sha, None, [], exc.reason)
+            except Exception as exc:  # a loader bug must not stop the other files; retried next build
+                item = (key, src, None, None, [], f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
+            stats["read"] += time.perf_counter() - t
+            q.put(item)
+        q.put(_DONE)
+
+    thread = threading.Thread(target=producer, name="advisor-reader", daemon=True)
+    thread.start()
+    out_chunks: list[Chunk] = []
+    out_vectors: list[np.ndarray] = []
+    pending: list[Chunk] = []
+    files_bar = tqdm(total=len(todo), desc="reading files", unit="file", disable=not progress or not todo, file=sys.stderr)
+    chunk_bar = tqdm(desc="embedding", unit="chunk", disable=not progress or not todo, file=sys.stderr)
+    files_done = pages_done = 0
+
+    def flush(force: bool) -> None:
+        while pending and (force or len(pending) >= batch_size * 4):
+            batch = pending[: batch_size * 4]
+            del pending[: len(batch)]
+            t = time.perf_counter()
+            vecs = embedder.encode([embedding_text(c) for c in batch], batch_size=batch_size)
+            stats["embed"] += time.perf_counter() - t
+            out_chunks.extend(batch)
+            out_vectors.append(vecs)
+            chunk_bar.update(len(batch))
+            emit.update(stage="embedding", chunks_done=len(out_chunks))
+
+    emit.update(stage="reading", files_total=len(todo), files_done=0)
+    while True:
+        item = q.get()
+        if item is _DONE:
+            break
+        key, src, sha, doc, chunks, error = item
+        base = {"sha256": sha, "size": src.size, "mtime_ns": src.mtime_ns, "root": str(src.root), "rel": src.rel}
+        if error:
+            if sha is not None:  # unreadable for good (corrupt, encrypted...): remember, don't retry
+                files_meta[key] = {**base, "status": "skipped", "reason": error}
+            report.skipped.append((key, error))
+        else:
+            files_meta[key] = {
+                **base, "status": "indexed", "title": doc.title, "kind": doc.kind,
+                "pages": doc.n_pages, "chunks": len(chunks), "metadata": doc.metadata,
+                "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            pages_done += doc.n_pages if doc.kind == "pdf" else 0
+            pending.extend(chunks)
+            chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
+        files_done += 1
+        files_bar.update(1)
+        emit.update(files_done=files_done, pages_done=pages_done, chunks_queued=len(out_chunks) + len(pending))
+        flush(force=False)
+    flush(force=True)
+    thread.join()
+    files_bar.close()
+    chunk_bar.close()
+    report.pages_read = pages_done
+    vectors = np.concatenate(out_vectors) if out_vectors else np.zeros((0, fingerprint.dimension), dtype=np.float32)
+    return out_chunks, vectors, stats
+
+
+def _catalog_index(catalog: Catalog, docs: dict[str, str], todo: list[str], old, embedder, fingerprint, batch_size):
+    """One or more chunks per record; unchanged records keep their vectors."""
+    reused: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+    if old is not None:
+        for i, c in enumerate(old.catalog.chunks):
+            rid = c.path.rsplit("/", 1)[-1][:-3]
+            if rid in docs and rid not in todo:
+                reused.setdefault(rid, []).append((c, old.catalog.vectors[i]))
+    chunks: list[Chunk] = []
+    vecs: list[np.ndarray] = []
+    fresh: list[Chunk] = []
+    for rid, text in docs.items():
+        if rid in reused:
+            for c, v in reused[rid]:
+                chunks.append(c)
+                vecs.append(np.asarray(v, dtype=np.float32)[None, :])
+            continue
+        record = catalog.resources[rid]
+        doc = Document(f"{CATALOG_DIR}/{rid}.md", record.title, [Block(text, page=1, section=(record.title,))], kind="catalog")
+        for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
+            c.kind = "catalog"
+            fresh.append(c)
+    if fresh:
+        new = embedder.encode([embedding_text(c) for c in fresh], batch_size=batch_size)
+        chunks.extend(fresh)
+        vecs.append(new)
+    matrix = np.concatenate(vecs) if vecs else np.zeros((0, fingerprint.dimension), dtype=np.float32)
+    return chunks, matrix
+
+
+def resolve_resources(catalog: Catalog, files_meta: dict[str, dict]) -> tuple[dict[str, Resource], dict[str, str]]:
+    """Map every indexed file to a resource: the record that claims it, or a resource of its own."""
+    resources = dict(catalog.resources)
+    file_resource: dict[str, str] = {}
+    for key, meta in sorted(files_meta.items()):
+        if meta.get("status") != "indexed":
+            continue
+        owner = next((r.id for r in catalog.resources.values() if claims(r, key)), None)
+        if owner is None:
+            owner = f"file:{key}"
+            resources[owner] = Resource(
+                id=owner, title=meta.get("title") or Path(key).stem, kind="document",
+                access="free", description=f"Indexed file {key}", files=[key], from_catalog=False,
+                source=key,
+            )
+        file_resource[key] = owner
+    return resources, file_resource
+
+
+def dry_run(settings: Settings, manifest: dict) -> bool:
+    """Whether a build would change anything, judged without loading the model or reading files."""
+    from .config import PIPELINE_VERSION
+    from .embeddings import PACKAGED_ALIASES
+
+    fp = manifest.get("fingerprint", {})
+    model = "all-MiniLM-L6-v2" if settings.model.lower() in PACKAGED_ALIASES else settings.model
+    if fp.get("model") != model or fp.get("pipeline_version") != PIPELINE_VERSION:
+        return True
+    if fp.get("overlap_tokens") != settings.overlap_tokens:
+        return True
+    if settings.chunk_tokens and fp.get("chunk_tokens") != settings.chunk_tokens:
+        return True
+    corpus_dir = Path(settings.corpus_dir)
+    files = manifest.get("files", {})
+    seen = set()
+    for root in [Path(r) for r in manifest.get("roots") or [corpus_dir]]:
+        if not root.exists():
+            return True
+        exclude = (CATALOG_DIR,) if root.resolve() == corpus_dir.resolve() else ()
+        for src in scan(root, exclude_dirs=exclude).files:
+            key = file_key(src, corpus_dir)
+            seen.add(key)
+            prev = files.get(key)
+            if not prev:
+                return True
+            if prev.get("size") != src.size or prev.get("mtime_ns") != src.mtime_ns:
+                if sha256_file(src.path) != prev.get("sha256"):
+                    return True
+    if seen != set(files):
+        return True
+    catalog = load_catalog(corpus_dir)
+    texts = {r.id: _sha(record_text(r, catalog.topics)) for r in catalog.resources.values()}
+    return texts != manifest.get("catalog_texts", {}) or catalog.problems != manifest.get("catalog_problems", [])

@@ -1,0 +1,283 @@
+"""`advisor` command line: index, search, ask, info, eval, fetch, catalog (each with --json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .config import Settings
+from .errors import AdvisorError, UserInputError
+from .retrieval import Filters
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument("--index-dir", type=Path, help="index directory (default index/, env ADVISOR_INDEX_DIR)")
+    p.add_argument("--corpus-dir", type=Path, help="corpus with catalog/ and texts/ (default corpus/, env ADVISOR_CORPUS_DIR)")
+    p.add_argument("--model", help="embedding model: packaged name or local path (env ADVISOR_MODEL)")
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--free", action="store_true", help="only free resources")
+    p.add_argument("--kind", action="append", default=[], help="book, course, lecture-notes, cheatsheet, paper, ...")
+    p.add_argument("--level", action="append", default=[], help="intro, intermediate, advanced")
+    p.add_argument("--math-depth", action="append", default=[], help="applied, moderate, rigorous, proof-heavy")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="advisor", description="Study advisor for the mathematics behind machine learning.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build or update the index (incremental)")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders to index (default: as last time, else corpus/)")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _common(p)
+
+    p = sub.add_parser("search", help="ranked passages for a query")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=10, help="number of passages")
+    p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
+    _common(p)
+    _filters(p)
+
+    p = sub.add_parser("ask", help="recommended resources and cited passages")
+    p.add_argument("question")
+    p.add_argument("--resources", type=int, default=5)
+    p.add_argument("--passages", type=int, default=5)
+    _common(p)
+    _filters(p)
+
+    p = sub.add_parser("info", help="what is indexed")
+    _common(p)
+
+    p = sub.add_parser("eval", help="evaluate retrieval on a JSONL question set")
+    p.add_argument("file", type=Path)
+    p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
+    _common(p)
+
+    p = sub.add_parser("fetch", help="download official free PDFs of catalog resources")
+    p.add_argument("ids", nargs="*")
+    p.add_argument("--all-free", action="store_true", help="every record with a pdf_url")
+    p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("--retries", type=int, default=3)
+    _common(p)
+
+    p = sub.add_parser("catalog", help="list and filter catalog resources")
+    p.add_argument("--topic", action="append", default=[], help="topic id or name")
+    p.add_argument("--validate", action="store_true", help="check the catalog and exit non-zero on problems")
+    _common(p)
+    _filters(p)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings.from_env(index_dir=args.index_dir, corpus_dir=args.corpus_dir, model=args.model)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except AdvisorError as exc:
+        print(f"advisor: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("advisor: interrupted", file=sys.stderr)
+        return 130
+
+
+def _out(args, data, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(text)
+
+
+def _advisor(settings):
+    from .service import Advisor
+
+    return Advisor(settings)
+
+
+def _filters_from(args) -> Filters:
+    return Filters(free_only=args.free, kinds=args.kind, levels=args.level, math_depths=args.math_depth)
+
+
+def cmd_index(args, settings) -> int:
+    adv = _advisor(settings)
+    t = time.perf_counter()
+    report = adv.index(args.paths or None, rebuild=args.rebuild, progress=not (args.quiet or args.json))
+    lines = []
+    if report.full_rebuild_reason:
+        lines.append(report.full_rebuild_reason)
+    if report.noop:
+        lines.append(f"Index is up to date: {report.files_total} files unchanged, nothing embedded.")
+    else:
+        lines.append(
+            f"Indexed {report.files_total} files ({len(report.added)} added, {len(report.changed)} changed, "
+            f"{report.unchanged} unchanged, {len(report.removed)} removed): {report.chunks_total} chunks, "
+            f"{report.chunks_embedded} embedded, {report.pages_read} PDF pages read."
+        )
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
+    lines.append(f"Time: {time.perf_counter() - t:.1f}s ({timings}). Index: {settings.index_dir}/")
+    if report.skipped:
+        lines.append(f"Skipped {len(report.skipped)} file(s):")
+        lines.extend(f"  - {f}: {r}" for f, r in report.skipped)
+    if report.catalog_problems:
+        lines.append(f"Catalog problems ({len(report.catalog_problems)} record(s) not loaded):")
+        lines.extend(f"  - {p}" for p in report.catalog_problems)
+    _out(args, report.to_dict(), "\n".join(lines))
+    return 0
+
+
+def _hit_dict(adv, h) -> dict:
+    c = h.chunk
+    return {
+        "path": c.path, "page_start": c.page_start, "page_end": c.page_end,
+        "label_start": c.label_start, "label_end": c.label_end, "section": list(c.section),
+        "kind": c.kind, "resource_id": h.resource_id, "score": round(h.score, 6),
+        "dense": None if h.dense is None else round(h.dense, 4), "bm25": None if h.bm25 is None else round(h.bm25, 4),
+        "link": adv.link_for(c), "text": c.text,
+    }
+
+
+def cmd_search(args, settings) -> int:
+    from .answer import citation
+
+    adv = _advisor(settings)
+    hits = adv.search(args.query, args.k, _filters_from(args), mode=args.mode)
+    titles = {rid: r.title for rid, r in adv.loaded.resources.items()}
+    lines = []
+    for n, h in enumerate(hits, 1):
+        lines.append(f"{n}. {citation(titles.get(h.resource_id, h.chunk.path), h.chunk, adv.has_pages(h.chunk))}")
+        link = adv.link_for(h.chunk)
+        if link:
+            lines.append(f"   {link}")
+        lines.append("   " + " ".join(h.chunk.text.split())[:300])
+    _out(args, {"query": args.query, "passages": [_hit_dict(adv, h) for h in hits]}, "\n".join(lines) or "No passages found.")
+    return 0
+
+
+def answer_dict(adv, answer) -> dict:
+    return {
+        "question": answer.question,
+        "covered": answer.covered,
+        "resources": [
+            {"id": m.resource.id, "title": m.resource.title, "score": round(m.score, 6), "reasons": m.reasons,
+             "kind": m.resource.kind, "access": m.resource.access, "level": m.resource.level,
+             "math_depth": m.resource.math_depth, "url": m.resource.url, "pdf_url": m.resource.pdf_url,
+             "matched_topics": m.matched_topics}
+            for m in answer.resources
+        ],
+        "passages": [_hit_dict(adv, h) for h in answer.passages],
+        "text": answer.text,
+        "notes": answer.notes,
+    }
+
+
+def cmd_ask(args, settings) -> int:
+    adv = _advisor(settings)
+    answer = adv.ask(args.question, filters=_filters_from(args), k_resources=args.resources, k_passages=args.passages)
+    _out(args, answer_dict(adv, answer), answer.text)
+    return 0
+
+
+def cmd_info(args, settings) -> int:
+    adv = _advisor(settings)
+    info = adv.info()
+    c = info["counts"] or {}
+    lines = [
+        f"Index {info['index_dir']}/ ({info['version']}), built {info['built_at']} in {info['build_seconds']}s",
+        f"Model {info['model']} (dim {info['dimension']}), chunks of at most {info['chunking']['max_tokens']} tokens, "
+        f"overlap {info['chunking']['overlap_tokens']}",
+        f"{c.get('files', 0)} files, {c.get('pages', 0)} PDF pages, {c.get('chunks', 0)} chunks, "
+        f"{c.get('resources', 0)} resources ({c.get('catalog_records', 0)} catalog records), {c.get('skipped', 0)} skipped",
+        "Roots: " + ", ".join(info["roots"] or []),
+    ]
+    indexed = [r for r in info["resources"] if r.get("files")]
+    if indexed:
+        lines.append("Full texts:")
+        lines.extend(f"  {r['id']}: {r['files']} files, {r['pages']} pages, {r['chunks']} chunks" for r in indexed)
+    for s in info["skipped"]:
+        lines.append(f"  skipped {s['file']}: {s['reason']}")
+    _out(args, info, "\n".join(lines))
+    return 0
+
+
+def cmd_eval(args, settings) -> int:
+    from .evaluate import read_questions, run_eval
+
+    questions = read_questions(args.file)
+    adv = _advisor(settings)
+    result = run_eval(
+        questions,
+        search=lambda q: adv.search(q, 10, mode=args.mode),
+        recommend=lambda q: adv.ask(q, k_resources=10, k_passages=5).resources,
+    )
+    p, r = result["passages"], result["resources"]
+    lines = [f"passages: n={p['n']} hit@1={p['hit@1']} hit@5={p['hit@5']} mrr@10={p['mrr@10']}",
+             f"resources: n={r['n']} hit@1={r['hit@1']} hit@3={r['hit@3']} mrr@10={r['mrr@10']}"]
+    misses = [q for q in result["questions"] if q["rank"] is None]
+    if misses:
+        lines.append(f"{len(misses)} question(s) without a hit in the top 10:")
+        lines.extend(f"  {q['id']}: {q['question'][:90]}" for q in misses)
+    _out(args, result, "\n".join(lines))
+    return 0
+
+
+def cmd_fetch(args, settings) -> int:
+    from .catalog import load_catalog
+    from .fetch import fetch_resources
+
+    catalog = load_catalog(settings.corpus_dir)
+    if args.all_free:
+        chosen = [r for r in catalog.resources.values() if r.pdf_url]
+    else:
+        if not args.ids:
+            raise UserInputError("name resource ids to fetch, or use --all-free")
+        unknown = [i for i in args.ids if i not in catalog.resources]
+        if unknown:
+            raise UserInputError(f"no catalog record with id: {', '.join(unknown)} (see `advisor catalog`)")
+        chosen = [catalog.resources[i] for i in args.ids]
+    results = fetch_resources(chosen, Path(settings.corpus_dir), timeout=args.timeout, retries=args.retries,
+                              progress=not args.json)
+    lines = [f"{r.resource_id}: {r.status}" + (f" -> {r.path}" if r.path else "") + (f" ({r.message})" if r.message else "")
+             for r in results]
+    failed = sum(1 for r in results if r.status == "failed")
+    lines.append(f"{len(results) - failed} ok, {failed} failed. Run `advisor index` to index what arrived.")
+    _out(args, [r.to_dict() for r in results], "\n".join(lines))
+    return 1 if failed else 0
+
+
+def cmd_catalog(args, settings) -> int:
+    from .catalog import load_catalog, validate
+    from .retrieval import TopicMatcher
+
+    catalog = load_catalog(settings.corpus_dir)
+    if args.validate:
+        problems = validate(catalog)
+        _out(args, {"records": len(catalog.resources), "topics": len(catalog.topics), "problems": problems},
+             "\n".join(problems) or f"Catalog OK: {len(catalog.resources)} records, {len(catalog.topics)} topics.")
+        return 1 if problems else 0
+    flt = _filters_from(args)
+    wanted: set[str] = set()
+    for t in args.topic:
+        ids = [t] if t in catalog.topics else TopicMatcher(catalog.topics).find(t)
+        if not ids:
+            raise UserInputError(f"unknown topic '{t}'")
+        wanted.update(ids)
+    rows = [r for r in catalog.resources.values() if flt.allows(r) and (not wanted or wanted & set(r.topics))]
+    lines = [f"{r.id:34} {r.kind:13} {r.access or '':11} {r.level or '':12} {r.math_depth or '':11} {r.title}" for r in rows]
+    lines.append(f"{len(rows)} of {len(catalog.resources)} resources")
+    _out(args, [r.to_dict() for r in rows], "\n".join(lines))
+    return 0
+
+
+COMMANDS = {
+    "index": cmd_index, "search": cmd_search, "ask": cmd_ask, "info": cmd_info,
+    "eval": cmd_eval, "fetch": cmd_fetch, "catalog": cmd_catalog,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Settings (environment prefix ADVISOR_) and the fingerprint an index is built with."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .errors import UserInputError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# Bump when loaders or chunking change what a file turns into: old indexes are then rebuilt.
+PIPELINE_VERSION = 3
+INDEX_FORMAT_VERSION = 1
+
+
+@dataclass
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    model: str = DEFAULT_MODEL
+    chunk_tokens: int = 0  # 0: the model's own max sequence length
+    overlap_tokens: int = 48
+    batch_size: int = 32
+    device: str = "cpu"
+    top_k: int = 10
+    candidates: int = 60  # per retriever, before fusion
+    rrf_k: int = 60
+    # Below this cosine for the best passage and with no exact keyword match the corpus is said
+    # not to cover the question (calibrated in docs/evaluation.md).
+    min_similarity: float = 0.30
+    reranker: str | None = None
+    query_expansion: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        values: dict = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = os.environ.get(f"ADVISOR_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, raw, f.type)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("corpus_dir", "index_dir"):
+            values[key] = Path(values.get(key, getattr(cls, key)))
+        return cls(**values)
+
+
+def _coerce(name: str, raw: str, type_name) -> object:
+    kind = str(type_name)
+    try:
+        if "int" in kind and "str" not in kind:
+            return int(raw)
+        if "float" in kind:
+            return float(raw)
+        if "bool" in kind:
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+    except ValueError:
+        raise UserInputError(f"ADVISOR_{name.upper()}={raw!r} is not a valid {kind}") from None
+    return raw
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What determines the content of an index: a mismatch means a full rebuild."""
+
+    model: str
+    dimension: int
+    chunk_tokens: int
+    overlap_tokens: int
+    pipeline_version: int = PIPELINE_VERSION
+    format_version: int = INDEX_FORMAT_VERSION
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def digest(self) -> str:
+        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def differences(self, other: dict) -> list[str]:
+        mine = self.to_dict()
+        return [f"{k}: {other.get(k)!r} -> {v!r}" for k, v in mine.items() if other.get(k) != v]

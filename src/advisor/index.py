@@ -1,0 +1,297 @@
+"""The on-disk index: FAISS vectors + BM25 + chunk store + manifest, in atomically swapped versions."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .errors import IndexBusyError, IndexCorruptError, NoIndexError
+from .keywords import keyword_tokens
+from .types import Chunk, Resource
+
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+# Above this many vectors exact search gets slow on 2 cores: switch to HNSW.
+APPROX_THRESHOLD = 200_000
+
+
+class HybridIndex:
+    """Chunks with their dense vectors and BM25 statistics; positions are shared by all three."""
+
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, bm25=None, dense=None):
+        self.chunks = chunks
+        self.vectors = vectors
+        self.bm25 = bm25 if bm25 is not None else _build_bm25(chunks)
+        self.dense = dense if dense is not None else _build_dense(vectors)
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def dense_search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if not len(self.chunks):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        k = min(k, len(self.chunks))
+        scores, ids = self.dense.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
+
+    def bm25_scores(self, tokens: list[str]) -> np.ndarray:
+        if self.bm25 is None or not tokens:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        vocab = self.bm25.vocab_dict
+        ids = [vocab[t] for t in tokens if t in vocab]
+        if not ids:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def bm25_search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores = self.bm25_scores(tokens)
+        if not scores.size:
+            return np.zeros(0, dtype=np.int64), scores
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return top, scores[top]
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for chunk in self.chunks:
+                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        np.save(directory / "vectors.npy", self.vectors, allow_pickle=False)
+        if self.bm25 is not None:
+            self.bm25.save(str(directory / "bm25"), allow_pickle=False)
+        if len(self.vectors) > APPROX_THRESHOLD:
+            import faiss
+
+            faiss.write_index(self.dense, str(directory / "dense.faiss"))
+
+    @classmethod
+    def load(cls, directory: Path, dimension: int) -> "HybridIndex":
+        import bm25s
+
+        try:
+            with open(directory / "chunks.jsonl", encoding="utf-8") as fh:
+                chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
+            vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise IndexCorruptError(f"index files in {directory} are damaged ({_why(exc)})") from None
+        if vectors.ndim != 2 or vectors.shape != (len(chunks), dimension):
+            raise IndexCorruptError(
+                f"index in {directory} is inconsistent: {len(chunks)} chunks but vectors of shape {vectors.shape}"
+            )
+        bm25 = None
+        if chunks:
+            try:
+                bm25 = bm25s.BM25.load(str(directory / "bm25"), allow_pickle=False)
+            except Exception as exc:
+                raise IndexCorruptError(f"keyword index in {directory} is damaged ({_why(exc)})") from None
+            if int(bm25.scores["num_docs"]) != len(chunks):
+                raise IndexCorruptError(f"keyword index in {directory} does not match its chunks")
+        dense = None
+        if (directory / "dense.faiss").exists():
+            import faiss
+
+            try:
+                dense = faiss.read_index(str(directory / "dense.faiss"))
+            except Exception as exc:
+                raise IndexCorruptError(f"vector index in {directory} is damaged ({_why(exc)})") from None
+        return cls(chunks, vectors, bm25=bm25, dense=dense)
+
+
+def _why(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:100]
+
+
+def _build_bm25(chunks: list[Chunk]):
+    if not chunks:
+        return None
+    import bm25s
+
+    from .chunking import embedding_text
+
+    corpus = [keyword_tokens(embedding_text(c)) or [""] for c in chunks]
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    return retriever
+
+
+def _build_dense(vectors: np.ndarray):
+    import faiss
+
+    dim = vectors.shape[1] if vectors.ndim == 2 else 1
+    if len(vectors) > APPROX_THRESHOLD:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+@dataclass
+class LoadedIndex:
+    """One complete version of the index, as the retriever uses it."""
+
+    directory: Path
+    manifest: dict
+    texts: HybridIndex
+    catalog: HybridIndex
+    resources: dict[str, Resource]
+    file_resource: dict[str, str]  # chunk path -> resource id
+    roots: list[str] = field(default_factory=list)
+
+    @property
+    def built_at(self) -> str:
+        return self.manifest.get("built_at", "")
+
+
+class IndexStore:
+    """Versions live in index_dir/v-*/; the CURRENT file names the one to use and is replaced atomically."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+
+    def current_dir(self) -> Path | None:
+        pointer = self.index_dir / CURRENT
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        path = self.index_dir / name
+        return path if name and path.is_dir() else None
+
+    def exists(self) -> bool:
+        return self.current_dir() is not None
+
+    def read_manifest(self) -> dict | None:
+        current = self.current_dir()
+        if current is None:
+            return None
+        try:
+            return json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def load(self) -> LoadedIndex:
+        current = self.current_dir()
+        if current is None:
+            if (self.index_dir / CURRENT).exists():
+                raise IndexCorruptError(
+                    f"{self.index_dir}/CURRENT points to a missing version; run `advisor index --rebuild`"
+                )
+            raise NoIndexError(f"no index in {self.index_dir}/ yet: run `advisor index` first")
+        try:
+            manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+            dimension = int(manifest["fingerprint"]["dimension"])
+            resources_raw = json.loads((current / "resources.json").read_text(encoding="utf-8"))
+            resources = {r["id"]: Resource.from_dict(r) for r in resources_raw["resources"]}
+            file_resource = dict(resources_raw["files"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorruptError(
+                f"index in {current} is damaged ({_why(exc)}); run `advisor index --rebuild`"
+            ) from None
+        try:
+            texts = HybridIndex.load(current / "texts", dimension)
+            catalog = HybridIndex.load(current / "catalog", dimension)
+        except IndexCorruptError as exc:
+            raise IndexCorruptError(f"{exc}; run `advisor index --rebuild`") from None
+        expected = manifest.get("counts", {}).get("chunks")
+        if expected is not None and expected != len(texts):
+            raise IndexCorruptError(
+                f"index in {current} has {len(texts)} chunks but its manifest says {expected}; run `advisor index --rebuild`"
+            )
+        return LoadedIndex(current, manifest, texts, catalog, resources, file_resource, manifest.get("roots", []))
+
+    @contextmanager
+    def staging(self) -> Iterator[Path]:
+        """A temp dir inside index_dir; on success it becomes the current version atomically."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.index_dir))
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        name = time.strftime("v-%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{tmp.name[-6:]}"
+        _fsync_tree(tmp)
+        os.replace(tmp, self.index_dir / name)
+        pointer_tmp = self.index_dir / f".{CURRENT}.{os.getpid()}"
+        with open(pointer_tmp, "w", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(pointer_tmp, self.index_dir / CURRENT)
+        _fsync_dir(self.index_dir)
+        self.collect_garbage(keep=name)
+
+    def collect_garbage(self, keep: str) -> None:
+        """Drop old versions and leftovers of killed builds (never the current one)."""
+        for entry in self.index_dir.iterdir():
+            if entry.name == keep or not entry.is_dir():
+                continue
+            if entry.name.startswith("v-") or (entry.name.startswith(".tmp-") and not _held(entry)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Serialize builds: a second concurrent build fails at once with a clear message."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        path = self.index_dir / ".lock"
+        fh = open(path, "a+", encoding="utf-8")
+        try:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                raise IndexBusyError(
+                    f"another `advisor index` is already building {self.index_dir}/ (pid {holder}); wait for it to finish"
+                ) from None
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+            yield
+        finally:
+            fh.close()
+
+
+def _held(path: Path) -> bool:
+    # a staging dir younger than a minute may belong to a build that holds the lock right now
+    try:
+        return time.time() - path.stat().st_mtime < 60
+    except OSError:
+        return False
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            with open(os.path.join(dirpath, name), "rb") as fh:
+                os.fsync(fh.fileno())
+        _fsync_dir(Path(dirpath))
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

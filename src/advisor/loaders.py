@@ -1,0 +1,418 @@
+"""One loader per format. Each turns a file into a Document of page- or section-level Blocks."""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable
+
+from .catalog import split_front_matter
+from .errors import CatalogError, DocumentError
+from .textclean import clean, find_running_lines, header_title, line_key, normalize, strip_running_lines, tidy
+from .types import Block, Document
+
+MAX_PDF_PAGES = 5000
+
+
+def load_pdf(path: Path, rel: str) -> Document:
+    import pypdf
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    data = _read_bytes(path, rel)
+    if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise DocumentError(rel, "not a PDF file (no %PDF header)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not _decrypt_empty(reader):
+                raise DocumentError(rel, "encrypted PDF (a password is required), skipped")
+            n_pages = len(reader.pages)
+        except DocumentError:
+            raise
+        except Exception as exc:  # pypdf raises many unrelated types on damaged files
+            raise DocumentError(rel, f"corrupt or truncated PDF ({_short(exc)})") from None
+        if n_pages == 0:
+            raise DocumentError(rel, "PDF has no pages")
+        if n_pages > MAX_PDF_PAGES:
+            raise DocumentError(rel, f"PDF has {n_pages} pages, more than the {MAX_PDF_PAGES} page limit")
+        raw_pages = [_extract_page(reader, i) for i in range(n_pages)]
+        labels = _page_labels(reader, n_pages)
+        outline = _outline(reader)
+        meta_title = _meta_title(reader)
+    if not any(len(t.strip()) > 20 for t in raw_pages):
+        raise DocumentError(rel, "no text layer (scanned or image-only PDF), skipped")
+
+    pages = [[line for line in normalize(t).split("\n")] for t in raw_pages]
+    running = find_running_lines(pages)
+    # a header on most pages names the document, not a section
+    common = {key for key in running if sum(key in {line_key(x) for x in p[:2]} for p in pages) > len(pages) / 2}
+    blocks: list[Block] = []
+    chapter, subsection = "", ""
+    for i, lines in enumerate(pages):
+        kept, removed = strip_running_lines(lines, running)
+        text = tidy("\n".join(kept))
+        if not outline:
+            for line in removed:
+                title = header_title(line) if line_key(line) not in common else None
+                if title and re.match(r"(?i)chapter\b", title):
+                    if title != chapter:
+                        chapter, subsection = title, ""
+                elif title:
+                    subsection = title
+            header_section = tuple(t for t in (chapter, subsection) if t)
+        for section, part in _split_by_outline(text, i, outline) if outline else [(header_section, text)]:
+            if part.strip():
+                blocks.append(Block(part, page=i + 1, page_label=labels[i], section=section))
+    first_heading = next((b.text.split("\n", 1)[0] for b in blocks if b.text.strip()), "")
+    title = meta_title or (outline[0][2] if outline else "") or first_heading[:120] or path.stem
+    return Document(rel, title, blocks, kind="pdf", n_pages=n_pages)
+
+
+def _read_bytes(path: Path, rel: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(rel, f"cannot read file ({exc.strerror or exc})") from None
+    if not data:
+        raise DocumentError(rel, "empty file (0 bytes), skipped")
+    return data
+
+
+def _decrypt_empty(reader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:
+        return False
+
+
+def _short(exc: Exception) -> str:
+    msg = str(exc).split("\n")[0][:80]
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def _extract_page(reader, i: int) -> str:
+    try:
+        return reader.pages[i].extract_text() or ""
+    except Exception:
+        return ""  # one broken page must not lose the rest of the book
+
+
+def _page_labels(reader, n: int) -> list[str | None]:
+    try:
+        labels = list(reader.page_labels)
+    except Exception:
+        labels = []
+    if len(labels) != n:
+        return [None] * n
+    return [str(lbl) if lbl not in (None, "") else None for lbl in labels]
+
+
+def _meta_title(reader) -> str | None:
+    try:
+        title = (reader.metadata or {}).get("/Title")
+    except Exception:
+        return None
+    title = clean(str(title)) if title else ""
+    if len(title) < 3 or title.lower() in ("untitled", "title") or title.lower().endswith((".dvi", ".pdf", ".tex")):
+        return None
+    return title
+
+
+def _outline(reader) -> list[tuple[int, int, str]]:
+    """Flattened bookmarks: (0-based page, depth, title), in reading order."""
+    entries: list[tuple[int, int, str]] = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+                title = clean(str(item.title))
+            except Exception:
+                continue
+            if page is not None and page >= 0 and title:
+                entries.append((page, depth, title))
+
+    try:
+        walk(reader.outline, 0)
+    except Exception:
+        return []
+    entries.sort(key=lambda e: e[0])  # stable: keeps reading order within a page
+    return entries
+
+
+def _section_at(outline: list[tuple[int, int, str]], upto: int) -> tuple[str, ...]:
+    stack: list[tuple[int, str]] = []
+    for _page, depth, title in outline[:upto]:
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        stack.append((depth, title))
+    return tuple(t for _, t in stack)
+
+
+def _split_by_outline(text: str, page: int, outline) -> list[tuple[tuple[str, ...], str]]:
+    """Split a page where a bookmark that starts on it has its heading in the text."""
+    before = sum(1 for e in outline if e[0] < page)
+    starting = [k for k in range(before, len(outline)) if outline[k][0] == page]
+    if not starting:
+        return [(_section_at(outline, before), text)]
+    parts: list[tuple[tuple[str, ...], str]] = []
+    cursor, upto = 0, before
+    for k in starting:
+        pos = _find_heading(text, outline[k][2], cursor)
+        if pos is None:
+            continue
+        if pos > cursor:
+            parts.append((_section_at(outline, upto), text[cursor:pos]))
+        cursor, upto = pos, k + 1
+    # bookmarks on this page whose heading text was not found still apply from here on
+    last = starting[-1] + 1
+    parts.append((_section_at(outline, max(upto, last) if cursor == 0 else upto), text[cursor:]))
+    return parts
+
+
+def _find_heading(text: str, title: str, start: int) -> int | None:
+    words = re.findall(r"\w+", title)
+    if not words:
+        return None
+    pattern = r"\W*".join(re.escape(w) for w in words[:8])
+    match = re.compile(pattern, re.I).search(text, start)
+    if not match:
+        return None
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    return line_start
+
+
+# --- Markdown and reStructuredText -------------------------------------------------------------
+
+_FENCE = re.compile(r"^(```+|~~~+)(.*)$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_D2L_DIRECTIVE = re.compile(r"^:(label|width|begin_tab|end_tab|numref|bibliography)[:`].*$")
+_INLINE_ROLE = re.compile(r":(eqref|numref|cite|ref|label|doc|math|class|func|meth|py:\w+):`([^`]*)`")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_LIQUID = re.compile(r"\{%-?\s*(end)?\w+[^%]*-?%\}")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def load_markdown(path: Path, rel: str) -> Document:
+    text = _read_text(path, rel)
+    try:
+        meta, body = split_front_matter(text, rel)
+    except CatalogError:
+        meta, body = {}, text  # malformed front matter in a text is not fatal: index the body
+    blocks = _sections_to_blocks(_markdown_sections(body))
+    title = str(meta.get("title") or "").strip() or _first_heading(blocks) or path.stem
+    return Document(rel, clean(title), blocks, kind="markdown", metadata={k: v for k, v in meta.items() if _plain(v)})
+
+
+def _plain(value) -> bool:
+    return isinstance(value, (str, int, float, bool)) or value is None
+
+
+def _markdown_sections(body: str) -> list[tuple[tuple[str, ...], list[str]]]:
+    sections: list[tuple[tuple[str, ...], list[str]]] = [((), [])]
+    stack: list[tuple[int, str]] = []
+    in_fence, skip_fence = None, False
+    for line in body.split("\n"):
+        fence = _FENCE.match(line.strip())
+        if fence:
+            if in_fence is None:
+                in_fence = fence.group(1)[0] * 3
+                # d2l framework tabs ("{.python .input}") repeat the same code four times
+                skip_fence = ".input" in fence.group(2) or "{" in fence.group(2)
+                continue
+            if line.strip().startswith(in_fence):
+                in_fence = None
+                continue
+        if in_fence is not None:
+            if not skip_fence:
+                sections[-1][1].append(line)
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            level, title = len(heading.group(1)), _inline(heading.group(2))
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, title))
+            sections.append((tuple(t for _, t in stack), [title]))
+            continue
+        if _D2L_DIRECTIVE.match(line.strip()):
+            continue
+        sections[-1][1].append(_inline(line))
+    return sections
+
+
+def _inline(line: str) -> str:
+    line = _INLINE_ROLE.sub(lambda m: m.group(2), line)
+    line = _IMAGE.sub(lambda m: m.group(1), line)
+    line = _LINK.sub(lambda m: m.group(1), line)
+    line = _LIQUID.sub("", line)
+    return _TAG.sub("", line)
+
+
+def _sections_to_blocks(sections) -> list[Block]:
+    blocks = []
+    for section, lines in sections:
+        text = clean("\n".join(lines))
+        if text:
+            blocks.append(Block(text, page=1, section=section))
+    return blocks
+
+
+def _first_heading(blocks: list[Block]) -> str | None:
+    for b in blocks:
+        if b.section:
+            return b.section[0]
+    return None
+
+
+_RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
+_RST_DIRECTIVE = re.compile(r"^\.\.\s+[\w:-]+::.*$|^\s*:\w[\w-]*:.*$")
+
+
+def load_rst(path: Path, rel: str) -> Document:
+    lines = _read_text(path, rel).split("\n")
+    sections: list[tuple[tuple[str, ...], list[str]]] = [((), [])]
+    levels: list[str] = []
+    stack: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.strip() and _RST_UNDERLINE.match(nxt) and len(nxt.strip()) >= len(line.strip()) - 1 and not _RST_UNDERLINE.match(line):
+            char = nxt.strip()[0]
+            if char not in levels:
+                levels.append(char)
+            level = levels.index(char)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            title = _inline(line.strip())
+            stack.append((level, title))
+            sections.append((tuple(t for _, t in stack), [title]))
+            i += 2
+            continue
+        if _RST_UNDERLINE.match(line) or (line.strip().startswith("..") and "::" not in line):
+            i += 1
+            continue
+        if _RST_DIRECTIVE.match(line) and not line.strip().startswith(".. math::"):
+            i += 1
+            continue
+        sections[-1][1].append(_inline(line.replace(".. math::", "")))
+        i += 1
+    blocks = _sections_to_blocks(sections)
+    return Document(rel, _first_heading(blocks) or path.stem, blocks, kind="text")
+
+
+# --- Plain text and HTML -------------------------------------------------------------------------
+
+def load_text(path: Path, rel: str) -> Document:
+    text = clean(_read_text(path, rel))
+    if not text:
+        raise DocumentError(rel, "no text")
+    title = text.split("\n", 1)[0][:120] or path.stem
+    return Document(rel, title, [Block(text, page=1)], kind="text")
+
+
+def _read_text(path: Path, rel: str) -> str:
+    data = _read_bytes(path, rel)
+    if b"\x00" in data[:4096]:
+        raise DocumentError(rel, "binary content in a text file, skipped")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+class _HTMLText(HTMLParser):
+    SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer"}
+    BLOCK = {"p", "div", "li", "br", "tr", "section", "article", "pre", "blockquote", "table", "dd", "dt"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[tuple[tuple[str, ...], list[str]]] = [((), [])]
+        self.stack: list[tuple[int, str]] = []
+        self.skip = 0
+        self.heading: int | None = None
+        self.buf: list[str] = []
+        self.title = ""
+        self.in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self.in_title = True
+        elif tag in self.SKIP:
+            self.skip += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.heading, self.buf = int(tag[1]), []
+        elif tag in self.BLOCK:
+            self.sections[-1][1].append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        elif tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif self.heading is not None and tag == f"h{self.heading}":
+            title = " ".join("".join(self.buf).split())
+            while self.stack and self.stack[-1][0] >= self.heading:
+                self.stack.pop()
+            self.stack.append((self.heading, title))
+            self.sections.append((tuple(t for _, t in self.stack), [title, "\n"]))
+            self.heading = None
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+        elif self.skip:
+            return
+        elif self.heading is not None:
+            self.buf.append(data)
+        else:
+            self.sections[-1][1].append(data)
+
+
+def load_html(path: Path, rel: str) -> Document:
+    parser = _HTMLText()
+    parser.feed(_read_text(path, rel))
+    parser.close()
+    sections = [(s, ["".join(parts)]) for s, parts in parser.sections]
+    blocks = _sections_to_blocks(sections)
+    title = clean(html.unescape(parser.title)) or _first_heading(blocks) or path.stem
+    return Document(rel, title, blocks, kind="html")
+
+
+LOADERS: dict[str, Callable[[Path, str], Document]] = {
+    ".pdf": load_pdf,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".rst": load_rst,
+    ".txt": load_text,
+    ".text": load_text,
+    ".html": load_html,
+    ".htm": load_html,
+}
+
+
+def loader_for(path: Path) -> Callable[[Path, str], Document] | None:
+    return LOADERS.get(path.suffix.lower())
+
+
+def load_document(path: Path, rel: str) -> Document:
+    loader = loader_for(path)
+    if loader is None:
+        raise DocumentError(rel, f"unsupported file type '{path.suffix or path.name}'")
+    doc = loader(path, rel)
+    if not any(b.text.strip() for b in doc.blocks):
+        raise DocumentError(rel, "no extractable text, skipped")
+    return doc

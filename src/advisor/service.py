@@ -1,0 +1,284 @@
+"""The one facade that the CLI and the web app both call."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .answer import compose
+from .build import BuildReport, Progress, build
+from .catalog import Topic, load_topics
+from .config import Settings
+from .embeddings import Embedder, load_embedder
+from .errors import AdvisorError, IndexBusyError, UserInputError
+from .index import IndexStore, LoadedIndex
+from .retrieval import Filters, Retriever
+from .types import Answer, Chunk, Hit
+
+MAX_QUERY_CHARS = 2000
+_ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
+
+
+@dataclass
+class BuildStatus:
+    running: bool = False
+    progress: Progress | None = None
+    report: BuildReport | None = None
+    error: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+
+
+class Advisor:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder
+        self._index: LoadedIndex | None = None
+        self._retriever: Retriever | None = None
+        self._topics: dict[str, Topic] | None = None
+        self._lock = threading.RLock()
+        self.build_status = BuildStatus()
+        self._build_thread: threading.Thread | None = None
+
+    # --- plumbing -------------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = load_embedder(self.settings.model, self.settings.device)
+        return self._embedder
+
+    @property
+    def store(self) -> IndexStore:
+        return IndexStore(self.settings.index_dir)
+
+    @property
+    def topics(self) -> dict[str, Topic]:
+        if self._topics is None:
+            try:
+                self._topics = load_topics(Path(self.settings.corpus_dir) / "topics.yaml")
+            except AdvisorError:
+                self._topics = {}
+        return self._topics
+
+    def load(self) -> LoadedIndex:
+        """Load the current index version (raises NoIndexError / IndexCorruptError)."""
+        loaded = self.store.load()
+        retriever = Retriever(
+            loaded, self.embedder, self.topics, candidates=self.settings.candidates,
+            rrf_k=self.settings.rrf_k, expand=self.settings.query_expansion,
+        )
+        with self._lock:
+            self._index, self._retriever = loaded, retriever
+        return loaded
+
+    @property
+    def loaded(self) -> LoadedIndex:
+        if self._index is None:
+            return self.load()
+        return self._index
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self.load()
+        assert self._retriever is not None
+        return self._retriever
+
+    # --- building -------------------------------------------------------------------------------
+    def index(self, paths: list[Path] | None = None, *, rebuild: bool = False, progress: bool = False,
+              on_progress: Callable[[Progress], None] | None = None) -> BuildReport:
+        if not rebuild and not paths and not self.is_stale():
+            # nothing changed: answer from stats and hashes, without loading the model
+            manifest = self.store.read_manifest() or {}
+            report = BuildReport(index_dir=str(self.settings.index_dir), noop=True,
+                                 files_total=len(manifest.get("files", {})),
+                                 unchanged=len(manifest.get("files", {})),
+                                 chunks_total=manifest.get("counts", {}).get("chunks", 0))
+            report.skipped = [(k, m.get("reason", "")) for k, m in manifest.get("files", {}).items()
+                              if m.get("status") != "indexed"]
+            if on_progress:
+                on_progress(Progress(stage="done", files_done=report.files_total, files_total=report.files_total))
+            return report
+        report = build(self.settings, self.embedder, paths, rebuild=rebuild, progress=progress, on_progress=on_progress)
+        self._topics = None
+        self.load()  # swap in the new version; readers holding the old one finish undisturbed
+        return report
+
+    def rebuild_in_background(self, paths: list[Path] | None = None, rebuild: bool = False) -> bool:
+        """Start a build in a thread; the current index keeps answering until the new one is swapped in."""
+        with self._lock:
+            if self._build_thread is not None and self._build_thread.is_alive():
+                return False
+            self.build_status = BuildStatus(running=True, started_at=time.time())
+
+            def run() -> None:
+                status = self.build_status
+                try:
+                    status.report = self.index(paths, rebuild=rebuild, on_progress=lambda p: setattr(status, "progress", p))
+                except AdvisorError as exc:
+                    status.error = str(exc)
+                except Exception as exc:  # the web app must survive any build failure
+                    status.error = f"index build failed: {type(exc).__name__}: {exc}"
+                finally:
+                    status.running = False
+                    status.finished_at = time.time()
+
+            self._build_thread = threading.Thread(target=run, name="advisor-build", daemon=True)
+            self._build_thread.start()
+            return True
+
+    def wait_for_build(self, timeout: float | None = None) -> BuildStatus:
+        thread = self._build_thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.build_status
+
+    def is_stale(self) -> bool:
+        """Whether `advisor index` would change anything (cheap: stats and hashes only)."""
+        manifest = self.store.read_manifest()
+        if manifest is None:
+            return True
+        from .build import dry_run
+
+        return dry_run(self.settings, manifest)
+
+    # --- asking ---------------------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
+        query = check_query(query)
+        return self.retriever.search(query, k or self.settings.top_k, filters, mode=mode)
+
+    def ask(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
+            k_resources: int = 5, k_passages: int = 5) -> Answer:
+        question = check_query(question)
+        query = condense(question, history or [])
+        retriever = self.retriever
+        qvec = retriever.embed_query(query)
+        passages = retriever.search(query, max(k_passages, 20), filters, qvec=qvec)
+        resources = retriever.recommend(query, passages, k_resources, filters, qvec=qvec)
+        covered = self.covers(query, qvec)
+        shown = diversify(passages, k_passages)
+        index = retriever.index
+        titles = {rid: r.title for rid, r in index.resources.items()}
+        answer = compose(question, covered, resources, shown, titles, self.topics, self.link_for, self.has_pages)
+        if query != question:
+            answer.notes.append(f"searched for: {query}")
+        return answer
+
+    def covers(self, query: str, qvec: np.ndarray) -> bool:
+        """Calibrated check that the corpus has something on the question (see docs/evaluation.md)."""
+        index = self.retriever.index
+        best = 0.0
+        for part in (index.texts, index.catalog):
+            _, scores = part.dense_search(qvec, 1)
+            if scores.size:
+                best = max(best, float(scores[0]))
+        return best >= self.settings.min_similarity
+
+    # --- files and links ------------------------------------------------------------------------
+    def has_pages(self, chunk: Chunk) -> bool:
+        meta = self.loaded.manifest.get("files", {}).get(chunk.path, {})
+        return meta.get("kind") == "pdf"
+
+    def file_path(self, key: str) -> Path | None:
+        """The on-disk file behind an indexed file key, only if it lies inside an indexed root."""
+        meta = self.loaded.manifest.get("files", {}).get(key)
+        if not meta or meta.get("status") != "indexed":
+            return None
+        root = Path(meta["root"]).resolve()
+        path = (root / meta["rel"]).resolve()
+        try:
+            path.relative_to(root)
+        except ValueError:
+            return None
+        return path if path.is_file() else None
+
+    def link_for(self, chunk: Chunk) -> str | None:
+        path = self.file_path(chunk.path)
+        if path is None:
+            return None
+        try:
+            shown = os.path.relpath(path)
+        except ValueError:
+            shown = str(path)
+        return f"{shown}#page={chunk.page_start}" if self.has_pages(chunk) else shown
+
+    # --- reporting ------------------------------------------------------------------------------
+    def info(self) -> dict:
+        loaded = self.loaded
+        manifest = loaded.manifest
+        per_resource: dict[str, dict] = {}
+        for key, meta in manifest.get("files", {}).items():
+            if meta.get("status") != "indexed":
+                continue
+            rid = loaded.file_resource.get(key, f"file:{key}")
+            entry = per_resource.setdefault(rid, {"files": 0, "pages": 0, "chunks": 0, "last_indexed": ""})
+            entry["files"] += 1
+            entry["pages"] += meta.get("pages", 0) if meta.get("kind") == "pdf" else 0
+            entry["chunks"] += meta.get("chunks", 0)
+            entry["last_indexed"] = max(entry["last_indexed"], meta.get("indexed_at", ""))
+        return {
+            "index_dir": str(self.settings.index_dir),
+            "version": loaded.directory.name,
+            "model": manifest.get("model"),
+            "dimension": manifest.get("dimension"),
+            "chunking": manifest.get("chunking"),
+            "built_at": manifest.get("built_at"),
+            "build_seconds": manifest.get("build_seconds"),
+            "roots": manifest.get("roots"),
+            "counts": manifest.get("counts"),
+            "skipped": [
+                {"file": k, "reason": m.get("reason")} for k, m in manifest.get("files", {}).items()
+                if m.get("status") != "indexed"
+            ],
+            "catalog_problems": manifest.get("catalog_problems", []),
+            "resources": [
+                {"id": rid, "title": r.title, "kind": r.kind, "access": r.access, **per_resource.get(rid, {"files": 0})}
+                for rid, r in sorted(loaded.resources.items())
+            ],
+        }
+
+
+def check_query(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise UserInputError("empty query: ask a question, e.g. \"where is the KKT theorem proved?\"")
+    if len(text) > MAX_QUERY_CHARS:
+        raise UserInputError(f"query too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
+    return text
+
+
+def condense(question: str, history: list[str]) -> str:
+    """A follow-up that leans on earlier turns ("which of those is free?") is searched with them."""
+    if not history:
+        return question
+    words = re.findall(r"\w+", question)
+    if _ANAPHORA.search(question) or len(words) <= 4:
+        return f"{history[-1]} {question}"
+    return question
+
+
+def diversify(hits: list[Hit], k: int, per_resource: int = 2) -> list[Hit]:
+    """Top passages, at most `per_resource` from one resource while others have some to offer."""
+    chosen: list[Hit] = []
+    counts: dict[str, int] = {}
+    for h in hits:
+        if counts.get(h.resource_id, 0) < per_resource:
+            chosen.append(h)
+            counts[h.resource_id] = counts.get(h.resource_id, 0) + 1
+        if len(chosen) == k:
+            return chosen
+    for h in hits:  # not enough variety: fill up in rank order
+        if h not in chosen:
+            chosen.append(h)
+        if len(chosen) == k:
+            break
+    return sorted(chosen, key=lambda h: -h.score)
