@@ -252,7 +252,7 @@ def _markdown_sections(body: str) -> list[tuple[tuple[str, ...], list[str]]]:
 
 
 def _inline(line: str) -> str:
-    line = _INLINE_ROLE.sub(lambda m: m.group(2), line)
+    line = _INLINE_ROLE.sub(lambda m: "" if m.group(1) == "label" else m.group(2), line).rstrip()
     line = _IMAGE.sub(lambda m: m.group(1), line)
     line = _LINK.sub(lambda m: m.group(1), line)
     line = _LIQUID.sub("", line)

@@ -62,9 +62,10 @@ def find_running_lines(pages: list[list[str]], edge: int = 2) -> set[str]:
     n = len(pages)
     if n < 2:
         return set()
-    threshold = 3 if n >= 6 else n
+    threshold = 3 if n >= 6 else max(2, -(-3 * n // 5))
     counts: Counter[str] = Counter()
     for lines in pages:
+        lines = [line for line in lines if line.strip()]
         seen = {line_key(line) for line in lines[:edge] + lines[-edge:] if len(line.strip()) >= 4}
         counts.update(seen)
     return {key for key, c in counts.items() if c >= threshold and re.search(r"[a-z]", key)}
@@ -77,6 +78,10 @@ def strip_running_lines(lines: list[str], running: set[str], edge: int = 2) -> t
     """
     removed: list[str] = []
     keep = list(lines)
+    while keep and not keep[0].strip():
+        keep.pop(0)
+    while keep and not keep[-1].strip():
+        keep.pop()
     for _ in range(edge):
         if keep and (line_key(keep[0]) in running or is_page_number(keep[0])):
             removed.append(keep.pop(0))

@@ -1,0 +1,160 @@
+import json
+import os
+import threading
+
+import pytest
+
+from advisor.build import build
+from advisor.config import Settings
+from advisor.embeddings import FakeEmbedder
+from advisor.errors import IndexBusyError, IndexCorruptError, NoIndexError
+from advisor.index import IndexStore
+from advisor.service import Advisor
+from pdfgen import make_pdf
+
+
+def test_first_build_indexes_texts_and_catalog(advisor, corpus):
+    info = advisor.info()
+    assert info["counts"]["files"] == 3
+    assert info["counts"]["catalog_records"] == 2
+    paths = {c.path for c in advisor.loaded.texts.chunks}
+    assert paths == {"texts/learning-notes/notes.pdf", "texts/opt/lecture.pdf", "texts/misc/bayes.md"}
+    manifest = advisor.loaded.manifest
+    assert manifest["model"] == "fake-hash" and manifest["dimension"] == 64
+    assert manifest["chunking"] == {"max_tokens": 64, "overlap_tokens": 8}
+    assert len(manifest["files"]["texts/opt/lecture.pdf"]["sha256"]) == 64
+    # the record claims its folder; an unclaimed file is a resource of its own, titled from its metadata
+    assert advisor.loaded.file_resource["texts/learning-notes/notes.pdf"] == "learning-notes"
+    rid = advisor.loaded.file_resource["texts/opt/lecture.pdf"]
+    assert advisor.loaded.resources[rid].title == "Optimization Lecture"
+
+
+def test_unchanged_corpus_embeds_nothing(advisor, embedder):
+    before = embedder.calls
+    report = advisor.index()
+    assert report.noop and embedder.calls == before
+
+
+def test_changed_added_and_removed_files_are_handled_incrementally(advisor, corpus, embedder):
+    (corpus / "texts" / "misc" / "bayes.md").write_text("# Bayes\n\nA changed note about conjugate priors.\n")
+    make_pdf(corpus / "texts" / "new" / "svd.pdf", ["Singular value decomposition of a matrix explained."])
+    os.remove(corpus / "texts" / "opt" / "lecture.pdf")
+    before = embedder.calls
+    report = advisor.index()
+    assert report.changed == ["texts/misc/bayes.md"]
+    assert report.added == ["texts/new/svd.pdf"]
+    assert report.removed == ["texts/opt/lecture.pdf"]
+    new_chunks = [c for c in advisor.loaded.texts.chunks if c.path in ("texts/misc/bayes.md", "texts/new/svd.pdf")]
+    assert embedder.calls - before == len(new_chunks)
+    paths = {c.path for c in advisor.loaded.texts.chunks}
+    assert "texts/opt/lecture.pdf" not in paths and "texts/new/svd.pdf" in paths
+    assert advisor.search("conjugate priors")[0].chunk.path == "texts/misc/bayes.md"
+
+
+def test_touching_a_file_without_changing_it_embeds_nothing(advisor, corpus, embedder):
+    path = corpus / "texts" / "misc" / "bayes.md"
+    os.utime(path, ns=(1, 1))
+    before = embedder.calls
+    advisor.index()
+    assert embedder.calls == before
+
+
+def test_different_settings_force_a_full_rebuild_with_a_reason(advisor, settings, embedder):
+    bigger = FakeEmbedder(dimension=64, max_tokens=40)
+    adv = Advisor(Settings(**{**settings.__dict__, "overlap_tokens": 4}), embedder=bigger)
+    report = adv.index()
+    assert "different settings" in report.full_rebuild_reason and "overlap_tokens" in report.full_rebuild_reason
+    assert bigger.calls > 0 and report.chunks_embedded == bigger.calls
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(settings, embedder, corpus):
+    (corpus / "texts" / "bad").mkdir()
+    (corpus / "texts" / "bad" / "empty.pdf").write_bytes(b"")
+    (corpus / "texts" / "bad" / "broken.pdf").write_bytes(b"%PDF-1.4\ngarbage")
+    (corpus / "texts" / "bad" / "slides.pptx").write_bytes(b"PK")
+    report = Advisor(settings, embedder=embedder).index()
+    reasons = dict(report.skipped)
+    assert "empty file" in reasons["texts/bad/empty.pdf"]
+    assert "corrupt" in reasons["texts/bad/broken.pdf"]
+    assert "unsupported" in reasons["texts/bad/slides.pptx"]
+    assert report.chunks_total > 0
+
+
+def test_symlink_out_of_the_corpus_is_skipped(settings, embedder, corpus, tmp_path):
+    outside = tmp_path / "secret.md"
+    outside.write_text("# Secret\n\nprivate text")
+    os.symlink(outside, corpus / "texts" / "link.md")
+    report = Advisor(settings, embedder=embedder).index()
+    assert "outside" in dict(report.skipped)["texts/link.md"]
+
+
+def test_failed_build_leaves_previous_index_loadable(advisor, corpus, monkeypatch, settings, embedder):
+    old_version = advisor.loaded.directory.name
+    (corpus / "texts" / "misc" / "bayes.md").write_text("# Changed\n\nnew words")
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("advisor.index.HybridIndex.save", boom)
+    with pytest.raises(RuntimeError):
+        Advisor(settings, embedder=embedder).index()
+    again = Advisor(settings, embedder=embedder)
+    assert again.load().directory.name == old_version
+    assert again.search("posterior")  # still answering
+    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_concurrent_builds_are_serialized_by_a_lock(advisor, settings):
+    store = IndexStore(settings.index_dir)
+    entered = threading.Event()
+    release = threading.Event()
+
+    def hold():
+        with store.lock():
+            entered.set()
+            release.wait(5)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    entered.wait(5)
+    try:
+        with pytest.raises(IndexBusyError, match="already building"):
+            with IndexStore(settings.index_dir).lock():
+                pass
+    finally:
+        release.set()
+        t.join()
+
+
+def test_no_index_and_damaged_index_are_detected(settings, advisor):
+    with pytest.raises(NoIndexError, match="advisor index"):
+        IndexStore(settings.index_dir.parent / "nowhere").load()
+    current = IndexStore(settings.index_dir).current_dir()
+    vectors = current / "texts" / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        IndexStore(settings.index_dir).load()
+
+
+def test_edited_manifest_is_detected(settings, advisor):
+    current = IndexStore(settings.index_dir).current_dir()
+    manifest = json.loads((current / "manifest.json").read_text())
+    manifest["counts"]["chunks"] += 5
+    (current / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorruptError, match="manifest"):
+        IndexStore(settings.index_dir).load()
+
+
+def test_damaged_index_is_rebuilt_not_trusted(settings, advisor, embedder):
+    current = IndexStore(settings.index_dir).current_dir()
+    (current / "texts" / "chunks.jsonl").write_text("{not json")
+    report = build(settings, embedder)
+    assert "unusable" in report.full_rebuild_reason
+    assert Advisor(settings, embedder=embedder).search("shattering")
+
+
+def test_old_versions_are_garbage_collected(advisor, corpus, settings):
+    (corpus / "texts" / "misc" / "bayes.md").write_text("# Changed\n\nnew words here")
+    advisor.index()
+    versions = [p for p in settings.index_dir.iterdir() if p.name.startswith("v-")]
+    assert len(versions) == 1 and versions[0] == IndexStore(settings.index_dir).current_dir()

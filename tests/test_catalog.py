@@ -1,0 +1,106 @@
+from pathlib import Path
+
+import pytest
+
+from advisor.catalog import claims, find_cycle, load_catalog, parse_record, validate
+from advisor.errors import CatalogError
+
+REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+GOOD = """---
+id: x
+title: "X: a book"
+authors: [A]
+kind: book
+access: free
+level: intro
+math_depth: applied
+topics: [t1]
+files: ["texts/x-files/**"]
+---
+Body.
+"""
+
+
+def test_parse_record_reads_fields_and_body():
+    r = parse_record(GOOD, "catalog/x.md")
+    assert r.title == "X: a book" and r.topics == ["t1"] and r.description == "Body."
+    assert claims(r, "texts/x-files/a/b.pdf") and claims(r, "texts/x/y.pdf") and not claims(r, "texts/y/z.pdf")
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("no front matter", "no YAML front matter"),
+    ("---\ntitle: [unclosed\n---\n", "malformed YAML"),
+    (GOOD.replace("kind: book\n", ""), "missing required field(s): kind"),
+    (GOOD.replace("year", "yeer").replace("authors: [A]", "authors: [A]\nyeer: 1"), "unknown field(s): yeer"),
+    (GOOD.replace("authors: [A]", "authors: [A]\nyear: soon"), "year must be a number"),
+])
+def test_malformed_records_name_the_file_and_reason(text, reason):
+    with pytest.raises(CatalogError) as err:
+        parse_record(text, "catalog/x.md")
+    assert str(err.value).startswith("catalog/x.md: ") and reason in str(err.value)
+
+
+def test_duplicate_ids_and_bad_records_are_reported_not_fatal(tmp_path):
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "x.md").write_text(GOOD)
+    (tmp_path / "catalog" / "y.md").write_text(GOOD)
+    (tmp_path / "catalog" / "z.md").write_text("---\n: : bad\n---\n")
+    catalog = load_catalog(tmp_path)
+    assert list(catalog.resources) == ["x"]
+    assert any("duplicate resource id 'x'" in p for p in catalog.problems)
+    assert any(p.startswith("catalog/z.md") for p in catalog.problems)
+
+
+def test_validate_flags_enums_urls_topics_and_cycles(tmp_path):
+    (tmp_path / "catalog").mkdir()
+    bad = GOOD.replace("access: free", "access: gratis").replace("Body.", "Body.").replace(
+        "files:", "url: htp:/broken\nfiles:")
+    (tmp_path / "catalog" / "x.md").write_text(bad)
+    (tmp_path / "topics.yaml").write_text("topics:\n  t2: {name: T2, prerequisites: [t3]}\n  t3: {name: T3, prerequisites: [t2]}\n")
+    problems = validate(load_catalog(tmp_path))
+    text = "\n".join(problems)
+    assert "access 'gratis'" in text and "not a well-formed" in text
+    assert "topic 't1' is not in topics.yaml" in text and "prerequisite cycle" in text
+
+
+def test_find_cycle():
+    assert find_cycle({"a": ["b"], "b": ["c"], "c": []}) is None
+    assert find_cycle({"a": ["b"], "b": ["a"]}) in (["a", "b", "a"], ["b", "a", "b"])
+
+
+# --- the shipped catalog -----------------------------------------------------------------------
+
+SEED = [
+    "Learning From Data", "CS 156", "CS229", "Machine Learning (Coursera, Andrew Ng)", "Intro to Machine Learning (Udacity",
+    "Elements of Statistical Learning", "Convex Optimization", "cheatsheet", "Probabilistic Graphical Models: Principles",
+    "Probabilistic Graphical Models Specialization", "Neural Networks for Machine Learning", "ColumbiaX", "Understanding Machine Learning",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_catalog(REPO_CORPUS)
+
+
+def test_shipped_catalog_validates(shipped):
+    assert validate(shipped) == []
+    assert len(shipped.resources) >= 60
+
+
+@pytest.mark.parametrize("title", SEED)
+def test_seed_resources_are_present(shipped, title):
+    assert any(title.lower() in r.title.lower() for r in shipped.resources.values()), title
+
+
+def test_every_shipped_text_folder_has_its_record(shipped):
+    folders = [p.name for p in (REPO_CORPUS / "texts").iterdir() if p.is_dir()]
+    assert folders
+    for folder in folders:
+        assert folder in shipped.resources, folder
+        assert (REPO_CORPUS / "texts" / folder).glob("LICENSE*"), folder
+
+
+def test_applied_courses_are_marked_applied(shipped):
+    for rid in ("coursera-ml-andrew-ng", "udacity-intro-to-ml"):
+        assert shipped.resources[rid].math_depth == "applied"
