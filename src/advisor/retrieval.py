@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -11,6 +12,7 @@ import numpy as np
 from .catalog import Topic
 from .embeddings import Embedder
 from .index import HybridIndex, LoadedIndex
+from .intent import IntentReader
 from .keywords import keyword_tokens
 from .textclean import normalize
 from .types import Hit, Resource, ResourceMatch
@@ -67,12 +69,18 @@ class TopicMatcher:
                 self.patterns.append((re.compile(rf"(?<!\w){body}s?(?!\w)", flags), t.id))
 
     def find(self, text: str) -> list[str]:
+        """Topics named in the text; a match inside a longer one ("dimension" in "VC dimension") is dropped."""
         plain = normalize(text)
         lowered = _norm_term(plain)
-        found: list[str] = []
+        spans: list[tuple[int, int, str]] = []
         for pattern, tid in self.patterns:
             target = plain if pattern.flags & re.I == 0 else lowered
-            if tid not in found and pattern.search(target):
+            for m in pattern.finditer(target):
+                spans.append((m.start(), m.end(), tid))
+        found: list[str] = []
+        for a, b, tid in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+            nested = any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and t2 != tid for a2, b2, t2 in spans)
+            if not nested and tid not in found:
                 found.append(tid)
         return found
 
@@ -87,7 +95,7 @@ def _norm_term(text: str) -> str:
 class Retriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder, topics: dict[str, Topic], *,
                  candidates: int = 60, rrf_k: int = 60, expand: bool = True,
-                 reranker: Callable[[str, list[Hit]], list[Hit]] | None = None):
+                 reranker: Callable[[str, list[Hit]], list[Hit]] | None = None, evidence_similarity: float = 0.45):
         self.index = index
         self.embedder = embedder
         self.matcher = TopicMatcher(topics)
@@ -95,6 +103,8 @@ class Retriever:
         self.rrf_k = rrf_k
         self.expand = expand
         self.reranker = reranker
+        self.intents = IntentReader(index.resources)
+        self.evidence_similarity = evidence_similarity
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode([normalize(query)])[0]
@@ -187,54 +197,105 @@ class Retriever:
         by_resource: dict[str, list[Hit]] = {}
         for rank, h in enumerate(passages):
             by_resource.setdefault(h.resource_id, []).append(h)
+            if (h.dense or 0.0) < self.evidence_similarity:
+                continue  # weak passages say little about which resource is right
             # diminishing credit for a resource's 2nd, 3rd... passage
             nth = len(by_resource[h.resource_id])
             evidence[h.resource_id] = evidence.get(h.resource_id, 0.0) + 1.0 / (self.rrf_k + rank + 1) / nth
         passage_rank = sorted(evidence, key=lambda r: -evidence[r])
 
-        overlap: dict[str, float] = {}
-        if topic_ids:
-            for rid, r in self.index.resources.items():
-                if filters is not None and not filters.allows(r):
-                    continue
-                own = set(r.topics) | {t for c in r.chapters for t in c.topics}
-                n = len(own & set(topic_ids))
-                if n:
-                    overlap[rid] = n
-        topic_rank = sorted(overlap, key=lambda r: (-overlap[r], r))
-
-        fused = rrf([record_rank, passage_rank, topic_rank], k=self.rrf_k)
+        overlap = self._topic_overlap(topic_ids, filters)
+        topic_rank = sorted(overlap, key=lambda r: -overlap[r])
+        named_rank, exclude = self._named_resources(query, filters)
+        # Records describe what a resource is for; passages only exist for the full texts we hold,
+        # so they are weaker evidence about which resource to pick.
+        fused = rrf([record_rank, passage_rank, topic_rank, named_rank], k=self.rrf_k, weights=(1.0, 0.5, 1.0, 1.5))
         prefs = attribute_preferences(query)
         matches = []
         for rid, score in fused.items():
             r = self.index.resources.get(rid)
-            if r is None or (filters is not None and not filters.allows(r)):
+            if r is None or rid in exclude or (filters is not None and not filters.allows(r)):
                 continue
-            boost = sum(1 for attr, values in prefs.items() if getattr(r, attr, None) in values)
-            matched = [t for t in topic_ids if t in set(r.topics) | {x for c in r.chapters for x in c.topics}]
+            own = resource_topics(r)
             matches.append(ResourceMatch(
-                resource=r, score=score * (1.0 + 0.35 * boost), hits=by_resource.get(rid, [])[:3],
-                matched_topics=matched,
+                resource=r, score=score * preference_factor(r, prefs), hits=by_resource.get(rid, [])[:3],
+                matched_topics=[t for t in topic_ids if t in own],
             ))
-            matches[-1].reasons = []  # filled by the answer composer, which knows the wording
         matches.sort(key=lambda m: -m.score)
         return matches[:k]
+
+    def _named_resources(self, query: str, filters: Filters | None) -> tuple[list[str], set[str]]:
+        """Resources the question names, or, for "before X" / "after X" questions, what leads to or follows X."""
+        intent = self.intents.read(query)
+        if not intent.mentioned:
+            return [], set()
+        named = [self.index.resources[rid] for rid in intent.mentioned]
+        if intent.compares or not (intent.wants_prerequisites or intent.wants_next_step):
+            return intent.mentioned, set()
+        if intent.wants_prerequisites:
+            wanted = [t for r in named for t in r.prerequisites]
+            scores = self._topic_overlap(list(dict.fromkeys(wanted)), filters)
+            for rid in scores:
+                if self.index.resources[rid].level == "advanced":
+                    scores[rid] *= 0.5
+        else:
+            wanted = [t for r in named for t in r.topics]
+            scores = self._topic_overlap(list(dict.fromkeys(wanted)), filters)
+            floor = max(_DEPTH.index(r.math_depth) if r.math_depth in _DEPTH else 0 for r in named)
+            for rid in list(scores):
+                depth = self.index.resources[rid].math_depth
+                if depth not in _DEPTH or _DEPTH.index(depth) <= floor:
+                    scores[rid] *= 0.3
+        ranking = [rid for rid in sorted(scores, key=lambda r: -scores[r]) if rid not in intent.mentioned]
+        return ranking, set(intent.mentioned)
+
+    def _topic_overlap(self, topic_ids: list[str], filters: Filters | None) -> dict[str, float]:
+        """Resources sharing the question's topics, rare topics counting more (IDF over the catalog)."""
+        if not topic_ids:
+            return {}
+        resources = [r for r in self.index.resources.values() if r.from_catalog]
+        n = max(len(resources), 1)
+        df = {t: sum(1 for r in resources if t in resource_topics(r)) for t in topic_ids}
+        scores: dict[str, float] = {}
+        for r in resources:
+            if filters is not None and not filters.allows(r):
+                continue
+            own = resource_topics(r)
+            score = sum(math.log(1 + n / df[t]) for t in topic_ids if t in own and df[t])
+            if score:
+                # a resource whose own topic list names it (not only a chapter) treats it centrally
+                score += 0.1 * sum(1 for t in topic_ids if t in r.topics)
+                scores[r.id] = score
+        return scores
+
+
+_DEPTH = ["applied", "moderate", "rigorous", "proof-heavy"]
+
+
+def resource_topics(r: Resource) -> set[str]:
+    return set(r.topics) | {t for c in r.chapters for t in c.topics}
 
 
 # Words in a question that say what kind of resource the learner wants (not what topic).
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
-    (r"\b(free|open[- ]access|no cost|without paying)\b", "access", ("free", "free-online")),
+    (r"\b(free|open[- ]access|no cost|without paying|can't afford|cannot afford)\b", "access", ("free", "free-online")),
     (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
     (r"\b(book|textbook)\b", "kind", ("book",)),
-    (r"\b(cheat ?sheets?|reference cards?|quick reference|refresher|summary)\b", "kind", ("cheatsheet",)),
+    (r"\b(cheat ?sheets?|reference cards?|quick reference|refresher|formula sheet)\b", "kind", ("cheatsheet",)),
     (r"\b(paper|article|original)\b", "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
-    (r"\b(tutorial)\b", "kind", ("tutorial",)),
-    (r"\b(rigou?rous|proofs?|prove|theorem|theoretical|theory|formal|mathematically|more math)", "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|practical|hands-on|applied)\b", "math_depth", ("applied", "moderate")),
-    (r"\b(beginner|introductory|intro|first course|new to|starting out|basics)\b", "level", ("intro",)),
+    (r"\btutorial\b", "kind", ("tutorial",)),
+    (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive)\b"
+     r"|\bmath(s|ematics)? behind\b|\bmore math|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use)|too applied",
+     "math_depth", ("rigorous", "proof-heavy")),
+    (r"\b(intuitive|intuition|visual|gentle|practical|hands-on|without (much )?math|light on math)\b",
+     "math_depth", ("applied", "moderate")),
+    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch)\b", "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd)\b", "level", ("advanced",)),
 ]
+# Values at the far end from what was asked for are demoted, not removed.
+_OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
+             ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",)}
 
 
 def attribute_preferences(query: str) -> dict[str, tuple[str, ...]]:
@@ -244,3 +305,14 @@ def attribute_preferences(query: str) -> dict[str, tuple[str, ...]]:
         if re.search(pattern, lowered):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
     return prefs
+
+
+def preference_factor(r: Resource, prefs: dict[str, tuple[str, ...]]) -> float:
+    factor = 1.0
+    for attr, wanted in prefs.items():
+        value = getattr(r, attr, None)
+        if value in wanted:
+            factor *= 1.3
+        elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
+            factor *= 0.6
+    return factor
