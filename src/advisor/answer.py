@@ -6,7 +6,9 @@ import re
 from typing import Callable
 
 from .catalog import Topic
+from .guide import render_comparison, render_path
 from .keywords import keyword_tokens
+from .passages import chunk_kinds, environment_label, treatment
 from .types import Answer, Chunk, Hit, ResourceMatch
 
 ACCESS_WORDS = {
@@ -35,9 +37,18 @@ def page_text(chunk: Chunk) -> str:
 
 
 def citation(title: str, chunk: Chunk, has_pages: bool) -> str:
+    """'Title, §Section, Theorem 6.7 (proof), p. 73 (PDF page 87)'."""
     parts = [title]
     if chunk.section:
         parts.append("§" + chunk.section[-1])
+    label = environment_label(chunk.text)
+    kind = chunk_kinds(chunk)[0]
+    if kind in ("prose", "catalog"):
+        kind = ""
+    if label and kind and kind not in label.lower():
+        parts.append(f"{label} ({kind})")
+    elif label or kind:
+        parts.append(label or kind)
     if has_pages:
         parts.append(page_text(chunk))
     return ", ".join(parts)
@@ -86,22 +97,23 @@ def reasons_for(match: ResourceMatch, topics: dict[str, Topic]) -> list[str]:
         if chapters:
             out.append("see " + "; ".join(chapters[:3]))
     if match.hits:
-        pages = sorted({h.chunk.page_start for h in match.hits})
-        if any(h.chunk.label_start or h.chunk.page_start > 1 for h in match.hits):
-            out.append("matching passages on PDF page " + ", ".join(map(str, pages[:5])))
-        else:
-            out.append("matching passages in its full text")
+        paged = any(h.chunk.label_start or h.chunk.page_start > 1 for h in match.hits)
+        told = treatment([(chunk_kinds(h.chunk), page_text(h.chunk) if paged else "full text") for h in match.hits])
+        if told:
+            out.append(told)
     if r.prerequisites:
         out.append("needs " + ", ".join(topics[t].name if t in topics else t for t in r.prerequisites[:4]))
     return out
 
 
 def compose(question: str, covered: bool, resources: list[ResourceMatch], passages: list[Hit],
-            titles: dict[str, str], topics: dict[str, Topic], linker: Linker, paged: Callable[[Chunk], bool]) -> Answer:
+            titles: dict[str, str], topics: dict[str, Topic], linker: Linker, paged: Callable[[Chunk], bool],
+            study_path: list | None = None, comparison: list | None = None) -> Answer:
     for m in resources:
         m.reasons = reasons_for(m, topics)
     answer = Answer(question=question, covered=covered, resources=resources if covered else [],
-                    passages=passages if covered else [])
+                    passages=passages if covered else [], study_path=(study_path or []) if covered else [],
+                    comparison=(comparison or []) if covered else [])
     answer.text = render_markdown(answer, titles, linker, paged)
     return answer
 
@@ -126,6 +138,13 @@ def render_markdown(answer: Answer, titles: dict[str, str], linker: Linker, page
         link = r.pdf_url or r.url
         if link and r.from_catalog:
             lines.append(f"   <{link}>")
+    if answer.comparison:
+        lines += ["", "### How your books treat it", render_comparison(answer.comparison)]
+    if answer.study_path:
+        def cite(h: Hit) -> str:
+            return citation(titles.get(h.resource_id, h.chunk.path), h.chunk, paged(h.chunk))
+
+        lines += ["", "### Study path (prerequisites first)", render_path(answer.study_path, cite)]
     if answer.passages:
         lines.append("")
         lines.append("### Passages")

@@ -22,6 +22,7 @@ from .embeddings import Embedder
 from .errors import DocumentError, MissingPathError
 from .index import MANIFEST, HybridIndex, IndexStore
 from .loaders import load_document
+from .passages import tag
 from .types import Block, Chunk, Document, Resource
 
 CATALOG_DIR = "catalog"
@@ -269,7 +270,7 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
             t = time.perf_counter()
             try:
                 doc = load_document(src.path, key)
-                chunks = chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens)
+                chunks = tag(chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens))
                 item = (key, src, sha, doc, chunks, None)
             except DocumentError as exc:
                 item = (key, src, sha, None, [], exc.reason)

@@ -12,7 +12,7 @@ from .errors import UserInputError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # Bump when loaders or chunking change what a file turns into: old indexes are then rebuilt.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 INDEX_FORMAT_VERSION = 1
 
 
@@ -33,6 +33,7 @@ class Settings:
     min_similarity: float = 0.30
     reranker: str | None = None
     query_expansion: bool = True
+    kind_boost: float = 0.3  # score bonus for passages of the kind a question asks for (proof, definition...)
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -14,6 +14,7 @@ from .embeddings import Embedder
 from .index import HybridIndex, LoadedIndex
 from .intent import IntentReader
 from .keywords import keyword_tokens
+from .passages import chunk_kinds, question_intent
 from .textclean import normalize
 from .types import Hit, Resource, ResourceMatch
 
@@ -95,7 +96,8 @@ def _norm_term(text: str) -> str:
 class Retriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder, topics: dict[str, Topic], *,
                  candidates: int = 60, rrf_k: int = 60, expand: bool = True,
-                 reranker: Callable[[str, list[Hit]], list[Hit]] | None = None, evidence_similarity: float = 0.45):
+                 reranker: Callable[[str, list[Hit]], list[Hit]] | None = None, evidence_similarity: float = 0.45,
+                 kind_boost: float = 0.3):
         self.index = index
         self.embedder = embedder
         self.matcher = TopicMatcher(topics)
@@ -105,6 +107,7 @@ class Retriever:
         self.reranker = reranker
         self.intents = IntentReader(index.resources)
         self.evidence_similarity = evidence_similarity
+        self.kind_boost = kind_boost
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode([normalize(query)])[0]
@@ -149,6 +152,11 @@ class Retriever:
                 bm25_ids = [int(i) for i in top if scores[i] > 0]
                 bm25_scores = {i: float(scores[i]) for i in bm25_ids}
         fused = rrf([dense_ids, bm25_ids], k=self.rrf_k)
+        wanted = question_intent(query) if self.kind_boost else ()
+        if wanted:
+            for i in fused:
+                if set(chunk_kinds(idx.chunks[i])) & set(wanted):
+                    fused[i] *= 1.0 + self.kind_boost
         order = sorted(fused, key=lambda i: -fused[i])
         dense_rank = {i: r for r, i in enumerate(dense_ids)}
         bm25_rank = {i: r for r, i in enumerate(bm25_ids)}

@@ -18,8 +18,10 @@ from .catalog import Topic, load_topics
 from .config import Settings
 from .embeddings import Embedder, load_embedder
 from .errors import AdvisorError, IndexBusyError, UserInputError
+from .guide import ComparisonRow, Step, best_resource_for, compare, prerequisite_order, wants_comparison, wants_path
 from .index import IndexStore, LoadedIndex
-from .retrieval import Filters, Retriever
+from .rerank import load_reranker
+from .retrieval import Filters, Retriever, resource_topics
 from .types import Answer, Chunk, Hit
 
 MAX_QUERY_CHARS = 2000
@@ -74,7 +76,8 @@ class Advisor:
         loaded = self.store.load()
         retriever = Retriever(
             loaded, self.embedder, self.topics, candidates=self.settings.candidates,
-            rrf_k=self.settings.rrf_k, expand=self.settings.query_expansion,
+            rrf_k=self.settings.rrf_k, expand=self.settings.query_expansion, kind_boost=self.settings.kind_boost,
+            reranker=load_reranker(self.settings.reranker),
         )
         with self._lock:
             self._index, self._retriever = loaded, retriever
@@ -168,20 +171,68 @@ class Advisor:
         shown = diversify(passages, k_passages)
         index = retriever.index
         titles = {rid: r.title for rid, r in index.resources.items()}
-        answer = compose(question, covered, resources, shown, titles, self.topics, self.link_for, self.has_pages)
+        path = self.study_path(query, filters) if covered and wants_path(question) else []
+        table = self.compare(query, filters) if covered and wants_comparison(question) else []
+        answer = compose(question, covered, resources, shown, titles, self.topics, self.link_for, self.has_pages,
+                         study_path=path, comparison=table)
         if query != question:
             answer.notes.append(f"searched for: {query}")
         return answer
 
+    def ask_stream(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
+                   k_resources: int = 5, k_passages: int = 5, llm: bool = True, llm_config=None, linker=None):
+        """Growing Markdown snapshots (an llm.LLMStream): the local model's cited reply, else the extractive answer.
+
+        Retrieval runs now (errors raise here, as in ask); iterating never raises. See advisor.llm.
+        """
+        from .llm import stream_answer
+
+        return stream_answer(self, question, history, filters, config=llm_config, linker=linker,
+                             k_resources=k_resources, k_passages=k_passages, enabled=llm)
+
+    def study_path(self, question: str, filters: Filters | None = None) -> list[Step]:
+        """Ordered prerequisites of what the question names, each with a resource, chapter and passage."""
+        retriever = self.retriever
+        targets = retriever.matcher.find(question)
+        for rid in retriever.intents.read(question).mentioned:
+            targets += [t for t in retriever.index.resources[rid].topics[:3] if t not in targets]
+        topics = self.topics
+        indexed = set(retriever.index.file_resource.values())
+        steps = []
+        for tid in prerequisite_order(targets, topics):
+            resource, chapter = best_resource_for(tid, retriever.index.resources, indexed)
+            hits = retriever.search(topics[tid].name, 1, filters)
+            good = [h for h in hits if (h.dense or 0) >= retriever.evidence_similarity]
+            steps.append(Step(tid, topics[tid].name, resource, chapter, good[0] if good else None))
+        return steps
+
+    def compare(self, topic_question: str, filters: Filters | None = None) -> list[ComparisonRow]:
+        """Per resource: where it defines, proves, illustrates and drills the topic."""
+        retriever = self.retriever
+        hits = retriever.search(topic_question, 60, filters)
+        relevant = [h for h in hits if (h.dense or 0) >= retriever.evidence_similarity or h.bm25_rank is not None
+                    and h.bm25_rank < 10]
+        from .answer import page_text
+
+        return compare(relevant, retriever.index.resources,
+                       lambda c: page_text(c) if self.has_pages(c) else "full text")
+
     def covers(self, query: str, qvec: np.ndarray) -> bool:
         """Calibrated check that the corpus has something on the question (see docs/evaluation.md)."""
-        index = self.retriever.index
+        retriever = self.retriever
+        index = retriever.index
         best = 0.0
         for part in (index.texts, index.catalog):
             _, scores = part.dense_search(qvec, 1)
             if scores.size:
                 best = max(best, float(scores[0]))
-        return best >= self.settings.min_similarity
+        if best >= self.settings.min_similarity:
+            return True
+        # a vocabulary topic or a known resource named outright counts when some record covers it
+        topics = set(retriever.matcher.find(query))
+        if any(topics & resource_topics(r) for r in index.resources.values()):
+            return True
+        return bool(retriever.intents.read(query).mentioned)
 
     # --- files and links ------------------------------------------------------------------------
     def has_pages(self, chunk: Chunk) -> bool:

@@ -25,10 +25,15 @@ _TRANSLATE = str.maketrans({
 })
 
 
+# Pieces of tall brackets (⎛ ⎜ ⎝ ...) that PDF extraction spreads over many lines of a matrix.
+_BRACKET_PIECES = re.compile("[\u239b-\u23ad]+")
+
+
 def normalize(text: str) -> str:
     """Unicode-normalize text (ligatures, math alphanumerics, full-width forms) and tidy spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_TRANSLATE)
+    text = _BRACKET_PIECES.sub(" ", text)
     text = _CONTROL.sub("", text)
     text = _PRIVATE_USE.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

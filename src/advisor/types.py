@@ -125,3 +125,5 @@ class Answer:
     passages: list[Hit]
     text: str = ""  # rendered Markdown reply
     notes: list[str] = field(default_factory=list)
+    study_path: list[Any] = field(default_factory=list)  # guide.Step, prerequisites first
+    comparison: list[Any] = field(default_factory=list)  # guide.ComparisonRow per resource

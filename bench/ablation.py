@@ -1,0 +1,69 @@
+"""Ablation of retrieval techniques on the development sets: prints a Markdown table.
+
+    .venv/bin/python bench/ablation.py --index-dir index [--json]
+
+Every row runs on the same index; rows differ only in query-time switches, so differences are the
+techniques' own. (Index-time techniques such as math normalization are compared by building two
+indexes and passing --index-dir twice.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from advisor.config import Settings  # noqa: E402
+from advisor.evaluate import read_questions, run_eval  # noqa: E402
+from advisor.service import Advisor  # noqa: E402
+
+CONFIGS = [
+    ("BM25 only", "bm25", {"query_expansion": False, "kind_boost": 0.0}),
+    ("dense only", "dense", {"query_expansion": False, "kind_boost": 0.0}),
+    ("hybrid (RRF)", "hybrid", {"query_expansion": False, "kind_boost": 0.0}),
+    ("+ topic synonyms (query expansion)", "hybrid", {"query_expansion": True, "kind_boost": 0.0}),
+    ("+ passage kinds for question intent", "hybrid", {"query_expansion": True, "kind_boost": 0.3}),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index-dir", type=Path, action="append", required=True)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--passages", type=Path, default=REPO / "tests/eval/passages.jsonl")
+    ap.add_argument("--resources", type=Path, default=REPO / "tests/eval/resources.jsonl")
+    args = ap.parse_args()
+    questions = read_questions(args.passages) + read_questions(args.resources)
+    rows = []
+    shared = None
+    for index_dir in args.index_dir:
+        for name, mode, switches in CONFIGS:
+            settings = replace(Settings.from_env(index_dir=index_dir, corpus_dir=REPO / "corpus"), **switches)
+            adv = Advisor(settings, embedder=shared)
+            shared = adv.embedder
+            result = run_eval(questions, lambda q: adv.search(q, 10, mode=mode),
+                              lambda q: adv.ask(q, k_resources=10).resources)
+            label = name if len(args.index_dir) == 1 else f"{name} [{index_dir}]"
+            rows.append({"config": label, "passages": result["passages"], "resources": result["resources"]})
+            print(f"done: {label}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    p0, r0 = rows[0]["passages"], rows[0]["resources"]
+    print(f"| technique | passages hit@1 | hit@5 | MRR@10 | resources hit@1 | hit@3 | MRR@10 |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        p, r = row["passages"], row["resources"]
+        print(f"| {row['config']} | {p['hit@1']:.3f} | {p['hit@5']:.3f} | {p['mrr@10']:.3f} | "
+              f"{r['hit@1']:.3f} | {r['hit@3']:.3f} | {r['mrr@10']:.3f} |")
+    print(f"\npassages n={p0['n']}, resources n={r0['n']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
