@@ -20,8 +20,8 @@ from .config import Fingerprint, Settings
 from .corpus_scan import SourceFile, scan, sha256_file
 from .embeddings import Embedder
 from .errors import DocumentError, MissingPathError
-from .index import MANIFEST, HybridIndex, IndexStore
-from .loaders import load_document
+from .index import MANIFEST, HybridIndex, IndexStore, failpoint
+from .extract import Extractor
 from .passages import tag
 from .types import Block, Chunk, Document, Resource
 
@@ -177,7 +177,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     files_meta: dict[str, dict] = dict(reuse)
     t_read = time.perf_counter()
     new_chunks, new_vectors, stats = _read_and_embed(
-        todo, embedder, fingerprint, settings.batch_size, progress, emit, files_meta, report,
+        todo, embedder, fingerprint, settings.batch_size, progress, emit, files_meta, report, settings.file_timeout,
     )
     chunks.extend(new_chunks)
     if len(new_vectors):
@@ -219,6 +219,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
         },
     }
     with store.staging() as tmp:
+        failpoint("staging")
         texts_index.save(tmp / "texts")
         catalog_index.save(tmp / "catalog")
         (tmp / "resources.json").write_text(json.dumps(
@@ -258,7 +259,7 @@ class _Emitter:
 _DONE = object()
 
 
-def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, files_meta, report):
+def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, files_meta, report, file_timeout):
     """Read files in a worker thread while the main thread embeds: pypdf and torch overlap."""
     from tqdm import tqdm
 
@@ -266,18 +267,19 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
     stats = {"read": 0.0, "embed": 0.0}
 
     def producer() -> None:
-        for key, src, sha in todo:
-            t = time.perf_counter()
-            try:
-                doc = load_document(src.path, key)
-                chunks = tag(chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens))
-                item = (key, src, sha, doc, chunks, None)
-            except DocumentError as exc:
-                item = (key, src, sha, None, [], exc.reason)
-            except Exception as exc:  # a loader bug must not stop the other files; retried next build
-                item = (key, src, None, None, [], f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
-            stats["read"] += time.perf_counter() - t
-            q.put(item)
+        with Extractor(timeout=file_timeout) as extractor:
+            for key, src, sha in todo:
+                t = time.perf_counter()
+                try:
+                    doc = extractor.load(src.path, key)
+                    chunks = tag(chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens))
+                    item = (key, src, sha, doc, chunks, None)
+                except DocumentError as exc:
+                    item = (key, src, sha, None, [], exc.reason)
+                except Exception as exc:  # a loader bug must not stop the other files; retried next build
+                    item = (key, src, None, None, [], f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
+                stats["read"] += time.perf_counter() - t
+                q.put(item)
         q.put(_DONE)
 
     thread = threading.Thread(target=producer, name="advisor-reader", daemon=True)
@@ -296,6 +298,7 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
             t = time.perf_counter()
             vecs = embedder.encode([embedding_text(c) for c in batch], batch_size=batch_size)
             stats["embed"] += time.perf_counter() - t
+            failpoint("embedding")
             out_chunks.extend(batch)
             out_vectors.append(vecs)
             chunk_bar.update(len(batch))

@@ -24,6 +24,7 @@ class Settings:
     chunk_tokens: int = 0  # 0: the model's own max sequence length
     overlap_tokens: int = 48
     batch_size: int = 32
+    file_timeout: float = 120.0  # seconds to read one file before it is skipped
     device: str = "cpu"
     top_k: int = 10
     candidates: int = 60  # per retriever, before fusion

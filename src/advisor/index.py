@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import tempfile
 import time
 from contextlib import contextmanager
@@ -228,7 +229,9 @@ class IndexStore:
             raise
         name = time.strftime("v-%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{tmp.name[-6:]}"
         _fsync_tree(tmp)
+        failpoint("before-rename")
         os.replace(tmp, self.index_dir / name)
+        failpoint("before-pointer")
         pointer_tmp = self.index_dir / f".{CURRENT}.{os.getpid()}"
         with open(pointer_tmp, "w", encoding="utf-8") as fh:
             fh.write(name + "\n")
@@ -236,14 +239,19 @@ class IndexStore:
             os.fsync(fh.fileno())
         os.replace(pointer_tmp, self.index_dir / CURRENT)
         _fsync_dir(self.index_dir)
+        failpoint("after-pointer")
         self.collect_garbage(keep=name)
 
     def collect_garbage(self, keep: str) -> None:
         """Drop old versions and leftovers of killed builds (never the current one)."""
         for entry in self.index_dir.iterdir():
+            if entry.name.startswith(f".{CURRENT}.") and entry.is_file():
+                entry.unlink(missing_ok=True)
+                continue
             if entry.name == keep or not entry.is_dir():
                 continue
-            if entry.name.startswith("v-") or (entry.name.startswith(".tmp-") and not _held(entry)):
+            # builds hold the lock, so any other staging dir is a leftover of a killed build
+            if entry.name.startswith(("v-", ".tmp-")):
                 shutil.rmtree(entry, ignore_errors=True)
 
     @contextmanager
@@ -270,12 +278,10 @@ class IndexStore:
             fh.close()
 
 
-def _held(path: Path) -> bool:
-    # a staging dir younger than a minute may belong to a build that holds the lock right now
-    try:
-        return time.time() - path.stat().st_mtime < 60
-    except OSError:
-        return False
+def failpoint(name: str) -> None:
+    """Crash-test hook: ADVISOR_FAILPOINT=name kills this process right here, as `kill -9` would."""
+    if os.environ.get("ADVISOR_FAILPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _fsync_tree(root: Path) -> None:

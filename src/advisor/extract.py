@@ -1,0 +1,125 @@
+"""Reading files in a separate process, so a PDF that loops or explodes can be stopped.
+
+The worker is a long-lived spawned process (no fork of a process that holds torch threads); on a
+timeout it is killed and a fresh one takes over for the next file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+import time
+from pathlib import Path
+
+from .errors import DocumentError
+from .types import Document
+
+_IDLE: list = []  # (process, pipe) of idle healthy workers; daemon processes end with us
+_IDLE_LOCK = threading.Lock()
+DEFAULT_TIMEOUT = 120.0
+STARTUP_TIMEOUT = 60.0  # seconds for one file
+MAX_TEXT_CHARS = 40_000_000  # an extraction that produces more than this is not a book
+
+
+def _serve(conn) -> None:
+    import logging
+    import warnings
+
+    from .loaders import load_document
+
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore")
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        path, rel = job
+        try:
+            doc = load_document(Path(path), rel)
+            size = sum(len(b.text) for b in doc.blocks)
+            if size > MAX_TEXT_CHARS:
+                raise DocumentError(rel, f"extracted text is too large ({size // 1_000_000} million characters), skipped")
+            conn.send(("ok", doc))
+        except DocumentError as exc:
+            conn.send(("skip", exc.reason))
+        except Exception as exc:  # a loader bug: report it, keep serving
+            conn.send(("error", f"could not be read ({type(exc).__name__}: {str(exc)[:80]})"))
+
+
+class Extractor:
+    """Loads documents in a worker process with a per-file time limit."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT):
+        self.timeout = timeout
+        self._ctx = mp.get_context("spawn")
+        self._proc = None
+        self._conn = None
+
+    def _start(self) -> None:
+        with _IDLE_LOCK:
+            while _IDLE:
+                proc, conn = _IDLE.pop()
+                if proc.is_alive():
+                    self._proc, self._conn = proc, conn
+                    return
+        parent, child = self._ctx.Pipe()
+        self._proc = self._ctx.Process(target=_serve, args=(child,), name="advisor-extract", daemon=True)
+        self._proc.start()
+        child.close()
+        self._conn = parent
+        # the time limit is for reading a file, not for starting Python in the worker
+        if not parent.poll(STARTUP_TIMEOUT) or parent.recv()[0] != "ready":
+            self._kill()
+            raise RuntimeError("the file reader process did not start")
+
+    def load(self, path: Path, rel: str) -> Document:
+        """The document, or DocumentError (skip: corrupt, timeout...) or RuntimeError (loader bug)."""
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
+        assert self._conn is not None
+        self._conn.send((str(path), rel))
+        deadline = time.monotonic() + self.timeout
+        while not self._conn.poll(0.2):
+            if time.monotonic() > deadline:
+                self._kill()
+                raise DocumentError(rel, f"reading took longer than {self.timeout:g}s (extraction stopped), skipped")
+            if not self._proc.is_alive():
+                self._kill()
+                raise DocumentError(rel, "the reader crashed on this file (out of memory or a parser fault), skipped")
+        try:
+            status, payload = self._conn.recv()
+        except EOFError:
+            self._kill()
+            raise DocumentError(rel, "the reader crashed on this file, skipped") from None
+        if status == "ok":
+            return payload
+        if status == "skip":
+            raise DocumentError(rel, payload)
+        raise RuntimeError(payload)
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._proc = self._conn = None
+
+    def close(self) -> None:
+        """A healthy worker is kept for the next build in this process (starting one costs a second)."""
+        if self._conn is not None and self._proc is not None and self._proc.is_alive():
+            with _IDLE_LOCK:
+                _IDLE.append((self._proc, self._conn))
+            self._proc = self._conn = None
+            return
+        self._kill()
+
+    def __enter__(self) -> "Extractor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
