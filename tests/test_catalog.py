@@ -104,3 +104,37 @@ def test_every_shipped_text_folder_has_its_record(shipped):
 def test_applied_courses_are_marked_applied(shipped):
     for rid in ("coursera-ml-andrew-ng", "udacity-intro-to-ml"):
         assert shipped.resources[rid].math_depth == "applied"
+
+
+from hypothesis import given, settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_parser_never_crashes_on_arbitrary_text(text):
+    try:
+        parse_record(text, "catalog/f.md")
+    except CatalogError as err:
+        assert str(err).startswith("catalog/f.md: ") and "\n" not in str(err)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "title", "kind", "access", "level", "math_depth", "topics", "authors",
+                                        "year", "chapters", "files", "url"]), _yaml_values, max_size=10))
+def test_parser_never_crashes_on_arbitrary_fields(fields):
+    import yaml
+
+    text = "---\n" + yaml.safe_dump(fields, allow_unicode=True) + "---\nbody\n"
+    try:
+        record = parse_record(text, "catalog/f.md")
+    except CatalogError as err:
+        assert str(err).startswith("catalog/f.md: ")
+    else:
+        assert record.title and isinstance(record.topics, list)
