@@ -31,7 +31,7 @@ class Settings:
     rrf_k: int = 60
     # Below this cosine for the best passage and with no exact keyword match the corpus is said
     # not to cover the question (calibrated in docs/evaluation.md).
-    min_similarity: float = 0.30
+    min_similarity: float = 0.35
     reranker: str | None = None
     query_expansion: bool = True
     kind_boost: float = 0.3  # score bonus for passages of the kind a question asks for (proof, definition...)
