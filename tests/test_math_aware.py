@@ -33,7 +33,7 @@ def test_section_title_marks_exercises():
 @pytest.mark.parametrize("question, wanted", [
     ("where is the spectral theorem proved?", ("proof", "theorem")),
     ("derive the ELBO step by step", ("derivation",)),
-    ("what is a Markov chain?", ("definition",)),
+    ("what is the definition of a Markov chain?", ("definition",)),
     ("practice problems on eigenvalues", ("exercise",)),
     ("intuition for SVD", ()),
 ])

@@ -34,7 +34,7 @@ class Settings:
     min_similarity: float = 0.35
     reranker: str | None = None
     query_expansion: bool = True
-    kind_boost: float = 0.3  # score bonus for passages of the kind a question asks for (proof, definition...)
+    kind_boost: float = 0.0  # bonus for passages of the kind a question asks for; off: it did not help (docs/evaluation.md)
     extra: dict = field(default_factory=dict)
 
     @classmethod

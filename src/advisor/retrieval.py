@@ -71,6 +71,10 @@ class TopicMatcher:
 
     def find(self, text: str) -> list[str]:
         """Topics named in the text; a match inside a longer one ("dimension" in "VC dimension") is dropped."""
+        return [tid for tid, _ in self.find_spans(text)]
+
+    def find_spans(self, text: str) -> list[tuple[str, str]]:
+        """(topic id, the words that named it) for each topic named in the text."""
         plain = normalize(text)
         lowered = _norm_term(plain)
         spans: list[tuple[int, int, str]] = []
@@ -78,15 +82,34 @@ class TopicMatcher:
             target = plain if pattern.flags & re.I == 0 else lowered
             for m in pattern.finditer(target):
                 spans.append((m.start(), m.end(), tid))
-        found: list[str] = []
+        found: dict[str, str] = {}
         for a, b, tid in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
             nested = any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and t2 != tid for a2, b2, t2 in spans)
             if not nested and tid not in found:
-                found.append(tid)
-        return found
+                found[tid] = plain[a:b]
+        return list(found.items())
 
-    def expansion(self, topic_ids: list[str]) -> str:
-        return " ".join(term for tid in topic_ids for term in self.topics[tid].terms)
+    def expansion(self, text: str) -> str:
+        """Other spellings of what the text abbreviates or spells out: KKT <-> Karush-Kuhn-Tucker.
+
+        Only abbreviations and full names are exchanged; related terms (a topic's looser aliases)
+        would dilute a keyword query.
+        """
+        extra: list[str] = []
+        for tid, said in self.find_spans(text):
+            topic = self.topics[tid]
+            short = [a for a in topic.aliases if _is_abbreviation(a)]
+            if _is_abbreviation(said):
+                extra.append(topic.name)
+                extra += [a for a in topic.aliases if not _is_abbreviation(a) and len(a.split()) > 1][:2]
+            else:
+                extra += short[:2]
+        return " ".join(extra)
+
+
+def _is_abbreviation(term: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", term)
+    return 2 <= len(letters) <= 6 and letters.isupper()
 
 
 def _norm_term(text: str) -> str:
@@ -97,7 +120,7 @@ class Retriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder, topics: dict[str, Topic], *,
                  candidates: int = 60, rrf_k: int = 60, expand: bool = True,
                  reranker: Callable[[str, list[Hit]], list[Hit]] | None = None, evidence_similarity: float = 0.45,
-                 kind_boost: float = 0.3):
+                 kind_boost: float = 0.0):
         self.index = index
         self.embedder = embedder
         self.matcher = TopicMatcher(topics)
@@ -113,7 +136,7 @@ class Retriever:
         return self.embedder.encode([normalize(query)])[0]
 
     def query_tokens(self, query: str, topic_ids: list[str]) -> list[str]:
-        extra = self.matcher.expansion(topic_ids) if self.expand else ""
+        extra = self.matcher.expansion(query) if self.expand else ""
         return keyword_tokens(f"{query} {extra}")
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
