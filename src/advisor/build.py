@@ -30,7 +30,7 @@ CATALOG_DIR = "catalog"
 
 @dataclass
 class Progress:
-    stage: str  # scanning | reading | embedding | writing | done
+    stage: str  # scanning | reading | embedding | catalog | writing | done
     files_done: int = 0
     files_total: int = 0
     pages_done: int = 0
@@ -187,6 +187,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     report.chunks_embedded = len(new_chunks)
 
     # Catalog records: tiny, re-embedded only when their text changed.
+    emit.update(stage="catalog")
     cat_chunks, cat_vectors = _catalog_index(catalog, catalog_docs, catalog_todo, old, embedder, fingerprint, settings.batch_size)
     report.chunks_embedded += sum(1 for c in cat_chunks if c.path.rsplit("/", 1)[-1][:-3] in catalog_todo)
 
@@ -389,11 +390,10 @@ def resolve_resources(catalog: Catalog, files_meta: dict[str, dict]) -> tuple[di
 def dry_run(settings: Settings, manifest: dict) -> bool:
     """Whether a build would change anything, judged without loading the model or reading files."""
     from .config import PIPELINE_VERSION
-    from .embeddings import PACKAGED_ALIASES
+    from .embeddings import canonical_model_name
 
     fp = manifest.get("fingerprint", {})
-    model = "all-MiniLM-L6-v2" if settings.model.lower() in PACKAGED_ALIASES else settings.model
-    if fp.get("model") != model or fp.get("pipeline_version") != PIPELINE_VERSION:
+    if fp.get("model") != canonical_model_name(settings.model) or fp.get("pipeline_version") != PIPELINE_VERSION:
         return True
     if fp.get("overlap_tokens") != settings.overlap_tokens:
         return True

@@ -55,7 +55,7 @@ class SentenceTransformerEmbedder:
             self.model = SentenceTransformer(path, device=device)
         except Exception as exc:
             raise ModelError(f"cannot load embedding model from {path}: {str(exc).splitlines()[0][:120]}") from None
-        self.name = "all-MiniLM-L6-v2" if name.lower() in PACKAGED_ALIASES else name
+        self.name = canonical_model_name(name)
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dimension = int(get_dim())
         # chunking runs in a reader thread while encode() runs: a Rust tokenizer must not be shared
@@ -110,6 +110,15 @@ class FakeEmbedder:
             if not norm:
                 out[row, 0] = 1.0
         return out
+
+
+def canonical_model_name(name: str) -> str:
+    """The name an index records for a model setting (aliases of one model share it)."""
+    if name.lower() in PACKAGED_ALIASES:
+        return "all-MiniLM-L6-v2"
+    if name.startswith("fake"):
+        return "fake-hash"
+    return name
 
 
 def load_embedder(name: str, device: str = "cpu") -> Embedder:

@@ -99,7 +99,7 @@ class Advisor:
     # --- building -------------------------------------------------------------------------------
     def index(self, paths: list[Path] | None = None, *, rebuild: bool = False, progress: bool = False,
               on_progress: Callable[[Progress], None] | None = None) -> BuildReport:
-        if not rebuild and not paths and not self.is_stale():
+        if not rebuild and not paths and self._up_to_date():
             # nothing changed: answer from stats and hashes, without loading the model
             manifest = self.store.read_manifest() or {}
             report = BuildReport(index_dir=str(self.settings.index_dir), noop=True,
@@ -115,6 +115,20 @@ class Advisor:
         self._topics = None
         self.load()  # swap in the new version; readers holding the old one finish undisturbed
         return report
+
+    def _up_to_date(self) -> bool:
+        """Nothing to build: files unchanged and the index opens (a damaged one is rebuilt).
+
+        Takes the build lock, so a build running elsewhere is reported rather than called up to date.
+        """
+        with self.store.lock():
+            if self.is_stale():
+                return False
+            try:
+                self.store.load()
+                return True
+            except AdvisorError:
+                return False
 
     def rebuild_in_background(self, paths: list[Path] | None = None, rebuild: bool = False) -> bool:
         """Start a build in a thread; the current index keeps answering until the new one is swapped in."""
@@ -311,8 +325,7 @@ def condense(question: str, history: list[str]) -> str:
     """A follow-up that leans on earlier turns ("which of those is free?") is searched with them."""
     if not history:
         return question
-    words = re.findall(r"\w+", question)
-    if _ANAPHORA.search(question) or len(words) <= 4:
+    if _ANAPHORA.search(question):
         return f"{history[-1]} {question}"
     return question
 

@@ -1,0 +1,184 @@
+"""The conversation: history for follow-ups, answers restricted to the previous resources, friendly errors."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass, field
+
+from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
+from ..retrieval import Filters, attribute_preferences
+from ..service import condense
+from ..types import Answer, ResourceMatch
+from .render import building_reply, esc, reply_markdown, user_markdown
+
+log = logging.getLogger("advisor.web")
+
+# "which of those is free?", "any of them for beginners?", "is it free?", "which one has proofs?"
+_REFERS_BACK = re.compile(
+    r"\b(of|among|from|between)\s+(those|these|them|the above|the ones|your (?:suggestions|recommendations))\b"
+    r"|\b(those|these)\b"
+    r"|\b(which|what|any|is|are|does|do)\b[^?]*\b(them|ones|one of them)\b"
+    r"|^\s*(?:and\s+|so\s+)?(?:which|what)\s+one\b"
+    r"|^\s*(?:and\s+|so\s+)?(?:is|are|does|do)\s+(?:it|that one|this one)\b",
+    re.I,
+)
+_ATTRS = {"access": "free_only", "kind": "kinds", "level": "levels", "math_depth": "math_depths"}
+MAX_TURNS_KEPT = 20
+
+
+@dataclass
+class Turn:
+    question: str
+    query: str  # what was searched: the question, or the question with the earlier one it leans on
+    resources: list[ResourceMatch] = field(default_factory=list)
+
+
+@dataclass
+class Conversation:
+    turns: list[Turn] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)  # what the Chatbot shows
+
+    @property
+    def history(self) -> list[str]:
+        """Earlier questions, as searched: a chain of follow-ups keeps its original subject."""
+        return [t.query for t in self.turns]
+
+    @property
+    def last_resources(self) -> list[ResourceMatch]:
+        return self.turns[-1].resources if self.turns else []
+
+
+def refers_to_previous(question: str) -> bool:
+    return bool(_REFERS_BACK.search(question))
+
+
+def filters_from(free_only: bool = False, kinds=None, levels=None, math_depths=None) -> Filters:
+    return Filters(free_only=bool(free_only), kinds=list(kinds or []), levels=list(levels or []),
+                   math_depths=list(math_depths or []))
+
+
+def with_preferences(base: Filters, question: str) -> tuple[Filters, list[str]]:
+    """Filters tightened by what a follow-up asks for ("free", "a book", "for beginners"), and those words."""
+    prefs = attribute_preferences(question)
+    merged = copy.deepcopy(base)
+    asked: list[str] = []
+    for attr, values in prefs.items():
+        if attr == "access":
+            merged.free_only = True
+            asked.append("free")
+            continue
+        name = _ATTRS[attr]
+        current = getattr(merged, name)
+        chosen = [v for v in values if not current or v in current] or list(values)
+        setattr(merged, name, chosen)
+        asked.append({"kind": "of kind ", "level": "at level ", "math_depth": "with maths "}[attr] + " or ".join(chosen))
+    return merged, asked
+
+
+def restrict_answer(answer: Answer, previous: list[ResourceMatch], filters: Filters,
+                    limit_resources: int = 5, limit_passages: int = 5) -> tuple[Answer, list[ResourceMatch]]:
+    """Keep only the previous answer's resources that pass `filters`, ranked for the new question.
+
+    Those the new answer ranks come first, in its order (with its reasons); the rest follow in their previous
+    order. Returns the restricted answer and the kept matches (empty when none of the previous ones qualifies).
+    """
+    fresh = {m.resource.id: m for m in answer.resources}
+    rank = {m.resource.id: i for i, m in enumerate(answer.resources)}
+    kept: list[ResourceMatch] = []
+    for old in previous:
+        if not filters.allows(old.resource):
+            continue
+        match = fresh.get(old.resource.id)
+        if match is None:
+            match = copy.copy(old)
+        kept.append(match)
+    kept.sort(key=lambda m: rank.get(m.resource.id, len(rank)))  # stable: unranked keep their order
+    kept = kept[:limit_resources]
+    kept_ids = {m.resource.id for m in kept}
+    passages = [h for h in answer.passages if h.resource_id in kept_ids][:limit_passages]
+    if not passages:  # fall back to the evidence the previous answer showed for them
+        passages = [h for m in kept for h in m.hits][:limit_passages]
+    restricted = Answer(question=answer.question, covered=bool(kept), resources=kept, passages=passages,
+                        text=answer.text, notes=list(answer.notes))
+    return restricted, kept
+
+
+def respond(advisor, question: str, filters: Filters | None, conv: Conversation,
+            k_resources: int = 5, k_passages: int = 5) -> str:
+    """Answer one message; updates `conv` (turns and messages) and returns the reply Markdown."""
+    question = (question or "").strip()
+    conv.messages.append({"role": "user", "content": user_markdown(question)})
+    reply = _answer(advisor, question, filters or Filters(), conv, k_resources, k_passages)
+    conv.messages.append({"role": "assistant", "content": reply})
+    if len(conv.turns) > MAX_TURNS_KEPT:
+        del conv.turns[:-MAX_TURNS_KEPT]
+    return reply
+
+
+def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_resources: int, k_passages: int) -> str:
+    history = conv.history
+    previous = conv.last_resources
+    scoped = bool(previous) and refers_to_previous(question)
+    try:
+        if scoped:
+            return _scoped_answer(advisor, question, filters, history, previous, conv, k_resources, k_passages)
+        answer = advisor.ask(question, filters=filters, history=history, k_resources=k_resources, k_passages=k_passages)
+        conv.turns.append(Turn(question, condense(question, history), answer.resources if answer.covered else []))
+        return _render(advisor, answer)
+    except (NoIndexError, IndexCorruptError) as exc:
+        status = advisor.build_status
+        if status.running:
+            return building_reply(status)
+        if isinstance(exc, NoIndexError):
+            return ("**There is no index yet.** Open the **Library** tab and click **Rebuild index** "
+                    "(or run `advisor index`).")
+        return ("**The index is damaged** — " + esc(str(exc)) + ". Open the **Library** tab and click "
+                "**Rebuild index** (or run `advisor index --rebuild`).")
+    except UserInputError as exc:
+        return "**Sorry:** " + esc(str(exc))
+    except AdvisorError as exc:
+        return "**Something went wrong:** " + esc(str(exc))
+    except Exception as exc:  # the chat must stay up whatever happens in the engine
+        log.exception("answering %r failed", question)
+        return f"**Something went wrong** while answering ({esc(type(exc).__name__)}). The details are in the server log."
+
+
+def _scoped_answer(advisor, question, filters, history, previous, conv, k_resources, k_passages) -> str:
+    """A follow-up about the previous answer's resources: filter those, and say what was filtered."""
+    tightened, asked = with_preferences(filters, question)
+    wide = advisor.ask(question, filters=tightened, history=history,
+                       k_resources=max(50, len(previous)), k_passages=max(30, k_passages))
+    query = condense(question, history)
+    restricted, kept = restrict_answer(wide, previous, tightened, k_resources, k_passages)
+    what = " and ".join(asked)
+    n = len(previous)
+    if kept:
+        if what:
+            verb = "these are" if len(kept) > 1 else "this one is"
+            intro = f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, {verb} {esc(what)}:"
+        else:
+            intro = f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, ranked for this question:"
+        conv.turns.append(Turn(question, query, kept))
+        return _render(advisor, restricted, intro=intro)
+    # none of them qualifies: say so, then answer from the whole corpus with the same constraints
+    intro = (f"None of the {n} resource{'s' if n != 1 else ''} in my previous answer is {esc(what or 'a match')}. "
+             "From the whole library:")
+    answer = Answer(question=wide.question, covered=wide.covered, resources=wide.resources[:k_resources],
+                    passages=wide.passages[:k_passages], text=wide.text, notes=wide.notes)
+    conv.turns.append(Turn(question, query, answer.resources if answer.covered else []))
+    return _render(advisor, answer, intro=intro)
+
+
+def _render(advisor, answer: Answer, intro: str | None = None) -> str:
+    from .render import file_url
+
+    titles = {rid: r.title for rid, r in advisor.loaded.resources.items()}
+
+    def linker(chunk):
+        if advisor.file_path(chunk.path) is None:
+            return None
+        return file_url(chunk.path, chunk.page_start if advisor.has_pages(chunk) else None)
+
+    return reply_markdown(answer, titles, linker, advisor.has_pages, intro=intro)

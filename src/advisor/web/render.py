@@ -1,0 +1,326 @@
+"""HTML/Markdown for the browser: answer cards, cited passages, build progress, the library table.
+
+Everything that comes from documents, records or users is escaped here. Chat replies are Markdown with
+HTML blocks; Gradio lifts LaTeX out of the raw message before parsing it, so stray `$`, `\\(`, `\\[` and
+`%` in document text are turned into character references: math pairs inside one quote still render,
+but nothing can pair up across quotes and swallow the markup in between.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import time
+from typing import Callable
+from urllib.parse import quote, urlparse
+
+from ..answer import best_quote, page_text
+from ..build import Progress
+from ..types import Answer, Chunk, Hit, ResourceMatch
+
+FILE_ROUTE = "/corpus-file"
+
+ACCESS_BADGES = {
+    "free": ("free", "adv-free"),
+    "free-online": ("free online", "adv-free"),
+    "paid": ("paid", "adv-paid"),
+    "archived": ("archived", "adv-archived"),
+}
+
+NOT_COVERED = (
+    "**Nothing in the indexed corpus covers this.** I found no passage or resource that matches the question "
+    "closely enough, so I won't guess. Try other words, or add a resource that covers it in the Library tab."
+)
+
+# Balanced math in one piece of text, in the order Gradio lifts delimiters out of a message.
+_MATH = re.compile(r"\$\$[^$]+?\$\$|\$[^$\n]+?\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]")
+
+
+def _neutral(escaped: str) -> str:
+    """Characters that could open LaTeX or collide with Gradio's placeholders become references."""
+    return escaped.replace("%", "&#37;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def esc(text) -> str:
+    """Plain text for an HTML block: no tags, no attributes, no LaTeX."""
+    return _neutral(html.escape(str(text if text is not None else ""), quote=True))
+
+
+def esc_math(text) -> str:
+    """Like esc(), but balanced $...$, $$...$$, \\(...\\) and \\[...\\] inside the text still render as LaTeX."""
+    text = " ".join(str(text or "").split())
+    out: list[str] = []
+    pos = 0
+    for m in _MATH.finditer(text):
+        segment = m.group(0)
+        inner = segment[2:-2] if segment.startswith(("$$", "\\(", "\\[")) else segment[1:-1]
+        if not inner.strip() or "$" in inner and not segment.startswith("$"):
+            continue
+        before = esc(text[pos:m.start()])
+        if not before and out and out[-1].endswith("$"):
+            before = "<span></span>"  # "$a$$b$" would read as a $$ display delimiter
+        out.append(before)
+        out.append(html.escape(segment, quote=True).replace("%", "&#37;"))
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def file_url(key: str, page: int | None = None) -> str:
+    url = f"{FILE_ROUTE}/{quote(key, safe='/')}"
+    return f"{url}#page={int(page)}" if page else url
+
+
+def _safe_external(url: str | None) -> str | None:
+    if not url:
+        return None
+    parsed = urlparse(url)
+    return url if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def _a(href: str, text_html: str, cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<a{klass} href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">{text_html}</a>'
+
+
+def badges(r) -> str:
+    parts = []
+    if r.access:
+        label, cls = ACCESS_BADGES.get(r.access, (r.access, "adv-archived"))
+        parts.append(f'<span class="adv-badge {cls}">{esc(label)}</span>')
+    if r.kind:
+        parts.append(f'<span class="adv-badge adv-kind">{esc(r.kind)}</span>')
+    if r.level:
+        parts.append(f'<span class="adv-badge adv-level">{esc(r.level)}</span>')
+    if r.math_depth:
+        parts.append(f'<span class="adv-badge adv-depth">maths: {esc(r.math_depth)}</span>')
+    return f'<div class="adv-badges">{"".join(parts)}</div>'
+
+
+Linker = Callable[[Chunk], "str | None"]
+
+
+def card_html(n: int, m: ResourceMatch, linker: Linker, paged: Callable[[Chunk], bool]) -> str:
+    r = m.resource
+    external = _safe_external(r.url) or _safe_external(r.pdf_url)
+    title = esc(r.title)
+    title_html = _a(external, title) if external else title
+    meta = []
+    if r.authors:
+        meta.append(esc(", ".join(r.authors[:4]) + (" et al." if len(r.authors) > 4 else "")))
+    if r.year:
+        meta.append(esc(r.year))
+    if not r.from_catalog:
+        meta.append("file in your library")
+    facts = _facts_line(r)
+    reasons = [x for x in m.reasons if x != facts] or m.reasons
+    reasons_html = "".join(f"<li>{esc_math(x)}</li>" for x in reasons)
+    links = []
+    for h in m.hits[:1]:
+        href = linker(h.chunk)
+        if href:
+            where = f"at {page_text(h.chunk)}" if paged(h.chunk) else ""
+            label = "Open the PDF" if paged(h.chunk) else "Open the file"
+            links.append(_a(href, esc(f"{label} {where}".strip()), "adv-open"))
+    return (
+        f'<div class="adv-card"><div class="adv-card-title"><span class="adv-rank">{n}</span>{title_html}</div>'
+        + (f'<div class="adv-card-meta">{" · ".join(meta)}</div>' if meta else "")
+        + badges(r)
+        + (f'<ul class="adv-reasons">{reasons_html}</ul>' if reasons_html else "")
+        + (f'<div class="adv-card-links">{"".join(links)}</div>' if links else "")
+        + "</div>"
+    )
+
+
+def _facts_line(r) -> str:
+    """The composer's first reason repeats the badges; recognised here so the card doesn't say it twice."""
+    from ..answer import ACCESS_WORDS
+
+    facts = [ACCESS_WORDS.get(r.access or "", r.access or ""), r.kind]
+    if r.level:
+        facts.append(f"{r.level} level")
+    if r.math_depth:
+        facts.append(f"{r.math_depth} maths")
+    return ", ".join(f for f in facts if f)
+
+
+def passage_html(n: int, h: Hit, title: str, question: str, linker: Linker, paged: Callable[[Chunk], bool]) -> str:
+    c = h.chunk
+    href = linker(c)
+    title_html = _a(href, esc(title)) if href else esc(title)
+    bits = [title_html]
+    if c.section:
+        bits.append(f'<span class="adv-section">§{esc_math(c.section[-1])}</span>')
+    if paged(c):
+        page = esc(page_text(c))
+        bits.append(_a(href, page, "adv-page") if href else f'<span class="adv-page">{page}</span>')
+    quote_text = best_quote(c.text, question)
+    return (
+        f'<div class="adv-passage"><div class="adv-cite"><span class="adv-rank">{n}</span>{" · ".join(bits)}</div>'
+        f'<blockquote class="adv-quote">{esc_math(quote_text)}</blockquote></div>'
+    )
+
+
+def reply_markdown(answer: Answer, titles: dict[str, str], linker: Linker, paged: Callable[[Chunk], bool],
+                   intro: str | None = None, extra_notes: list[str] | None = None) -> str:
+    """The chat reply: optional intro line, resource cards, cited passages, notes."""
+    parts: list[str] = []
+    if intro:
+        parts.append(intro)
+    if not answer.covered:
+        parts.append(NOT_COVERED)  # fixed wording: nothing from the documents is echoed
+        return "\n\n".join(parts)
+    if answer.resources:
+        parts.append("#### Recommended resources")
+        parts.append('<div class="adv-cards">' + "".join(
+            card_html(i, m, linker, paged) for i, m in enumerate(answer.resources, 1)) + "</div>")
+    if answer.passages:
+        parts.append("#### Cited passages")
+        parts.append('<div class="adv-passages">' + "".join(
+            passage_html(i, h, titles.get(h.resource_id, h.chunk.path), answer.question, linker, paged)
+            for i, h in enumerate(answer.passages, 1)) + "</div>")
+    if not answer.resources and not answer.passages:
+        parts.append("No resource matches these filters. Loosen the filters and ask again.")
+    notes = list(answer.notes) + list(extra_notes or [])
+    if notes:
+        parts.append('<div class="adv-notes">' + " · ".join(esc(x) for x in notes) + "</div>")
+    return "\n\n".join(parts)
+
+
+def user_markdown(question: str) -> str:
+    return html.escape(question, quote=False)
+
+
+# --- build progress and index status ----------------------------------------------------------------
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {sec:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+STAGES = {
+    "scanning": "scanning the corpus",
+    "reading": "reading files",
+    "embedding": "reading and embedding",
+    "writing": "writing the index",
+    "done": "finishing",
+}
+
+
+def progress_text(p: Progress | None) -> str:
+    if p is None:
+        return "starting up (loading the embedding model)"
+    parts = [STAGES.get(p.stage, p.stage)]
+    if p.files_total:
+        parts.append(f"{p.files_done} of {p.files_total} files")
+    if p.pages_done:
+        parts.append(f"{p.pages_done} PDF pages")
+    if p.chunks_done:
+        parts.append(f"{p.chunks_done} chunks embedded")
+    eta = p.eta_seconds
+    if eta is not None and eta >= 1:
+        parts.append(f"about {_duration(eta)} left")
+    return ", ".join(parts)
+
+
+def progress_html(status, has_index: bool = True) -> str:
+    """The build banner: a progress bar while building, the outcome afterwards, nothing when idle."""
+    if status.running:
+        p = status.progress
+        frac = (p.files_done / p.files_total) if p is not None and p.files_total else 0.0
+        if p is not None and p.stage in ("writing", "done"):
+            frac = 1.0
+        pct = int(round(frac * 100))
+        return (
+            '<div class="adv-build adv-build-running" role="status">'
+            f'<div class="adv-build-text"><b>Building the index</b> — {esc(progress_text(p))}. '
+            + ("The chat keeps answering from the previous index until the new one is ready."
+               if has_index else "The chat answers as soon as it is ready.")
+            + "</div>"
+            f'<div class="adv-bar"><div class="adv-bar-fill" style="width:{pct}%"></div></div></div>'
+        )
+    if status.error:
+        return (f'<div class="adv-build adv-build-error" role="alert"><b>Index build failed:</b> {esc(status.error)}. '
+                "Fix the problem and click <b>Rebuild index</b> again.</div>")
+    if status.report is not None:
+        r = status.report
+        took = _duration((status.finished_at or 0) - (status.started_at or 0)) if status.started_at else ""
+        if r.noop:
+            text = f"The index is up to date ({r.files_total} files, nothing to embed)."
+        else:
+            text = (f"Index updated: {r.files_total} files ({len(r.added)} added, {len(r.changed)} changed, "
+                    f"{len(r.removed)} removed), {r.chunks_total} chunks, {r.pages_read} PDF pages read"
+                    + (f", in {took}" if took else "") + ".")
+        if r.skipped:
+            text += f" {len(r.skipped)} file(s) skipped (see the Library tab)."
+        return f'<div class="adv-build adv-build-done" role="status">{esc(text)}</div>'
+    return ""
+
+
+def building_reply(status) -> str:
+    return ("**The index is being built** — " + esc(progress_text(status.progress))
+            + ". I'll answer as soon as the first index is ready; ask again in a moment.")
+
+
+def index_status_html(info: dict | None, problem: str | None = None, building: bool = False) -> str:
+    if info is None:
+        if building:
+            return '<div class="adv-status adv-status-warn">No index yet: the first one is being built…</div>'
+        msg = problem or "No index yet."
+        return (f'<div class="adv-status adv-status-bad">{esc(msg)} Click <b>Rebuild index</b> '
+                "in the Library tab (or run <code>advisor index --rebuild</code>).</div>")
+    c = info.get("counts") or {}
+    built = _when(info.get("built_at"))
+    return (
+        '<div class="adv-status adv-status-ok">'
+        f"Index: <b>{esc(c.get('chunks', 0))}</b> chunks · {esc(c.get('files', 0))} files · "
+        f"{esc(c.get('pages', 0))} PDF pages · {esc(c.get('resources', 0))} resources<br>"
+        f"model <code>{esc(info.get('model'))}</code> · built {esc(built)}</div>"
+    )
+
+
+def _when(stamp: str | None) -> str:
+    if not stamp:
+        return "at an unknown time"
+    try:
+        t = calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+    except (ValueError, OverflowError):
+        return stamp
+
+
+def library_html(rows: list[dict], skipped: list[dict] | None = None) -> str:
+    """The Library table; each row: id, title, kind, access, status, files, pages, chunks, last_indexed."""
+    head = ("<tr><th>Resource</th><th>Kind</th><th>Access</th><th>Status</th><th>Files</th>"
+            "<th>Pages</th><th>Chunks</th><th>Last indexed</th></tr>")
+    body = []
+    for r in rows:
+        label, cls = ACCESS_BADGES.get(r.get("access") or "", (r.get("access") or "", "adv-archived"))
+        status_cls = {"indexed": "adv-ok", "pending": "adv-warn", "record": "adv-muted"}.get(r.get("state", ""), "")
+        body.append(
+            "<tr>"
+            f'<td><div class="adv-lib-title">{esc(r.get("title"))}</div><div class="adv-lib-id">{esc(r.get("id"))}</div></td>'
+            f'<td>{esc(r.get("kind") or "")}</td>'
+            f'<td><span class="adv-badge {cls}">{esc(label)}</span></td>'
+            f'<td class="{status_cls}">{esc(r.get("status"))}</td>'
+            f'<td class="num">{esc(r.get("files") or "")}</td><td class="num">{esc(r.get("pages") or "")}</td>'
+            f'<td class="num">{esc(r.get("chunks") or "")}</td><td>{esc(_when(r["last_indexed"]) if r.get("last_indexed") else "")}</td>'
+            "</tr>"
+        )
+    n_indexed = sum(1 for r in rows if r.get("state") == "indexed")
+    summary = f"{len(rows)} resources, {n_indexed} with indexed full text"
+    out = [f'<div class="adv-lib-summary">{esc(summary)}</div>',
+           f'<div class="adv-lib"><table class="adv-lib-table"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>']
+    if skipped:
+        items = "".join(f"<li><code>{esc(s.get('file'))}</code>: {esc(s.get('reason'))}</li>" for s in skipped)
+        out.append(f'<details class="adv-skipped"><summary>{len(skipped)} file(s) skipped by the last build</summary><ul>{items}</ul></details>')
+    return "".join(out)
