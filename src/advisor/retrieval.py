@@ -317,9 +317,11 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive)\b"
-     r"|\bmath(s|ematics)? behind\b|\bmore math|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use)|too applied",
+     r"|\b(the|actual|real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
+     r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
+     r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|practical|hands-on|without (much )?math|light on math)\b",
+    (r"\b(intuitive|intuition|visual|gentle|hands-on|without (much )?math|no proofs|minimal proofs)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch)\b", "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd)\b", "level", ("advanced",)),
@@ -345,5 +347,5 @@ def preference_factor(r: Resource, prefs: dict[str, tuple[str, ...]]) -> float:
         if value in wanted:
             factor *= 1.3
         elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
-            factor *= 0.6
+            factor *= 0.4
     return factor
