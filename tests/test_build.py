@@ -158,3 +158,11 @@ def test_old_versions_are_garbage_collected(advisor, corpus, settings):
     advisor.index()
     versions = [p for p in settings.index_dir.iterdir() if p.name.startswith("v-")]
     assert len(versions) == 1 and versions[0] == IndexStore(settings.index_dir).current_dir()
+
+
+def test_a_serving_advisor_picks_up_a_build_made_by_another_process(advisor, corpus, settings, embedder):
+    other = Advisor(settings, embedder=embedder)
+    (corpus / "texts" / "misc" / "svd.md").write_text("# SVD\n\nThe singular value decomposition factors any matrix.\n")
+    other.index()
+    hits = advisor.search("singular value decomposition factors", k=1)
+    assert hits[0].chunk.path == "texts/misc/svd.md"

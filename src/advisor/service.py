@@ -91,10 +91,17 @@ class Advisor:
 
     @property
     def retriever(self) -> Retriever:
-        if self._retriever is None:
+        if self._retriever is None or self._swapped_elsewhere():
             self.load()
         assert self._retriever is not None
         return self._retriever
+
+    def _swapped_elsewhere(self) -> bool:
+        """A build in another process (`advisor index`) moved CURRENT: pick up the new version."""
+        if self._index is None or (self._build_thread is not None and self._build_thread.is_alive()):
+            return False
+        current = self.store.current_dir()
+        return current is not None and current != self._index.directory
 
     # --- building -------------------------------------------------------------------------------
     def index(self, paths: list[Path] | None = None, *, rebuild: bool = False, progress: bool = False,
