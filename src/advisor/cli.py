@@ -48,6 +48,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--resources", type=int, default=5)
     p.add_argument("--passages", type=int, default=5)
+    p.add_argument("--llm", action="store_true",
+                   help="let a local OpenAI-compatible model (Ollama, llama.cpp, LM Studio, vLLM) write a cited reply")
+    p.add_argument("--llm-url", help="its base URL, implies --llm (env ADVISOR_LLM_URL, default http://127.0.0.1:11434/v1)")
+    p.add_argument("--llm-model", help="model name, implies --llm (env ADVISOR_LLM_MODEL, default: the server's first)")
     _common(p)
     _filters(p)
 
@@ -178,7 +182,17 @@ def answer_dict(adv, answer) -> dict:
 
 def cmd_ask(args, settings) -> int:
     adv = _advisor(settings)
-    answer = adv.ask(args.question, filters=_filters_from(args), k_resources=args.resources, k_passages=args.passages)
+    if args.llm or args.llm_url or args.llm_model:
+        from .llm import LLMConfig, print_stream
+
+        stream = adv.ask_stream(args.question, filters=_filters_from(args), k_resources=args.resources,
+                                k_passages=args.passages, llm_config=LLMConfig.from_env(args.llm_url, args.llm_model))
+        if not args.json:
+            print_stream(stream, sys.stdout)
+            return 0
+        answer = stream.run()
+    else:
+        answer = adv.ask(args.question, filters=_filters_from(args), k_resources=args.resources, k_passages=args.passages)
     _out(args, answer_dict(adv, answer), answer.text)
     return 0
 
