@@ -6,12 +6,15 @@ import copy
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
 from ..retrieval import Filters, attribute_preferences
 from ..service import condense
 from ..types import Answer, ResourceMatch
 from .render import building_reply, esc, reply_markdown, user_markdown
+
+WRITING = "_Writing the answer with the local model…_"
 
 log = logging.getLogger("advisor.web")
 
@@ -127,7 +130,13 @@ def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_reso
         answer = advisor.ask(question, filters=filters, history=history, k_resources=k_resources, k_passages=k_passages)
         conv.turns.append(Turn(question, condense(question, history), answer.resources if answer.covered else []))
         return _render(advisor, answer)
-    except (NoIndexError, IndexCorruptError) as exc:
+    except Exception as exc:
+        return _error_reply(advisor, question, exc)
+
+
+def _error_reply(advisor, question: str, exc: Exception) -> str:
+    """The friendly reply for a failure while answering (the chat must stay up whatever happens)."""
+    if isinstance(exc, (NoIndexError, IndexCorruptError)):
         status = advisor.build_status
         if status.running:
             return building_reply(status)
@@ -136,13 +145,13 @@ def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_reso
                     "(or run `advisor index`).")
         return ("**The index is damaged** — " + esc(str(exc)) + ". Open the **Library** tab and click "
                 "**Rebuild index** (or run `advisor index --rebuild`).")
-    except UserInputError as exc:
+    if isinstance(exc, UserInputError):
         return "**Sorry:** " + esc(str(exc))
-    except AdvisorError as exc:
+    if isinstance(exc, AdvisorError):
         return "**Something went wrong:** " + esc(str(exc))
-    except Exception as exc:  # the chat must stay up whatever happens in the engine
-        log.exception("answering %r failed", question)
-        return f"**Something went wrong** while answering ({esc(type(exc).__name__)}). The details are in the server log."
+    # the chat must stay up whatever happens in the engine
+    log.error("answering %r failed", question, exc_info=exc)
+    return f"**Something went wrong** while answering ({esc(type(exc).__name__)}). The details are in the server log."
 
 
 def _scoped_answer(advisor, question, filters, history, previous, conv, k_resources, k_passages) -> str:
@@ -171,14 +180,80 @@ def _scoped_answer(advisor, question, filters, history, previous, conv, k_resour
     return _render(advisor, answer, intro=intro)
 
 
-def _render(advisor, answer: Answer, intro: str | None = None) -> str:
+def _linker(advisor):
+    """Chunk -> its link on the web app's file route (None when the file is not served)."""
     from .render import file_url
-
-    titles = {rid: r.title for rid, r in advisor.loaded.resources.items()}
 
     def linker(chunk):
         if advisor.file_path(chunk.path) is None:
             return None
         return file_url(chunk.path, chunk.page_start if advisor.has_pages(chunk) else None)
 
-    return reply_markdown(answer, titles, linker, advisor.has_pages, intro=intro)
+    return linker
+
+
+def _render(advisor, answer: Answer, intro: str | None = None, extra_notes: list[str] | None = None) -> str:
+    titles = {rid: r.title for rid, r in advisor.loaded.resources.items()}
+    return reply_markdown(answer, titles, _linker(advisor), advisor.has_pages, intro=intro, extra_notes=extra_notes)
+
+
+# --- answers written by a local LLM (advisor.llm) ---------------------------------------------------------
+_IMAGE = re.compile(r"!(?=\[)")
+
+
+def model_markdown(text: str) -> str:
+    """The model's validated reply (llm.validate_citations already neutralised its HTML tags) for the chat.
+
+    Its Markdown and LaTeX stay; Markdown images are shown as text: a reply must not make the browser fetch
+    URLs that document text could have put in it.
+    """
+    return _IMAGE.sub("&#33;", text or "")
+
+
+def respond_stream(advisor, question: str, filters: Filters | None, conv: Conversation, k_resources: int = 5,
+                   k_passages: int = 5, llm_config=None) -> Iterator[str]:
+    """Like respond(), with the reply written by the local LLM: yields growing reply Markdown snapshots.
+
+    While the model writes, each snapshot is its (validated, sanitised) text so far; the last one is the
+    whole reply: the model's text with its cited passages and the resource cards (web file links, escaped
+    like respond()'s), or, when the model could not be used, the extractive reply under a one-line note.
+    The turn is recorded in `conv` (turns and messages) before the last snapshot. Follow-ups about the
+    previous answer's resources ("which of those is free?") are answered extractively, as respond() does.
+    """
+    question = (question or "").strip()
+    filters = filters or Filters()
+    history = conv.history
+    if conv.last_resources and refers_to_previous(question):
+        reply = _answer(advisor, question, filters, conv, k_resources, k_passages)
+    else:
+        try:
+            from ..llm import LLMConfig
+
+            stream = advisor.ask_stream(question, filters=filters, history=history, k_resources=k_resources,
+                                        k_passages=k_passages, llm=True,
+                                        llm_config=llm_config or LLMConfig.from_env(), linker=_linker(advisor))
+            for snapshot in stream:
+                if stream.used_llm or stream.fallback_reason or stream.messages is None:
+                    continue  # the final answer: rendered below, for the web
+                yield model_markdown(snapshot)
+            reply = _stream_reply(advisor, stream)
+            extractive = stream.extractive
+            conv.turns.append(Turn(question, condense(question, history),
+                                   extractive.resources if extractive.covered else []))
+        except Exception as exc:
+            reply = _error_reply(advisor, question, exc)
+    conv.messages.append({"role": "user", "content": user_markdown(question)})
+    conv.messages.append({"role": "assistant", "content": reply})
+    if len(conv.turns) > MAX_TURNS_KEPT:
+        del conv.turns[:-MAX_TURNS_KEPT]
+    yield reply
+
+
+def _stream_reply(advisor, stream) -> str:
+    """The finished stream as a chat reply, rendered like the extractive replies."""
+    if stream.used_llm:
+        return model_markdown(stream.reply or "") + "\n\n" + _render(advisor, stream.answer)
+    if stream.fallback_reason:
+        note = f"_Local model not used: {esc(stream.fallback_reason)}. Showing the extractive answer._"
+        return _render(advisor, stream.extractive, intro=note)
+    return _render(advisor, stream.extractive)

@@ -10,7 +10,8 @@ import gradio as gr
 from ..catalog import ACCESS, KINDS, LEVELS, MATH_DEPTHS, load_catalog
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
 from ..library import add_resource
-from .chat import Conversation, filters_from, respond
+from ..llm import enabled_by_env
+from .chat import WRITING, Conversation, filters_from, respond, respond_stream
 from .render import esc, index_status_html, library_html, progress_html, user_markdown
 from .uploads import DEFAULT_MAX_UPLOAD_MB, check_upload
 
@@ -43,6 +44,7 @@ def theme():
 
 
 AUTO_KIND = "auto"
+LLM_LABEL = "Write the answer with a local LLM (OpenAI-compatible server, e.g. Ollama)"
 BUSY_POLL = 1.0  # seconds between status polls while a build runs
 IDLE_POLL = 5.0  # otherwise: notices builds started from another tab or at start-up
 
@@ -88,8 +90,9 @@ def topic_choices(advisor) -> list[tuple[str, str]]:
 class Handlers:
     """What the UI's events do, as plain methods (the unit tests call them directly)."""
 
-    def __init__(self, advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024):
+    def __init__(self, advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024, llm_config=None):
         self.advisor = advisor
+        self.llm_config = llm_config  # None: LLMConfig.from_env() at each question
         self.max_upload_bytes = max_upload_bytes
         self.corpus_dir = Path(advisor.settings.corpus_dir)
 
@@ -113,17 +116,22 @@ class Handlers:
         status, lib = self.status_parts()
         return status, status, lib, self.banner(), self.poll(), self.build_key()
 
-    def ask(self, message, conv: Conversation, free=False, kinds=None, levels=None, depths=None):
+    def ask(self, message, conv: Conversation, free=False, kinds=None, levels=None, depths=None, use_llm=False):
         message = (message or "").strip()
         if not message:
             yield gr.skip(), conv, gr.skip()
             return
-        pending = conv.messages + [
-            {"role": "user", "content": user_markdown(message)},
-            {"role": "assistant", "content": "_Searching the library…_"},
-        ]
-        yield pending, conv, ""
-        respond(self.advisor, message, filters_from(free, kinds, levels, depths), conv)
+        filters = filters_from(free, kinds, levels, depths)
+        shown = conv.messages + [{"role": "user", "content": user_markdown(message)}]
+        if not use_llm:
+            yield shown + [{"role": "assistant", "content": "_Searching the library…_"}], conv, ""
+            respond(self.advisor, message, filters, conv)
+            yield list(conv.messages), conv, ""
+            return
+        yield shown + [{"role": "assistant", "content": WRITING}], conv, ""
+        # the last snapshot is the finished reply, recorded in conv: show conv.messages then
+        for snapshot in respond_stream(self.advisor, message, filters, conv, llm_config=self.llm_config):
+            yield shown + [{"role": "assistant", "content": snapshot}], conv, ""
         yield list(conv.messages), conv, ""
 
     @staticmethod
@@ -240,6 +248,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
                         kinds = gr.CheckboxGroup(list(KINDS), label="Kind", elem_id="adv-kind")
                         levels = gr.CheckboxGroup(list(LEVELS), label="Level", elem_id="adv-level")
                         depths = gr.CheckboxGroup(list(MATH_DEPTHS), label="Math depth", elem_id="adv-depth")
+                        use_llm = gr.Checkbox(label=LLM_LABEL, value=enabled_by_env(), elem_id="adv-llm")
                         clear = gr.Button("New conversation", size="sm", elem_id="adv-clear")
             with gr.Tab("Library", id="library", elem_id="adv-library-tab"):
                 lib_status = gr.HTML(elem_id="adv-lib-status")
@@ -280,7 +289,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
         seen = gr.State(None)
 
         # --- events ------------------------------------------------------------------------------
-        ask_inputs = [box, conv, free, kinds, levels, depths]
+        ask_inputs = [box, conv, free, kinds, levels, depths, use_llm]
         ask_outputs = [chatbot, conv, box]
         box.submit(h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
         send.click(h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
