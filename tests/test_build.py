@@ -166,3 +166,29 @@ def test_a_serving_advisor_picks_up_a_build_made_by_another_process(advisor, cor
     other.index()
     hits = advisor.search("singular value decomposition factors", k=1)
     assert hits[0].chunk.path == "texts/misc/svd.md"
+
+
+def test_approximate_index_above_the_threshold_round_trips(tmp_path, monkeypatch):
+    import numpy as np
+
+    from advisor import index as index_mod
+    from advisor.errors import IndexCorruptError
+    from advisor.types import Chunk
+
+    monkeypatch.setattr(index_mod, "APPROX_THRESHOLD", 500)
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(3000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chunks = [Chunk(f"c{i}", "a.md", f"text number {i} about topic {i % 7}", 1, 1) for i in range(3000)]
+    built = index_mod.HybridIndex(chunks, vectors)
+    assert type(built.dense).__name__ == "IndexIVFFlat"
+    built.save(tmp_path / "v")
+    loaded = index_mod.HybridIndex.load(tmp_path / "v", 16)
+    ids, _ = loaded.dense_search(vectors[42], 10)
+    assert 42 in ids.tolist()  # a stored vector finds itself
+    exact = np.argsort(-(vectors @ vectors[7]))[:10]
+    got, _ = loaded.dense_search(vectors[7], 10)
+    assert len(set(exact.tolist()) & set(got.tolist())) >= 8
+    np.save(tmp_path / "v" / "vectors.npy", vectors[:2999])
+    with pytest.raises(IndexCorruptError):
+        index_mod.HybridIndex.load(tmp_path / "v", 16)

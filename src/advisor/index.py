@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,8 +23,13 @@ from .types import Chunk, Resource
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
-# Above this many vectors exact search gets slow on 2 cores: switch to HNSW.
-APPROX_THRESHOLD = 200_000
+# Up to this many vectors dense search is exact (IndexFlatIP: one scan costs ~0.12-0.15 ms per 1,000
+# vectors on one core); above it, an IVF index scans only the nearest lists. Tuned with bench/bench_scale.py
+# (see docs/performance.md): recall@10 >= 0.95 against exact search at 1M vectors.
+APPROX_THRESHOLD = 100_000
+IVF_TRAIN_PER_LIST = 40  # k-means training points per list (FAISS warns below 39)
+IVF_PROBE_FRACTION = 1 / 6  # share of the lists searched per query...
+IVF_MIN_PROBED = 50_000  # ...but at least this many vectors' worth (cheap, and small indexes want more)
 
 
 class HybridIndex:
@@ -42,6 +48,7 @@ class HybridIndex:
         if not len(self.chunks):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         k = min(k, len(self.chunks))
+        _one_search_thread()
         scores, ids = self.dense.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
@@ -73,9 +80,9 @@ class HybridIndex:
         np.save(directory / "vectors.npy", self.vectors, allow_pickle=False)
         if self.bm25 is not None:
             self.bm25.save(str(directory / "bm25"), allow_pickle=False)
-        if len(self.vectors) > APPROX_THRESHOLD:
-            import faiss
+        import faiss
 
+        if not isinstance(self.dense, faiss.IndexFlat):  # exact indexes are rebuilt from vectors.npy in no time
             faiss.write_index(self.dense, str(directory / "dense.faiss"))
 
     @classmethod
@@ -108,7 +115,26 @@ class HybridIndex:
                 dense = faiss.read_index(str(directory / "dense.faiss"))
             except Exception as exc:
                 raise IndexCorruptError(f"vector index in {directory} is damaged ({_why(exc)})") from None
+            if dense.ntotal != len(vectors) or dense.d != dimension:
+                raise IndexCorruptError(f"vector index in {directory} does not match its chunks")
+            dense = _tune_loaded(dense, len(vectors))
         return cls(chunks, vectors, bm25=bm25, dense=dense)
+
+
+_QUERY_THREAD = threading.local()
+
+
+def _one_search_thread() -> None:
+    """One OpenMP thread for single-query searches (per calling thread; builds keep theirs).
+
+    On 2 busy cores FAISS's threads wait for each other: 100k exact search took 40 ms with 2 threads
+    and 11.6 ms with one under load (docs/performance.md).
+    """
+    if not getattr(_QUERY_THREAD, "set", False):
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+        _QUERY_THREAD.set = True
 
 
 def _why(exc: Exception) -> str:
@@ -133,13 +159,53 @@ def _build_dense(vectors: np.ndarray):
 
     dim = vectors.shape[1] if vectors.ndim == 2 else 1
     if len(vectors) > APPROX_THRESHOLD:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
-    else:
-        index = faiss.IndexFlatIP(dim)
+        return _build_ivf(np.ascontiguousarray(vectors, dtype=np.float32))
+    index = faiss.IndexFlatIP(dim)
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def ivf_lists(n: int) -> int:
+    """Number of IVF lists for n vectors: the power of two nearest to 2*sqrt(n) (2048 at 1M)."""
+    return int(2 ** round(np.log2(max(2 * np.sqrt(max(n, 1)), 64))))
+
+
+def ivf_probes(nlist: int, n: int) -> int:
+    """Lists searched per query: a sixth of them, or enough for IVF_MIN_PROBED vectors if that is more."""
+    share = max(IVF_PROBE_FRACTION, IVF_MIN_PROBED / max(n, 1))
+    return max(1, min(nlist, int(np.ceil(nlist * share))))
+
+
+def _build_ivf(vectors: np.ndarray):
+    """IVF with exact (float) vectors in the lists, k-means trained on a fixed random sample.
+
+    HNSW (M=32) was measured too (bench_scale.py --tune N --hnsw): faster queries, but ~200 s to build
+    at 1M vectors on 2 cores against ~11-28 s for this index (and every build rebuilds it), and only
+    0.89 recall@10 at efSearch=256 for question-like queries, which sit away from the passages.
+    """
+    import faiss
+
+    n, dim = vectors.shape
+    nlist = ivf_lists(n)
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.cp.niter = 10  # k-means iterations (FAISS default 25): keeps the build at ~20 s for 1M vectors
+    index.cp.spherical = True  # unit vectors: unit centroids
+    index.cp.seed = 1234
+    sample_size = min(n, IVF_TRAIN_PER_LIST * nlist)
+    sample = np.sort(np.random.default_rng(1234).choice(n, size=sample_size, replace=False))
+    index.train(vectors[sample])
+    index.add(vectors)
+    index.nprobe = ivf_probes(nlist, n)
+    return index
+
+
+def _tune_loaded(index, n: int):
+    """A saved IVF index keeps the nprobe it was written with: apply the current policy."""
+    import faiss
+
+    if isinstance(index, faiss.IndexIVF):
+        index.nprobe = ivf_probes(index.nlist, n)
     return index
 
 
