@@ -135,19 +135,10 @@ def resolve_topics(wanted, vocabulary: dict) -> tuple[list[str], list[str]]:
 def infer_topics(text: str, vocabulary: dict, limit: int = MAX_TOPICS_INFERRED) -> list[str]:
     """The vocabulary topics a text mentions most often."""
     from .retrieval import TopicMatcher
-    from .textclean import normalize
 
     if not text.strip() or not vocabulary:
         return []
-    matcher = TopicMatcher(vocabulary)
-    plain = normalize(text)
-    lowered = re.sub(r"[\u2010-\u2015\-]", " ", plain.lower())  # as TopicMatcher.find compares
-    counts: dict[str, int] = {}
-    for pattern, tid in matcher.patterns:
-        target = plain if pattern.flags & re.I == 0 else lowered
-        n = len(pattern.findall(target))
-        if n:
-            counts[tid] = counts.get(tid, 0) + n
+    counts = TopicMatcher(vocabulary).counts(text)
     return sorted(counts, key=lambda t: (-counts[t], t))[:limit]
 
 

@@ -92,6 +92,19 @@ class TopicMatcher:
                 found[tid] = plain[a:b]
         return list(found.items())
 
+    def counts(self, text: str) -> dict[str, int]:
+        """How often each topic is named in a (long) text, e.g. to guess a document's topics."""
+        plain = normalize(text)
+        lowered = _norm_term(plain)
+        counts: dict[str, int] = {}
+        for pattern, tid, first in self.patterns:
+            if first not in lowered:
+                continue
+            n = len(pattern.findall(plain if pattern.flags & re.I == 0 else lowered))
+            if n:
+                counts[tid] = counts.get(tid, 0) + n
+        return counts
+
     def expansion(self, text: str) -> str:
         """Other spellings of what the text abbreviates or spells out: KKT <-> Karush-Kuhn-Tucker.
 

@@ -6,7 +6,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +17,7 @@ from .build import BuildReport, Progress, build
 from .catalog import Topic, load_topics
 from .config import Settings
 from .embeddings import Embedder, load_embedder
-from .errors import AdvisorError, IndexBusyError, UserInputError
+from .errors import AdvisorError, UserInputError
 from .guide import ComparisonRow, Step, best_resource_for, compare, prerequisite_order, wants_comparison, wants_path
 from .index import IndexStore, LoadedIndex
 from .rerank import load_reranker
