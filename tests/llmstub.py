@@ -10,6 +10,7 @@ contains an injection; text inside the data block is ignored, as it must be.
 from __future__ import annotations
 
 import json
+import socket
 import re
 import threading
 import time
@@ -128,3 +129,12 @@ class StubLLM:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, read, released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

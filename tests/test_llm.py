@@ -2,11 +2,10 @@
 
 import io
 import json
-import socket
 import time
 
 import pytest
-from llmstub import INJECTION, StubLLM, split_prompt
+from llmstub import INJECTION, StubLLM, closed_port, split_prompt
 
 from advisor import cli, llm
 from advisor.llm import LLMConfig, normalize_url, stream_answer, validate_citations
@@ -19,14 +18,6 @@ def config(url: str, **kw) -> LLMConfig:
     kw.setdefault("connect_timeout", 2.0)
     kw.setdefault("read_timeout", 5.0)
     return LLMConfig(url=url, **kw)
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # --- validation (pure) --------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """The web chat's "Write the answer with a local LLM" switch, against the stub server (no model, no network)."""
 
-import socket
 
 import gradio as gr
-from llmstub import StubLLM
+from llmstub import StubLLM, closed_port
 
 from advisor.llm import LLMConfig
 from advisor.web.chat import WRITING, Conversation
@@ -14,14 +13,6 @@ QUESTION = "which notes prove the VC dimension bound?"
 
 def config(url: str) -> LLMConfig:
     return LLMConfig(url=url, connect_timeout=2.0, read_timeout=5.0)
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def assistant(step) -> str:

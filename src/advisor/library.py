@@ -316,23 +316,20 @@ def add_resource(
 
 
 def _atomic_copy(source: Path, dest: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open(source, "rb") as src:
+        _atomic_write_with(dest, ".upload-", lambda out: shutil.copyfileobj(src, out, 1 << 20))
 
 
 def _atomic_write(dest: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".record-", suffix=".part", dir=dest.parent)
+    _atomic_write_with(dest, ".record-", lambda out: out.write(text.encode("utf-8")))
+
+
+def _atomic_write_with(dest: Path, prefix: str, write) -> None:
+    """Write through a temp file in dest's folder, fsync, then os.replace: never a half-written dest."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=dest.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, dest)
