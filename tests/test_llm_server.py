@@ -5,7 +5,6 @@ CMAKE_ARGS). Asserts the plumbing (a streamed reply arrives, citations are valid
 """
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from llmstub import closed_port as free_port  # a loopback port nobody listens on yet
 
 from advisor.llm import ChatClient, LLMConfig, LLMStream, build_messages, stream_answer, validate_citations
 
@@ -28,14 +29,6 @@ def gguf_path() -> Path | None:
     except ImportError:
         return None
     return package.assemble()  # checks the sha256; reuses an already assembled file
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @pytest.fixture(scope="module")
