@@ -22,12 +22,17 @@ from advisor.config import Settings  # noqa: E402
 from advisor.evaluate import read_questions, run_eval  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
 
+PLAIN = {"query_expansion": False, "kind_boost": 0.0, "fusion": "rrf"}
 CONFIGS = [
-    ("BM25 only", "bm25", {"query_expansion": False, "kind_boost": 0.0}),
-    ("dense only", "dense", {"query_expansion": False, "kind_boost": 0.0}),
-    ("hybrid (RRF)", "hybrid", {"query_expansion": False, "kind_boost": 0.0}),
-    ("+ topic synonyms (query expansion)", "hybrid", {"query_expansion": True, "kind_boost": 0.0}),
-    ("+ passage kinds for question intent", "hybrid", {"query_expansion": True, "kind_boost": 0.3}),
+    ("BM25 only", "bm25", PLAIN),
+    ("dense only", "dense", PLAIN),
+    ("hybrid (RRF, k=60)", "hybrid", PLAIN),
+    ("+ topic synonyms (query expansion)", "hybrid", {**PLAIN, "query_expansion": True}),
+    ("+ score fusion instead of RRF (dense weight 0.5)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.5}),
+    ("+ score fusion instead of RRF (dense weight 0.6)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.6}),
+    ("+ score fusion instead of RRF (dense weight 0.7, default)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.7}),
+    ("+ score fusion instead of RRF (dense weight 0.8)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.8}),
+    ("+ passage kinds for question intent (+0.3 sd)", "hybrid", {"query_expansion": True, "kind_boost": 0.3, "fusion": "convex", "dense_weight": 0.7}),
 ]
 
 

@@ -1,11 +1,54 @@
 from advisor.catalog import Topic
-from advisor.retrieval import Filters, TopicMatcher, attribute_preferences, rrf
+import math
+from dataclasses import replace
+
+import pytest
+
+from advisor.errors import UserInputError
+from advisor.retrieval import Filters, TopicMatcher, attribute_preferences, convex_fusion, rrf
+from advisor.service import Advisor
 
 
 def test_rrf_rewards_agreement_between_rankings():
     fused = rrf([[1, 2, 3], [3, 1, 4]], k=60)
     assert max(fused, key=fused.get) == 1
     assert fused[3] > fused[2] and fused[3] > fused[4]
+
+
+def test_score_fusion_keeps_a_strong_dense_match_that_bm25_missed():
+    # passage 1 is nearly as close as 0 in meaning but shares no keyword; 2 and 3 are weak on both sides
+    dense = {0: 0.80, 1: 0.79, 2: 0.40, 3: 0.41}
+    bm25 = {0: 9.0, 1: 0.0, 2: 3.0, 3: 2.5}
+    by_rank = rrf([sorted(dense, key=lambda i: -dense[i]), [0, 2, 3]], k=60)
+    assert sorted(by_rank, key=lambda i: -by_rank[i])[-1] == 1  # rank fusion puts it last...
+    fused = convex_fusion(dense, bm25, alpha=0.7)
+    assert sorted(fused, key=lambda i: -fused[i])[:2] == [0, 1]  # ...score fusion does not
+
+
+def test_score_fusion_weights_and_degenerate_inputs():
+    dense = {0: 0.5, 1: 0.6, 2: 0.4}
+    bm25 = {0: 5.0, 1: 0.0, 2: 1.0}
+    only_dense = convex_fusion(dense, bm25, alpha=1.0)
+    assert sorted(only_dense, key=lambda i: -only_dense[i]) == [1, 0, 2]
+    only_bm25 = convex_fusion(dense, bm25, alpha=0.0)
+    assert sorted(only_bm25, key=lambda i: -only_bm25[i]) == [0, 2, 1]
+    flat = convex_fusion(dense, {}, alpha=0.7)  # no keyword matched: dense order, no NaN
+    assert sorted(flat, key=lambda i: -flat[i]) == [1, 0, 2] and all(math.isfinite(v) for v in flat.values())
+    same = convex_fusion({0: 0.3, 1: 0.3}, {0: 1.0, 1: 1.0})
+    assert same == {0: 0.0, 1: 0.0}
+    assert convex_fusion({}, {}) == {}
+
+
+def test_hybrid_fusion_is_selectable_and_validated(advisor, settings):
+    rrf_advisor = Advisor(replace(settings, fusion="rrf"), embedder=advisor.embedder)
+    for adv in (advisor, rrf_advisor):
+        hits = adv.search("VC dimension shattered set", k=5)
+        assert hits[0].chunk.path == "texts/learning-notes/notes.pdf"
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    # score fusion gives keyword-only candidates their real cosine, so resource evidence can use it
+    assert all(h.dense is not None for h in advisor.search("VC dimension shattered set", k=10))
+    with pytest.raises(UserInputError, match="ADVISOR_FUSION"):
+        Advisor(replace(settings, fusion="borda"), embedder=advisor.embedder).search("VC dimension", k=3)
 
 
 def test_topic_matcher_finds_aliases_and_respects_case_of_abbreviations():

@@ -29,12 +29,16 @@ class Settings:
     top_k: int = 10
     candidates: int = 60  # per retriever, before fusion
     rrf_k: int = 60
+    # hybrid passages: "convex" = dense_weight * z(cosine) + (1 - dense_weight) * z(BM25) over the
+    # candidates, or "rrf" = reciprocal rank fusion (docs/evaluation.md compares them)
+    fusion: str = "convex"
+    dense_weight: float = 0.7
     # Below this cosine for the best passage and with no exact keyword match the corpus is said
     # not to cover the question (calibrated in docs/evaluation.md).
     min_similarity: float = 0.35
     reranker: str | None = None
     query_expansion: bool = True
-    kind_boost: float = 0.0  # bonus for passages of the kind a question asks for; off: it did not help (docs/evaluation.md)
+    kind_boost: float = 0.2  # bonus (in standard deviations of the fused score) for passages of the kind a question asks for
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -11,6 +11,7 @@ import numpy as np
 
 from .catalog import Topic
 from .embeddings import Embedder
+from .errors import UserInputError
 from .index import HybridIndex, LoadedIndex
 from .intent import IntentReader
 from .keywords import keyword_tokens
@@ -50,6 +51,27 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = 60, weights: Sequence[float]
         for rank, item in enumerate(ranking):
             fused[item] = fused.get(item, 0.0) + w / (k + rank + 1)
     return fused
+
+
+def convex_fusion(dense: dict[int, float], bm25: dict[int, float], alpha: float = 0.7) -> dict[int, float]:
+    """alpha * z(dense) + (1 - alpha) * z(BM25) over the candidates, each score standardized over them.
+
+    Unlike rank fusion this keeps how far apart the scores are: a passage that is a close second on
+    one side and absent from the other's short list is not pushed below weak matches of both.
+    Candidates missing from one side must be given their score there (0 when BM25 finds no term).
+    """
+    ids = list(dense.keys() | bm25.keys())
+    if not ids:
+        return {}
+    fused = np.zeros(len(ids))
+    for weight, scores in ((alpha, dense), (1.0 - alpha, bm25)):
+        if weight == 0:
+            continue
+        values = np.array([scores.get(i, 0.0) for i in ids], dtype=np.float64)
+        spread = values.std()
+        if spread > 0:
+            fused += weight * (values - values.mean()) / spread
+    return dict(zip(ids, fused.tolist()))
 
 
 class TopicMatcher:
@@ -136,7 +158,7 @@ class Retriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder, topics: dict[str, Topic], *,
                  candidates: int = 60, rrf_k: int = 60, expand: bool = True,
                  reranker: Callable[[str, list[Hit]], list[Hit]] | None = None, evidence_similarity: float = 0.45,
-                 kind_boost: float = 0.0):
+                 kind_boost: float = 0.0, fusion: str = "convex", dense_weight: float = 0.7):
         self.index = index
         self.embedder = embedder
         self.matcher = TopicMatcher(topics)
@@ -147,6 +169,10 @@ class Retriever:
         self.intents = IntentReader(index.resources)
         self.evidence_similarity = evidence_similarity
         self.kind_boost = kind_boost
+        if fusion not in ("convex", "rrf"):
+            raise UserInputError(f"ADVISOR_FUSION={fusion!r} is not a fusion method (convex or rrf)")
+        self.fusion = fusion
+        self.dense_weight = dense_weight
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode([normalize(query)])[0]
@@ -182,20 +208,31 @@ class Retriever:
         bm25_ids: list[int] = []
         bm25_scores: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
-            scores = idx.bm25_scores(self.query_tokens(query, topic_ids))
+            bm25_all = idx.bm25_scores(self.query_tokens(query, topic_ids))
             if allowed is not None:
-                scores = np.where(allowed, scores, 0.0)
-            if scores.size and scores.max() > 0:
-                top = np.argpartition(-scores, min(n, len(scores)) - 1)[:n]
-                top = top[np.argsort(-scores[top], kind="stable")]
-                bm25_ids = [int(i) for i in top if scores[i] > 0]
-                bm25_scores = {i: float(scores[i]) for i in bm25_ids}
-        fused = rrf([dense_ids, bm25_ids], k=self.rrf_k)
+                bm25_all = np.where(allowed, bm25_all, 0.0)
+            if bm25_all.size and bm25_all.max() > 0:
+                top = np.argpartition(-bm25_all, min(n, len(bm25_all)) - 1)[:n]
+                top = top[np.argsort(-bm25_all[top], kind="stable")]
+                bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
+                bm25_scores = {i: float(bm25_all[i]) for i in bm25_ids}
+        if mode != "hybrid" or self.fusion == "rrf":
+            fused = rrf([dense_ids, bm25_ids], k=self.rrf_k)
+            bonus = lambda i: fused[i] * self.kind_boost  # noqa: E731
+        else:
+            # each side's score for the other side's candidates, so none is scored as absent
+            for i in bm25_ids:
+                if i not in dense_scores:
+                    dense_scores[i] = float(idx.vectors[i] @ qvec)
+            candidates = set(dense_ids) | set(bm25_ids)
+            fused = convex_fusion({i: dense_scores[i] for i in candidates},
+                                  {i: float(bm25_all[i]) for i in candidates} if bm25_ids else {}, self.dense_weight)
+            bonus = lambda i: self.kind_boost  # noqa: E731  (fused scores are in standard deviations)
         wanted = question_intent(query) if self.kind_boost else ()
         if wanted:
-            for i in fused:
+            for i in list(fused):
                 if set(chunk_kinds(idx.chunks[i])) & set(wanted):
-                    fused[i] *= 1.0 + self.kind_boost
+                    fused[i] += bonus(i)
         order = sorted(fused, key=lambda i: -fused[i])
         dense_rank = {i: r for r, i in enumerate(dense_ids)}
         bm25_rank = {i: r for r, i in enumerate(bm25_ids)}

@@ -77,7 +77,8 @@ class Advisor:
         retriever = Retriever(
             loaded, self.embedder, self.topics, candidates=self.settings.candidates,
             rrf_k=self.settings.rrf_k, expand=self.settings.query_expansion, kind_boost=self.settings.kind_boost,
-            reranker=load_reranker(self.settings.reranker),
+            reranker=load_reranker(self.settings.reranker), fusion=self.settings.fusion,
+            dense_weight=self.settings.dense_weight,
         )
         with self._lock:
             self._index, self._retriever = loaded, retriever
