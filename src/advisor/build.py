@@ -175,9 +175,12 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
             vectors.append(np.asarray(old.texts.vectors[keep], dtype=np.float32))
 
     files_meta: dict[str, dict] = dict(reuse)
+    # Catalog records: tiny, re-embedded only when their text changed, while the reader works.
+    catalog_job = _CatalogEmbedding(catalog, catalog_docs, catalog_todo, old, embedder, fingerprint, settings.batch_size)
     t_read = time.perf_counter()
     new_chunks, new_vectors, stats = _read_and_embed(
         todo, embedder, fingerprint, settings.batch_size, progress, emit, files_meta, report, settings.file_timeout,
+        idle_work=catalog_job,
     )
     chunks.extend(new_chunks)
     if len(new_vectors):
@@ -186,9 +189,9 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     report.timings.update(stats)
     report.chunks_embedded = len(new_chunks)
 
-    # Catalog records: tiny, re-embedded only when their text changed.
     emit.update(stage="catalog")
-    cat_chunks, cat_vectors = _catalog_index(catalog, catalog_docs, catalog_todo, old, embedder, fingerprint, settings.batch_size)
+    cat_chunks, cat_vectors = catalog_job.finish()
+    report.timings["catalog_embed"] = catalog_job.seconds
     report.chunks_embedded += sum(1 for c in cat_chunks if c.path.rsplit("/", 1)[-1][:-3] in catalog_todo)
 
     emit.update(stage="writing")
@@ -260,19 +263,27 @@ class _Emitter:
 _DONE = object()
 
 
-def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, files_meta, report, file_timeout):
+def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, files_meta, report, file_timeout,
+                    idle_work: "_CatalogEmbedding | None" = None):
     """Read files in a worker thread while the main thread embeds: pypdf and torch overlap."""
     from tqdm import tqdm
 
     q: queue.Queue = queue.Queue(maxsize=8)
-    stats = {"read": 0.0, "embed": 0.0}
+    stats = {"read": 0.0, "embed": 0.0, "model_idle": 0.0}
+    embedder_idle = threading.Event()  # set while the main thread waits for text to embed
+    if idle_work is None or not idle_work.remaining:
+        embedder_idle.set()
 
     def producer() -> None:
-        with Extractor(timeout=file_timeout) as extractor:
+        with Extractor(timeout=file_timeout) as extractor, Extractor(timeout=file_timeout) as helper:
             for key, src, sha in todo:
                 t = time.perf_counter()
                 try:
-                    doc = extractor.load(src.path, key)
+                    # a PDF the model is waiting for is read by two workers (the first file, typically)
+                    if src.path.suffix.lower() == ".pdf" and embedder_idle.is_set() and q.empty():
+                        doc = extractor.load_pdf_split(src.path, key, helper)
+                    else:
+                        doc = extractor.load(src.path, key)
                     chunks = tag(chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens))
                     item = (key, src, sha, doc, chunks, None)
                 except DocumentError as exc:
@@ -306,8 +317,26 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
             emit.update(stage="embedding", chunks_done=len(out_chunks))
 
     emit.update(stage="reading", files_total=len(todo), files_done=0)
+    def wait_for_reader(timeout: float | None):
+        t = time.perf_counter()
+        try:
+            return q.get(timeout=timeout)
+        finally:
+            stats["model_idle"] += time.perf_counter() - t
+
     while True:
-        item = q.get()
+        try:
+            item = wait_for_reader(0.05)
+        except queue.Empty:
+            # the reader is busy with a file: embed what is already here, then other work, then wait
+            if pending:
+                flush(force=True)
+                continue
+            if idle_work is not None and idle_work.step():
+                continue
+            embedder_idle.set()
+            item = wait_for_reader(None)
+        embedder_idle.clear()
         if item is _DONE:
             break
         key, src, sha, doc, chunks, error = item
@@ -338,34 +367,54 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
     return out_chunks, vectors, stats
 
 
-def _catalog_index(catalog: Catalog, docs: dict[str, str], todo: list[str], old, embedder, fingerprint, batch_size):
-    """One or more chunks per record; unchanged records keep their vectors."""
-    reused: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
-    if old is not None:
-        for i, c in enumerate(old.catalog.chunks):
-            rid = c.path.rsplit("/", 1)[-1][:-3]
-            if rid in docs and rid not in todo:
-                reused.setdefault(rid, []).append((c, old.catalog.vectors[i]))
-    chunks: list[Chunk] = []
-    vecs: list[np.ndarray] = []
-    fresh: list[Chunk] = []
-    for rid, text in docs.items():
-        if rid in reused:
-            for c, v in reused[rid]:
-                chunks.append(c)
-                vecs.append(np.asarray(v, dtype=np.float32)[None, :])
-            continue
-        record = catalog.resources[rid]
-        doc = Document(f"{CATALOG_DIR}/{rid}.md", record.title, [Block(text, page=1, section=(record.title,))], kind="catalog")
-        for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
-            c.kind = "catalog"
-            fresh.append(c)
-    if fresh:
-        new = embedder.encode([embedding_text(c) for c in fresh], batch_size=batch_size)
-        chunks.extend(fresh)
-        vecs.append(new)
-    matrix = np.concatenate(vecs) if vecs else np.zeros((0, fingerprint.dimension), dtype=np.float32)
-    return chunks, matrix
+class _CatalogEmbedding:
+    """Catalog records to embed: a few hundred small chunks, embedded whenever the model is idle."""
+
+    def __init__(self, catalog: Catalog, docs: dict[str, str], todo: list[str], old, embedder, fingerprint, batch_size):
+        self.embedder, self.dimension, self.batch_size = embedder, fingerprint.dimension, batch_size
+        self.chunks: list[Chunk] = []  # records kept from the previous version (unchanged text), then fresh ones
+        self.vectors: list[np.ndarray] = []
+        self.fresh: list[Chunk] = []
+        self.done = 0
+        self.seconds = 0.0
+        reused: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+        if old is not None:
+            for i, c in enumerate(old.catalog.chunks):
+                rid = c.path.rsplit("/", 1)[-1][:-3]
+                if rid in docs and rid not in todo:
+                    reused.setdefault(rid, []).append((c, old.catalog.vectors[i]))
+        for rid, text in docs.items():
+            if rid in reused:
+                for c, v in reused[rid]:
+                    self.chunks.append(c)
+                    self.vectors.append(np.asarray(v, dtype=np.float32)[None, :])
+                continue
+            record = catalog.resources[rid]
+            doc = Document(f"{CATALOG_DIR}/{rid}.md", record.title, [Block(text, page=1, section=(record.title,))], kind="catalog")
+            for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
+                c.kind = "catalog"
+                self.fresh.append(c)
+
+    @property
+    def remaining(self) -> int:
+        return len(self.fresh) - self.done
+
+    def step(self) -> bool:
+        """Embed one batch; False when there is nothing left to do."""
+        if self.done >= len(self.fresh):
+            return False
+        t = time.perf_counter()
+        batch = self.fresh[self.done: self.done + self.batch_size]
+        self.vectors.append(self.embedder.encode([embedding_text(c) for c in batch], batch_size=self.batch_size))
+        self.done += len(batch)
+        self.seconds += time.perf_counter() - t
+        return True
+
+    def finish(self) -> tuple[list[Chunk], np.ndarray]:
+        while self.step():
+            pass
+        matrix = np.concatenate(self.vectors) if self.vectors else np.zeros((0, self.dimension), dtype=np.float32)
+        return self.chunks + self.fresh, matrix
 
 
 def resolve_resources(catalog: Catalog, files_meta: dict[str, dict]) -> tuple[dict[str, Resource], dict[str, str]]:

@@ -25,7 +25,7 @@ def _serve(conn) -> None:
     import logging
     import warnings
 
-    from .loaders import load_document
+    from .loaders import load_document, read_pdf_pages
 
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
@@ -37,13 +37,17 @@ def _serve(conn) -> None:
             return
         if job is None:
             return
-        path, rel = job
+        path, rel, part, parts = job
         try:
-            doc = load_document(Path(path), rel)
-            size = sum(len(b.text) for b in doc.blocks)
+            if parts > 1:
+                result = read_pdf_pages(Path(path), rel, part, parts)
+                size = sum(len(t) for t in result.raw) * parts
+            else:
+                result = load_document(Path(path), rel)
+                size = sum(len(b.text) for b in result.blocks)
             if size > MAX_TEXT_CHARS:
                 raise DocumentError(rel, f"extracted text is too large ({size // 1_000_000} million characters), skipped")
-            conn.send(("ok", doc))
+            conn.send(("ok", result))
         except DocumentError as exc:
             conn.send(("skip", exc.reason))
         except Exception as exc:  # a loader bug: report it, keep serving
@@ -58,31 +62,46 @@ class Extractor:
         self._ctx = mp.get_context("spawn")
         self._proc = None
         self._conn = None
+        self._starting = False
 
     def _start(self) -> None:
+        """Take an idle worker or spawn one; _await_ready() waits for a spawned one to start."""
         with _IDLE_LOCK:
             while _IDLE:
                 proc, conn = _IDLE.pop()
                 if proc.is_alive():
                     self._proc, self._conn = proc, conn
+                    self._starting = False
                     return
         parent, child = self._ctx.Pipe()
         self._proc = self._ctx.Process(target=_serve, args=(child,), name="advisor-extract", daemon=True)
         self._proc.start()
         child.close()
         self._conn = parent
+        self._starting = True
+
+    def _await_ready(self) -> None:
         # the time limit is for reading a file, not for starting Python in the worker
-        if not parent.poll(STARTUP_TIMEOUT) or parent.recv()[0] != "ready":
+        if not self._starting:
+            return
+        self._starting = False
+        assert self._conn is not None
+        if not self._conn.poll(STARTUP_TIMEOUT) or self._conn.recv()[0] != "ready":
             self._kill()
             raise RuntimeError("the file reader process did not start")
 
-    def load(self, path: Path, rel: str) -> Document:
-        """The document, or DocumentError (skip: corrupt, timeout...) or RuntimeError (loader bug)."""
+    def _ensure_started(self) -> None:
         if self._proc is None or not self._proc.is_alive():
             self._start()
+
+    def _send(self, path: Path, rel: str, part: int = 0, parts: int = 1) -> None:
+        self._ensure_started()
+        self._await_ready()
         assert self._conn is not None
-        self._conn.send((str(path), rel))
-        deadline = time.monotonic() + self.timeout
+        self._conn.send((str(path), rel, part, parts))
+
+    def _receive(self, rel: str, deadline: float):
+        assert self._conn is not None and self._proc is not None
         while not self._conn.poll(0.2):
             if time.monotonic() > deadline:
                 self._kill()
@@ -100,6 +119,35 @@ class Extractor:
         if status == "skip":
             raise DocumentError(rel, payload)
         raise RuntimeError(payload)
+
+    def load(self, path: Path, rel: str) -> Document:
+        """The document, or DocumentError (skip: corrupt, timeout...) or RuntimeError (loader bug)."""
+        self._send(path, rel)
+        return self._receive(rel, time.monotonic() + self.timeout)
+
+    def load_pdf_split(self, path: Path, rel: str, helper: "Extractor") -> Document:
+        """A PDF read by this worker and `helper`, half the pages each, under one time limit.
+
+        Worth it only while nothing else needs the CPU: at the start of a build, the model has no
+        text to embed until the first file is read.
+        """
+        from .loaders import assemble_pdf
+
+        self._ensure_started()
+        helper._ensure_started()  # both workers start (or are taken from the pool) at once
+        deadline = time.monotonic() + self.timeout
+        self._send(path, rel, 0, 2)
+        helper._send(path, rel, 1, 2)
+        try:
+            first = self._receive(rel, deadline)
+        except BaseException:
+            helper._kill()  # its half is of no use now; a fresh worker serves the next file
+            raise
+        second = helper._receive(rel, deadline)
+        doc = assemble_pdf(path, rel, [first, second])
+        if not any(b.text.strip() for b in doc.blocks):
+            raise DocumentError(rel, "no extractable text, skipped")
+        return doc
 
     def _kill(self) -> None:
         if self._proc is not None:

@@ -7,6 +7,7 @@ import io
 import logging
 import re
 import warnings
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
@@ -19,7 +20,24 @@ from .types import Block, Document
 MAX_PDF_PAGES = 5000
 
 
+@dataclass
+class PdfPages:
+    """The expensive part of reading a PDF: the raw text of pages [first, first + len(raw))."""
+
+    n_pages: int
+    first: int
+    raw: list[str]
+    labels: list[str | None]
+    outline: list[tuple[int, int, str]]
+    meta_title: str | None
+
+
 def load_pdf(path: Path, rel: str) -> Document:
+    return assemble_pdf(path, rel, [read_pdf_pages(path, rel)])
+
+
+def read_pdf_pages(path: Path, rel: str, part: int = 0, parts: int = 1) -> PdfPages:
+    """Open, check and extract one of `parts` equal page ranges (two processes can share a book)."""
     import pypdf
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -41,10 +59,22 @@ def load_pdf(path: Path, rel: str) -> Document:
             raise DocumentError(rel, "PDF has no pages")
         if n_pages > MAX_PDF_PAGES:
             raise DocumentError(rel, f"PDF has {n_pages} pages, more than the {MAX_PDF_PAGES} page limit")
-        raw_pages = [_extract_page(reader, i) for i in range(n_pages)]
-        labels = _page_labels(reader, n_pages)
-        outline = _outline(reader)
-        meta_title = _meta_title(reader)
+        first, stop = n_pages * part // parts, n_pages * (part + 1) // parts
+        raw = [_extract_page(reader, i) for i in range(first, stop)]
+        if part == 0:
+            labels, outline, meta_title = _page_labels(reader, n_pages), _outline(reader), _meta_title(reader)
+        else:  # the first part carries what concerns the whole file
+            labels, outline, meta_title = [], [], None
+    return PdfPages(n_pages, first, raw, labels, outline, meta_title)
+
+
+def assemble_pdf(path: Path, rel: str, parts: list[PdfPages]) -> Document:
+    """Clean and section the pages read by read_pdf_pages (all parts, in order) into a Document."""
+    head = parts[0]
+    raw_pages = [t for part in parts for t in part.raw]
+    n_pages, labels, outline = head.n_pages, head.labels, head.outline
+    if len(raw_pages) != n_pages:
+        raise DocumentError(rel, f"read {len(raw_pages)} of {n_pages} pages, skipped")
     if not any(len(t.strip()) > 20 for t in raw_pages):
         raise DocumentError(rel, "no text layer (scanned or image-only PDF), skipped")
 
@@ -70,7 +100,7 @@ def load_pdf(path: Path, rel: str) -> Document:
             if part.strip():
                 blocks.append(Block(part, page=i + 1, page_label=labels[i], section=section))
     first_heading = next((b.text.split("\n", 1)[0] for b in blocks if b.text.strip()), "")
-    title = meta_title or (outline[0][2] if outline else "") or first_heading[:120] or path.stem
+    title = head.meta_title or (outline[0][2] if outline else "") or first_heading[:120] or path.stem
     return Document(rel, title, blocks, kind="pdf", n_pages=n_pages)
 
 
