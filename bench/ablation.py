@@ -32,7 +32,7 @@ CONFIGS = [
     ("+ score fusion instead of RRF (dense weight 0.6)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.6}),
     ("+ score fusion instead of RRF (dense weight 0.7, default)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.7}),
     ("+ score fusion instead of RRF (dense weight 0.8)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.8}),
-    ("+ passage kinds for question intent (+0.3 sd)", "hybrid", {"query_expansion": True, "kind_boost": 0.3, "fusion": "convex", "dense_weight": 0.7}),
+    ("+ passage kinds for question intent (+0.2 sd, default)", "hybrid", {"query_expansion": True, "kind_boost": 0.2, "fusion": "convex", "dense_weight": 0.7}),
 ]
 
 
