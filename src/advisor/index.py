@@ -92,7 +92,9 @@ class HybridIndex:
         try:
             with open(directory / "chunks.jsonl", encoding="utf-8") as fh:
                 chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
-            vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+            # mapped, not read: FAISS holds its own copy for search; this one is read row by row
+            # (fusion, reuse on rebuilds). Versions are never rewritten in place, so the map stays valid.
+            vectors = np.load(directory / "vectors.npy", allow_pickle=False, mmap_mode="r")
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise IndexCorruptError(f"index files in {directory} are damaged ({_why(exc)})") from None
         if vectors.ndim != 2 or vectors.shape != (len(chunks), dimension):
