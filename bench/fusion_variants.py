@@ -90,7 +90,7 @@ def main() -> int:
             (f := rrf([top(cos, 60), top(bm, 60)], k=60, weights=(2.0, 1.0))), key=lambda i: -f[i])),
         *[(f"score fusion, z-scores, dense {a}", lambda cos, bm, a=a: rank_convex(cos, bm, a)) for a in (0.5, 0.6, 0.7, 0.8, 0.9)],
         *[(f"score fusion, min-max, dense {a}", lambda cos, bm, a=a: rank_convex(cos, bm, a, minmax=True)) for a in (0.7, 0.8)],
-        *[(f"z 0.7 + neighbour smoothing {lam}", smoothed(lam)) for lam in (0.1, 0.3)],
+        *[(f"z 0.7 + neighbour smoothing {lam}", smoothed(lam)) for lam in (0.1, 0.2, 0.3, 0.4, 0.5)],
         *[(f"z 0.7 + dense pseudo-relevance feedback {b}", feedback(b)) for b in (0.2, 0.5)],
     ]
     print(f"| fusion (passages n={len(cases)}) | hit@1 | hit@5 | MRR@10 |")

@@ -13,6 +13,7 @@ from advisor.types import Chapter, Resource
 @pytest.mark.parametrize("text, kind", [
     ("Theorem 6.7 Every self-adjoint operator has an orthonormal basis of eigenvectors.", "theorem"),
     ("Proof. Let v be an eigenvector. Then the claim follows. □", "proof"),
+    ("so V(X + Y) = V(X) + V(Y), as was to be proved. ✷\nThe variance of a sum is the sum.", "proof"),
     ("Definition 2.1 A vector space is a set V with an addition.", "definition"),
     ("3.34 definition: matrix addition\nThe sum of two matrices is the matrix of sums.", "definition"),
     ("Example 4.2 Suppose we roll two dice and count the sum.", "example"),

@@ -9,6 +9,14 @@ def test_ligatures_and_math_alphanumerics_are_normalized():
     assert clean("𝑉1 + 𝑉2") == "V1 + V2"
 
 
+def test_font_glyph_artifacts_of_math_pdfs_are_repaired():
+    # TeX's epsilon extracted as "o with ogonek"; a symbol-font bullet extracted as "Ì"
+    assert clean("for every ǫ > 0 there is δ") == "for every ϵ > 0 there is δ"
+    assert clean("y(i) Ì Upper bound theorem - Let H be finite\nÌ Hoeffding inequality") == \
+        "y(i) * Upper bound theorem - Let H be finite\n* Hoeffding inequality"
+    assert clean("ÌSOLA and Ìndice") == "ÌSOLA and Ìndice"  # a letter inside a word stays
+
+
 def test_hyphenation_across_line_breaks_is_joined_but_real_hyphens_kept():
     assert clean("general-\nization of Karush-\nKuhn") == "generalization of Karush-\nKuhn"
 

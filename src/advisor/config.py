@@ -12,7 +12,7 @@ from .errors import UserInputError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # Bump when loaders or chunking change what a file turns into: old indexes are then rebuilt.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 INDEX_FORMAT_VERSION = 1
 
 

@@ -19,7 +19,7 @@ _CUES: dict[str, list[re.Pattern]] = {
         re.compile(rf"(?im)^\s*{_NUM}\s+[a-z][\w\s,'-]{{2,60}}\b(theorem|lemma|inequality|formula|law|identity)\b"),
     ],
     "proof": [
-        re.compile(r"(?m)^\s*Proof\b|\bProof[.:]|\bproof of (Theorem|Lemma|Proposition|Corollary)\b|[□■∎]|\bQ\.?E\.?D\b"
+        re.compile(r"(?m)^\s*Proof\b|\bProof[.:]|\bproof of (Theorem|Lemma|Proposition|Corollary)\b|[□■∎◻❑✷]|⊓⊔|\bQ\.?E\.?D\b"
                    r"|\bthis (completes|concludes) the proof\b|\bwhich proves\b"),
     ],
     "derivation": [

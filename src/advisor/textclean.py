@@ -22,7 +22,12 @@ _TRANSLATE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
     "\u2217": "*", "\u2022": "*", "\u00b7": "*",
     "\u2032": "'",
+    # TeX's \epsilon (cmmi) comes out of many PDFs as "o with ogonek"; no ML text means the letter
+    "\u01eb": "\u03f5",
 })
+# A bullet drawn from a symbol font and extracted as a Latin letter (Stanford cheatsheets: "Ì
+# Upper bound theorem"): only where it stands alone as a word.
+_GLYPH_BULLETS = re.compile(r"(?<!\S)[\u00cc\u2756](?=\s)")
 
 
 # Pieces of tall brackets (⎛ ⎜ ⎝ ...) that PDF extraction spreads over many lines of a matrix.
@@ -31,6 +36,7 @@ _BRACKET_PIECES = re.compile("[\u239b-\u23ad]+")
 
 def normalize(text: str) -> str:
     """Unicode-normalize text (ligatures, math alphanumerics, full-width forms) and tidy spaces."""
+    text = _GLYPH_BULLETS.sub("*", text)
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_TRANSLATE)
     text = _BRACKET_PIECES.sub(" ", text)
