@@ -192,3 +192,22 @@ def test_approximate_index_above_the_threshold_round_trips(tmp_path, monkeypatch
     np.save(tmp_path / "v" / "vectors.npy", vectors[:2999])
     with pytest.raises(IndexCorruptError):
         index_mod.HybridIndex.load(tmp_path / "v", 16)
+
+
+def test_keyword_index_from_token_ids_scores_like_one_from_token_strings(advisor):
+    import bm25s
+    import numpy as np
+
+    from advisor.chunking import embedding_text
+    from advisor.index import _build_bm25
+    from advisor.keywords import keyword_tokens
+
+    chunks = advisor.loaded.texts.chunks
+    by_ids = _build_bm25(chunks)
+    by_strings = bm25s.BM25()
+    by_strings.index([keyword_tokens(embedding_text(c)) or [""] for c in chunks], show_progress=False)
+    for query in ("KKT conditions", "VC dimension shattered", "posterior prior likelihood"):
+        tokens = keyword_tokens(query)
+        a = by_strings.get_scores_from_ids([by_strings.vocab_dict[t] for t in tokens if t in by_strings.vocab_dict])
+        b = by_ids.get_scores_from_ids([by_ids.vocab_dict[t] for t in tokens if t in by_ids.vocab_dict])
+        assert np.max(a) > 0 and np.allclose(a, b)

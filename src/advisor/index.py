@@ -10,6 +10,7 @@ import signal
 import tempfile
 import threading
 import time
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,9 +151,12 @@ def _build_bm25(chunks: list[Chunk]):
 
     from .chunking import embedding_text
 
-    corpus = [keyword_tokens(embedding_text(c)) or [""] for c in chunks]
+    # Token ids, not token strings: a million chunks' worth of Python strings took ~6 GB (docs/performance.md)
+    vocab: dict[str, int] = {}
+    ids = [array("I", [vocab.setdefault(t, len(vocab)) for t in keyword_tokens(embedding_text(c)) or [""]])
+           for c in chunks]
     retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
+    retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
     return retriever
 
 
