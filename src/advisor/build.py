@@ -316,7 +316,6 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
             chunk_bar.update(len(batch))
             emit.update(stage="embedding", chunks_done=len(out_chunks))
 
-    emit.update(stage="reading", files_total=len(todo), files_done=0)
     def wait_for_reader(timeout: float | None):
         t = time.perf_counter()
         try:
@@ -324,6 +323,7 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
         finally:
             stats["model_idle"] += time.perf_counter() - t
 
+    emit.update(stage="reading", files_total=len(todo), files_done=0)
     while True:
         try:
             item = wait_for_reader(0.05)
@@ -401,7 +401,7 @@ class _CatalogEmbedding:
 
     def step(self) -> bool:
         """Embed one batch; False when there is nothing left to do."""
-        if self.done >= len(self.fresh):
+        if not self.remaining:
             return False
         t = time.perf_counter()
         batch = self.fresh[self.done: self.done + self.batch_size]

@@ -131,7 +131,7 @@ class Extractor:
         Worth it only while nothing else needs the CPU: at the start of a build, the model has no
         text to embed until the first file is read.
         """
-        from .loaders import assemble_pdf
+        from .loaders import assemble_pdf, require_text
 
         self._ensure_started()
         helper._ensure_started()  # both workers start (or are taken from the pool) at once
@@ -144,10 +144,7 @@ class Extractor:
             helper._kill()  # its half is of no use now; a fresh worker serves the next file
             raise
         second = helper._receive(rel, deadline)
-        doc = assemble_pdf(path, rel, [first, second])
-        if not any(b.text.strip() for b in doc.blocks):
-            raise DocumentError(rel, "no extractable text, skipped")
-        return doc
+        return require_text(assemble_pdf(path, rel, [first, second]))
 
     def _kill(self) -> None:
         if self._proc is not None:

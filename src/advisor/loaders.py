@@ -22,10 +22,9 @@ MAX_PDF_PAGES = 5000
 
 @dataclass
 class PdfPages:
-    """The expensive part of reading a PDF: the raw text of pages [first, first + len(raw))."""
+    """The expensive part of reading a PDF: the raw text of one range of its pages."""
 
     n_pages: int
-    first: int
     raw: list[str]
     labels: list[str | None]
     outline: list[tuple[int, int, str]]
@@ -65,7 +64,7 @@ def read_pdf_pages(path: Path, rel: str, part: int = 0, parts: int = 1) -> PdfPa
             labels, outline, meta_title = _page_labels(reader, n_pages), _outline(reader), _meta_title(reader)
         else:  # the first part carries what concerns the whole file
             labels, outline, meta_title = [], [], None
-    return PdfPages(n_pages, first, raw, labels, outline, meta_title)
+    return PdfPages(n_pages, raw, labels, outline, meta_title)
 
 
 def assemble_pdf(path: Path, rel: str, parts: list[PdfPages]) -> Document:
@@ -442,7 +441,10 @@ def load_document(path: Path, rel: str) -> Document:
     loader = loader_for(path)
     if loader is None:
         raise DocumentError(rel, f"unsupported file type '{path.suffix or path.name}'")
-    doc = loader(path, rel)
+    return require_text(loader(path, rel))
+
+
+def require_text(doc: Document) -> Document:
     if not any(b.text.strip() for b in doc.blocks):
-        raise DocumentError(rel, "no extractable text, skipped")
+        raise DocumentError(doc.path, "no extractable text, skipped")
     return doc

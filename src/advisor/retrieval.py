@@ -221,9 +221,9 @@ class Retriever:
             bonus = lambda i: fused[i] * self.kind_boost  # noqa: E731
         else:
             # each side's score for the other side's candidates, so none is scored as absent
-            for i in bm25_ids:
-                if i not in dense_scores:
-                    dense_scores[i] = float(idx.vectors[i] @ qvec)
+            missing = sorted(set(bm25_ids) - dense_scores.keys())
+            if missing:
+                dense_scores.update(zip(missing, (idx.vectors[missing] @ qvec).tolist()))
             candidates = set(dense_ids) | set(bm25_ids)
             fused = convex_fusion({i: dense_scores[i] for i in candidates},
                                   {i: float(bm25_all[i]) for i in candidates} if bm25_ids else {}, self.dense_weight)
