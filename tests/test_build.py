@@ -211,3 +211,30 @@ def test_keyword_index_from_token_ids_scores_like_one_from_token_strings(advisor
         a = by_strings.get_scores_from_ids([by_strings.vocab_dict[t] for t in tokens if t in by_strings.vocab_dict])
         b = by_ids.get_scores_from_ids([by_ids.vocab_dict[t] for t in tokens if t in by_ids.vocab_dict])
         assert np.max(a) > 0 and np.allclose(a, b)
+
+
+def test_index_from_an_older_keyword_analysis_is_not_mixed_with_the_current_one(advisor, settings, embedder, monkeypatch):
+    import advisor.index as index_mod
+    from advisor.build import dry_run
+    from advisor.keywords import KEYWORDS_VERSION
+
+    store = IndexStore(settings.index_dir)
+    manifest_path = store.current_dir() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["keywords_version"] == KEYWORDS_VERSION
+    manifest["keywords_version"] = KEYWORDS_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest))
+    # the saved keyword index is unreadable garbage to this version: loading must rebuild, not read it
+    for path in (store.current_dir() / "texts" / "bm25").iterdir():
+        path.write_bytes(b"old analysis")
+    assert dry_run(settings, manifest)
+    loaded = store.load()
+    assert loaded.texts.bm25.vocab_dict and loaded.texts.bm25_scores(["kkt"]).max() > 0
+
+    before = embedder.calls
+    report = advisor.index()
+    assert not report.noop and embedder.calls == before  # vectors reused, keyword index rewritten
+    assert any("keyword" in note for note in report.notes)
+    assert store.read_manifest()["keywords_version"] == KEYWORDS_VERSION
+    assert advisor.index().noop
+    assert advisor.search("KKT conditions", mode="bm25")[0].chunk.path == "texts/opt/lecture.pdf"

@@ -21,6 +21,7 @@ from .corpus_scan import SourceFile, scan, sha256_file
 from .embeddings import Embedder
 from .errors import DocumentError, MissingPathError
 from .index import MANIFEST, HybridIndex, IndexStore, failpoint
+from .keywords import KEYWORDS_VERSION
 from .extract import Extractor
 from .passages import tag
 from .types import Block, Chunk, Document, Resource
@@ -58,6 +59,7 @@ class BuildReport:
     chunks_embedded: int = 0
     pages_read: int = 0
     full_rebuild_reason: str | None = None
+    notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     index_dir: str = ""
     noop: bool = False
@@ -116,6 +118,8 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
                 report.full_rebuild_reason = f"previous index unusable ({exc}): full rebuild"
     elif rebuild:
         report.full_rebuild_reason = "--rebuild requested"
+    if old is not None and old_manifest.get("keywords_version", 1) != KEYWORDS_VERSION:
+        report.notes.append("keyword analysis changed since the last build: keyword index rebuilt (vectors reused)")
 
     emit = _Emitter(on_progress, t0)
     emit.update(stage="scanning")
@@ -158,7 +162,8 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     old_catalog = old_manifest.get("catalog_texts", {}) if old is not None else {}
     catalog_todo = [rid for rid, text in catalog_docs.items() if old_catalog.get(rid) != _sha(text)]
     if old is not None and not todo and not report.removed and not catalog_todo and set(old_catalog) == set(catalog_docs) \
-            and old_manifest.get("catalog_problems", []) == catalog.problems:
+            and old_manifest.get("catalog_problems", []) == catalog.problems \
+            and old_manifest.get("keywords_version", 1) == KEYWORDS_VERSION:
         report.noop = True
         report.chunks_total = old_manifest.get("counts", {}).get("chunks", 0)
         report.timings["total"] = time.perf_counter() - t0
@@ -207,6 +212,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
         "model": fingerprint.model,
         "dimension": fingerprint.dimension,
         "chunking": {"max_tokens": fingerprint.chunk_tokens, "overlap_tokens": fingerprint.overlap_tokens},
+        "keywords_version": KEYWORDS_VERSION,  # not in the fingerprint: a change rebuilds BM25, not the vectors
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "roots": [str(r) for r in roots],
         "corpus_dir": str(corpus_dir),
@@ -444,7 +450,7 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
     fp = manifest.get("fingerprint", {})
     if fp.get("model") != canonical_model_name(settings.model) or fp.get("pipeline_version") != PIPELINE_VERSION:
         return True
-    if fp.get("overlap_tokens") != settings.overlap_tokens:
+    if fp.get("overlap_tokens") != settings.overlap_tokens or manifest.get("keywords_version", 1) != KEYWORDS_VERSION:
         return True
     if settings.chunk_tokens and fp.get("chunk_tokens") != settings.chunk_tokens:
         return True

@@ -115,6 +115,7 @@ def cmd_index(args, settings) -> int:
     lines = []
     if report.full_rebuild_reason:
         lines.append(report.full_rebuild_reason)
+    lines.extend(report.notes)
     if report.noop:
         lines.append(f"Index is up to date: {report.files_total} files unchanged, nothing embedded.")
     else:

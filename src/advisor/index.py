@@ -19,7 +19,7 @@ from typing import Iterator
 import numpy as np
 
 from .errors import IndexBusyError, IndexCorruptError, NoIndexError
-from .keywords import keyword_tokens
+from .keywords import KEYWORDS_VERSION, keyword_tokens
 from .types import Chunk, Resource
 
 CURRENT = "CURRENT"
@@ -87,7 +87,9 @@ class HybridIndex:
             faiss.write_index(self.dense, str(directory / "dense.faiss"))
 
     @classmethod
-    def load(cls, directory: Path, dimension: int) -> "HybridIndex":
+    def load(cls, directory: Path, dimension: int, keywords_current: bool = True) -> "HybridIndex":
+        """keywords_current=False: the saved BM25 was built by another keyword analysis, so it is
+        rebuilt from the chunks (queries are analysed the current way; the two must not be mixed)."""
         import bm25s
 
         try:
@@ -103,7 +105,7 @@ class HybridIndex:
                 f"index in {directory} is inconsistent: {len(chunks)} chunks but vectors of shape {vectors.shape}"
             )
         bm25 = None
-        if chunks:
+        if chunks and keywords_current:
             try:
                 bm25 = bm25s.BM25.load(str(directory / "bm25"), allow_pickle=False)
             except Exception as exc:
@@ -278,8 +280,9 @@ class IndexStore:
                 f"index in {current} is damaged ({_why(exc)}); run `advisor index --rebuild`"
             ) from None
         try:
-            texts = HybridIndex.load(current / "texts", dimension)
-            catalog = HybridIndex.load(current / "catalog", dimension)
+            keywords_current = manifest.get("keywords_version", 1) == KEYWORDS_VERSION
+            texts = HybridIndex.load(current / "texts", dimension, keywords_current)
+            catalog = HybridIndex.load(current / "catalog", dimension, keywords_current)
         except IndexCorruptError as exc:
             raise IndexCorruptError(f"{exc}; run `advisor index --rebuild`") from None
         expected = manifest.get("counts", {}).get("chunks")

@@ -7,8 +7,12 @@ from functools import lru_cache
 
 from .textclean import normalize
 
+# Bump when keyword_tokens changes: an index's BM25 built with another version is rebuilt from its chunks.
+KEYWORDS_VERSION = 2
+
 _TOKEN = re.compile(r"[^\W_]+", re.U)
 _GREEK = re.compile(r"^[\u0370-\u03ff]$")
+_INDEXED_SYMBOL = re.compile(r"^[a-z]\d{1,2}$")  # v1, x2, a12
 
 
 @lru_cache(maxsize=1)
@@ -37,11 +41,39 @@ _SYMBOL_NAMES = {
     "∈": " ", "≤": " ", "≥": " ", "≈": " approx ", "∝": " proportional ", "⊥": " orthogonal ",
 }
 _SYMBOLS = str.maketrans({k: f" {v} " for k, v in _SYMBOL_NAMES.items()})
+# Formulas keep operator symbols as themselves (typed "sum" in prose is not ∑) and Greek letters by name.
+_OPERATORS = "∑∏∫∂∇√∞"
+_FORMULA_TOKEN = re.compile(rf"[^\W_]+|[{_OPERATORS}]", re.U)
+_GREEK_NAMES = str.maketrans({k: f" {v} " for k, v in _SYMBOL_NAMES.items() if "\u0370" <= k <= "\u03ff"})
+_GREEK_WORDS = frozenset(v for k, v in _SYMBOL_NAMES.items() if "\u0370" <= k <= "\u03ff")
 
 
 def keyword_tokens(text: str) -> list[str]:
     """Lowercased, stemmed tokens; abbreviations such as KKT, VC, ELBO and L2 survive intact."""
-    words = _TOKEN.findall(normalize(text).translate(_SYMBOLS).lower())
+    plain = normalize(text)
+    words = _TOKEN.findall(plain.translate(_SYMBOLS).lower())
     stop = _stopwords()
     kept = [w for w in words if w not in stop and (len(w) > 1 or _GREEK.match(w))]
-    return _stemmer().stemWords(kept)
+    return _stemmer().stemWords(kept) + formula_bigrams(plain)
+
+
+def _is_symbol(word: str) -> bool:
+    return len(word) == 1 or word in _GREEK_WORDS or bool(_INDEXED_SYMBOL.match(word))
+
+
+def formula_bigrams(text: str) -> list[str]:
+    """Adjacent pairs within runs of one-letter symbols: V(X + Y) -> 'v~x', 'x~y'; σ/√n -> 'sigma~√', '√~n'.
+
+    Single letters say nothing alone and are dropped as terms, but in a run they are how a formula
+    survives extraction, whatever spacing the PDF put around it, so a question written in notation
+    ("V(X+Y)", "E[T] = 1/p") can match the passage that has the same formula.
+    """
+    pairs: list[str] = []
+    run: list[str] = []
+    for w in [*_FORMULA_TOKEN.findall(text.translate(_GREEK_NAMES).lower()), ""]:
+        if w and _is_symbol(w):
+            run.append(w)
+            continue
+        pairs.extend(f"{a}~{b}" for a, b in zip(run, run[1:]))
+        run = []
+    return pairs
