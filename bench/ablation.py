@@ -12,28 +12,60 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from advisor import keywords  # noqa: E402
 from advisor.config import Settings  # noqa: E402
 from advisor.evaluate import read_questions, run_eval  # noqa: E402
+from advisor.index import _build_bm25  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
 
-PLAIN = {"query_expansion": False, "kind_boost": 0.0, "fusion": "rrf"}
+# formula_pairs and one_per_place are not settings: they are switched here only to measure them
+PLAIN = {"query_expansion": False, "kind_boost": 0.0, "fusion": "rrf", "formula_pairs": False, "one_per_place": False}
+FUSED = {**PLAIN, "query_expansion": True, "fusion": "convex"}
+DEFAULTS = {"query_expansion": True, "kind_boost": 0.2, "fusion": "convex", "dense_weight": 0.7,
+            "formula_pairs": True, "one_per_place": True}
 CONFIGS = [
     ("BM25 only", "bm25", PLAIN),
     ("dense only", "dense", PLAIN),
     ("hybrid (RRF, k=60)", "hybrid", PLAIN),
     ("+ topic synonyms (query expansion)", "hybrid", {**PLAIN, "query_expansion": True}),
-    ("+ score fusion instead of RRF (dense weight 0.5)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.5}),
-    ("+ score fusion instead of RRF (dense weight 0.6)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.6}),
-    ("+ score fusion instead of RRF (dense weight 0.7, default)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.7}),
-    ("+ score fusion instead of RRF (dense weight 0.8)", "hybrid", {**PLAIN, "query_expansion": True, "fusion": "convex", "dense_weight": 0.8}),
-    ("+ passage kinds for question intent (+0.2 sd, default)", "hybrid", {"query_expansion": True, "kind_boost": 0.2, "fusion": "convex", "dense_weight": 0.7}),
+    ("+ score fusion instead of RRF (dense weight 0.5)", "hybrid", {**FUSED, "dense_weight": 0.5}),
+    ("+ score fusion instead of RRF (dense weight 0.6)", "hybrid", {**FUSED, "dense_weight": 0.6}),
+    ("+ score fusion instead of RRF (dense weight 0.7, default)", "hybrid", {**FUSED, "dense_weight": 0.7}),
+    ("+ score fusion instead of RRF (dense weight 0.8)", "hybrid", {**FUSED, "dense_weight": 0.8}),
+    ("+ passage kinds for question intent (+0.2 sd)", "hybrid", {**FUSED, "dense_weight": 0.7, "kind_boost": 0.2}),
+    ("+ formula pairs in the keyword index", "hybrid", {**DEFAULTS, "one_per_place": False}),
+    ("+ one passage per page and section (all defaults)", "hybrid", DEFAULTS),
+    ("BM25 only, with formula pairs", "bm25", {**PLAIN, "formula_pairs": True}),
+    # leave-one-out: each technique removed from the defaults, the others kept
+    ("defaults without topic synonyms", "hybrid", {**DEFAULTS, "query_expansion": False}),
+    ("defaults with RRF instead of score fusion", "hybrid", {**DEFAULTS, "fusion": "rrf"}),
+    ("defaults without passage kinds", "hybrid", {**DEFAULTS, "kind_boost": 0.0}),
+    ("defaults without formula pairs", "hybrid", {**DEFAULTS, "formula_pairs": False}),
+    ("defaults without one passage per place", "hybrid", {**DEFAULTS, "one_per_place": False}),
 ]
+
+
+@contextmanager
+def keyword_analysis(adv: Advisor, formula_pairs: bool):
+    """The index's keyword side re-analysed without formula pairs, for as long as the row runs."""
+    if formula_pairs:
+        yield
+        return
+    saved = keywords.formula_bigrams
+    keywords.formula_bigrams = lambda text: []
+    try:
+        for idx in (adv.retriever.index.texts, adv.retriever.index.catalog):
+            idx.bm25 = _build_bm25(idx.chunks)
+        yield
+    finally:
+        keywords.formula_bigrams = saved
 
 
 def main() -> int:
@@ -48,11 +80,14 @@ def main() -> int:
     shared = None
     for index_dir in args.index_dir:
         for name, mode, switches in CONFIGS:
-            settings = replace(Settings.from_env(index_dir=index_dir, corpus_dir=REPO / "corpus"), **switches)
+            settings_switches = {k: v for k, v in switches.items() if k not in ("formula_pairs", "one_per_place")}
+            settings = replace(Settings.from_env(index_dir=index_dir, corpus_dir=REPO / "corpus"), **settings_switches)
             adv = Advisor(settings, embedder=shared)
             shared = adv.embedder
-            result = run_eval(questions, lambda q: adv.search(q, 10, mode=mode),
-                              lambda q: adv.ask(q, k_resources=10).resources)
+            adv.retriever.collapse_places = switches["one_per_place"]
+            with keyword_analysis(adv, switches["formula_pairs"]):
+                result = run_eval(questions, lambda q: adv.search(q, 10, mode=mode),
+                                  lambda q: adv.ask(q, k_resources=10).resources)
             label = name if len(args.index_dir) == 1 else f"{name} [{index_dir}]"
             rows.append({"config": label, "passages": result["passages"], "resources": result["resources"]})
             print(f"done: {label}", file=sys.stderr)

@@ -159,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             size_res[mode] = stats
             rows.append({"chunks": n, "mode": mode, **{k: stats[k] for k in ("p50_ms", "p95_ms", "mean_ms")}})
         # the parts of a hybrid query on their own
-        tokens = {q: retriever.query_tokens(q, retriever.matcher.find(q)) for q in qs}
+        tokens = {q: retriever.query_tokens(q)[0] for q in qs}
         parts = {
-            "topic match + tokens": lambda q: retriever.query_tokens(q, retriever.matcher.find(q)),
+            "topic match + tokens": lambda q: retriever.query_tokens(q),
             "faiss search only": lambda q: idx.dense_search(qvecs[q], retriever.candidates),
             "bm25 scores only": lambda q: idx.bm25_scores(tokens[q]),
         }

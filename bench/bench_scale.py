@@ -177,7 +177,7 @@ def run_one(n: int, dist: str, n_queries: int, bm25: bool, faiss_threads: int | 
         retriever = Retriever(LoadedIndex(Path("."), {}, hybrid, catalog, {}, {}), None, topics())
         qs = questions()
         qvec = {q: all_queries[i % len(all_queries)] for i, q in enumerate(qs)}
-        tokens = {q: retriever.query_tokens(q, retriever.matcher.find(q)) for q in qs}
+        tokens = {q: retriever.query_tokens(q)[0] for q in qs}
         out["bm25"].update(percentiles_ms(time_calls(lambda q: hybrid.bm25_search(tokens[q], CANDIDATES), qs)))
         out["hybrid"] = percentiles_ms(time_calls(lambda q: retriever.search(q, k=10, mode="hybrid", qvec=qvec[q]), qs))
     out["rss_mb"] = rss_mb() - base

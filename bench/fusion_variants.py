@@ -45,7 +45,7 @@ def main() -> int:
     for q in (q for q in read_questions(args.passages) if q.gold):
         qv = r.embed_query(q.question)
         cosine = idx.vectors @ qv  # exact, every chunk
-        bm25 = idx.bm25_scores(r.query_tokens(q.question, r.matcher.find(q.question)))
+        bm25 = r.keyword_scores(idx, q.question)
         cases.append((q, cosine, bm25))
 
     def top(scores: np.ndarray, n: int = N) -> list[int]:

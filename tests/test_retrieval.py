@@ -1,9 +1,10 @@
-from advisor.catalog import Topic
 import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
+from advisor.catalog import Topic
 from advisor.errors import UserInputError
 from advisor.retrieval import Filters, TopicMatcher, attribute_preferences, convex_fusion, rrf
 from advisor.service import Advisor
@@ -60,8 +61,32 @@ def test_topic_matcher_finds_aliases_and_respects_case_of_abbreviations():
     assert m.find("why is KKT necessary") == ["kkt"]
     assert m.find("draw a map of the world") == []
     assert m.find("MAP estimate vs MLE") == ["map"]
-    assert "KKT conditions" in m.expansion("why is KKT necessary")
-    assert "KKT" in m.expansion("the Karush-Kuhn-Tucker conditions")
+    assert m.expansion("why is KKT necessary") == "Karush–Kuhn–Tucker"
+    assert m.expansion("the Karush-Kuhn-Tucker conditions") == "KKT"
+    assert m.expansion("MAP estimate vs MLE") == "maximum a posteriori"
+
+
+def test_expansion_exchanges_only_an_acronym_and_the_phrase_it_abbreviates():
+    m = TopicMatcher({
+        "cnn": Topic("cnn", "Convolutional neural networks", ["CNN", "convolution", "pooling"]),
+        "elbo": Topic("elbo", "ELBO", ["evidence lower bound", "variational lower bound"]),
+        "kl": Topic("kl", "KL divergence", ["KL", "Kullback-Leibler divergence", "relative entropy"]),
+    })
+    assert m.expansion("the density of a convolution of two densities") == ""  # a loose alias, not CNN
+    assert m.expansion("CNN receptive field") == "Convolutional neural networks"
+    assert m.expansion("derive the ELBO") == "evidence lower bound"
+    assert m.expansion("the evidence lower bound") == "ELBO"
+    assert m.expansion("relative entropy of two Gaussians") == ""
+    assert m.expansion("KL(q||p) vs the Kullback-Leibler divergence") == ""  # both spellings already there
+
+
+def test_expansion_terms_count_half_in_keyword_scores(advisor):
+    r = advisor.retriever
+    idx = r.index.texts
+    asked, extra = r.query_tokens("why are the Karush-Kuhn-Tucker conditions necessary")
+    assert "kkt" in extra and "kkt" not in asked
+    expected = idx.bm25_scores(asked) + 0.5 * idx.bm25_scores(extra)
+    assert np.allclose(r.keyword_scores(idx, "why are the Karush-Kuhn-Tucker conditions necessary"), expected)
 
 
 def test_keyword_search_matches_exact_math_terms(advisor):
