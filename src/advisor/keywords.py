@@ -58,7 +58,7 @@ def keyword_tokens(text: str) -> list[str]:
 
 
 def _is_symbol(word: str) -> bool:
-    return len(word) == 1 or word in _GREEK_WORDS or bool(_INDEXED_SYMBOL.match(word))
+    return len(word) == 1 or (len(word) <= 3 and bool(_INDEXED_SYMBOL.match(word))) or word in _GREEK_WORDS
 
 
 def formula_bigrams(text: str) -> list[str]:
@@ -68,12 +68,6 @@ def formula_bigrams(text: str) -> list[str]:
     survives extraction, whatever spacing the PDF put around it, so a question written in notation
     ("V(X+Y)", "E[T] = 1/p") can match the passage that has the same formula.
     """
-    pairs: list[str] = []
-    run: list[str] = []
-    for w in [*_FORMULA_TOKEN.findall(text.translate(_GREEK_NAMES).lower()), ""]:
-        if w and _is_symbol(w):
-            run.append(w)
-            continue
-        pairs.extend(f"{a}~{b}" for a, b in zip(run, run[1:]))
-        run = []
-    return pairs
+    words = _FORMULA_TOKEN.findall(text.translate(_GREEK_NAMES).lower())
+    symbol = [_is_symbol(w) for w in words]
+    return [f"{a}~{b}" for a, b, sa, sb in zip(words, words[1:], symbol, symbol[1:]) if sa and sb]
