@@ -20,7 +20,7 @@ from .config import Fingerprint, Settings
 from .corpus_scan import SourceFile, scan, sha256_file
 from .embeddings import Embedder
 from .errors import DocumentError, MissingPathError
-from .index import MANIFEST, HybridIndex, IndexStore, failpoint
+from .index import MANIFEST, HybridIndex, IndexStore, failpoint, keywords_current
 from .keywords import KEYWORDS_VERSION
 from .extract import Extractor
 from .passages import tag
@@ -118,7 +118,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
                 report.full_rebuild_reason = f"previous index unusable ({exc}): full rebuild"
     elif rebuild:
         report.full_rebuild_reason = "--rebuild requested"
-    if old is not None and old_manifest.get("keywords_version", 1) != KEYWORDS_VERSION:
+    if old is not None and not keywords_current(old_manifest):
         report.notes.append("keyword analysis changed since the last build: keyword index rebuilt (vectors reused)")
 
     emit = _Emitter(on_progress, t0)
@@ -163,7 +163,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     catalog_todo = [rid for rid, text in catalog_docs.items() if old_catalog.get(rid) != _sha(text)]
     if old is not None and not todo and not report.removed and not catalog_todo and set(old_catalog) == set(catalog_docs) \
             and old_manifest.get("catalog_problems", []) == catalog.problems \
-            and old_manifest.get("keywords_version", 1) == KEYWORDS_VERSION:
+            and keywords_current(old_manifest):
         report.noop = True
         report.chunks_total = old_manifest.get("counts", {}).get("chunks", 0)
         report.timings["total"] = time.perf_counter() - t0
@@ -450,7 +450,7 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
     fp = manifest.get("fingerprint", {})
     if fp.get("model") != canonical_model_name(settings.model) or fp.get("pipeline_version") != PIPELINE_VERSION:
         return True
-    if fp.get("overlap_tokens") != settings.overlap_tokens or manifest.get("keywords_version", 1) != KEYWORDS_VERSION:
+    if fp.get("overlap_tokens") != settings.overlap_tokens or not keywords_current(manifest):
         return True
     if settings.chunk_tokens and fp.get("chunk_tokens") != settings.chunk_tokens:
         return True

@@ -87,8 +87,8 @@ class HybridIndex:
             faiss.write_index(self.dense, str(directory / "dense.faiss"))
 
     @classmethod
-    def load(cls, directory: Path, dimension: int, keywords_current: bool = True) -> "HybridIndex":
-        """keywords_current=False: the saved BM25 was built by another keyword analysis, so it is
+    def load(cls, directory: Path, dimension: int, reuse_keywords: bool = True) -> "HybridIndex":
+        """reuse_keywords=False: the saved BM25 was built by another keyword analysis, so it is
         rebuilt from the chunks (queries are analysed the current way; the two must not be mixed)."""
         import bm25s
 
@@ -105,7 +105,7 @@ class HybridIndex:
                 f"index in {directory} is inconsistent: {len(chunks)} chunks but vectors of shape {vectors.shape}"
             )
         bm25 = None
-        if chunks and keywords_current:
+        if chunks and reuse_keywords:
             try:
                 bm25 = bm25s.BM25.load(str(directory / "bm25"), allow_pickle=False)
             except Exception as exc:
@@ -140,6 +140,11 @@ def _one_search_thread() -> None:
 
         faiss.omp_set_num_threads(1)
         _QUERY_THREAD.set = True
+
+
+def keywords_current(manifest: dict) -> bool:
+    """Whether the index's keyword side was analysed as keyword_tokens analyses queries now."""
+    return manifest.get("keywords_version", 1) == KEYWORDS_VERSION
 
 
 def _why(exc: Exception) -> str:
@@ -280,9 +285,9 @@ class IndexStore:
                 f"index in {current} is damaged ({_why(exc)}); run `advisor index --rebuild`"
             ) from None
         try:
-            keywords_current = manifest.get("keywords_version", 1) == KEYWORDS_VERSION
-            texts = HybridIndex.load(current / "texts", dimension, keywords_current)
-            catalog = HybridIndex.load(current / "catalog", dimension, keywords_current)
+            reuse = keywords_current(manifest)
+            texts = HybridIndex.load(current / "texts", dimension, reuse)
+            catalog = HybridIndex.load(current / "catalog", dimension, reuse)
         except IndexCorruptError as exc:
             raise IndexCorruptError(f"{exc}; run `advisor index --rebuild`") from None
         expected = manifest.get("counts", {}).get("chunks")
