@@ -156,3 +156,25 @@ def test_missing_reranker_is_a_clear_error(tmp_path):
 
     with pytest.raises(ModelError, match="not a local model directory"):
         load_reranker(str(tmp_path / "nope"))
+
+
+def test_quotes_never_start_or_end_inside_a_formula():
+    from advisor.answer import best_quote, math_spans
+
+    formula = "$$\\mathbb{E}[X] = \\sum_x x. p(x) \\geq 0. \\text{Then} y$$"
+    filler = " ".join(f"Sentence {i} about other things." for i in range(40))
+    text = f"{filler} The mean is {formula} which we prove. The variance follows. {filler}"
+    quote = best_quote(text, "mean sum expectation prove", limit=200)
+    assert formula in quote
+    assert quote.count("$$") == 2
+    spans = math_spans(text)
+    assert [text[a:b] for a, b in spans] == [formula]
+
+
+def test_section_titles_lose_markdown_emphasis():
+    from advisor.answer import section_title
+    from advisor.types import Chunk
+
+    chunk = Chunk(id="x", path="a.md", text="t", page_start=1, page_end=1, section=("Review", "**Properties**:"))
+    assert section_title(chunk) == "Properties"
+    assert section_title(Chunk(id="y", path="a.md", text="t", page_start=1, page_end=1, section=())) == ""

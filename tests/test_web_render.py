@@ -71,11 +71,12 @@ def test_not_covered_reply():
 
 
 def test_latex_pairs_survive_and_stray_delimiters_are_neutralized():
-    assert esc_math("the map $f: X \\to Y$ with $$\\sum_i x_i$$") == "the map $f: X \\to Y$ with $$\\sum_i x_i$$"
-    assert esc_math("inline \\(a < b\\) and \\[x\\]") == "inline \\(a &lt; b\\) and \\[x\\]"
+    # formulas in a quote are set inline, whichever delimiters the source used
+    assert esc_math("the map $f: X \\to Y$ with $$\\sum_i x_i$$") == "the map $f: X \\to Y$ with $\\sum_i x_i$"
+    assert esc_math("inline \\(a < b\\) and \\[x\\]") == "inline \\(a &lt; b\\) and \\(x\\)"
     # an unmatched $ cannot pair with one in another quote and swallow markup in between
     assert "$" not in esc_math("costs $5 only")
-    assert esc_math("costs $5 only") == "costs &#36;5 only"
+    assert esc_math("costs $5 only") == 'costs <span class="adv-lit">&#36;</span>5 only'
     assert "\\(" not in esc_math("open \\( never closed")
     # Gradio's LaTeX placeholders cannot be forged by a document
     assert "%%%" not in esc_math("%%%LATEX_BLOCK_0%%%")
@@ -83,7 +84,17 @@ def test_latex_pairs_survive_and_stray_delimiters_are_neutralized():
     assert "$$" not in esc_math("$a$$b$")
     # tags inside math are escaped too
     assert "<" not in esc_math("$<script>alert(1)</script>$")
-    assert esc("$x$ \\(y\\)") == "&#36;x&#36; &#92;(y&#92;)"
+    lone = ('<span class="adv-lit">&#36;</span>', '<span class="adv-lit">&#92;</span>')
+    assert esc("$x$ \\(y\\)") == f"{lone[0]}x{lone[0]} {lone[1]}(y{lone[1]})"
+
+
+def test_a_quote_cut_inside_a_formula_does_not_set_its_prose_as_maths():
+    # the passage starts inside "$... = 0$", so its dollars pair up the wrong way round
+    text = ("Y) = 0$. In addition, we can use the covariance. Recall that if $X$ and $Y$ are two "
+            "independent random variables then $\\textrm{Var}(X+Y) = \\textrm{Var}(X) + \\textrm{Var}(Y)$.")
+    out = esc_math(text)
+    assert '<span class="adv-lit">&#36;</span>. In addition, we can use the covariance' in out
+    assert "$X$" in out and "$Y$" in out and "$\\textrm{Var}(X+Y) = \\textrm{Var}(X) + \\textrm{Var}(Y)$" in out
 
 
 def test_file_url_quotes_keys():

@@ -19,6 +19,13 @@ ACCESS_WORDS = {
 }
 QUOTE_CHARS = 480
 
+# Math in a passage, in the order Gradio lifts delimiters out of a message.
+_MATH = re.compile(r"\$\$[^$]+?\$\$|\$[^$\n]+?\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]")
+# Three plain words in a row are prose, not a formula: such a "$...$" pair means the passage was cut
+# inside a formula and its dollars pair up the wrong way round.
+_PROSE = re.compile(r"(?<![\\\w])[A-Za-z]{2,}[ ,;]+[A-Za-z]{2,}[ ,;]+[A-Za-z]{2,}\b")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
 Linker = Callable[[Chunk], str | None]
 
 
@@ -40,7 +47,7 @@ def citation(title: str, chunk: Chunk, has_pages: bool) -> str:
     """'Title, §Section, Theorem 6.7 (proof), p. 73 (PDF page 87)'."""
     parts = [title]
     if chunk.section:
-        parts.append("§" + chunk.section[-1])
+        parts.append("§" + section_title(chunk))
     label = environment_label(chunk.text)
     kind = chunk_kinds(chunk)[0]
     if kind in ("prose", "catalog"):
@@ -54,13 +61,37 @@ def citation(title: str, chunk: Chunk, has_pages: bool) -> str:
     return ", ".join(parts)
 
 
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each balanced formula; a "$" that would open prose is taken as a lone dollar."""
+    spans = []
+    pos = 0
+    while (m := _MATH.search(text, pos)) is not None:
+        segment = m.group(0)
+        inner = segment[2:-2] if segment.startswith(("$$", "\\(", "\\[")) else segment[1:-1]
+        if not inner.strip() or (segment[1] != "$" and segment[0] == "$" and _PROSE.search(inner)):
+            pos = m.start() + 1
+            continue
+        spans.append((m.start(), m.end()))
+        pos = m.end()
+    return spans
+
+
+def section_title(chunk: Chunk) -> str:
+    """The chunk's own section heading as a reader sees it: '**Properties**:' -> 'Properties'."""
+    return _EMPHASIS.sub(r"\2", chunk.section[-1]).strip().rstrip(":").strip() if chunk.section else ""
+
+
 def best_quote(text: str, query: str, limit: int = QUOTE_CHARS) -> str:
-    """The stretch of a passage that shares most words with the question, cut at word boundaries."""
-    text = " ".join(text.split())
+    """The stretch of a passage that shares most words with the question, cut at word boundaries
+    and never inside a formula."""
+    text = _EMPHASIS.sub(r"\2", " ".join(text.split()))
     if len(text) <= limit:
         return text
     want = set(keyword_tokens(query))
-    sentences = re.split(r"(?<=[.!?])\s+", text)
+    inside = math_spans(text)
+    cuts = [m.end() for m in re.finditer(r"(?<=[.!?])\s+", text)
+            if not any(a < m.start() < b for a, b in inside)]
+    sentences = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
     best, best_score = 0, -1.0
     for i, _ in enumerate(sentences):
         window = " ".join(sentences[i:i + 3])

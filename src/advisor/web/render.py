@@ -1,9 +1,11 @@
 """HTML/Markdown for the browser: answer cards, cited passages, build progress, the library table.
 
 Everything that comes from documents, records or users is escaped here. Chat replies are Markdown with
-HTML blocks; Gradio lifts LaTeX out of the raw message before parsing it, so stray `$`, `\\(`, `\\[` and
-`%` in document text are turned into character references: math pairs inside one quote still render,
-but nothing can pair up across quotes and swallow the markup in between.
+HTML blocks. Gradio lifts LaTeX out of the raw message before parsing it, then runs KaTeX's auto-render
+over the resulting page, where character references are plain `$` and `\\` again. So a stray `$` or
+`\\` in document text is put in an element of its own (auto-render pairs delimiters only within one
+run of text) and `%` becomes a character reference: math pairs inside one quote still render, but a
+lone dollar cannot pair with the next formula and swallow the text in between.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from typing import Callable
 from urllib.parse import quote, urlparse
 
-from ..answer import best_quote, page_text
+from ..answer import best_quote, math_spans, page_text, section_title
 from ..build import Progress
 from ..types import Answer, Chunk, Hit, ResourceMatch
 
@@ -33,36 +35,43 @@ NOT_COVERED = (
     "closely enough, so I won't guess. Try other words, or add a resource that covers it in the Library tab."
 )
 
-# Balanced math in one piece of text, in the order Gradio lifts delimiters out of a message.
-_MATH = re.compile(r"\$\$[^$]+?\$\$|\$[^$\n]+?\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]")
+_LONE_DOLLAR = '<span class="adv-lit">&#36;</span>'
+_LONE_BACKSLASH = '<span class="adv-lit">&#92;</span>'
 
 
 def _neutral(escaped: str) -> str:
     """Characters that could open LaTeX or collide with Gradio's placeholders become references."""
-    return escaped.replace("%", "&#37;").replace("$", "&#36;").replace("\\", "&#92;")
+    return escaped.replace("%", "&#37;").replace("$", _LONE_DOLLAR).replace("\\", _LONE_BACKSLASH)
 
 
 def esc(text) -> str:
-    """Plain text for an HTML block: no tags, no attributes, no LaTeX."""
+    """Text for an HTML block: none of its own markup or attributes, and no LaTeX."""
     return _neutral(html.escape(str(text if text is not None else ""), quote=True))
 
 
 def esc_math(text) -> str:
-    """Like esc(), but balanced $...$, $$...$$, \\(...\\) and \\[...\\] inside the text still render as LaTeX."""
+    """Like esc(), but balanced $...$, $$...$$, \\(...\\) and \\[...\\] inside the text still render as LaTeX.
+
+    Formulas are set inline: a quote is a few lines of running text, and notes written for Kramdown
+    use $$...$$ for inline maths too, which would otherwise put every symbol on a line of its own.
+    """
     text = " ".join(str(text or "").split())
     out: list[str] = []
     pos = 0
-    for m in _MATH.finditer(text):
-        segment = m.group(0)
-        inner = segment[2:-2] if segment.startswith(("$$", "\\(", "\\[")) else segment[1:-1]
-        if not inner.strip() or "$" in inner and not segment.startswith("$"):
+    for a, b in math_spans(text):
+        segment = text[a:b]
+        if "$" in segment[2:-2] and not segment.startswith("$"):
             continue
-        before = esc(text[pos:m.start()])
+        if segment.startswith("$$"):
+            segment = segment[1:-1]
+        elif segment.startswith("\\["):
+            segment = "\\(" + segment[2:-2] + "\\)"
+        before = esc(text[pos:a])
         if not before and out and out[-1].endswith("$"):
             before = "<span></span>"  # "$a$$b$" would read as a $$ display delimiter
         out.append(before)
         out.append(html.escape(segment, quote=True).replace("%", "&#37;"))
-        pos = m.end()
+        pos = b
     out.append(esc(text[pos:]))
     return "".join(out)
 
@@ -151,7 +160,7 @@ def passage_html(n: int, h: Hit, title: str, question: str, linker: Linker, page
     title_html = _a(href, esc(title)) if href else esc(title)
     bits = [title_html]
     if c.section:
-        bits.append(f'<span class="adv-section">§{esc_math(c.section[-1])}</span>')
+        bits.append(f'<span class="adv-section">§{esc_math(section_title(c))}</span>')
     if paged(c):
         page = esc(page_text(c))
         bits.append(_a(href, page, "adv-page") if href else f'<span class="adv-page">{page}</span>')
