@@ -71,9 +71,10 @@ def test_not_covered_reply():
 
 
 def test_latex_pairs_survive_and_stray_delimiters_are_neutralized():
-    # formulas in a quote are set inline, whichever delimiters the source used
-    assert esc_math("the map $f: X \\to Y$ with $$\\sum_i x_i$$") == "the map $f: X \\to Y$ with $\\sum_i x_i$"
-    assert esc_math("inline \\(a < b\\) and \\[x\\]") == "inline \\(a &lt; b\\) and \\(x\\)"
+    assert esc_math("the map $f: X \\to Y$ with $$\\sum_i x_i = 1$$") == "the map $f: X \\to Y$ with $$\\sum_i x_i = 1$$"
+    assert esc_math("inline \\(a < b\\) and \\[x\\]") == "inline \\(a &lt; b\\) and \\[x\\]"
+    # Kramdown writes inline maths as $$...$$ too: a short one without a relation is set inline
+    assert esc_math("if $$X$$ and $$Y_i$$ are independent") == "if $X$ and $Y_i$ are independent"
     # an unmatched $ cannot pair with one in another quote and swallow markup in between
     assert "$" not in esc_math("costs $5 only")
     assert esc_math("costs $5 only") == 'costs <span class="adv-lit">&#36;</span>5 only'

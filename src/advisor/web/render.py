@@ -52,8 +52,9 @@ def esc(text) -> str:
 def esc_math(text) -> str:
     """Like esc(), but balanced $...$, $$...$$, \\(...\\) and \\[...\\] inside the text still render as LaTeX.
 
-    Formulas are set inline: a quote is a few lines of running text, and notes written for Kramdown
-    use $$...$$ for inline maths too, which would otherwise put every symbol on a line of its own.
+    A short $$...$$ with no relation in it is set inline: notes written for Kramdown use $$...$$ for
+    inline maths too ("if $$X$$ and $$Y$$ are independent"), which would otherwise put every symbol
+    on a line of its own.
     """
     text = " ".join(str(text or "").split())
     out: list[str] = []
@@ -62,10 +63,8 @@ def esc_math(text) -> str:
         segment = text[a:b]
         if "$" in segment[2:-2] and not segment.startswith("$"):
             continue
-        if segment.startswith("$$"):
+        if segment.startswith("$$") and _inline_display(segment[2:-2]):
             segment = segment[1:-1]
-        elif segment.startswith("\\["):
-            segment = "\\(" + segment[2:-2] + "\\)"
         before = esc(text[pos:a])
         if not before and out and out[-1].endswith("$"):
             before = "<span></span>"  # "$a$$b$" would read as a $$ display delimiter
@@ -74,6 +73,13 @@ def esc_math(text) -> str:
         pos = b
     out.append(esc(text[pos:]))
     return "".join(out)
+
+
+_RELATION = re.compile(r"[=<>≤≥≈]|\\(le|ge|leq|geq|approx|propto|sim|to|in)\b")
+
+
+def _inline_display(inner: str) -> bool:
+    return len(inner.strip()) < 20 and not _RELATION.search(inner)
 
 
 def file_url(key: str, page: int | None = None) -> str:
