@@ -161,14 +161,22 @@ def test_missing_reranker_is_a_clear_error(tmp_path):
 def test_quotes_never_start_or_end_inside_a_formula():
     from advisor.answer import best_quote, math_spans
 
-    formula = "$$\\mathbb{E}[X] = \\sum_x x. p(x) \\geq 0. \\text{Then} y$$"
+    formula = "$\\mathbb{E}[X] = \\sum_x x. p(x) \\geq 0. \\text{Then} y$"
     filler = " ".join(f"Sentence {i} about other things." for i in range(40))
     text = f"{filler} The mean is {formula} which we prove. The variance follows. {filler}"
     quote = best_quote(text, "mean sum expectation prove", limit=200)
     assert formula in quote
-    assert quote.count("$$") == 2
+    assert quote.count("$") == 2
     spans = math_spans(text)
     assert [text[a:b] for a, b in spans] == [formula]
+
+
+def test_quotes_tell_display_from_inline_double_dollars_by_their_lines():
+    from advisor.answer import best_quote
+
+    text = "If $$X$$ and $$Y_i$$ are independent, then\n$$\nVar[X + Y] = Var[X] + Var[Y]\n$$\nholds."
+    assert best_quote(text, "variance") == (
+        "If $X$ and $Y_i$ are independent, then \\[ Var[X + Y] = Var[X] + Var[Y] \\] holds.")
 
 
 def test_section_titles_lose_markdown_emphasis():

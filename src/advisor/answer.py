@@ -24,6 +24,10 @@ _MATH = re.compile(r"\$\$[^$]+?\$\$|\$[^$\n]+?\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\
 # Three plain words in a row are prose, not a formula: such a "$...$" pair means the passage was cut
 # inside a formula and its dollars pair up the wrong way round.
 _PROSE = re.compile(r"(?<![\\\w])[A-Za-z]{2,}[ ,;]+[A-Za-z]{2,}[ ,;]+[A-Za-z]{2,}\b")
+# $$...$$ alone on its line(s) is a display formula; inside a line it is inline maths (Kramdown writes
+# "if $$X$$ and $$Y$$ are independent"). Told apart before a quote's line breaks are dropped.
+_DISPLAY = re.compile(r"(?m)^[ \t]*\$\$([^$]+?)\$\$[ \t]*$")
+_INLINE_DOUBLE = re.compile(r"\$\$([^$\n]+?)\$\$")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 Linker = Callable[[Chunk], str | None]
@@ -84,6 +88,8 @@ def section_title(chunk: Chunk) -> str:
 def best_quote(text: str, query: str, limit: int = QUOTE_CHARS) -> str:
     """The stretch of a passage that shares most words with the question, cut at word boundaries
     and never inside a formula."""
+    text = _DISPLAY.sub(lambda m: "\\[" + m.group(1) + "\\]", text)
+    text = _INLINE_DOUBLE.sub(lambda m: "$" + m.group(1) + "$", text)
     text = _EMPHASIS.sub(r"\2", " ".join(text.split()))
     if len(text) <= limit:
         return text

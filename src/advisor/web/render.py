@@ -51,10 +51,6 @@ def esc(text) -> str:
 
 def esc_math(text) -> str:
     """Like esc(), but balanced $...$, $$...$$, \\(...\\) and \\[...\\] inside the text still render as LaTeX.
-
-    A short $$...$$ with no relation in it is set inline: notes written for Kramdown use $$...$$ for
-    inline maths too ("if $$X$$ and $$Y$$ are independent"), which would otherwise put every symbol
-    on a line of its own.
     """
     text = " ".join(str(text or "").split())
     out: list[str] = []
@@ -63,8 +59,7 @@ def esc_math(text) -> str:
         segment = text[a:b]
         if "$" in segment[2:-2] and not segment.startswith("$"):
             continue
-        if segment.startswith("$$") and _inline_display(segment[2:-2]):
-            segment = segment[1:-1]
+        segment = _MACRO.sub(lambda m: _MACROS[m.group(1)], segment)
         before = esc(text[pos:a])
         if not before and out and out[-1].endswith("$"):
             before = "<span></span>"  # "$a$$b$" would read as a $$ display delimiter
@@ -75,13 +70,12 @@ def esc_math(text) -> str:
     return "".join(out)
 
 
-_RELATION = re.compile(r"[=<>≤≥≈]|\\(le|ge|leq|geq|approx|propto|sim|to|in)\b")
-
-
-def _inline_display(inner: str) -> bool:
-    return len(inner.strip()) < 20 and not _RELATION.search(inner)
-
-
+# Macros that ML notes define for themselves (in a preamble or the site's MathJax set-up) and KaTeX
+# does not know; left alone they show as red error text.
+_MACROS = {"E": r"\mathbb{E}", "Expect": r"\mathbb{E}", "bx": r"\mathbf{x}", "bfx": r"\mathbf{x}",
+           "bz": r"\mathbf{z}", "giv": r"\mid", "veps": r"\varepsilon", "D": r"\mathcal{D}",
+           "Normal": r"\mathcal{N}", "ELBO": r"\mathrm{ELBO}"}
+_MACRO = re.compile(r"\\(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])")
 def file_url(key: str, page: int | None = None) -> str:
     url = f"{FILE_ROUTE}/{quote(key, safe='/')}"
     return f"{url}#page={int(page)}" if page else url
