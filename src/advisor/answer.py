@@ -72,7 +72,8 @@ def math_spans(text: str) -> list[tuple[int, int]]:
     while (m := _MATH.search(text, pos)) is not None:
         segment = m.group(0)
         inner = segment[2:-2] if segment.startswith(("$$", "\\(", "\\[")) else segment[1:-1]
-        if not inner.strip() or (segment[1] != "$" and segment[0] == "$" and _PROSE.search(inner)):
+        single_dollar = segment.startswith("$") and not segment.startswith("$$")
+        if not inner.strip() or (single_dollar and _PROSE.search(inner)):
             pos = m.start() + 1
             continue
         spans.append((m.start(), m.end()))

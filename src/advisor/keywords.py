@@ -44,8 +44,9 @@ _SYMBOLS = str.maketrans({k: f" {v} " for k, v in _SYMBOL_NAMES.items()})
 # Formulas keep operator symbols as themselves (typed "sum" in prose is not ∑) and Greek letters by name.
 _OPERATORS = "∑∏∫∂∇√∞"
 _FORMULA_TOKEN = re.compile(rf"[^\W_]+|[{_OPERATORS}]", re.U)
-_GREEK_NAMES = str.maketrans({k: f" {v} " for k, v in _SYMBOL_NAMES.items() if "\u0370" <= k <= "\u03ff"})
-_GREEK_WORDS = frozenset(v for k, v in _SYMBOL_NAMES.items() if "\u0370" <= k <= "\u03ff")
+_GREEK_LETTERS = {k: v for k, v in _SYMBOL_NAMES.items() if "\u0370" <= k <= "\u03ff"}
+_GREEK_NAMES = str.maketrans({k: f" {v} " for k, v in _GREEK_LETTERS.items()})
+_GREEK_WORDS = frozenset(_GREEK_LETTERS.values())
 
 
 def keyword_tokens(text: str) -> list[str]:

@@ -35,6 +35,13 @@ NOT_COVERED = (
     "closely enough, so I won't guess. Try other words, or add a resource that covers it in the Library tab."
 )
 
+# Macros that ML notes define for themselves (in a preamble or the site's MathJax set-up) and KaTeX
+# does not know; left alone they show as red error text.
+_MACROS = {"E": r"\mathbb{E}", "Expect": r"\mathbb{E}", "bx": r"\mathbf{x}", "bfx": r"\mathbf{x}",
+           "bz": r"\mathbf{z}", "giv": r"\mid", "veps": r"\varepsilon", "D": r"\mathcal{D}",
+           "Normal": r"\mathcal{N}", "ELBO": r"\mathrm{ELBO}"}
+_MACRO = re.compile(r"\\(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])")
+
 _LONE_DOLLAR = '<span class="adv-lit">&#36;</span>'
 _LONE_BACKSLASH = '<span class="adv-lit">&#92;</span>'
 
@@ -50,8 +57,7 @@ def esc(text) -> str:
 
 
 def esc_math(text) -> str:
-    """Like esc(), but balanced $...$, $$...$$, \\(...\\) and \\[...\\] inside the text still render as LaTeX.
-    """
+    """Like esc(), but balanced $...$, $$...$$, \\(...\\) and \\[...\\] inside the text still render as LaTeX."""
     text = " ".join(str(text or "").split())
     out: list[str] = []
     pos = 0
@@ -70,12 +76,6 @@ def esc_math(text) -> str:
     return "".join(out)
 
 
-# Macros that ML notes define for themselves (in a preamble or the site's MathJax set-up) and KaTeX
-# does not know; left alone they show as red error text.
-_MACROS = {"E": r"\mathbb{E}", "Expect": r"\mathbb{E}", "bx": r"\mathbf{x}", "bfx": r"\mathbf{x}",
-           "bz": r"\mathbf{z}", "giv": r"\mid", "veps": r"\varepsilon", "D": r"\mathcal{D}",
-           "Normal": r"\mathcal{N}", "ELBO": r"\mathrm{ELBO}"}
-_MACRO = re.compile(r"\\(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])")
 def file_url(key: str, page: int | None = None) -> str:
     url = f"{FILE_ROUTE}/{quote(key, safe='/')}"
     return f"{url}#page={int(page)}" if page else url
