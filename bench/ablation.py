@@ -19,10 +19,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from advisor import keywords  # noqa: E402
+from advisor.store import keywords  # noqa: E402
 from advisor.config import Settings  # noqa: E402
-from advisor.evaluate import read_questions, run_eval  # noqa: E402
-from advisor.index import _build_bm25  # noqa: E402
+from advisor.search.evaluate import read_questions, run_eval  # noqa: E402
+from advisor.store.index import _build_bm25  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
 
 # formula_pairs and one_per_place are not settings: they are switched here only to measure them

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         print("no PDF found (corpus not checked out?): pass --pdf PATH", file=sys.stderr)
         return 2
 
-    from advisor.chunking import embedding_text
+    from advisor.ingest.chunking import embedding_text
     from advisor.config import Settings
     from advisor.service import Advisor
 
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         with Timer() as t_noop:
             again = advisor.index()
         # ... and the build itself (model loaded, files hashed) also decides to do nothing
-        from advisor.build import build
+        from advisor.store.build import build
 
         with Timer() as t_noop_build:
             again_build = build(settings, embedder)

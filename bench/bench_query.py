@@ -64,7 +64,7 @@ def questions() -> list[str]:
 
 def topics() -> dict:
     try:
-        from advisor.catalog import load_topics
+        from advisor.library.catalog import load_topics
 
         return load_topics(REPO / "corpus" / "topics.yaml")
     except Exception:
@@ -85,8 +85,8 @@ def synthetic_chunks(n: int, seed: int = 0):
 
 
 def build_retriever(chunks, vectors, embedder, topic_map):
-    from advisor.index import HybridIndex, LoadedIndex
-    from advisor.retrieval import Retriever
+    from advisor.store.index import HybridIndex, LoadedIndex
+    from advisor.search.retrieval import Retriever
 
     texts = HybridIndex(chunks, vectors)
     catalog = HybridIndex([], np.zeros((0, DIM), dtype=np.float32))
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_real_encoder and largest is not None:
         from advisor.config import Settings
-        from advisor.embeddings import load_embedder
+        from advisor.store.embeddings import load_embedder
 
         retriever, idx, n = largest
         embedder = load_embedder(Settings().model)

@@ -108,7 +108,7 @@ def dense_label(index) -> str:
 def run_one(n: int, dist: str, n_queries: int, bm25: bool, faiss_threads: int | None) -> dict:
     import faiss
 
-    from advisor import index as advisor_index
+    from advisor.store import index as advisor_index
 
     if faiss_threads:
         faiss.omp_set_num_threads(faiss_threads)
@@ -153,8 +153,8 @@ def run_one(n: int, dist: str, n_queries: int, bm25: bool, faiss_threads: int | 
     if bm25:
         from bench_query import questions, synthetic_chunks, topics
 
-        from advisor.index import HybridIndex, LoadedIndex
-        from advisor.retrieval import Retriever
+        from advisor.store.index import HybridIndex, LoadedIndex
+        from advisor.search.retrieval import Retriever
 
         with Timer() as t:
             chunks = synthetic_chunks(n, seed=n)

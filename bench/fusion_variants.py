@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from advisor.config import Settings  # noqa: E402
-from advisor.evaluate import passage_hit, read_questions  # noqa: E402
-from advisor.retrieval import convex_fusion, rrf  # noqa: E402
+from advisor.search.evaluate import passage_hit, read_questions  # noqa: E402
+from advisor.search.retrieval import convex_fusion, rrf  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
 from advisor.types import Hit  # noqa: E402
 

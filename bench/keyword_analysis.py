@@ -15,13 +15,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from advisor import keywords  # noqa: E402
-from advisor.catalog import load_catalog  # noqa: E402
-from advisor.chunking import embedding_text  # noqa: E402
+from advisor.store import keywords  # noqa: E402
+from advisor.library.catalog import load_catalog  # noqa: E402
+from advisor.ingest.chunking import embedding_text  # noqa: E402
 from advisor.config import Settings  # noqa: E402
-from advisor.evaluate import read_questions  # noqa: E402
-from advisor.index import IndexStore, _build_bm25  # noqa: E402
-from advisor.retrieval import Retriever  # noqa: E402
+from advisor.search.evaluate import read_questions  # noqa: E402
+from advisor.store.index import IndexStore, _build_bm25  # noqa: E402
+from advisor.search.retrieval import Retriever  # noqa: E402
 
 
 def measure(retriever: Retriever, questions: list[str], rounds: int) -> dict:

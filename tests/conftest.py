@@ -7,7 +7,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from advisor.config import Settings  # noqa: E402
-from advisor.embeddings import FakeEmbedder  # noqa: E402
+from advisor.store.embeddings import FakeEmbedder  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
 from pdfgen import make_pdf  # noqa: E402
 

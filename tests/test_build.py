@@ -4,11 +4,11 @@ import threading
 
 import pytest
 
-from advisor.build import build
+from advisor.store.build import build
 from advisor.config import Settings
-from advisor.embeddings import FakeEmbedder
+from advisor.store.embeddings import FakeEmbedder
 from advisor.errors import IndexBusyError, IndexCorruptError, NoIndexError
-from advisor.index import IndexStore
+from advisor.store.index import IndexStore
 from advisor.service import Advisor
 from pdfgen import make_pdf
 
@@ -95,7 +95,7 @@ def test_failed_build_leaves_previous_index_loadable(advisor, corpus, monkeypatc
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("advisor.index.HybridIndex.save", boom)
+    monkeypatch.setattr("advisor.store.index.HybridIndex.save", boom)
     with pytest.raises(RuntimeError):
         Advisor(settings, embedder=embedder).index()
     again = Advisor(settings, embedder=embedder)
@@ -171,7 +171,7 @@ def test_a_serving_advisor_picks_up_a_build_made_by_another_process(advisor, cor
 def test_approximate_index_above_the_threshold_round_trips(tmp_path, monkeypatch):
     import numpy as np
 
-    from advisor import index as index_mod
+    from advisor.store import index as index_mod
     from advisor.errors import IndexCorruptError
     from advisor.types import Chunk
 
@@ -198,9 +198,9 @@ def test_keyword_index_from_token_ids_scores_like_one_from_token_strings(advisor
     import bm25s
     import numpy as np
 
-    from advisor.chunking import embedding_text
-    from advisor.index import _build_bm25
-    from advisor.keywords import keyword_tokens
+    from advisor.ingest.chunking import embedding_text
+    from advisor.store.index import _build_bm25
+    from advisor.store.keywords import keyword_tokens
 
     chunks = advisor.loaded.texts.chunks
     by_ids = _build_bm25(chunks)
@@ -214,9 +214,9 @@ def test_keyword_index_from_token_ids_scores_like_one_from_token_strings(advisor
 
 
 def test_index_from_an_older_keyword_analysis_is_not_mixed_with_the_current_one(advisor, settings, embedder, monkeypatch):
-    import advisor.index as index_mod
-    from advisor.build import dry_run
-    from advisor.keywords import KEYWORDS_VERSION
+    import advisor.store.index as index_mod
+    from advisor.store.build import dry_run
+    from advisor.store.keywords import KEYWORDS_VERSION
 
     store = IndexStore(settings.index_dir)
     manifest_path = store.current_dir() / "manifest.json"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.catalog import claims, find_cycle, load_catalog, parse_record, validate
+from advisor.library.catalog import claims, find_cycle, load_catalog, parse_record, validate
 from advisor.errors import CatalogError
 
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"

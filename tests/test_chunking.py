@@ -1,8 +1,8 @@
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
-from advisor.chunking import chunk_document, embedding_text, windows
-from advisor.embeddings import FakeEmbedder
+from advisor.ingest.chunking import chunk_document, embedding_text, windows
+from advisor.store.embeddings import FakeEmbedder
 from advisor.types import Block, Document
 
 EMB = FakeEmbedder(max_tokens=40)

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from advisor import cli
-from advisor.evaluate import path_matches, summarize
+from advisor.search.evaluate import path_matches, summarize
 
 
 def test_gold_file_matches_on_a_path_separator_boundary():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.evaluate import read_questions
+from advisor.search.evaluate import read_questions
 
 EVAL = Path(__file__).parent / "eval"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import DocumentError
-from advisor.extract import Extractor
-from advisor.loaders import load_document
+from advisor.ingest.extract import Extractor
+from advisor.ingest.loaders import load_document
 from advisor.service import Advisor
 from pdfgen import make_pdf
 

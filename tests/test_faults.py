@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import DocumentError
-from advisor.extract import Extractor
-from advisor.index import IndexStore
+from advisor.ingest.extract import Extractor
+from advisor.store.index import IndexStore
 from advisor.service import Advisor
 from pdfgen import make_pdf, raw_pdf
 
@@ -94,7 +94,7 @@ def test_thousands_of_pages(tmp_path):
 
 
 def test_page_limit_is_a_clear_skip(tmp_path, monkeypatch):
-    from advisor import loaders
+    from advisor.ingest import loaders
 
     monkeypatch.setattr(loaders, "MAX_PDF_PAGES", 10)
     path = tmp_path / "long.pdf"

@@ -1,4 +1,4 @@
-"""advisor.fetch against a real HTTP server on 127.0.0.1 (no external network)."""
+"""advisor.library.fetch against a real HTTP server on 127.0.0.1 (no external network)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from advisor.fetch import FetchResult, destination, fetch_one, fetch_resources
+from advisor.library.fetch import FetchResult, destination, fetch_one, fetch_resources
 from advisor.types import Resource
 
 
@@ -381,7 +381,7 @@ def test_size_limit_from_content_length_and_while_streaming(server, tmp_path):
 
 
 def test_default_limit_is_reported_in_mib():
-    from advisor.fetch import DEFAULT_MAX_BYTES, _format_limit
+    from advisor.library.fetch import DEFAULT_MAX_BYTES, _format_limit
 
     assert DEFAULT_MAX_BYTES == 500 * 2**20
     assert _format_limit(DEFAULT_MAX_BYTES) == "500 MiB"

@@ -1,6 +1,6 @@
 import numpy as np
 
-from advisor.keywords import formula_bigrams, keyword_tokens
+from advisor.store.keywords import formula_bigrams, keyword_tokens
 
 
 def _pairs(text: str) -> list[str]:

@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from advisor.catalog import load_catalog, parse_record, split_front_matter, validate
+from advisor.library.catalog import load_catalog, parse_record, split_front_matter, validate
 from advisor.config import Settings
-from advisor.embeddings import FakeEmbedder
-from advisor.library import LibraryError, add_resource, resolve_topics, slugify
+from advisor.store.embeddings import FakeEmbedder
+from advisor.library.resources import LibraryError, add_resource, resolve_topics, slugify
 from advisor.service import Advisor
 from test_web_support import make_corpus, make_pdf
 
@@ -58,7 +58,7 @@ def test_markdown_defaults_to_lecture_notes(corpus, tmp_path):
 
 
 def test_topic_names_aliases_and_ids_map_to_ids(corpus):
-    from advisor.catalog import load_topics
+    from advisor.library.catalog import load_topics
 
     vocab = load_topics(corpus / "topics.yaml")
     ids, unknown = resolve_topics(["VC dimension", "shattering", "convex-optimization", "Earth mover's distance",

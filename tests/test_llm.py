@@ -7,8 +7,9 @@ import time
 import pytest
 from llmstub import INJECTION, StubLLM, closed_port, split_prompt
 
-from advisor import cli, llm
-from advisor.llm import LLMConfig, normalize_url, stream_answer, validate_citations
+from advisor import cli
+from advisor.search import llm
+from advisor.search.llm import LLMConfig, normalize_url, stream_answer, validate_citations
 from advisor.service import Advisor
 
 QUESTION = "which notes prove the VC dimension bound?"

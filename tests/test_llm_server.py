@@ -15,7 +15,7 @@ import pytest
 
 from llmstub import closed_port as free_port  # a loopback port nobody listens on yet
 
-from advisor.llm import ChatClient, LLMConfig, LLMStream, build_messages, stream_answer, validate_citations
+from advisor.search.llm import ChatClient, LLMConfig, LLMStream, build_messages, stream_answer, validate_citations
 
 pytestmark = pytest.mark.slow
 

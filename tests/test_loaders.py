@@ -1,7 +1,7 @@
 import pytest
 
 from advisor.errors import DocumentError
-from advisor.loaders import load_document
+from advisor.ingest.loaders import load_document
 from pdfgen import make_pdf, raw_pdf
 
 

@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor.catalog import Topic
-from advisor.guide import best_resource_for, prerequisite_order, wants_comparison, wants_path
-from advisor.intent import IntentReader, acronym
-from advisor.keywords import keyword_tokens
-from advisor.passages import classify, environment_label, question_intent, treatment
+from advisor.library.catalog import Topic
+from advisor.search.guide import best_resource_for, prerequisite_order, wants_comparison, wants_path
+from advisor.search.intent import IntentReader, acronym
+from advisor.store.keywords import keyword_tokens
+from advisor.ingest.passages import classify, environment_label, question_intent, treatment
 from advisor.types import Chapter, Resource
 
 
@@ -130,7 +130,7 @@ def test_citations_show_passage_kinds(advisor):
 
 def test_cross_encoder_reranker_hook_with_a_tiny_local_model(tmp_path, advisor, settings, embedder):
     transformers = pytest.importorskip("transformers")
-    from advisor.rerank import CrossEncoderReranker
+    from advisor.search.rerank import CrossEncoderReranker
     from advisor.service import Advisor
 
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + sorted(
@@ -152,14 +152,14 @@ def test_cross_encoder_reranker_hook_with_a_tiny_local_model(tmp_path, advisor, 
 
 def test_missing_reranker_is_a_clear_error(tmp_path):
     from advisor.errors import ModelError
-    from advisor.rerank import load_reranker
+    from advisor.search.rerank import load_reranker
 
     with pytest.raises(ModelError, match="not a local model directory"):
         load_reranker(str(tmp_path / "nope"))
 
 
 def test_quotes_never_start_or_end_inside_a_formula():
-    from advisor.answer import best_quote, math_spans
+    from advisor.search.answer import best_quote, math_spans
 
     formula = "$\\mathbb{E}[X] = \\sum_x x. p(x) \\geq 0. \\text{Then} y$"
     filler = " ".join(f"Sentence {i} about other things." for i in range(40))
@@ -172,7 +172,7 @@ def test_quotes_never_start_or_end_inside_a_formula():
 
 
 def test_quotes_tell_display_from_inline_double_dollars_by_their_lines():
-    from advisor.answer import best_quote
+    from advisor.search.answer import best_quote
 
     text = "If $$X$$ and $$Y_i$$ are independent, then\n$$\nVar[X + Y] = Var[X] + Var[Y]\n$$\nholds."
     assert best_quote(text, "variance") == (
@@ -180,7 +180,7 @@ def test_quotes_tell_display_from_inline_double_dollars_by_their_lines():
 
 
 def test_section_titles_lose_markdown_emphasis():
-    from advisor.answer import section_title
+    from advisor.search.answer import section_title
     from advisor.types import Chunk
 
     chunk = Chunk(id="x", path="a.md", text="t", page_start=1, page_end=1, section=("Review", "**Properties**:"))

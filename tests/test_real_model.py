@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from advisor.config import Settings
-from advisor.evaluate import read_questions, run_eval
+from advisor.search.evaluate import read_questions, run_eval
 from advisor.service import Advisor
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ def test_real_model_chunks_fit_its_tokenizer(small_real):
     adv, report = small_real
     assert report.chunks_total > 10
     limit = adv.embedder.max_tokens
-    from advisor.chunking import embedding_text
+    from advisor.ingest.chunking import embedding_text
 
     assert max(adv.embedder.count_tokens(embedding_text(c)) for c in adv.loaded.texts.chunks) <= limit
 

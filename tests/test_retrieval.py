@@ -4,9 +4,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from advisor.catalog import Topic
+from advisor.library.catalog import Topic
 from advisor.errors import UserInputError
-from advisor.retrieval import Filters, TopicMatcher, attribute_preferences, convex_fusion, rrf
+from advisor.search.retrieval import Filters, TopicMatcher, attribute_preferences, convex_fusion, rrf
 from advisor.service import Advisor
 
 

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advisor.textclean import clean, find_running_lines, header_title, strip_running_lines
+from advisor.ingest.textclean import clean, find_running_lines, header_title, strip_running_lines
 
 
 def test_ligatures_and_math_alphanumerics_are_normalized():

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from advisor.build import Progress
+from advisor.store.build import Progress
 from advisor.config import Settings
-from advisor.embeddings import FakeEmbedder
-from advisor.retrieval import Filters
+from advisor.store.embeddings import FakeEmbedder
+from advisor.search.retrieval import Filters
 from advisor.service import Advisor, BuildStatus
 from advisor.types import Answer, Chunk, Hit, Resource, ResourceMatch
 from advisor.web.chat import (Conversation, filters_from, refers_to_previous, respond, restrict_answer,

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from advisor.config import Settings
-from advisor.embeddings import FakeEmbedder
+from advisor.store.embeddings import FakeEmbedder
 from advisor.service import Advisor
 from advisor.web.files import corpus_file_routes, resolve_key
 from test_web_support import make_advisor, make_corpus

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor.config import Settings
-from advisor.embeddings import FakeEmbedder
+from advisor.store.embeddings import FakeEmbedder
 from advisor.service import Advisor
 from advisor.web.server import (StartupError, is_loopback, launch_kwargs, main, max_upload_bytes, parse_auth, parser,
                                 resolve_auth, start_indexing_if_needed)

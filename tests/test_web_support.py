@@ -9,7 +9,7 @@ import zlib
 from pathlib import Path
 
 from advisor.config import Settings
-from advisor.embeddings import FakeEmbedder
+from advisor.store.embeddings import FakeEmbedder
 from advisor.service import Advisor
 
 XSS_MARKER = "window.__advisor_xss"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 import pytest
 
-from advisor.embeddings import FakeEmbedder
+from advisor.store.embeddings import FakeEmbedder
 from advisor.service import Advisor
 from advisor.web.chat import Conversation
 from advisor.web.ui import EXAMPLES, LATEX_DELIMITERS, Handlers, build_ui, library_rows

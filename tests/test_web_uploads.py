@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.library import sanitize_filename
+from advisor.library.resources import sanitize_filename
 from advisor.web.uploads import UploadRejected, check_upload
 from test_web_support import make_pdf
 

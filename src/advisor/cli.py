@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import AdvisorError, UserInputError
-from .retrieval import Filters
+from .search.retrieval import Filters
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -148,7 +148,7 @@ def _hit_dict(adv, h) -> dict:
 
 
 def cmd_search(args, settings) -> int:
-    from .answer import citation
+    from .search.answer import citation
 
     adv = _advisor(settings)
     hits = adv.search(args.query, args.k, _filters_from(args), mode=args.mode)
@@ -184,7 +184,7 @@ def answer_dict(adv, answer) -> dict:
 def cmd_ask(args, settings) -> int:
     adv = _advisor(settings)
     if args.llm or args.llm_url or args.llm_model:
-        from .llm import LLMConfig, print_stream
+        from .search.llm import LLMConfig, print_stream
 
         stream = adv.ask_stream(args.question, filters=_filters_from(args), k_resources=args.resources,
                                 k_passages=args.passages, llm_config=LLMConfig.from_env(args.llm_url, args.llm_model))
@@ -221,7 +221,7 @@ def cmd_info(args, settings) -> int:
 
 
 def cmd_eval(args, settings) -> int:
-    from .evaluate import read_questions, run_eval
+    from .search.evaluate import read_questions, run_eval
 
     questions = read_questions(args.file)
     adv = _advisor(settings)
@@ -242,8 +242,8 @@ def cmd_eval(args, settings) -> int:
 
 
 def cmd_fetch(args, settings) -> int:
-    from .catalog import load_catalog
-    from .fetch import fetch_resources
+    from .library.catalog import load_catalog
+    from .library.fetch import fetch_resources
 
     catalog = load_catalog(settings.corpus_dir)
     if args.all_free:
@@ -266,8 +266,8 @@ def cmd_fetch(args, settings) -> int:
 
 
 def cmd_catalog(args, settings) -> int:
-    from .catalog import load_catalog, validate
-    from .retrieval import TopicMatcher
+    from .library.catalog import load_catalog, validate
+    from .search.retrieval import TopicMatcher
 
     catalog = load_catalog(settings.corpus_dir)
     if args.validate:

@@ -12,16 +12,16 @@ from typing import Callable
 
 import numpy as np
 
-from .answer import compose
-from .build import BuildReport, Progress, build
-from .catalog import Topic, load_topics
+from .search.answer import compose
+from .store.build import BuildReport, Progress, build
+from .library.catalog import Topic, load_topics
 from .config import Settings
-from .embeddings import Embedder, load_embedder
+from .store.embeddings import Embedder, load_embedder
 from .errors import AdvisorError, UserInputError
-from .guide import ComparisonRow, Step, best_resource_for, compare, prerequisite_order, wants_comparison, wants_path
-from .index import IndexStore, LoadedIndex
-from .rerank import load_reranker
-from .retrieval import Filters, Retriever, resource_topics
+from .search.guide import ComparisonRow, Step, best_resource_for, compare, prerequisite_order, wants_comparison, wants_path
+from .store.index import IndexStore, LoadedIndex
+from .search.rerank import load_reranker
+from .search.retrieval import Filters, Retriever, resource_topics
 from .types import Answer, Chunk, Hit
 
 MAX_QUERY_CHARS = 2000
@@ -172,7 +172,7 @@ class Advisor:
         manifest = self.store.read_manifest()
         if manifest is None:
             return True
-        from .build import dry_run
+        from .store.build import dry_run
 
         return dry_run(self.settings, manifest)
 
@@ -207,7 +207,7 @@ class Advisor:
 
         Retrieval runs now (errors raise here, as in ask); iterating never raises. See advisor.llm.
         """
-        from .llm import stream_answer
+        from .search.llm import stream_answer
 
         return stream_answer(self, question, history, filters, config=llm_config, linker=linker,
                              k_resources=k_resources, k_passages=k_passages, enabled=llm)
@@ -234,7 +234,7 @@ class Advisor:
         hits = retriever.search(topic_question, 60, filters)
         relevant = [h for h in hits if (h.dense or 0) >= retriever.evidence_similarity or h.bm25_rank is not None
                     and h.bm25_rank < 10]
-        from .answer import page_text
+        from .search.answer import page_text
 
         return compare(relevant, retriever.index.resources,
                        lambda c: page_text(c) if self.has_pages(c) else "full text")

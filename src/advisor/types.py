@@ -36,6 +36,8 @@ class Resource:
     description: str = ""
     source: str | None = None  # catalog file it came from, relative to the corpus root
     from_catalog: bool = True
+    aliases: list[str] = field(default_factory=list)  # names learners use that the title lacks: "ESL", "Bishop"
+    sha256: str | None = None  # pins the official PDF's bytes when known
 
     @property
     def is_free(self) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
-from ..retrieval import Filters, attribute_preferences
+from ..search.retrieval import Filters, attribute_preferences
 from ..service import condense
 from ..types import Answer, ResourceMatch
 from .render import building_reply, esc, reply_markdown, user_markdown
@@ -227,7 +227,7 @@ def respond_stream(advisor, question: str, filters: Filters | None, conv: Conver
         reply = _answer(advisor, question, filters, conv, k_resources, k_passages)
     else:
         try:
-            from ..llm import LLMConfig
+            from ..search.llm import LLMConfig
 
             stream = advisor.ask_stream(question, filters=filters, history=history, k_resources=k_resources,
                                         k_passages=k_passages, llm=True,

@@ -17,8 +17,8 @@ import time
 from typing import Callable
 from urllib.parse import quote, urlparse
 
-from ..answer import best_quote, math_spans, page_text, section_title
-from ..build import Progress
+from ..search.answer import best_quote, math_spans, page_text, section_title
+from ..store.build import Progress
 from ..types import Answer, Chunk, Hit, ResourceMatch
 
 FILE_ROUTE = "/corpus-file"
@@ -144,7 +144,7 @@ def card_html(n: int, m: ResourceMatch, linker: Linker, paged: Callable[[Chunk],
 
 def _facts_line(r) -> str:
     """The composer's first reason repeats the badges; recognised here so the card doesn't say it twice."""
-    from ..answer import ACCESS_WORDS
+    from ..search.answer import ACCESS_WORDS
 
     facts = [ACCESS_WORDS.get(r.access or "", r.access or ""), r.kind]
     if r.level:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..catalog import ACCESS, KINDS, LEVELS, MATH_DEPTHS, load_catalog
+from ..library.catalog import ACCESS, KINDS, LEVELS, MATH_DEPTHS, load_catalog
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
-from ..library import add_resource
-from ..llm import enabled_by_env
+from ..library.resources import add_resource
+from ..search.llm import enabled_by_env
 from .chat import WRITING, Conversation, filters_from, respond, respond_stream
 from .render import esc, index_status_html, library_html, progress_html, user_markdown
 from .uploads import DEFAULT_MAX_UPLOAD_MB, check_upload

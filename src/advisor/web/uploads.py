@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserInputError
-from ..library import SUPPORTED_SUFFIXES, sanitize_filename
+from ..library.resources import SUPPORTED_SUFFIXES, sanitize_filename
 
 DEFAULT_MAX_UPLOAD_MB = 200
 

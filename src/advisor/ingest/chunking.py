@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .types import Block, Chunk, Document
+from ..types import Block, Chunk, Document
 
 # A tokenizer as the chunker sees it: text -> (start, end) character spans of its tokens.
 TokenSpans = Callable[[str], Sequence[tuple[int, int]]]

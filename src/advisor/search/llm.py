@@ -31,8 +31,8 @@ from typing import Callable, Iterator, TextIO
 from urllib.parse import urlsplit
 
 from .answer import best_quote, citation, render_markdown
-from .errors import AdvisorError, UserInputError
-from .types import Answer, Chunk, Hit
+from ..errors import AdvisorError, UserInputError
+from ..types import Answer, Chunk, Hit
 
 DEFAULT_URL = "http://127.0.0.1:11434/v1"
 PASSAGE_CHARS = 1500  # per passage in the prompt; chunks are shorter than this with the default model

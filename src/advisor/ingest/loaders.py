@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
-from .catalog import split_front_matter
-from .errors import CatalogError, DocumentError
+from ..library.catalog import split_front_matter
+from ..errors import CatalogError, DocumentError
 from .textclean import clean, find_running_lines, header_title, line_key, normalize, strip_running_lines, tidy
-from .types import Block, Document
+from ..types import Block, Document
 
 MAX_PDF_PAGES = 5000
 

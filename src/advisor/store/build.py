@@ -14,17 +14,17 @@ from typing import Callable
 
 import numpy as np
 
-from .catalog import Catalog, claims, load_catalog, record_text
-from .chunking import chunk_document, embedding_text
-from .config import Fingerprint, Settings
-from .corpus_scan import SourceFile, scan, sha256_file
+from ..library.catalog import Catalog, claims, load_catalog, record_text
+from ..ingest.chunking import chunk_document, embedding_text
+from ..config import Fingerprint, Settings
+from ..library.scan import SourceFile, scan, sha256_file
 from .embeddings import Embedder
-from .errors import DocumentError, MissingPathError
+from ..errors import DocumentError, MissingPathError
 from .index import MANIFEST, HybridIndex, IndexStore, failpoint, keywords_current
 from .keywords import KEYWORDS_VERSION
-from .extract import Extractor
-from .passages import tag
-from .types import Block, Chunk, Document, Resource
+from ..ingest.extract import Extractor
+from ..ingest.passages import tag
+from ..types import Block, Chunk, Document, Resource
 
 CATALOG_DIR = "catalog"
 
@@ -444,7 +444,7 @@ def resolve_resources(catalog: Catalog, files_meta: dict[str, dict]) -> tuple[di
 
 def dry_run(settings: Settings, manifest: dict) -> bool:
     """Whether a build would change anything, judged without loading the model or reading files."""
-    from .config import PIPELINE_VERSION
+    from ..config import PIPELINE_VERSION
     from .embeddings import canonical_model_name
 
     fp = manifest.get("fingerprint", {})

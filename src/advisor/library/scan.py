@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loaders import loader_for
+from ..ingest.loaders import loader_for
 
 IGNORE_FILE = ".advisorignore"
 # Provenance files next to texts; they describe the text, they are not part of it.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import Topic
-from .passages import chunk_kinds
-from .types import Hit, Resource
+from ..library.catalog import Topic
+from ..ingest.passages import chunk_kinds
+from ..types import Hit, Resource
 
 _COMPARE = re.compile(r"(?i)\bcompare\b.*\b(treat|cover|present|explain|handle)\w*|\bhow do (my|the) (books|resources|texts)\b"
                       r"|\bcompare\b.*\b(in|across) (my|the) (books|library|resources|texts)\b")

@@ -11,8 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import DocumentError
-from .types import Document
+from ..errors import DocumentError
+from ..types import Document
 
 _IDLE: list = []  # (process, pipe) of idle healthy workers; daemon processes end with us
 _IDLE_LOCK = threading.Lock()

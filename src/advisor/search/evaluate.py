@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import UserInputError
-from .types import Hit, ResourceMatch
+from ..errors import UserInputError
+from ..types import Hit, ResourceMatch
 
 
 @dataclass

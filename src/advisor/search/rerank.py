@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .errors import ModelError
-from .types import Hit
+from ..errors import ModelError
+from ..types import Hit
 
 Reranker = Callable[[str, list[Hit]], list[Hit]]
 

@@ -18,9 +18,9 @@ from typing import Iterator
 
 import numpy as np
 
-from .errors import IndexBusyError, IndexCorruptError, NoIndexError
+from ..errors import IndexBusyError, IndexCorruptError, NoIndexError
 from .keywords import KEYWORDS_VERSION, keyword_tokens
-from .types import Chunk, Resource
+from ..types import Chunk, Resource
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -156,7 +156,7 @@ def _build_bm25(chunks: list[Chunk]):
         return None
     import bm25s
 
-    from .chunking import embedding_text
+    from ..ingest.chunking import embedding_text
 
     # Token ids, not token strings: a million chunks' worth of Python strings took ~6 GB (docs/performance.md)
     vocab: dict[str, int] = {}

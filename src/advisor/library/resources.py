@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 
 from .catalog import ACCESS, KINDS, LEVELS, MATH_DEPTHS, Catalog, load_topics, parse_record, validate
-from .errors import CatalogError, UserInputError
-from .types import Resource
+from ..errors import CatalogError, UserInputError
+from ..types import Resource
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 MAX_NAME_CHARS = 100
@@ -102,7 +102,7 @@ def split_people(value) -> list[str]:
 
 def resolve_topics(wanted, vocabulary: dict) -> tuple[list[str], list[str]]:
     """Topic ids for what the user typed (ids, names or aliases); returns (ids, the ones not understood)."""
-    from .retrieval import TopicMatcher
+    from ..search.retrieval import TopicMatcher
 
     if isinstance(wanted, str):
         wanted = re.split(r"[,;\n]", wanted)
@@ -134,7 +134,7 @@ def resolve_topics(wanted, vocabulary: dict) -> tuple[list[str], list[str]]:
 
 def infer_topics(text: str, vocabulary: dict, limit: int = MAX_TOPICS_INFERRED) -> list[str]:
     """The vocabulary topics a text mentions most often."""
-    from .retrieval import TopicMatcher
+    from ..search.retrieval import TopicMatcher
 
     if not text.strip() or not vocabulary:
         return []

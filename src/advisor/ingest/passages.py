@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .types import Chunk
+from ..types import Chunk
 
 KINDS = ("definition", "theorem", "proof", "derivation", "example", "exercise", "algorithm", "prose")
 

@@ -9,15 +9,15 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .catalog import Topic
-from .embeddings import Embedder
-from .errors import UserInputError
-from .index import HybridIndex, LoadedIndex
+from ..library.catalog import Topic
+from ..store.embeddings import Embedder
+from ..errors import UserInputError
+from ..store.index import HybridIndex, LoadedIndex
 from .intent import IntentReader
-from .keywords import keyword_tokens
-from .passages import chunk_kinds, question_intent
-from .textclean import normalize
-from .types import Hit, Resource, ResourceMatch
+from ..store.keywords import keyword_tokens
+from ..ingest.passages import chunk_kinds, question_intent
+from ..ingest.textclean import normalize
+from ..types import Hit, Resource, ResourceMatch
 
 
 @dataclass

@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 
 import yaml
 
-from .errors import CatalogError
-from .types import Chapter, Resource
+from ..errors import CatalogError
+from ..types import Chapter, Resource
 
 KINDS = ("book", "course", "lecture-notes", "cheatsheet", "paper", "video-series", "tutorial")
 ACCESS = ("free", "free-online", "paid", "archived")
@@ -20,7 +20,7 @@ MATH_DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 REQUIRED = ("id", "title", "kind", "access", "level", "math_depth", "topics")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.S)
-LIST_FIELDS = ("authors", "prerequisites", "topics", "files", "related")
+LIST_FIELDS = ("authors", "aliases", "prerequisites", "topics", "files", "related")
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str]:
@@ -73,7 +73,7 @@ def parse_record(text: str, path: str) -> Resource:
         raise CatalogError(path, f"year must be a number, not {year!r}")
     known = {
         "id", "title", "authors", "year", "kind", "url", "pdf_url", "access", "license", "level",
-        "math_depth", "prerequisites", "topics", "chapters", "files", "related",
+        "math_depth", "prerequisites", "topics", "chapters", "files", "related", "aliases", "sha256",
     }
     unknown = sorted(set(meta) - known)
     if unknown:
@@ -97,6 +97,8 @@ def parse_record(text: str, path: str) -> Resource:
         related=meta["related"],
         description=body.strip(),
         source=path,
+        aliases=meta["aliases"],
+        sha256=_opt(meta.get("sha256")),
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .catalog import Topic
+from ..library.catalog import Topic
 from .guide import render_comparison, render_path
-from .keywords import keyword_tokens
-from .passages import chunk_kinds, environment_label, treatment
-from .types import Answer, Chunk, Hit, ResourceMatch
+from ..store.keywords import keyword_tokens
+from ..ingest.passages import chunk_kinds, environment_label, treatment
+from ..types import Answer, Chunk, Hit, ResourceMatch
 
 ACCESS_WORDS = {
     "free": "free PDF/text",

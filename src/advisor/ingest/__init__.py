@@ -1,0 +1,1 @@
+"""Ingest: load documents, clean their text, cut them into passages and tag passage kinds."""
