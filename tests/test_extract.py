@@ -31,7 +31,7 @@ def test_a_pdf_split_between_two_workers_reads_like_one(tmp_path, n_pages):
     whole = load_document(path, "book.pdf")
     with Extractor() as ex, Extractor() as helper:
         split = ex.load_pdf_split(path, "book.pdf", helper)
-    assert (split.title, split.n_pages, split.kind) == (whole.title, whole.n_pages, whole.kind)
+    assert (split.title, split.n_pages, split.format) == (whole.title, whole.n_pages, whole.format)
     assert [(b.text, b.page, b.page_label, b.section) for b in split.blocks] == \
            [(b.text, b.page, b.page_label, b.section) for b in whole.blocks]
     if n_pages >= 7:  # a running header is found across both halves

@@ -6,7 +6,8 @@ import pytest
 
 from advisor.library.catalog import Topic
 from advisor.errors import UserInputError
-from advisor.search.retrieval import Filters, TopicMatcher, attribute_preferences, convex_fusion, rrf
+from advisor.types import Filters
+from advisor.search.retrieval import TopicMatcher, attribute_preferences, convex_fusion, rrf
 from advisor.service import Advisor
 
 

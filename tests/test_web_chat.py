@@ -7,11 +7,10 @@ import threading
 
 import pytest
 
-from advisor.store.build import Progress
 from advisor.config import Settings
 from advisor.store.embeddings import FakeEmbedder
-from advisor.search.retrieval import Filters
-from advisor.service import Advisor, BuildStatus
+from advisor.service import Advisor
+from advisor.types import BuildStatus, Filters, Progress
 from advisor.types import Answer, Chunk, Hit, Resource, ResourceMatch
 from advisor.web.chat import (Conversation, filters_from, refers_to_previous, respond, restrict_answer,
                               with_preferences)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from advisor.store.build import BuildReport, Progress
-from advisor.service import BuildStatus
+from advisor.types import BuildReport, BuildStatus, Progress
 from advisor.types import Answer, Chunk, Hit, Resource, ResourceMatch
 from advisor.web.render import (card_html, esc, esc_math, file_url, index_status_html, library_html, passage_html,
                                 progress_html, reply_markdown)

@@ -19,11 +19,11 @@ def write(tmp_path, name: str, data: bytes):
 
 def test_accepts_real_pdf_markdown_and_text(tmp_path):
     pdf = check_upload(write(tmp_path, "Notes.pdf", make_pdf([["Hello VC dimension"]])))
-    assert (pdf.kind, pdf.filename) == ("pdf", "Notes.pdf")
+    assert (pdf.format, pdf.filename) == ("pdf", "Notes.pdf")
     md = check_upload(write(tmp_path, "notes.md", "# Title\n\nSome $x^2$ maths, ünïcödé.\n".encode()))
-    assert md.kind == "markdown"
+    assert md.format == "markdown"
     txt = check_upload(write(tmp_path, "notes.TXT", b"\xef\xbb\xbfplain text with a BOM\n"))
-    assert (txt.kind, txt.filename) == ("text", "notes.txt")
+    assert (txt.format, txt.filename) == ("text", "notes.txt")
 
 
 def test_renamed_executable_is_rejected_by_content(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import AdvisorError, UserInputError
-from .search.retrieval import Filters
+from .types import Filters
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -141,7 +141,7 @@ def _hit_dict(adv, h) -> dict:
     return {
         "path": c.path, "page_start": c.page_start, "page_end": c.page_end,
         "label_start": c.label_start, "label_end": c.label_end, "section": list(c.section),
-        "kind": c.kind, "resource_id": h.resource_id, "score": round(h.score, 6),
+        "passage_kind": c.passage_kind, "resource_id": h.resource_id, "score": round(h.score, 6),
         "dense": None if h.dense is None else round(h.dense, 4), "bm25": None if h.bm25 is None else round(h.bm25, 4),
         "link": adv.link_for(c), "text": c.text,
     }

@@ -6,36 +6,25 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from .search.answer import compose
-from .store.build import BuildReport, Progress, build
+from .store.build import build
 from .library.catalog import Topic, load_topics
 from .config import Settings
 from .store.embeddings import Embedder, load_embedder
 from .errors import AdvisorError, UserInputError
-from .search.guide import ComparisonRow, Step, best_resource_for, compare, prerequisite_order, wants_comparison, wants_path
+from .search.guide import best_resource_for, compare, prerequisite_order, wants_comparison, wants_path
 from .store.index import IndexStore, LoadedIndex
 from .search.rerank import load_reranker
-from .search.retrieval import Filters, Retriever, resource_topics
-from .types import Answer, Chunk, Hit
+from .search.retrieval import Retriever, resource_topics
+from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, Filters, Hit, Progress, Step
 
 MAX_QUERY_CHARS = 2000
 _ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
-
-
-@dataclass
-class BuildStatus:
-    running: bool = False
-    progress: Progress | None = None
-    report: BuildReport | None = None
-    error: str | None = None
-    started_at: float | None = None
-    finished_at: float | None = None
 
 
 class Advisor:
@@ -259,7 +248,7 @@ class Advisor:
     # --- files and links ------------------------------------------------------------------------
     def has_pages(self, chunk: Chunk) -> bool:
         meta = self.loaded.manifest.get("files", {}).get(chunk.path, {})
-        return meta.get("kind") == "pdf"
+        return meta.get("format") == "pdf"
 
     def file_path(self, key: str) -> Path | None:
         """The on-disk file behind an indexed file key, only if it lies inside an indexed root."""
@@ -295,7 +284,7 @@ class Advisor:
             rid = loaded.file_resource.get(key, f"file:{key}")
             entry = per_resource.setdefault(rid, {"files": 0, "pages": 0, "chunks": 0, "last_indexed": ""})
             entry["files"] += 1
-            entry["pages"] += meta.get("pages", 0) if meta.get("kind") == "pdf" else 0
+            entry["pages"] += meta.get("pages", 0) if meta.get("format") == "pdf" else 0
             entry["chunks"] += meta.get("chunks", 0)
             entry["last_indexed"] = max(entry["last_indexed"], meta.get("indexed_at", ""))
         return {

@@ -1,9 +1,15 @@
-"""Plain records passed between the stages of the pipeline."""
+"""Plain records passed between the layers, and the vocabularies that describe a resource."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# What a catalog record may say of a resource (its `kind` is a resource kind, never a passage kind).
+RESOURCE_KINDS = ("book", "course", "lecture-notes", "cheatsheet", "paper", "video-series", "tutorial")
+ACCESS = ("free", "free-online", "paid", "archived")
+LEVELS = ("intro", "intermediate", "advanced")
+MATH_DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 
 
 @dataclass
@@ -68,7 +74,7 @@ class Document:
     path: str  # relative to the indexed root, with forward slashes
     title: str
     blocks: list[Block]
-    kind: str = "pdf"  # pdf | markdown | text | html | catalog
+    format: str = "pdf"  # pdf | markdown | text | html | catalog
     n_pages: int = 1
     metadata: dict[str, Any] = field(default_factory=dict)
 
@@ -83,7 +89,7 @@ class Chunk:
     label_start: str | None = None
     label_end: str | None = None
     section: tuple[str, ...] = ()
-    kind: str = "prose"  # passage kind: definition, theorem, proof, ... or catalog
+    passage_kind: str = "prose"  # definition, theorem, proof, ... (comma-joined) or catalog
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -93,6 +99,8 @@ class Chunk:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Chunk":
         data = dict(data)
+        if "kind" in data:  # indexes written before passage and resource kinds had separate names
+            data["passage_kind"] = data.pop("kind")
         data["section"] = tuple(data.get("section") or ())
         return cls(**data)
 
@@ -127,5 +135,99 @@ class Answer:
     passages: list[Hit]
     text: str = ""  # rendered Markdown reply
     notes: list[str] = field(default_factory=list)
-    study_path: list[Any] = field(default_factory=list)  # guide.Step, prerequisites first
-    comparison: list[Any] = field(default_factory=list)  # guide.ComparisonRow per resource
+    study_path: list["Step"] = field(default_factory=list)  # prerequisites first
+    comparison: list["ComparisonRow"] = field(default_factory=list)  # one row per resource
+
+
+@dataclass
+class Filters:
+    free_only: bool = False
+    kinds: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    math_depths: list[str] = field(default_factory=list)
+
+    def allows(self, r: Resource) -> bool:
+        if self.free_only and not r.is_free:
+            return False
+        if self.kinds and r.kind not in self.kinds:
+            return False
+        if self.levels and r.level not in self.levels:
+            return False
+        if self.math_depths and r.math_depth not in self.math_depths:
+            return False
+        return True
+
+    @property
+    def active(self) -> bool:
+        return bool(self.free_only or self.kinds or self.levels or self.math_depths)
+
+
+@dataclass
+class Step:
+    topic: str
+    name: str
+    resource: Resource | None = None
+    chapter: str | None = None
+    passage: Hit | None = None
+
+
+@dataclass
+class ComparisonRow:
+    resource: Resource
+    defines: list[str] = field(default_factory=list)
+    proves: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    exercises: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Progress:
+    stage: str  # scanning | reading | embedding | catalog | writing | done
+    files_done: int = 0
+    files_total: int = 0
+    pages_done: int = 0
+    chunks_done: int = 0
+    chunks_queued: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        if self.files_done == 0 or self.files_total == 0 or self.stage in ("done", "scanning"):
+            return None
+        return self.elapsed / self.files_done * (self.files_total - self.files_done)
+
+
+@dataclass
+class BuildReport:
+    files_total: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    catalog_problems: list[str] = field(default_factory=list)
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    pages_read: int = 0
+    full_rebuild_reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    index_dir: str = ""
+    noop: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            **{k: v for k, v in self.__dict__.items() if k != "skipped"},
+            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+        }
+
+
+@dataclass
+class BuildStatus:
+    running: bool = False
+    progress: Progress | None = None
+    report: BuildReport | None = None
+    error: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None

@@ -100,7 +100,7 @@ def assemble_pdf(path: Path, rel: str, parts: list[PdfPages]) -> Document:
                 blocks.append(Block(part, page=i + 1, page_label=labels[i], section=section))
     first_heading = next((b.text.split("\n", 1)[0] for b in blocks if b.text.strip()), "")
     title = head.meta_title or (outline[0][2] if outline else "") or first_heading[:120] or path.stem
-    return Document(rel, title, blocks, kind="pdf", n_pages=n_pages)
+    return Document(rel, title, blocks, format="pdf", n_pages=n_pages)
 
 
 def _read_bytes(path: Path, rel: str) -> bytes:
@@ -240,7 +240,7 @@ def load_markdown(path: Path, rel: str) -> Document:
         meta, body = {}, text  # malformed front matter in a text is not fatal: index the body
     blocks = _sections_to_blocks(_markdown_sections(body))
     title = str(meta.get("title") or "").strip() or _first_heading(blocks) or path.stem
-    return Document(rel, clean(title), blocks, kind="markdown", metadata={k: v for k, v in meta.items() if _plain(v)})
+    return Document(rel, clean(title), blocks, format="markdown", metadata={k: v for k, v in meta.items() if _plain(v)})
 
 
 def _plain(value) -> bool:
@@ -338,7 +338,7 @@ def load_rst(path: Path, rel: str) -> Document:
         sections[-1][1].append(_inline(line.replace(".. math::", "")))
         i += 1
     blocks = _sections_to_blocks(sections)
-    return Document(rel, _first_heading(blocks) or path.stem, blocks, kind="text")
+    return Document(rel, _first_heading(blocks) or path.stem, blocks, format="text")
 
 
 # --- Plain text and HTML -------------------------------------------------------------------------
@@ -348,7 +348,7 @@ def load_text(path: Path, rel: str) -> Document:
     if not text:
         raise DocumentError(rel, "no text")
     title = text.split("\n", 1)[0][:120] or path.stem
-    return Document(rel, title, [Block(text, page=1)], kind="text")
+    return Document(rel, title, [Block(text, page=1)], format="text")
 
 
 def _read_text(path: Path, rel: str) -> str:
@@ -418,7 +418,7 @@ def load_html(path: Path, rel: str) -> Document:
     sections = [(s, ["".join(parts)]) for s, parts in parser.sections]
     blocks = _sections_to_blocks(sections)
     title = clean(html.unescape(parser.title)) or _first_heading(blocks) or path.stem
-    return Document(rel, title, blocks, kind="html")
+    return Document(rel, title, blocks, format="html")
 
 
 LOADERS: dict[str, Callable[[Path, str], Document]] = {

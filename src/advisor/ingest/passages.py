@@ -6,7 +6,7 @@ import re
 
 from ..types import Chunk
 
-KINDS = ("definition", "theorem", "proof", "derivation", "example", "exercise", "algorithm", "prose")
+PASSAGE_KINDS = ("definition", "theorem", "proof", "derivation", "example", "exercise", "algorithm", "prose")
 
 _NUM = r"\d+(?:\.\d+)*[A-Za-z]?"
 _CUES: dict[str, list[re.Pattern]] = {
@@ -69,18 +69,18 @@ def classify(text: str, section: tuple[str, ...] = ()) -> tuple[str, ...]:
             scores[kind] = scores.get(kind, 0.0) + 3.0
     if not scores:
         return ("prose",)
-    return tuple(k for k, _ in sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0]))))
+    return tuple(k for k, _ in sorted(scores.items(), key=lambda kv: (-kv[1], PASSAGE_KINDS.index(kv[0]))))
 
 
 def tag(chunks: list[Chunk]) -> list[Chunk]:
     for c in chunks:
         kinds = classify(c.text, c.section)
-        c.kind = ",".join(kinds)
+        c.passage_kind = ",".join(kinds)
     return chunks
 
 
 def chunk_kinds(chunk: Chunk) -> tuple[str, ...]:
-    return tuple(chunk.kind.split(",")) if chunk.kind else ("prose",)
+    return tuple(chunk.passage_kind.split(",")) if chunk.passage_kind else ("prose",)
 
 
 _INTENTS: list[tuple[re.Pattern, tuple[str, ...]]] = [

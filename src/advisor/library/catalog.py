@@ -11,12 +11,8 @@ from urllib.parse import urlparse
 import yaml
 
 from ..errors import CatalogError
-from ..types import Chapter, Resource
+from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS, Chapter, Resource
 
-KINDS = ("book", "course", "lecture-notes", "cheatsheet", "paper", "video-series", "tutorial")
-ACCESS = ("free", "free-online", "paid", "archived")
-LEVELS = ("intro", "intermediate", "advanced")
-MATH_DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 REQUIRED = ("id", "title", "kind", "access", "level", "math_depth", "topics")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.S)
@@ -186,7 +182,7 @@ def validate(catalog: Catalog) -> list[str]:
         if r.source and Path(r.source).stem != r.id:
             problems.append(f"{where}: id '{r.id}' does not match the file name")
         for name, value, allowed in (
-            ("kind", r.kind, KINDS), ("access", r.access, ACCESS),
+            ("kind", r.kind, RESOURCE_KINDS), ("access", r.access, ACCESS),
             ("level", r.level, LEVELS), ("math_depth", r.math_depth, MATH_DEPTHS),
         ):
             if value not in allowed:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from .catalog import ACCESS, KINDS, LEVELS, MATH_DEPTHS, Catalog, load_topics, parse_record, validate
+from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
+from .catalog import Catalog, load_topics, parse_record, validate
 from ..errors import CatalogError, UserInputError
 from ..types import Resource
 
@@ -142,10 +143,10 @@ def infer_topics(text: str, vocabulary: dict, limit: int = MAX_TOPICS_INFERRED) 
     return sorted(counts, key=lambda t: (-counts[t], t))[:limit]
 
 
-def text_sample(path: Path, kind: str, max_chars: int = 60_000, max_pages: int = 12) -> str:
+def text_sample(path: Path, fmt: str, max_chars: int = 60_000, max_pages: int = 12) -> str:
     """The first part of a document's text, for guessing its topics (best effort, never raises)."""
     try:
-        if kind == "pdf":
+        if fmt == "pdf":
             import logging
             import warnings
 
@@ -223,7 +224,7 @@ def add_resource(
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "no extension"
         raise LibraryError(f"unsupported file type ({shown}): add a PDF, Markdown (.md) or text (.txt) file")
-    file_kind = SUPPORTED_SUFFIXES[suffix]
+    file_format = SUPPORTED_SUFFIXES[suffix]
 
     title = " ".join(str(title or "").split()) or title_from_filename(name)
     if len(title) > 300:
@@ -249,17 +250,17 @@ def add_resource(
     inferred = False
     if not topic_ids:
         inferred = True
-        topic_ids = infer_topics(f"{title}\n{title}\n{text_sample(source, file_kind)}", vocabulary)
+        topic_ids = infer_topics(f"{title}\n{title}\n{text_sample(source, file_format)}", vocabulary)
         if not topic_ids:
             topic_ids = ["machine-learning"] if "machine-learning" in vocabulary or not vocabulary else [next(iter(vocabulary))]
 
-    default_kind = "book" if file_kind == "pdf" else "lecture-notes"
+    default_kind = "book" if file_format == "pdf" else "lecture-notes"
     meta: dict = {"id": "", "title": title}
     if people:
         meta["authors"] = people
     if year_value is not None:
         meta["year"] = year_value
-    meta["kind"] = _choice("kind", kind, KINDS, default_kind)
+    meta["kind"] = _choice("kind", kind, RESOURCE_KINDS, default_kind)
     if url:
         meta["url"] = url
     meta["access"] = _choice("access", access, ACCESS, "free")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..library.catalog import Topic
 from ..ingest.passages import chunk_kinds
-from ..types import Hit, Resource
+from ..types import ComparisonRow, Hit, Resource, Step
 
 _COMPARE = re.compile(r"(?i)\bcompare\b.*\b(treat|cover|present|explain|handle)\w*|\bhow do (my|the) (books|resources|texts)\b"
                       r"|\bcompare\b.*\b(in|across) (my|the) (books|library|resources|texts)\b")
@@ -22,15 +21,6 @@ def wants_comparison(question: str) -> bool:
 
 def wants_path(question: str) -> bool:
     return bool(_PATH.search(question))
-
-
-@dataclass
-class Step:
-    topic: str
-    name: str
-    resource: Resource | None = None
-    chapter: str | None = None
-    passage: Hit | None = None
 
 
 def prerequisite_order(targets: list[str], topics: dict[str, Topic], limit: int = 12) -> list[str]:
@@ -70,16 +60,6 @@ def best_resource_for(topic: str, resources: dict[str, Resource], indexed: set[s
         if best_key is None or key < best_key:
             best, best_key, best_chapter = r, key, chapter
     return best, best_chapter
-
-
-@dataclass
-class ComparisonRow:
-    resource: Resource
-    defines: list[str] = field(default_factory=list)
-    proves: list[str] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-    exercises: list[str] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)
 
 
 def compare(hits: list[Hit], resources: dict[str, Resource], page_of) -> list[ComparisonRow]:

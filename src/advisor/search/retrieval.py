@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
@@ -17,30 +16,7 @@ from .intent import IntentReader
 from ..store.keywords import keyword_tokens
 from ..ingest.passages import chunk_kinds, question_intent
 from ..ingest.textclean import normalize
-from ..types import Hit, Resource, ResourceMatch
-
-
-@dataclass
-class Filters:
-    free_only: bool = False
-    kinds: list[str] = field(default_factory=list)
-    levels: list[str] = field(default_factory=list)
-    math_depths: list[str] = field(default_factory=list)
-
-    def allows(self, r: Resource) -> bool:
-        if self.free_only and not r.is_free:
-            return False
-        if self.kinds and r.kind not in self.kinds:
-            return False
-        if self.levels and r.level not in self.levels:
-            return False
-        if self.math_depths and r.math_depth not in self.math_depths:
-            return False
-        return True
-
-    @property
-    def active(self) -> bool:
-        return bool(self.free_only or self.kinds or self.levels or self.math_depths)
+from ..types import Filters, Hit, Resource, ResourceMatch
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = 60, weights: Sequence[float] | None = None) -> dict[int, float]:
@@ -292,7 +268,7 @@ class Retriever:
         return hits
 
     def _resource_of(self, chunk) -> str:
-        if chunk.kind == "catalog":
+        if chunk.passage_kind == "catalog":
             return chunk.path.rsplit("/", 1)[-1][:-3]
         return self.index.file_resource.get(chunk.path, f"file:{chunk.path}")
 

@@ -8,7 +8,6 @@ import queue
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -24,51 +23,9 @@ from .index import MANIFEST, HybridIndex, IndexStore, failpoint, keywords_curren
 from .keywords import KEYWORDS_VERSION
 from ..ingest.extract import Extractor
 from ..ingest.passages import tag
-from ..types import Block, Chunk, Document, Resource
+from ..types import Block, BuildReport, Chunk, Document, Progress, Resource
 
 CATALOG_DIR = "catalog"
-
-
-@dataclass
-class Progress:
-    stage: str  # scanning | reading | embedding | catalog | writing | done
-    files_done: int = 0
-    files_total: int = 0
-    pages_done: int = 0
-    chunks_done: int = 0
-    chunks_queued: int = 0
-    elapsed: float = 0.0
-
-    @property
-    def eta_seconds(self) -> float | None:
-        if self.files_done == 0 or self.files_total == 0 or self.stage in ("done", "scanning"):
-            return None
-        return self.elapsed / self.files_done * (self.files_total - self.files_done)
-
-
-@dataclass
-class BuildReport:
-    files_total: int = 0
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    catalog_problems: list[str] = field(default_factory=list)
-    chunks_total: int = 0
-    chunks_embedded: int = 0
-    pages_read: int = 0
-    full_rebuild_reason: str | None = None
-    notes: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    index_dir: str = ""
-    noop: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            **{k: v for k, v in self.__dict__.items() if k != "skipped"},
-            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
-        }
 
 
 def file_key(source: SourceFile, corpus_dir: Path) -> str:
@@ -353,11 +310,11 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
             report.skipped.append((key, error))
         else:
             files_meta[key] = {
-                **base, "status": "indexed", "title": doc.title, "kind": doc.kind,
+                **base, "status": "indexed", "title": doc.title, "format": doc.format,
                 "pages": doc.n_pages, "chunks": len(chunks), "metadata": doc.metadata,
                 "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
-            pages_done += doc.n_pages if doc.kind == "pdf" else 0
+            pages_done += doc.n_pages if doc.format == "pdf" else 0
             pending.extend(chunks)
             chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
         files_done += 1
@@ -396,9 +353,9 @@ class _CatalogEmbedding:
                     self.vectors.append(np.asarray(v, dtype=np.float32)[None, :])
                 continue
             record = catalog.resources[rid]
-            doc = Document(f"{CATALOG_DIR}/{rid}.md", record.title, [Block(text, page=1, section=(record.title,))], kind="catalog")
+            doc = Document(f"{CATALOG_DIR}/{rid}.md", record.title, [Block(text, page=1, section=(record.title,))], format="catalog")
             for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
-                c.kind = "catalog"
+                c.passage_kind = "catalog"
                 self.fresh.append(c)
 
     @property

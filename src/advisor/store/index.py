@@ -262,7 +262,7 @@ class IndexStore:
         if current is None:
             return None
         try:
-            return json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+            return _manifest(current)
         except (OSError, ValueError):
             return None
 
@@ -275,7 +275,7 @@ class IndexStore:
                 )
             raise NoIndexError(f"no index in {self.index_dir}/ yet: run `advisor index` first")
         try:
-            manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+            manifest = _manifest(current)
             dimension = int(manifest["fingerprint"]["dimension"])
             resources_raw = json.loads((current / "resources.json").read_text(encoding="utf-8"))
             resources = {r["id"]: Resource.from_dict(r) for r in resources_raw["resources"]}
@@ -381,3 +381,12 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _manifest(version: Path) -> dict:
+    """A version's manifest; file entries written before `kind` was renamed `format` read the same."""
+    manifest = json.loads((version / MANIFEST).read_text(encoding="utf-8"))
+    for meta in (manifest.get("files") or {}).values():
+        if isinstance(meta, dict) and "kind" in meta:
+            meta.setdefault("format", meta.pop("kind"))
+    return manifest

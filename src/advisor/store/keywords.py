@@ -34,7 +34,7 @@ _SYMBOL_NAMES = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta",
     "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
     "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega", "γ": "gamma", "Γ": "gamma", "Δ": "delta", "Θ": "theta",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "gamma", "Δ": "delta", "Θ": "theta",
     "Λ": "lambda", "Ξ": "xi", "Π": "pi", "Σ": "sigma", "Φ": "phi", "Ψ": "psi", "Ω": "omega",
     "∑": "sum", "∏": "product", "∫": "integral", "∂": "partial derivative", "∇": "gradient nabla",
     "∞": "infinity", "√": "sqrt", "⊗": "tensor product", "⊕": "direct sum", "⟨": " inner product ", "⟩": " ",

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
-from ..search.retrieval import Filters, attribute_preferences
+from ..search.retrieval import attribute_preferences
 from ..service import condense
-from ..types import Answer, ResourceMatch
+from ..types import Answer, Filters, ResourceMatch
 from .render import building_reply, esc, reply_markdown, user_markdown
 
 WRITING = "_Writing the answer with the local model…_"

@@ -18,8 +18,7 @@ from typing import Callable
 from urllib.parse import quote, urlparse
 
 from ..search.answer import best_quote, math_spans, page_text, section_title
-from ..store.build import Progress
-from ..types import Answer, Chunk, Hit, ResourceMatch
+from ..types import Answer, Chunk, Hit, Progress, ResourceMatch
 
 FILE_ROUTE = "/corpus-file"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..library.catalog import ACCESS, KINDS, LEVELS, MATH_DEPTHS, load_catalog
+from ..library.catalog import load_catalog
+from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
 from ..library.resources import add_resource
 from ..search.llm import enabled_by_env
@@ -245,7 +246,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
                     with gr.Column(scale=1, min_width=230, elem_id="adv-filters"):
                         gr.HTML("<div class='adv-side-title'>Filters</div>")
                         free = gr.Checkbox(label="Free resources only", value=False, elem_id="adv-free")
-                        kinds = gr.CheckboxGroup(list(KINDS), label="Kind", elem_id="adv-kind")
+                        kinds = gr.CheckboxGroup(list(RESOURCE_KINDS), label="Kind", elem_id="adv-kind")
                         levels = gr.CheckboxGroup(list(LEVELS), label="Level", elem_id="adv-level")
                         depths = gr.CheckboxGroup(list(MATH_DEPTHS), label="Math depth", elem_id="adv-depth")
                         use_llm = gr.Checkbox(label=LLM_LABEL, value=enabled_by_env(), elem_id="adv-llm")
@@ -274,7 +275,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
                         topics = gr.Dropdown(topic_choices(advisor), multiselect=True, allow_custom_value=True,
                                              label="Topics (optional: guessed from the text when empty)",
                                              elem_id="adv-topics", scale=3)
-                        kind = gr.Dropdown([("automatic", AUTO_KIND)] + [(k, k) for k in KINDS], value=AUTO_KIND,
+                        kind = gr.Dropdown([("automatic", AUTO_KIND)] + [(k, k) for k in RESOURCE_KINDS], value=AUTO_KIND,
                                            label="Kind", elem_id="adv-add-kind", min_width=120)
                         access = gr.Dropdown(list(ACCESS), value="free", label="Access", elem_id="adv-add-access",
                                              min_width=110)

@@ -39,7 +39,7 @@ class UploadRejected(UserInputError):
 class CheckedUpload:
     path: Path  # where the upload currently is (a temp file)
     filename: str  # sanitized name to store it under
-    kind: str  # pdf | markdown | text
+    format: str  # pdf | markdown | text
     size: int
 
 
@@ -58,15 +58,15 @@ def check_upload(path: Path | str, original_name: str | None = None,
             f"{shown}: {size / 1024 / 1024:.1f} MB is larger than the {max_bytes / 1024 / 1024:.0f} MB upload limit"
         )
     suffix = Path(shown).suffix
-    kind = SUPPORTED_SUFFIXES.get(suffix)
-    if kind is None:
+    fmt = SUPPORTED_SUFFIXES.get(suffix)
+    if fmt is None:
         raise UploadRejected(
             f"{shown}: unsupported file type ({suffix or 'no extension'}); upload a PDF, Markdown (.md) or text (.txt) file"
         )
     with open(path, "rb") as fh:
         head = fh.read(8192)
     looks_pdf = head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-")
-    if kind == "pdf":
+    if fmt == "pdf":
         if not looks_pdf:
             what = _what_is(head)
             raise UploadRejected(f"{shown}: not a PDF file{f' (it is {what})' if what else ''}, although it is named .pdf")
@@ -78,7 +78,7 @@ def check_upload(path: Path | str, original_name: str | None = None,
         if what and what != "a script":
             raise UploadRejected(f"{shown}: not a text file (it is {what})")
         _check_text(path, shown)
-    return CheckedUpload(path=path, filename=shown, kind=kind, size=size)
+    return CheckedUpload(path=path, filename=shown, format=fmt, size=size)
 
 
 def _what_is(head: bytes) -> str | None:
