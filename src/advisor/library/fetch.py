@@ -22,14 +22,12 @@ Only the standard library is used for the network, plus tqdm for progress bars.
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import json
 import os
 import re
 import socket
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -39,8 +37,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import FetchError
-from advisor.types import Resource
+from ..errors import FetchError
+from ..fileops import atomic_write_text, sha256_file
+from ..types import Resource
 
 __all__ = [
     "FetchResult",
@@ -135,13 +134,6 @@ def _format_limit(n: int) -> str:
 # --------------------------------------------------------------------------- records
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1024 * 1024), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def _read_record(directory: Path) -> dict[str, Any] | None:
     try:
@@ -152,20 +144,8 @@ def _read_record(directory: Path) -> dict[str, Any] | None:
 
 
 def _write_record(directory: Path, record: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{RECORD_NAME}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(record, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, directory / RECORD_NAME)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    atomic_write_text(directory / RECORD_NAME, text, prefix=f".{RECORD_NAME}.")
 
 
 def _already_present(dest: Path, url: str) -> str | None:
@@ -179,7 +159,7 @@ def _already_present(dest: Path, url: str) -> str | None:
     if not isinstance(expected, str):
         return None
     try:
-        actual = _sha256_file(dest)
+        actual = sha256_file(dest)
     except OSError:
         return None
     return actual if actual == expected.lower() else None
@@ -498,7 +478,7 @@ def fetch_one(
                 if backoff > 0:
                     time.sleep(backoff * 2 ** (attempt - 1))
 
-        sha = _sha256_file(part)
+        sha = sha256_file(part)
         size = part.stat().st_size
         old = _read_record(dest.parent)
         os.replace(part, dest)

@@ -6,10 +6,8 @@ slugs, and every destination is checked to resolve inside the corpus before anyt
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..fileops import atomic_copy, atomic_write_text, inside
 from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
 from .catalog import Catalog, load_topics, parse_record, validate
 from ..errors import CatalogError, UserInputError
@@ -178,13 +177,6 @@ def record_text(meta: dict, description: str) -> str:
     return f"---\n{front}---\n{body}\n"
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
-
 
 def _choice(name: str, value, allowed: tuple[str, ...], default: str) -> str:
     value = (str(value).strip().lower() if value not in (None, "") else default)
@@ -271,7 +263,7 @@ def add_resource(
 
     for folder in (corpus_dir / "texts", corpus_dir / "catalog"):
         folder.mkdir(parents=True, exist_ok=True)
-        if not _inside(folder, corpus_dir):  # e.g. a symlinked texts/ pointing elsewhere
+        if not inside(folder, corpus_dir):  # e.g. a symlinked texts/ pointing elsewhere
             raise LibraryError("refusing to write outside the corpus folder")
     base = title if slugify(title) else Path(name).stem
     for _ in range(20):  # claim texts/<id>/ atomically: two uploads of one title get two ids
@@ -300,10 +292,10 @@ def add_resource(
         texts_dir.rmdir()
         raise
     try:
-        if not (_inside(file_path, corpus_dir) and _inside(record_path, corpus_dir)):
+        if not (inside(file_path, corpus_dir) and inside(record_path, corpus_dir)):
             raise LibraryError("refusing to write outside the corpus folder")
-        _atomic_copy(source, file_path)
-        _atomic_write(record_path, text)
+        atomic_copy(source, file_path, prefix=".upload-")
+        atomic_write_text(record_path, text, prefix=".record-")
     except BaseException:
         shutil.rmtree(texts_dir, ignore_errors=True)
         raise
@@ -316,24 +308,3 @@ def add_resource(
     )
 
 
-def _atomic_copy(source: Path, dest: Path) -> None:
-    with open(source, "rb") as src:
-        _atomic_write_with(dest, ".upload-", lambda out: shutil.copyfileobj(src, out, 1 << 20))
-
-
-def _atomic_write(dest: Path, text: str) -> None:
-    _atomic_write_with(dest, ".record-", lambda out: out.write(text.encode("utf-8")))
-
-
-def _atomic_write_with(dest: Path, prefix: str, write) -> None:
-    """Write through a temp file in dest's folder, fsync, then os.replace: never a half-written dest."""
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fileops import inside
 from ..ingest.loaders import loader_for
 
 IGNORE_FILE = ".advisorignore"
@@ -83,7 +83,7 @@ def scan(root: Path, exclude_dirs: tuple[str, ...] = ()) -> ScanResult:
             path = here / name
             if path.is_symlink():
                 target = path.resolve()
-                if not _inside(target, real_root):
+                if not inside(target, real_root, resolve=False):
                     skipped.append((rel, "symlink to a file outside the indexed folder, skipped"))
                     continue
             if loader_for(path) is None:
@@ -98,17 +98,3 @@ def scan(root: Path, exclude_dirs: tuple[str, ...] = ()) -> ScanResult:
     return ScanResult(files, skipped)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -16,7 +16,8 @@ import numpy as np
 from ..library.catalog import Catalog, claims, load_catalog, record_text
 from ..ingest.chunking import chunk_document, embedding_text
 from ..config import Fingerprint, Settings
-from ..library.scan import SourceFile, scan, sha256_file
+from ..fileops import sha256_file, sha256_text
+from ..library.scan import SourceFile, scan
 from .embeddings import Embedder
 from ..errors import DocumentError, MissingPathError
 from .index import MANIFEST, HybridIndex, IndexStore, failpoint, keywords_current
@@ -117,7 +118,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
 
     catalog_docs = {r.id: record_text(r, catalog.topics) for r in catalog.resources.values()}
     old_catalog = old_manifest.get("catalog_texts", {}) if old is not None else {}
-    catalog_todo = [rid for rid, text in catalog_docs.items() if old_catalog.get(rid) != _sha(text)]
+    catalog_todo = [rid for rid, text in catalog_docs.items() if old_catalog.get(rid) != sha256_text(text)]
     if old is not None and not todo and not report.removed and not catalog_todo and set(old_catalog) == set(catalog_docs) \
             and old_manifest.get("catalog_problems", []) == catalog.problems \
             and keywords_current(old_manifest):
@@ -174,7 +175,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
         "roots": [str(r) for r in roots],
         "corpus_dir": str(corpus_dir),
         "files": files_meta,
-        "catalog_texts": {rid: _sha(text) for rid, text in catalog_docs.items()},
+        "catalog_texts": {rid: sha256_text(text) for rid, text in catalog_docs.items()},
         "catalog_problems": catalog.problems,
         "counts": {
             "files": sum(1 for m in files_meta.values() if m.get("status") == "indexed"),
@@ -199,11 +200,6 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     emit.update(stage="done")
     return report
 
-
-def _sha(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class _Emitter:
@@ -430,5 +426,5 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
     if seen != set(files):
         return True
     catalog = load_catalog(corpus_dir)
-    texts = {r.id: _sha(record_text(r, catalog.topics)) for r in catalog.resources.values()}
+    texts = {r.id: sha256_text(record_text(r, catalog.topics)) for r in catalog.resources.values()}
     return texts != manifest.get("catalog_texts", {}) or catalog.problems != manifest.get("catalog_problems", [])

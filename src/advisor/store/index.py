@@ -18,6 +18,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..fileops import fsync_dir
 from ..errors import IndexBusyError, IndexCorruptError, NoIndexError
 from .keywords import KEYWORDS_VERSION, keyword_tokens
 from ..types import Chunk, Resource
@@ -318,7 +319,7 @@ class IndexStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(pointer_tmp, self.index_dir / CURRENT)
-        _fsync_dir(self.index_dir)
+        fsync_dir(self.index_dir)
         failpoint("after-pointer")
         self.collect_garbage(keep=name)
 
@@ -369,18 +370,8 @@ def _fsync_tree(root: Path) -> None:
         for name in files:
             with open(os.path.join(dirpath, name), "rb") as fh:
                 os.fsync(fh.fileno())
-        _fsync_dir(Path(dirpath))
+        fsync_dir(Path(dirpath))
 
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _manifest(version: Path) -> dict:
