@@ -15,7 +15,9 @@ import pytest
 
 from llmstub import closed_port as free_port  # a loopback port nobody listens on yet
 
-from advisor.search.llm import ChatClient, LLMConfig, LLMStream, build_messages, stream_answer, validate_citations
+from advisor.config import LLMConfig
+from advisor.search.grounding import LLMStream, build_messages, stream_answer, validate_citations
+from advisor.search.llm_client import ChatClient
 
 pytestmark = pytest.mark.slow
 

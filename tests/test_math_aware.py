@@ -3,10 +3,11 @@ from pathlib import Path
 import pytest
 
 from advisor.library.catalog import Topic
-from advisor.search.guide import best_resource_for, prerequisite_order, wants_comparison, wants_path
+from advisor.search.guide import best_resource_for, prerequisite_order
+from advisor.search.intent import question_intent, wants_comparison, wants_path
 from advisor.search.intent import IntentReader, acronym
 from advisor.store.keywords import keyword_tokens
-from advisor.ingest.passages import classify, environment_label, question_intent, treatment
+from advisor.ingest.passages import classify, environment_label, treatment
 from advisor.types import Chapter, Resource
 
 

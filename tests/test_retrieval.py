@@ -7,7 +7,8 @@ import pytest
 from advisor.library.catalog import Topic
 from advisor.errors import UserInputError
 from advisor.types import Filters
-from advisor.search.retrieval import TopicMatcher, attribute_preferences, convex_fusion, rrf
+from advisor.search.intent import attribute_preferences
+from advisor.search.retrieval import TopicMatcher, convex_fusion, rrf
 from advisor.service import Advisor
 
 

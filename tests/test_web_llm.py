@@ -4,7 +4,7 @@
 import gradio as gr
 from llmstub import StubLLM, closed_port
 
-from advisor.search.llm import LLMConfig
+from advisor.search.grounding import LLMConfig
 from advisor.web.chat import WRITING, Conversation
 from advisor.web.ui import LLM_LABEL, Handlers, build_ui
 

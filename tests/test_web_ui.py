@@ -8,7 +8,7 @@ import pytest
 from advisor.store.embeddings import FakeEmbedder
 from advisor.service import Advisor
 from advisor.web.chat import Conversation
-from advisor.web.ui import EXAMPLES, LATEX_DELIMITERS, Handlers, build_ui, library_rows
+from advisor.web.ui import EXAMPLES, LATEX_DELIMITERS, Handlers, build_ui
 from test_web_support import make_advisor, make_pdf
 
 
@@ -53,7 +53,7 @@ def test_empty_message_does_nothing(advisor):
 
 
 def test_library_rows_show_indexed_status(advisor, tmp_path):
-    rows, skipped, info, problem = library_rows(advisor)
+    rows, skipped, info, problem = advisor.library()
     by_id = {r["id"]: r for r in rows}
     assert problem is None and skipped == []
     assert by_id["linear-algebra-book"]["state"] == "indexed"
@@ -65,7 +65,7 @@ def test_library_rows_show_indexed_status(advisor, tmp_path):
         "---\nid: record-only\ntitle: Only a record\nkind: course\naccess: paid\nlevel: intro\n"
         "math_depth: applied\ntopics: [machine-learning]\n---\nA course.\n", encoding="utf-8")
     advisor.index()
-    by_id = {r["id"]: r for r in library_rows(advisor)[0]}
+    by_id = {r["id"]: r for r in advisor.library()[0]}
     assert by_id["record-only"]["state"] == "record"
 
 

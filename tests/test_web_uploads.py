@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from advisor.library.resources import sanitize_filename
-from advisor.web.uploads import UploadRejected, check_upload
+from advisor.errors import UploadRejected
+from advisor.library.uploads import check_upload
 from test_web_support import make_pdf
 
 PE_HEADER = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode"

@@ -7,10 +7,12 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
-from .config import Settings
+from .config import LLMConfig, Settings
 from .errors import AdvisorError, UserInputError
-from .types import Filters
+from .service import Advisor
+from .types import Answer, Filters
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -98,9 +100,7 @@ def _out(args, data, text: str) -> None:
         print(text)
 
 
-def _advisor(settings):
-    from .service import Advisor
-
+def _advisor(settings) -> Advisor:
     return Advisor(settings)
 
 
@@ -148,14 +148,11 @@ def _hit_dict(adv, h) -> dict:
 
 
 def cmd_search(args, settings) -> int:
-    from .search.answer import citation
-
     adv = _advisor(settings)
     hits = adv.search(args.query, args.k, _filters_from(args), mode=args.mode)
-    titles = {rid: r.title for rid, r in adv.loaded.resources.items()}
     lines = []
     for n, h in enumerate(hits, 1):
-        lines.append(f"{n}. {citation(titles.get(h.resource_id, h.chunk.path), h.chunk, adv.has_pages(h.chunk))}")
+        lines.append(f"{n}. {adv.citation(h)}")
         link = adv.link_for(h.chunk)
         if link:
             lines.append(f"   {link}")
@@ -184,8 +181,6 @@ def answer_dict(adv, answer) -> dict:
 def cmd_ask(args, settings) -> int:
     adv = _advisor(settings)
     if args.llm or args.llm_url or args.llm_model:
-        from .search.llm import LLMConfig, print_stream
-
         stream = adv.ask_stream(args.question, filters=_filters_from(args), k_resources=args.resources,
                                 k_passages=args.passages, llm_config=LLMConfig.from_env(args.llm_url, args.llm_model))
         if not args.json:
@@ -221,15 +216,7 @@ def cmd_info(args, settings) -> int:
 
 
 def cmd_eval(args, settings) -> int:
-    from .search.evaluate import read_questions, run_eval
-
-    questions = read_questions(args.file)
-    adv = _advisor(settings)
-    result = run_eval(
-        questions,
-        search=lambda q: adv.search(q, 10, mode=args.mode),
-        recommend=lambda q: adv.ask(q, k_resources=10, k_passages=5).resources,
-    )
+    result = _advisor(settings).evaluate(args.file, mode=args.mode)
     p, r = result["passages"], result["resources"]
     lines = [f"passages: n={p['n']} hit@1={p['hit@1']} hit@5={p['hit@5']} mrr@10={p['mrr@10']}",
              f"resources: n={r['n']} hit@1={r['hit@1']} hit@3={r['hit@3']} mrr@10={r['mrr@10']}"]
@@ -242,21 +229,10 @@ def cmd_eval(args, settings) -> int:
 
 
 def cmd_fetch(args, settings) -> int:
-    from .library.catalog import load_catalog
-    from .library.fetch import fetch_resources
-
-    catalog = load_catalog(settings.corpus_dir)
-    if args.all_free:
-        chosen = [r for r in catalog.resources.values() if r.pdf_url]
-    else:
-        if not args.ids:
-            raise UserInputError("name resource ids to fetch, or use --all-free")
-        unknown = [i for i in args.ids if i not in catalog.resources]
-        if unknown:
-            raise UserInputError(f"no catalog record with id: {', '.join(unknown)} (see `advisor catalog`)")
-        chosen = [catalog.resources[i] for i in args.ids]
-    results = fetch_resources(chosen, Path(settings.corpus_dir), timeout=args.timeout, retries=args.retries,
-                              progress=not args.json)
+    if not args.all_free and not args.ids:
+        raise UserInputError("name resource ids to fetch, or use --all-free")
+    results = _advisor(settings).fetch(None if args.all_free else args.ids, timeout=args.timeout,
+                                       retries=args.retries, progress=not args.json)
     lines = [f"{r.resource_id}: {r.status}" + (f" -> {r.path}" if r.path else "") + (f" ({r.message})" if r.message else "")
              for r in results]
     failed = sum(1 for r in results if r.status == "failed")
@@ -266,27 +242,34 @@ def cmd_fetch(args, settings) -> int:
 
 
 def cmd_catalog(args, settings) -> int:
-    from .library.catalog import load_catalog, validate
-    from .search.retrieval import TopicMatcher
-
-    catalog = load_catalog(settings.corpus_dir)
+    adv = _advisor(settings)
     if args.validate:
-        problems = validate(catalog)
-        _out(args, {"records": len(catalog.resources), "topics": len(catalog.topics), "problems": problems},
-             "\n".join(problems) or f"Catalog OK: {len(catalog.resources)} records, {len(catalog.topics)} topics.")
+        check = adv.validate_catalog()
+        problems = check["problems"]
+        _out(args, check, "\n".join(problems) or f"Catalog OK: {check['records']} records, {check['topics']} topics.")
         return 1 if problems else 0
-    flt = _filters_from(args)
-    wanted: set[str] = set()
-    for t in args.topic:
-        ids = [t] if t in catalog.topics else TopicMatcher(catalog.topics).find(t)
-        if not ids:
-            raise UserInputError(f"unknown topic '{t}'")
-        wanted.update(ids)
-    rows = [r for r in catalog.resources.values() if flt.allows(r) and (not wanted or wanted & set(r.topics))]
+    rows, total = adv.catalog_records(_filters_from(args), args.topic)
     lines = [f"{r.id:34} {r.kind:13} {r.access or '':11} {r.level or '':12} {r.math_depth or '':11} {r.title}" for r in rows]
-    lines.append(f"{len(rows)} of {len(catalog.resources)} resources")
+    lines.append(f"{len(rows)} of {total} resources")
     _out(args, [r.to_dict() for r in rows], "\n".join(lines))
     return 0
+
+
+def print_stream(stream, out: TextIO) -> Answer:
+    """Print a stream to a terminal as it grows; if the final text rewrites what was shown, print it whole."""
+    printed = ""
+    last = ""
+    for text in stream:
+        last = text
+        if text.startswith(printed):  # mid-stream rewrites are skipped until the text extends what is shown
+            out.write(text[len(printed):])
+            out.flush()
+            printed = text
+    if not last.startswith(printed):  # e.g. the model failed half-way: the fallback answer, whole
+        out.write("\n\n" + last)
+    out.write("\n")
+    out.flush()
+    return stream.answer
 
 
 COMMANDS = {

@@ -55,3 +55,11 @@ class FetchError(AdvisorError):
 
 class ModelError(AdvisorError):
     """The embedding model could not be loaded."""
+
+
+class LLMError(AdvisorError):
+    """The LLM server could not be used; the message says why, in one line."""
+
+
+class UploadRejected(UserInputError):
+    """The uploaded file is refused; the message names the file and the reason."""

@@ -1,9 +1,13 @@
-"""The one facade that the CLI and the web app both call."""
+"""The one facade that the CLI and the web app both call.
+
+Faces (cli.py, web/) import this module, types, errors and config, nothing else: every library, store and
+search operation they need is a method here, and the few presentation helpers they share with the search
+layer (quotes, citations, page labels) are re-exported below.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from pathlib import Path
@@ -11,20 +15,30 @@ from typing import Callable
 
 import numpy as np
 
-from .search.answer import compose
+from .search.answer import ACCESS_WORDS, best_quote, citation, compose, math_spans, page_text, section_title
 from .store.build import build
-from .library.catalog import Topic, load_topics
+from .library.catalog import Catalog, load_catalog, validate
+from .library.fetch import FetchResult, fetch_resources
+from .library.resources import AddedResource, add_resource, library_rows
+from .library.uploads import check_upload
+from .library.topics import Topic, TopicMatcher, load_topics
+from .search.evaluate import read_questions, run_eval
+from .search.intent import attribute_preferences, condense, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
 from .store.embeddings import Embedder, load_embedder
 from .errors import AdvisorError, UserInputError
-from .search.guide import best_resource_for, compare, prerequisite_order, wants_comparison, wants_path
+from .search.guide import best_resource_for, compare, prerequisite_order
 from .store.index import IndexStore, LoadedIndex
 from .search.rerank import load_reranker
 from .search.retrieval import Retriever, resource_topics
 from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, Filters, Hit, Progress, Step
 
+__all__ = [
+    "Advisor", "ACCESS_WORDS", "attribute_preferences", "best_quote", "check_query", "condense", "math_spans", "page_text",
+    "refers_to_previous", "section_title",
+]
+
 MAX_QUERY_CHARS = 2000
-_ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
 
 
 class Advisor:
@@ -196,7 +210,7 @@ class Advisor:
 
         Retrieval runs now (errors raise here, as in ask); iterating never raises. See advisor.llm.
         """
-        from .search.llm import stream_answer
+        from .search.grounding import stream_answer
 
         return stream_answer(self, question, history, filters, config=llm_config, linker=linker,
                              k_resources=k_resources, k_passages=k_passages, enabled=llm)
@@ -223,8 +237,6 @@ class Advisor:
         hits = retriever.search(topic_question, 60, filters)
         relevant = [h for h in hits if (h.dense or 0) >= retriever.evidence_similarity or h.bm25_rank is not None
                     and h.bm25_rank < 10]
-        from .search.answer import page_text
-
         return compare(relevant, retriever.index.resources,
                        lambda c: page_text(c) if self.has_pages(c) else "full text")
 
@@ -273,6 +285,75 @@ class Advisor:
             shown = str(path)
         return f"{shown}#page={chunk.page_start}" if self.has_pages(chunk) else shown
 
+    def citation(self, hit: Hit) -> str:
+        """"Title, §section, p. 12" for a passage."""
+        title = getattr(self.loaded.resources.get(hit.resource_id), "title", None) or hit.chunk.path
+        return citation(title, hit.chunk, self.has_pages(hit.chunk))
+
+    # --- the library ----------------------------------------------------------------------------
+    def catalog(self) -> Catalog:
+        return load_catalog(Path(self.settings.corpus_dir))
+
+    def validate_catalog(self) -> dict:
+        catalog = self.catalog()
+        return {"records": len(catalog.resources), "topics": len(catalog.topics), "problems": validate(catalog)}
+
+    def catalog_records(self, filters: Filters | None = None, topics: list[str] | None = None) -> tuple[list, int]:
+        """Catalog records that pass the filters and cover any of the topics (ids or names); and the total."""
+        catalog = self.catalog()
+        wanted: set[str] = set()
+        for t in topics or []:
+            ids = [t] if t in catalog.topics else TopicMatcher(catalog.topics).find(t)
+            if not ids:
+                raise UserInputError(f"unknown topic '{t}'")
+            wanted.update(ids)
+        flt = filters or Filters()
+        rows = [r for r in catalog.resources.values() if flt.allows(r) and (not wanted or wanted & set(r.topics))]
+        return rows, len(catalog.resources)
+
+    def library(self) -> tuple[list[dict], list[dict], dict | None, str | None]:
+        """Every resource with its indexed status: (rows, skipped files, index info or None, index problem)."""
+        info, problem = None, None
+        try:
+            info = self.info()
+        except AdvisorError as exc:  # no index yet, or a damaged one: list the catalog, say what is wrong
+            problem = str(exc)
+        rows = library_rows(self.catalog(), Path(self.settings.corpus_dir), info)
+        return rows, (info or {}).get("skipped", []), info, problem
+
+    def add_resource(self, source: Path, filename: str | None = None, *, max_bytes: int | None = None,
+                     **fields) -> AddedResource:
+        """Check a file (size, type by content) and copy it into corpus/texts/<id>/ with a new catalog record.
+
+        Raises UploadRejected naming the file and the reason; the index is rebuilt separately.
+        """
+        checked = check_upload(Path(source), filename or Path(source).name,
+                               **({"max_bytes": max_bytes} if max_bytes else {}))
+        added = add_resource(Path(self.settings.corpus_dir), checked.path, checked.filename, **fields)
+        self._topics = None
+        return added
+
+    def fetch(self, ids: list[str] | None = None, **options) -> list[FetchResult]:
+        """Download official free PDFs of the named records (None: every record with a pdf_url)."""
+        catalog = self.catalog()
+        if ids is None:
+            chosen = [r for r in catalog.resources.values() if r.pdf_url]
+        else:
+            unknown = [i for i in ids if i not in catalog.resources]
+            if unknown:
+                raise UserInputError(f"no catalog record with id: {', '.join(unknown)} (see `advisor catalog`)")
+            chosen = [catalog.resources[i] for i in ids]
+        return fetch_resources(chosen, Path(self.settings.corpus_dir), **options)
+
+    def evaluate(self, path: Path, mode: str = "hybrid") -> dict:
+        """Retrieval quality on a JSONL question set (passages and/or resources; see README)."""
+        questions = read_questions(Path(path))
+        return run_eval(
+            questions,
+            search=lambda q: self.search(q, 10, mode=mode),
+            recommend=lambda q: self.ask(q, k_resources=10, k_passages=5).resources,
+        )
+
     # --- reporting ------------------------------------------------------------------------------
     def info(self) -> dict:
         loaded = self.loaded
@@ -316,15 +397,6 @@ def check_query(text: str) -> str:
     if len(text) > MAX_QUERY_CHARS:
         raise UserInputError(f"query too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
     return text
-
-
-def condense(question: str, history: list[str]) -> str:
-    """A follow-up that leans on earlier turns ("which of those is free?") is searched with them."""
-    if not history:
-        return question
-    if _ANAPHORA.search(question):
-        return f"{history[-1]} {question}"
-    return question
 
 
 def diversify(hits: list[Hit], k: int, per_resource: int = 2) -> list[Hit]:

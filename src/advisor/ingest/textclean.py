@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200d\ufeff]")
+from ..textnorm import normalize
+
 # "gener-\nalization" -> "generalization"; keep real hyphens such as "Karush-\nKuhn" (capital follows).
 _HYPHEN_BREAK = re.compile(r"(\w)[-\u2010\u2011]\n([a-z])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -15,35 +14,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _DIGITS = re.compile(r"\d+")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)
 
-# Characters that NFKC leaves alone but that fonts and extractors use interchangeably.
-_TRANSLATE = str.maketrans({
-    "\u2212": "-",  # minus sign
-    "\u2013": "-", "\u2014": " - ",
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-    "\u2217": "*", "\u2022": "*", "\u00b7": "*",
-    "\u2032": "'",
-    # TeX's \epsilon (cmmi) comes out of many PDFs as "o with ogonek"; no ML text means the letter
-    "\u01eb": "\u03f5",
-})
-# A bullet drawn from a symbol font and extracted as a Latin letter (Stanford cheatsheets: "Ì
-# Upper bound theorem"): only where it stands alone as a word.
-_GLYPH_BULLETS = re.compile(r"(?<!\S)[\u00cc\u2756](?=\s)")
 
-
-# Pieces of tall brackets (⎛ ⎜ ⎝ ...) that PDF extraction spreads over many lines of a matrix.
-_BRACKET_PIECES = re.compile("[\u239b-\u23ad]+")
-
-
-def normalize(text: str) -> str:
-    """Unicode-normalize text (ligatures, math alphanumerics, full-width forms) and tidy spaces."""
-    text = _GLYPH_BULLETS.sub("*", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_TRANSLATE)
-    text = _BRACKET_PIECES.sub(" ", text)
-    text = _CONTROL.sub("", text)
-    text = _PRIVATE_USE.sub(" ", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 def tidy(text: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
 
 from ..errors import CatalogError
+from .topics import Topic, find_cycle, load_topics
 from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS, Chapter, Resource
 
 REQUIRED = ("id", "title", "kind", "access", "level", "math_depth", "topics")
@@ -102,40 +103,6 @@ def _opt(value) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-@dataclass
-class Topic:
-    id: str
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    prerequisites: list[str] = field(default_factory=list)
-
-    @property
-    def terms(self) -> list[str]:
-        return [self.name, *self.aliases]
-
-
-def load_topics(path: Path) -> dict[str, Topic]:
-    if not path.exists():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        raise CatalogError(str(path), "malformed YAML") from None
-    raw = data.get("topics", data) if isinstance(data, dict) else None
-    if not isinstance(raw, dict):
-        raise CatalogError(str(path), "expected a mapping 'topics: {id: {name, aliases, prerequisites}}'")
-    topics = {}
-    for tid, spec in raw.items():
-        spec = spec or {}
-        if not isinstance(spec, dict):
-            raise CatalogError(str(path), f"topic '{tid}' must be a mapping")
-        topics[str(tid)] = Topic(
-            id=str(tid),
-            name=str(spec.get("name") or str(tid).replace("-", " ")),
-            aliases=[str(a) for a in spec.get("aliases") or []],
-            prerequisites=[str(p) for p in spec.get("prerequisites") or []],
-        )
-    return topics
 
 
 @dataclass
@@ -212,30 +179,6 @@ def _well_formed_url(url: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in url
 
 
-def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
-            if state.get(nxt) is None:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if state.get(node) is None:
-            found = visit(node)
-            if found:
-                return found
-    return None
 
 
 def record_text(r: Resource, topics: dict[str, Topic]) -> str:

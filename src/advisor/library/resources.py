@@ -17,6 +17,7 @@ import yaml
 
 from ..fileops import atomic_copy, atomic_write_text, inside
 from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
+from .topics import TopicMatcher
 from .catalog import Catalog, load_topics, parse_record, validate
 from ..errors import CatalogError, UserInputError
 from ..types import Resource
@@ -102,7 +103,6 @@ def split_people(value) -> list[str]:
 
 def resolve_topics(wanted, vocabulary: dict) -> tuple[list[str], list[str]]:
     """Topic ids for what the user typed (ids, names or aliases); returns (ids, the ones not understood)."""
-    from ..search.retrieval import TopicMatcher
 
     if isinstance(wanted, str):
         wanted = re.split(r"[,;\n]", wanted)
@@ -134,7 +134,6 @@ def resolve_topics(wanted, vocabulary: dict) -> tuple[list[str], list[str]]:
 
 def infer_topics(text: str, vocabulary: dict, limit: int = MAX_TOPICS_INFERRED) -> list[str]:
     """The vocabulary topics a text mentions most often."""
-    from ..search.retrieval import TopicMatcher
 
     if not text.strip() or not vocabulary:
         return []
@@ -308,3 +307,28 @@ def add_resource(
     )
 
 
+def library_rows(catalog: Catalog, corpus: Path, info: dict | None) -> list[dict]:
+    """Every resource with its status: indexed, pending (a record or text the index lacks), or record only."""
+    indexed = {r["id"]: r for r in (info or {}).get("resources", [])}
+    rows: list[dict] = []
+    for rid in sorted(set(catalog.resources) | set(indexed)):
+        rec = catalog.resources.get(rid)
+        row = dict(indexed.get(rid) or {})
+        row.setdefault("id", rid)
+        if rec is not None:
+            row.update(title=rec.title, kind=rec.kind, access=rec.access)
+        files = row.get("files") or 0
+        has_text = (corpus / "texts" / rid).is_dir() and any(p.is_file() for p in (corpus / "texts" / rid).rglob("*"))
+        if rid not in indexed:
+            row["state"], row["status"] = "pending", "new: not indexed yet (rebuild)"
+        elif files:
+            row["state"] = "indexed"
+            row["status"] = "indexed" if rec is not None else "indexed file (no catalog record)"
+        elif has_text:
+            row["state"], row["status"] = "pending", "full text not indexed yet (rebuild)"
+        else:
+            row["state"], row["status"] = "record", "catalog record only"
+        rows.append(row)
+    order = {"indexed": 0, "pending": 1, "record": 2}
+    rows.sort(key=lambda r: (order.get(r["state"], 3), str(r.get("title", "")).lower()))
+    return rows

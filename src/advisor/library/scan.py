@@ -6,9 +6,9 @@ import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..fileops import inside
-from ..ingest.loaders import loader_for
 
 IGNORE_FILE = ".advisorignore"
 # Provenance files next to texts; they describe the text, they are not part of it.
@@ -56,12 +56,12 @@ def ignored(rel: str, patterns: list[str]) -> bool:
     return False
 
 
-def scan(root: Path, exclude_dirs: tuple[str, ...] = ()) -> ScanResult:
+def scan(root: Path, supported: Callable[[Path], bool], exclude_dirs: tuple[str, ...] = ()) -> ScanResult:
     """Every supported file under root (or root itself, when it is a file)."""
     root = Path(root)
     if root.is_file():
         stat = root.stat()
-        if loader_for(root) is None:
+        if not supported(root):
             return ScanResult([], [(root.name, f"unsupported file type '{root.suffix or root.name}'")])
         return ScanResult([SourceFile(root.parent, root.name, root, stat.st_size, stat.st_mtime_ns)], [])
     real_root = root.resolve()
@@ -86,7 +86,7 @@ def scan(root: Path, exclude_dirs: tuple[str, ...] = ()) -> ScanResult:
                 if not inside(target, real_root, resolve=False):
                     skipped.append((rel, "symlink to a file outside the indexed folder, skipped"))
                     continue
-            if loader_for(path) is None:
+            if not supported(path):
                 skipped.append((rel, f"unsupported file type '{path.suffix or name}'"))
                 continue
             try:

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import re
 
 from ..library.catalog import Topic
 from ..ingest.passages import chunk_kinds
 from ..types import ComparisonRow, Hit, Resource, Step
 
-_COMPARE = re.compile(r"(?i)\bcompare\b.*\b(treat|cover|present|explain|handle)\w*|\bhow do (my|the) (books|resources|texts)\b"
-                      r"|\bcompare\b.*\b(in|across) (my|the) (books|library|resources|texts)\b")
-_PATH = re.compile(r"(?i)\b(study|learning) (path|plan|roadmap|order)\b|\broadmap\b|\bwhat (should|do) i (learn|study|read|know) "
-                   r"(first|before)\b|\b(learn|study|know) (first )?before\b|\bwhat (math|maths|mathematics) do i need\b"
-                   r"|\bprerequisites? (for|of|to)\b|\bprereqs?\b")
-
-
-def wants_comparison(question: str) -> bool:
-    return bool(_COMPARE.search(question))
-
-
-def wants_path(question: str) -> bool:
-    return bool(_PATH.search(question))
 
 
 def prerequisite_order(targets: list[str], topics: dict[str, Topic], limit: int = 12) -> list[str]:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Callable, Sequence
 
 import numpy as np
 
-from ..library.catalog import Topic
+from ..library.topics import Topic, TopicMatcher
 from ..store.embeddings import Embedder
 from ..errors import UserInputError
 from ..store.index import HybridIndex, LoadedIndex
-from .intent import IntentReader
+from .intent import IntentReader, attribute_preferences, question_intent
 from ..store.keywords import keyword_tokens
-from ..ingest.passages import chunk_kinds, question_intent
-from ..ingest.textclean import normalize
+from ..ingest.passages import chunk_kinds
+from ..textnorm import normalize
 from ..types import Filters, Hit, Resource, ResourceMatch
 
 
@@ -64,104 +63,7 @@ def one_per_place(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-class TopicMatcher:
-    """Finds vocabulary topics named in a text by their name or any alias, on word boundaries."""
 
-    def __init__(self, topics: dict[str, Topic]):
-        self.topics = topics
-        self.patterns: list[tuple[re.Pattern, str, str]] = []  # (pattern, topic id, its first word lowered)
-        for t in topics.values():
-            for term in t.terms:
-                norm = _norm_term(term)
-                if len(norm) < 2:
-                    continue
-                # short all-caps abbreviations must match case-sensitively ("MAP" is not "map")
-                flags = 0 if (term.isupper() and len(term) <= 4) else re.I
-                source = term if flags == 0 else norm
-                body = r"[\s\-]+".join(re.escape(w) for w in source.split())
-                first = re.split(r"[\s\-]+", norm)[0]
-                self.patterns.append((re.compile(rf"(?<!\w){body}s?(?!\w)", flags), t.id, first))
-
-    def find(self, text: str) -> list[str]:
-        """Topics named in the text; a match inside a longer one ("dimension" in "VC dimension") is dropped."""
-        return [tid for tid, _ in self.find_spans(text)]
-
-    def find_spans(self, text: str) -> list[tuple[str, str]]:
-        """(topic id, the words that named it) for each topic named in the text."""
-        plain = normalize(text)
-        lowered = _norm_term(plain)
-        spans: list[tuple[int, int, str]] = []
-        for pattern, tid, first in self.patterns:
-            if first not in lowered:
-                continue  # cheap literal pre-check: most of the ~1,400 patterns cannot match
-            target = plain if pattern.flags & re.I == 0 else lowered
-            for m in pattern.finditer(target):
-                spans.append((m.start(), m.end(), tid))
-        found: dict[str, str] = {}
-        for a, b, tid in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
-            nested = any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and t2 != tid for a2, b2, t2 in spans)
-            if not nested and tid not in found:
-                found[tid] = plain[a:b]
-        return list(found.items())
-
-    def counts(self, text: str) -> dict[str, int]:
-        """How often each topic is named in a (long) text, e.g. to guess a document's topics."""
-        plain = normalize(text)
-        lowered = _norm_term(plain)
-        counts: dict[str, int] = {}
-        for pattern, tid, first in self.patterns:
-            if first not in lowered:
-                continue
-            n = len(pattern.findall(plain if pattern.flags & re.I == 0 else lowered))
-            if n:
-                counts[tid] = counts.get(tid, 0) + n
-        return counts
-
-    def expansion(self, text: str) -> str:
-        """The other spelling of an acronym the text uses or spells out: KKT <-> Karush-Kuhn-Tucker.
-
-        Only an acronym and the phrase whose initials it is are exchanged: a topic's looser aliases
-        ("convolution" for CNNs, "mean" for expectation) would send a keyword query elsewhere.
-        """
-        said_words = set(_norm_term(text).split())
-        extra: dict[str, str] = {}
-        for tid, said in self.find_spans(text):
-            topic = self.topics[tid]
-            if _is_abbreviation(said):
-                phrases = [t for t in topic.terms if not _is_abbreviation(t) and _spells_out(t, said)]
-                others = phrases[:1] or [topic.name]  # one spelling: the name comes first
-            elif len(_words(said)) > 1:
-                others = [a for a in topic.terms if _is_abbreviation(a) and _spells_out(said, a)]
-            else:
-                continue
-            for other in others:
-                if not set(_norm_term(other).split()) <= said_words:
-                    extra.setdefault(_norm_term(other), other)
-        return " ".join(extra.values())
-
-
-def _words(term: str) -> list[str]:
-    return _norm_term(term).split()
-
-
-def _spells_out(phrase: str, acronym: str) -> bool:
-    """Whether the phrase's initials and the acronym's letters agree (one may stop early: ELBO, KL)."""
-    initials = "".join(w[0] for w in _words(phrase))
-    letters = re.sub(r"[^a-z]", "", acronym.lower()).removesuffix("s") or acronym.lower()
-    return len(initials) > 1 and len(letters) > 1 and (initials.startswith(letters) or letters.startswith(initials))
-
-
-def _is_abbreviation(term: str) -> bool:
-    letters = re.sub(r"[^A-Za-z]", "", term)
-    return 2 <= len(letters) <= 6 and letters.isupper()
-
-
-def _norm_term(text: str) -> str:
-    return re.sub(r"[\u2010-\u2015\-]", " ", normalize(text).lower())
-
-
-# Expansion terms count half: they bridge an acronym and its spelling, they are not what was asked
-# (at full weight they cost 0.007 passage MRR and 0.013 resource MRR; docs/evaluation.md).
 EXPANSION_WEIGHT = 0.5
 
 
@@ -381,37 +283,10 @@ def resource_topics(r: Resource) -> set[str]:
     return set(r.topics) | {t for c in r.chapters for t in c.topics}
 
 
-# Words in a question that say what kind of resource the learner wants (not what topic).
-_PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
-    (r"\b(free|open[- ]access|no cost|without paying|can't afford|cannot afford)\b", "access", ("free", "free-online")),
-    (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
-    (r"\b(book|textbook)\b", "kind", ("book",)),
-    (r"\b(cheat ?sheets?|reference cards?|quick reference|refresher|formula sheet)\b", "kind", ("cheatsheet",)),
-    (r"\b(paper|article|original)\b", "kind", ("paper",)),
-    (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
-    (r"\btutorial\b", "kind", ("tutorial",)),
-    (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive)\b"
-     r"|\b(the|actual|real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
-     r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
-     r"|\b(just|only) (sklearn|api|library) calls?\b",
-     "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|hands-on|without (much )?math|no proofs|minimal proofs)\b",
-     "math_depth", ("applied", "moderate")),
-    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch)\b", "level", ("intro",)),
-    (r"\b(advanced|graduate|research[- ]level|phd)\b", "level", ("advanced",)),
-]
+
 # Values at the far end from what was asked for are demoted, not removed.
 _OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
              ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",)}
-
-
-def attribute_preferences(query: str) -> dict[str, tuple[str, ...]]:
-    prefs: dict[str, tuple[str, ...]] = {}
-    lowered = query.lower()
-    for pattern, attr, values in _PREFERENCES:
-        if re.search(pattern, lowered):
-            prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
-    return prefs
 
 
 def preference_factor(r: Resource, prefs: dict[str, tuple[str, ...]]) -> float:

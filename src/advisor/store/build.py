@@ -23,6 +23,7 @@ from ..errors import DocumentError, MissingPathError
 from .index import MANIFEST, HybridIndex, IndexStore, failpoint, keywords_current
 from .keywords import KEYWORDS_VERSION
 from ..ingest.extract import Extractor
+from ..ingest.loaders import loader_for
 from ..ingest.passages import tag
 from ..types import Block, BuildReport, Chunk, Document, Progress, Resource
 
@@ -84,7 +85,7 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     sources: list[SourceFile] = []
     for root in roots:
         exclude = (CATALOG_DIR,) if root.resolve() == corpus_dir.resolve() else ()
-        result = scan(root, exclude_dirs=exclude)
+        result = scan(root, _readable, exclude_dirs=exclude)
         sources.extend(result.files)
         report.skipped.extend(result.skipped)
     old_files = old_manifest.get("files", {}) if old is not None else {}
@@ -414,7 +415,7 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
         if not root.exists():
             return True
         exclude = (CATALOG_DIR,) if root.resolve() == corpus_dir.resolve() else ()
-        for src in scan(root, exclude_dirs=exclude).files:
+        for src in scan(root, _readable, exclude_dirs=exclude).files:
             key = file_key(src, corpus_dir)
             seen.add(key)
             prev = files.get(key)
@@ -428,3 +429,8 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
     catalog = load_catalog(corpus_dir)
     texts = {r.id: sha256_text(record_text(r, catalog.topics)) for r in catalog.resources.values()}
     return texts != manifest.get("catalog_texts", {}) or catalog.problems != manifest.get("catalog_problems", [])
+
+
+def _readable(path: Path) -> bool:
+    """Whether some loader reads this type of file (others are listed as skipped)."""
+    return loader_for(path) is not None

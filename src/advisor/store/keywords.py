@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..ingest.textclean import normalize
+from ..textnorm import normalize
 
 # Bump when keyword_tokens changes: an index's BM25 built with another version is rebuilt from its chunks.
 KEYWORDS_VERSION = 2

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
-from ..search.retrieval import attribute_preferences
-from ..service import condense
+from ..service import attribute_preferences, condense, refers_to_previous
 from ..types import Answer, Filters, ResourceMatch
 from .render import building_reply, esc, reply_markdown, user_markdown
 
@@ -18,15 +17,6 @@ WRITING = "_Writing the answer with the local model…_"
 
 log = logging.getLogger("advisor.web")
 
-# "which of those is free?", "any of them for beginners?", "is it free?", "which one has proofs?"
-_REFERS_BACK = re.compile(
-    r"\b(of|among|from|between)\s+(those|these|them|the above|the ones|your (?:suggestions|recommendations))\b"
-    r"|\b(those|these)\b"
-    r"|\b(which|what|any|is|are|does|do)\b[^?]*\b(them|ones|one of them)\b"
-    r"|^\s*(?:and\s+|so\s+)?(?:which|what)\s+one\b"
-    r"|^\s*(?:and\s+|so\s+)?(?:is|are|does|do)\s+(?:it|that one|this one)\b",
-    re.I,
-)
 _ATTRS = {"access": "free_only", "kind": "kinds", "level": "levels", "math_depth": "math_depths"}
 MAX_TURNS_KEPT = 20
 
@@ -51,10 +41,6 @@ class Conversation:
     @property
     def last_resources(self) -> list[ResourceMatch]:
         return self.turns[-1].resources if self.turns else []
-
-
-def refers_to_previous(question: str) -> bool:
-    return bool(_REFERS_BACK.search(question))
 
 
 def filters_from(free_only: bool = False, kinds=None, levels=None, math_depths=None) -> Filters:
@@ -227,7 +213,7 @@ def respond_stream(advisor, question: str, filters: Filters | None, conv: Conver
         reply = _answer(advisor, question, filters, conv, k_resources, k_passages)
     else:
         try:
-            from ..search.llm import LLMConfig
+            from ..config import LLMConfig
 
             stream = advisor.ask_stream(question, filters=filters, history=history, k_resources=k_resources,
                                         k_passages=k_passages, llm=True,

@@ -17,7 +17,7 @@ import time
 from typing import Callable
 from urllib.parse import quote, urlparse
 
-from ..search.answer import best_quote, math_spans, page_text, section_title
+from ..service import ACCESS_WORDS, best_quote, math_spans, page_text, section_title
 from ..types import Answer, Chunk, Hit, Progress, ResourceMatch
 
 FILE_ROUTE = "/corpus-file"
@@ -143,7 +143,6 @@ def card_html(n: int, m: ResourceMatch, linker: Linker, paged: Callable[[Chunk],
 
 def _facts_line(r) -> str:
     """The composer's first reason repeats the badges; recognised here so the card doesn't say it twice."""
-    from ..search.answer import ACCESS_WORDS
 
     facts = [ACCESS_WORDS.get(r.access or "", r.access or ""), r.kind]
     if r.level:

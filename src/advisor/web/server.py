@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .uploads import DEFAULT_MAX_UPLOAD_MB
+from ..config import DEFAULT_MAX_UPLOAD_MB
 
 log = logging.getLogger("advisor.web")
 DEFAULT_HOST = "127.0.0.1"

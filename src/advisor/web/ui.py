@@ -7,14 +7,11 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..library.catalog import load_catalog
 from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
-from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
-from ..library.resources import add_resource
-from ..search.llm import enabled_by_env
+from ..errors import IndexCorruptError, NoIndexError, UserInputError
+from ..config import DEFAULT_MAX_UPLOAD_MB, llm_enabled_by_env
 from .chat import WRITING, Conversation, filters_from, respond, respond_stream
 from .render import esc, index_status_html, library_html, progress_html, user_markdown
-from .uploads import DEFAULT_MAX_UPLOAD_MB, check_upload
 
 log = logging.getLogger("advisor.web")
 
@@ -50,38 +47,6 @@ BUSY_POLL = 1.0  # seconds between status polls while a build runs
 IDLE_POLL = 5.0  # otherwise: notices builds started from another tab or at start-up
 
 
-def library_rows(advisor) -> tuple[list[dict], list[dict], dict | None, str | None]:
-    """Every resource with its indexed status: (rows, skipped files, index info or None, index problem)."""
-    info, problem = None, None
-    try:
-        info = advisor.info()
-    except AdvisorError as exc:  # no index yet, or a damaged one: list the catalog, say what is wrong
-        problem = str(exc)
-    corpus = Path(advisor.settings.corpus_dir)
-    catalog = load_catalog(corpus)
-    indexed = {r["id"]: r for r in (info or {}).get("resources", [])}
-    rows: list[dict] = []
-    for rid in sorted(set(catalog.resources) | set(indexed)):
-        rec = catalog.resources.get(rid)
-        row = dict(indexed.get(rid) or {})
-        row.setdefault("id", rid)
-        if rec is not None:
-            row.update(title=rec.title, kind=rec.kind, access=rec.access)
-        files = row.get("files") or 0
-        has_text = (corpus / "texts" / rid).is_dir() and any(p.is_file() for p in (corpus / "texts" / rid).rglob("*"))
-        if rid not in indexed:
-            row["state"], row["status"] = "pending", "new: not indexed yet (rebuild)"
-        elif files:
-            row["state"] = "indexed"
-            row["status"] = "indexed" if rec is not None else "indexed file (no catalog record)"
-        elif has_text:
-            row["state"], row["status"] = "pending", "full text not indexed yet (rebuild)"
-        else:
-            row["state"], row["status"] = "record", "catalog record only"
-        rows.append(row)
-    order = {"indexed": 0, "pending": 1, "record": 2}
-    rows.sort(key=lambda r: (order.get(r["state"], 3), str(r.get("title", "")).lower()))
-    return rows, (info or {}).get("skipped", []), info, problem
 
 
 def topic_choices(advisor) -> list[tuple[str, str]]:
@@ -98,7 +63,7 @@ class Handlers:
         self.corpus_dir = Path(advisor.settings.corpus_dir)
 
     def status_parts(self) -> tuple[str, str]:
-        rows, skipped, info, problem = library_rows(self.advisor)
+        rows, skipped, info, problem = self.advisor.library()
         status = index_status_html(info, problem, self.advisor.build_status.running)
         return status, library_html(rows, skipped)
 
@@ -178,9 +143,8 @@ class Handlers:
             return (self._rejected("Choose a PDF, Markdown or text file first."), gr.skip()) + keep
         path = Path(file if isinstance(file, (str, Path)) else getattr(file, "name", file))
         try:
-            checked = check_upload(path, path.name, max_bytes=self.max_upload_bytes)
-            added = add_resource(
-                self.corpus_dir, checked.path, checked.filename, title=title, authors=authors, year=year, url=url,
+            added = self.advisor.add_resource(
+                path, path.name, max_bytes=self.max_upload_bytes, title=title, authors=authors, year=year, url=url,
                 topics=topics, kind=None if kind in (None, "", AUTO_KIND) else kind, access=access, level=level,
                 math_depth=depth,
             )
@@ -249,7 +213,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
                         kinds = gr.CheckboxGroup(list(RESOURCE_KINDS), label="Kind", elem_id="adv-kind")
                         levels = gr.CheckboxGroup(list(LEVELS), label="Level", elem_id="adv-level")
                         depths = gr.CheckboxGroup(list(MATH_DEPTHS), label="Math depth", elem_id="adv-depth")
-                        use_llm = gr.Checkbox(label=LLM_LABEL, value=enabled_by_env(), elem_id="adv-llm")
+                        use_llm = gr.Checkbox(label=LLM_LABEL, value=llm_enabled_by_env(), elem_id="adv-llm")
                         clear = gr.Button("New conversation", size="sm", elem_id="adv-clear")
             with gr.Tab("Library", id="library", elem_id="adv-library-tab"):
                 lib_status = gr.HTML(elem_id="adv-lib-status")

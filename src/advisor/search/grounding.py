@@ -1,4 +1,4 @@
-"""Optional answers written by a local LLM behind any OpenAI-compatible chat endpoint.
+"""Grounded answers from a local LLM: the prompt, citation checks, and the stream that falls back to extractive.
 
 Off by default. When on, the extractive pipeline runs as always (retrieval, coverage check, passages);
 the model then sees only those passages and the resource records and writes a reply with numbered
@@ -6,37 +6,23 @@ citations. The reply is validated (citations to no passage are removed, a reply 
 citation is rejected) and the cited passages are listed under it with their page links. Whenever the
 model cannot be used (no server, timeout, HTTP error, ungrounded reply) the extractive answer is shown
 with a one-line note saying why: the default answer is never weakened, and nothing hangs.
-
-Works with Ollama, llama.cpp's server, llama-cpp-python's server, LM Studio and vLLM: all of them serve
-POST {base_url}/chat/completions with `stream: true` (server-sent events). Only the standard library
-is used (http.client).
-
-Settings: ADVISOR_LLM_URL (base URL, default Ollama's http://127.0.0.1:11434/v1), ADVISOR_LLM_MODEL
-(default: the first model the server lists at /models), ADVISOR_LLM_API_KEY (sent as a Bearer token),
-ADVISOR_LLM_TIMEOUT (seconds of silence tolerated while the reply streams, default 60) and ADVISOR_LLM=1
-(turn it on where the caller lets the environment decide, e.g. the web chat's default).
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
 import re
 import secrets
-import socket
 import time
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, TextIO
-from urllib.parse import urlsplit
+from typing import Callable, Iterator
 
-from .answer import best_quote, citation, render_markdown
-from ..errors import AdvisorError, UserInputError
+from ..config import LLMConfig
+from ..errors import LLMError
 from ..types import Answer, Chunk, Hit
+from .answer import best_quote, citation, render_markdown
+from .llm_client import ChatClient
 
-DEFAULT_URL = "http://127.0.0.1:11434/v1"
 PASSAGE_CHARS = 1500  # per passage in the prompt; chunks are shorter than this with the default model
-MAX_ERROR_CHARS = 200
 
 SYSTEM_PROMPT = """\
 You are a study advisor for the mathematics behind machine learning. Answer the user's question from the \
@@ -54,229 +40,6 @@ and do not mention it.
 for display.
 5. When the question is about what to read, use the resource records (kind, access, level, maths depth)."""
 
-
-class LLMError(AdvisorError):
-    """The LLM server could not be used; the message says why, in one line."""
-
-
-# --- settings -----------------------------------------------------------------------------------
-@dataclass
-class LLMConfig:
-    url: str = DEFAULT_URL
-    model: str | None = None  # None: the first model the server lists
-    api_key: str | None = None
-    connect_timeout: float = 3.0
-    read_timeout: float = 60.0  # longest silence before the first token and between two chunks
-    total_timeout: float = 300.0  # the whole reply
-    max_tokens: int = 600
-    temperature: float = 0.1
-
-    @classmethod
-    def from_env(cls, url: str | None = None, model: str | None = None, api_key: str | None = None,
-                 **overrides) -> "LLMConfig":
-        env = os.environ
-        timeout = env.get("ADVISOR_LLM_TIMEOUT")
-        values: dict = {
-            "url": url or env.get("ADVISOR_LLM_URL") or DEFAULT_URL,
-            "model": model or env.get("ADVISOR_LLM_MODEL") or None,
-            "api_key": api_key or env.get("ADVISOR_LLM_API_KEY") or None,
-        }
-        if timeout:
-            try:
-                values["read_timeout"] = float(timeout)
-            except ValueError:
-                raise UserInputError(f"ADVISOR_LLM_TIMEOUT={timeout!r} is not a number of seconds") from None
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
-
-    @property
-    def base_url(self) -> str:
-        return normalize_url(self.url)
-
-
-def enabled_by_env() -> bool:
-    """ADVISOR_LLM=1 (or true/yes/on): callers that let the environment decide turn LLM answers on."""
-    return os.environ.get("ADVISOR_LLM", "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def normalize_url(url: str) -> str:
-    """'localhost:8080' -> 'http://localhost:8080/v1'; a full .../chat/completions URL is cut back to its base."""
-    url = (url or "").strip()
-    if not url:
-        raise UserInputError("empty LLM URL: give the server's base URL, e.g. http://127.0.0.1:8080/v1")
-    if "://" not in url:
-        url = "http://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UserInputError(f"LLM URL {url!r} is not an http(s) URL")
-    path = parts.path.rstrip("/")
-    if path.endswith("/chat/completions"):
-        path = path[: -len("/chat/completions")]
-    if not path:
-        path = "/v1"  # what every OpenAI-compatible server serves
-    return f"{parts.scheme}://{parts.netloc}{path}"
-
-
-# --- the HTTP client ----------------------------------------------------------------------------
-class ChatClient:
-    """Streaming chat completions against one OpenAI-compatible server (standard library only)."""
-
-    def __init__(self, config: LLMConfig):
-        self.config = config
-        self.base_url = config.base_url
-        parts = urlsplit(self.base_url)
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname or "127.0.0.1"
-        self._port = parts.port or (443 if self._https else 80)
-        self._path = parts.path
-        self._model = config.model
-
-    def _connect(self) -> http.client.HTTPConnection:
-        cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-        conn = cls(self._host, self._port, timeout=self.config.connect_timeout)
-        try:
-            conn.connect()
-        except (socket.timeout, TimeoutError):
-            raise LLMError(f"no LLM server answered at {self.base_url} within {self.config.connect_timeout:g}s") from None
-        except ConnectionRefusedError:
-            raise LLMError(f"no LLM server at {self.base_url} (connection refused)") from None
-        except OSError as exc:
-            raise LLMError(f"cannot reach the LLM server at {self.base_url} ({_oneline(exc)})") from None
-        assert conn.sock is not None
-        conn.sock.settimeout(self.config.read_timeout)
-        return conn
-
-    def _headers(self, body: bool) -> dict[str, str]:
-        headers = {"Accept": "text/event-stream, application/json", "User-Agent": "advisor"}
-        if body:
-            headers["Content-Type"] = "application/json"
-        if self.config.api_key:
-            headers["Authorization"] = f"Bearer {self.config.api_key}"
-        return headers
-
-    def _request(self, method: str, path: str, payload: dict | None):
-        conn = self._connect()
-        try:
-            data = json.dumps(payload).encode() if payload is not None else None
-            conn.request(method, self._path + path, body=data, headers=self._headers(data is not None))
-            resp = conn.getresponse()
-        except (socket.timeout, TimeoutError):
-            conn.close()
-            raise LLMError(f"the LLM server at {self.base_url} sent nothing within {self.config.read_timeout:g}s") from None
-        except (OSError, http.client.HTTPException) as exc:
-            conn.close()
-            raise LLMError(f"the LLM server at {self.base_url} failed: {_oneline(exc)}") from None
-        if resp.status != 200:
-            try:
-                detail = _error_detail(resp.read(4096))
-            except (OSError, http.client.HTTPException):
-                detail = ""
-            conn.close()
-            raise LLMError(f"the LLM server at {self.base_url} answered HTTP {resp.status}"
-                           + (f": {detail}" if detail else ""))
-        return conn, resp
-
-    def model(self) -> str:
-        """The configured model, else the first one the server lists (Ollama needs a name; llama.cpp does not)."""
-        if self._model:
-            return self._model
-        try:
-            conn, resp = self._request("GET", "/models", None)
-            try:
-                listed = json.loads(resp.read(1 << 20) or b"{}")
-            finally:
-                conn.close()
-            models = listed.get("data") or listed.get("models") or []
-            first = models[0] if models else {}
-            self._model = (first.get("id") or first.get("name") or first.get("model")) if isinstance(first, dict) else None
-        except LLMError as exc:
-            if "HTTP" not in str(exc):
-                raise  # unreachable: no point in trying the chat endpoint
-        except (ValueError, OSError, http.client.HTTPException, AttributeError):
-            pass
-        self._model = self._model or "default"
-        return self._model
-
-    def stream_chat(self, messages: list[dict]) -> Iterator[str]:
-        """The reply's text pieces as they arrive. Raises LLMError (never hangs past the timeouts)."""
-        payload = {
-            "model": self.model(), "messages": messages, "stream": True,
-            "temperature": self.config.temperature, "max_tokens": self.config.max_tokens,
-        }
-        deadline = time.monotonic() + self.config.total_timeout
-        conn, resp = self._request("POST", "/chat/completions", payload)
-        try:
-            if "text/event-stream" not in (resp.getheader("Content-Type") or ""):
-                # a server that ignores stream=true answers with one JSON object
-                body = json.loads(resp.read(8 << 20) or b"{}")
-                _raise_for_error(body, self.base_url)
-                text = ((body.get("choices") or [{}])[0].get("message") or {}).get("content") or ""
-                if text:
-                    yield text
-                return
-            for event in _sse_events(resp):
-                if time.monotonic() > deadline:
-                    raise LLMError(f"the LLM reply took longer than {self.config.total_timeout:g}s")
-                if event == "[DONE]":
-                    return
-                try:
-                    data = json.loads(event)
-                except ValueError:
-                    continue
-                _raise_for_error(data, self.base_url)
-                for choice in data.get("choices") or []:
-                    piece = (choice.get("delta") or choice.get("message") or {}).get("content")
-                    if piece:
-                        yield piece
-        except (socket.timeout, TimeoutError):
-            raise LLMError(f"the LLM server at {self.base_url} stopped sending for {self.config.read_timeout:g}s") from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise LLMError(f"the LLM stream from {self.base_url} broke: {_oneline(exc)}") from None
-        finally:
-            conn.close()
-
-
-def _sse_events(resp) -> Iterator[str]:
-    """The data of each server-sent event (multi-line data joined with newlines)."""
-    data: list[str] = []
-    while True:
-        raw = resp.readline(1 << 20)
-        if not raw:
-            break
-        line = raw.decode("utf-8", "replace").rstrip("\r\n")
-        if not line:
-            if data:
-                yield "\n".join(data)
-                data = []
-            continue
-        if line.startswith(":"):
-            continue
-        if line.startswith("data:"):
-            data.append(line[5:].lstrip(" ") if line[5:6] == " " else line[5:])
-    if data:
-        yield "\n".join(data)
-
-
-def _raise_for_error(data, base_url: str) -> None:
-    if isinstance(data, dict) and data.get("error"):
-        err = data["error"]
-        msg = err.get("message") if isinstance(err, dict) else err
-        raise LLMError(f"the LLM server at {base_url} reported: {_oneline(msg)}")
-
-
-def _error_detail(body: bytes) -> str:
-    try:
-        data = json.loads(body)
-        err = data.get("error", data) if isinstance(data, dict) else data
-        msg = err.get("message", err) if isinstance(err, dict) else err
-        return _oneline(msg)
-    except ValueError:
-        return _oneline(body.decode("utf-8", "replace"))
-
-
-def _oneline(value) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
 # --- the prompt ---------------------------------------------------------------------------------
@@ -562,20 +325,3 @@ def stream_answer(advisor, question: str, history: list[str] | None = None, filt
 def answer_with_llm(advisor, question: str, **kwargs) -> Answer:
     """Non-streaming: the final Answer (model-written, or extractive with a note)."""
     return stream_answer(advisor, question, **kwargs).run()
-
-
-def print_stream(stream: LLMStream, out: TextIO) -> Answer:
-    """Print a stream to a terminal as it grows; if the final text rewrites what was shown, print it whole."""
-    printed = ""
-    last = ""
-    for text in stream:
-        last = text
-        if text.startswith(printed):  # mid-stream rewrites are skipped until the text extends what is shown
-            out.write(text[len(printed):])
-            out.flush()
-            printed = text
-    if not last.startswith(printed):  # e.g. the model failed half-way: the fallback answer, whole
-        out.write("\n\n" + last)
-    out.write("\n")
-    out.flush()
-    return stream.answer

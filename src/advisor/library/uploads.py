@@ -8,10 +8,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserInputError
-from ..library.resources import SUPPORTED_SUFFIXES, sanitize_filename
-
-DEFAULT_MAX_UPLOAD_MB = 200
+from ..config import DEFAULT_MAX_UPLOAD_MB
+from ..errors import UploadRejected
+from .resources import SUPPORTED_SUFFIXES, sanitize_filename
 
 # Well-known binary signatures, to say what a rejected file actually is.
 _SIGNATURES: list[tuple[bytes, str]] = [
@@ -29,10 +28,6 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xd0\xcf\x11\xe0", "an old Office document"),
     (b"#!", "a script"),
 ]
-
-
-class UploadRejected(UserInputError):
-    """The uploaded file is refused; the message names the file and the reason."""
 
 
 @dataclass
