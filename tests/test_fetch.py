@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import json
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -32,6 +34,8 @@ PDF_SHA = hashlib.sha256(PDF).hexdigest()
 OTHER_PDF = PDF.replace(b"x" * 1000, b"y" * 1000, 1)  # same length, different sha
 HTML = b"<!DOCTYPE html><html><head><title>Login</title></head><body>Please sign in</body></html>"
 FAST = dict(timeout=2.0, retries=2, backoff=0, progress=False)
+# Last-Modified of the two editions served under /versioned/.
+DATES = {PDF: "Mon, 01 Jan 2024 00:00:00 GMT", OTHER_PDF: "Tue, 02 Jan 2024 00:00:00 GMT"}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -102,12 +106,36 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(302, b"", length=0, extra={"Location": "ftp://example.invalid/book.pdf"})
         elif path == "/to-ok.pdf":
             self._send(302, b"", length=0, extra={"Location": "/redirected/ok.pdf"})
+        elif path == "/to-http.pdf":
+            port = srv.server_address[1]
+            self._send(302, b"", length=0, extra={"Location": f"http://127.0.0.1:{port}/redirected/ok.pdf"})
+        elif path == "/versioned/book.pdf":
+            self._versioned()
         elif path == "/huge.pdf":
             self._send(200, PDF, length=len(PDF))
         elif path == "/huge-nolength.pdf":
             self._send(200, PDF)
         else:
             self._send(404, b"?", ctype="text/plain", length=1)
+
+    def _versioned(self) -> None:
+        """Names its edition by ETag or Last-Modified and honours If-Range (unless told not to)."""
+        srv = self.server
+        body = srv.pdf
+        if srv.validator == "etag":
+            name, current = "ETag", f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+        else:
+            name, current = "Last-Modified", DATES[body]
+        rng, if_range = self.headers.get("Range"), self.headers.get("If-Range")
+        if srv.cut_next:
+            srv.cut_next = False
+            self._send(200, body[: len(body) // 2], length=len(body), extra={name: current})
+        elif rng and (if_range in (None, current) or srv.ignore_if_range):
+            start = int(rng[len("bytes="):-1])
+            self._send(206, body[start:], length=len(body) - start,
+                       extra={name: current, "Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}"})
+        else:
+            self._send(200, body, length=len(body), extra={name: current})
 
 
 class _Server(ThreadingHTTPServer):
@@ -118,6 +146,9 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.pdf = PDF
+        self.validator = "etag"  # how /versioned/ names its edition: "etag" or "last-modified"
+        self.cut_next = False  # /versioned/: send only half of the next body
+        self.ignore_if_range = False  # /versioned/: answer 206 even when If-Range does not match
 
     def handle_error(self, request, client_address):  # client gave up (timeouts): not an error here
         pass
@@ -144,6 +175,9 @@ def server(_server, monkeypatch):
     with _server.lock:
         _server.requests.clear()
     _server.pdf = PDF
+    _server.validator = "etag"
+    _server.cut_next = False
+    _server.ignore_if_range = False
     return _server
 
 
@@ -151,8 +185,8 @@ def url(server: _Server, path: str) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}{path}"
 
 
-def res(rid: str, pdf_url: str | None) -> Resource:
-    return Resource(id=rid, title=rid.upper(), pdf_url=pdf_url, access="free")
+def res(rid: str, pdf_url: str | None, sha256: str | None = None) -> Resource:
+    return Resource(id=rid, title=rid.upper(), pdf_url=pdf_url, access="free", sha256=sha256)
 
 
 def leftovers(directory: Path) -> list[str]:
@@ -287,6 +321,47 @@ def test_truncated_download_keeps_part_then_resumes(server, tmp_path):
     assert server.hits("/range/book.pdf")[0]["Range"] == f"bytes={part.stat().st_size}-"
 
 
+@pytest.mark.parametrize("validator", ["etag", "last-modified"])
+@pytest.mark.parametrize("changed", [False, True])
+def test_resume_sends_if_range_so_a_changed_file_restarts(server, tmp_path, validator, changed):
+    server.validator = validator
+    server.cut_next = True
+    resource = res("book", url(server, "/versioned/book.pdf"))
+    first = fetch_one(resource, tmp_path, timeout=2.0, retries=1, backoff=0, progress=False)
+    assert first.status == "failed" and "download incomplete" in first.message
+    stored = server.hits("/versioned/book.pdf")[0]  # headers we sent; the reply named edition 1
+    assert "If-Range" not in stored and "Range" not in stored
+
+    if changed:
+        server.pdf = OTHER_PDF
+    r = fetch_one(resource, tmp_path, **FAST)
+
+    assert r.status == "downloaded", r.message
+    expected = OTHER_PDF if changed else PDF
+    assert r.sha256 == hashlib.sha256(expected).hexdigest()  # never half of one edition + half of the other
+    second = server.hits("/versioned/book.pdf")[1]
+    assert second.get("Range") == f"bytes={len(PDF) // 2}-"
+    edition_1 = f'"{PDF_SHA[:16]}"' if validator == "etag" else DATES[PDF]
+    assert second.get("If-Range") == edition_1
+    assert leftovers(tmp_path / "texts/book") == ["FETCHED.json", "book.pdf"]
+
+
+def test_resume_answered_with_another_edition_restarts(server, tmp_path):
+    """A server that ignores If-Range still names the edition it sends: a different one is not appended."""
+    server.cut_next = True
+    server.ignore_if_range = True
+    resource = res("book", url(server, "/versioned/book.pdf"))
+    assert fetch_one(resource, tmp_path, timeout=2.0, retries=1, backoff=0, progress=False).status == "failed"
+
+    server.pdf = OTHER_PDF
+    r = fetch_one(resource, tmp_path, **FAST)
+
+    assert r.status == "downloaded", r.message
+    assert r.sha256 == hashlib.sha256(OTHER_PDF).hexdigest()
+    hits = server.hits("/versioned/book.pdf")
+    assert len(hits) == 3 and "Range" in hits[1] and "Range" not in hits[2]
+
+
 # --------------------------------------------------------------------------- failures
 
 
@@ -402,6 +477,54 @@ def test_redirect_to_ftp_is_refused(server, tmp_path):
     r = fetch_one(res("esl", url(server, "/to-ftp.pdf")), tmp_path, **FAST)
     assert r.status == "failed"
     assert r.message == "esl: redirected to a non-http(s) URL (ftp://example.invalid/book.pdf)"
+
+
+class _PlainHTTPS(urllib.request.HTTPHandler):
+    """Carries https:// URLs over plain HTTP to the local server.
+
+    Redirect policy depends on the URL schemes only, so no certificate is needed to test it.
+    """
+
+    handler_order = 400  # ahead of the default HTTPSHandler
+
+    def https_open(self, req):
+        return self.do_open(http.client.HTTPConnection, req)
+
+
+def test_redirect_from_https_to_http_is_refused(server, tmp_path, monkeypatch):
+    import advisor.library.fetch as fetch
+
+    monkeypatch.setattr(fetch, "_opener", lambda: urllib.request.build_opener(fetch._SchemeGuard(), _PlainHTTPS()))
+    https = url(server, "/to-http.pdf").replace("http://", "https://", 1)
+
+    r = fetch_one(res("esl", https), tmp_path, **FAST)
+
+    target = url(server, "/redirected/ok.pdf")
+    assert r.status == "failed"
+    assert r.message == f"esl: refused a redirect from https to http ({target})"
+    assert server.hits("/redirected/ok.pdf") == []
+    assert leftovers(tmp_path / "texts/esl") == []
+
+    # https to https is still followed, and a plain http catalog URL may redirect within http.
+    ok = fetch_one(res("same", url(server, "/to-ok.pdf").replace("http://", "https://", 1)), tmp_path, **FAST)
+    assert ok.status == "downloaded", ok.message
+
+
+def test_pinned_sha256_is_checked_and_a_mismatch_is_not_kept(server, tmp_path):
+    good = fetch_one(res("esl", url(server, "/files/esl.pdf"), sha256=PDF_SHA.upper()), tmp_path, **FAST)
+    assert good.status == "downloaded" and good.sha256 == PDF_SHA
+
+    wrong = "0" * 64
+    r = fetch_one(res("bad", url(server, "/files/esl.pdf"), sha256=wrong), tmp_path, **FAST)
+    assert r.status == "failed" and r.path is None
+    assert r.message == f"bad: checksum mismatch (expected {wrong}, got {PDF_SHA})"
+    assert leftovers(tmp_path / "texts/bad") == []  # neither the file, nor a .part, nor a record
+
+    # A file already present is not skipped when the catalog pins other bytes.
+    other = hashlib.sha256(OTHER_PDF).hexdigest()
+    again = fetch_one(res("esl", url(server, "/files/esl.pdf"), sha256=other), tmp_path, **FAST)
+    assert again.status == "failed" and again.message.startswith("esl: checksum mismatch (expected ")
+    assert len(server.hits("/files/esl.pdf")) == 3
 
 
 def test_disk_error_is_reported(server, tmp_path):
