@@ -160,6 +160,27 @@ def test_old_versions_are_garbage_collected(advisor, corpus, settings):
     assert len(versions) == 1 and versions[0] == IndexStore(settings.index_dir).current_dir()
 
 
+def test_garbage_collection_spares_folders_the_index_did_not_write(advisor, corpus, settings):
+    old_version = IndexStore(settings.index_dir).current_dir()
+    photos = settings.index_dir / "v-photos"  # someone's folder: no manifest at all
+    (photos / "2019").mkdir(parents=True)
+    (photos / "2019" / "beach.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    garbage = settings.index_dir / "v-garbage"  # a manifest, but not one of ours
+    garbage.mkdir()
+    (garbage / "manifest.json").write_text("{not json")
+    foreign = settings.index_dir / "v-foreign"  # valid JSON, but no fingerprint
+    foreign.mkdir()
+    (foreign / "manifest.json").write_text(json.dumps({"album": "holidays"}))
+    (corpus / "texts" / "misc" / "bayes.md").write_text("# Changed\n\nnew words here")
+    advisor.index()
+    assert (photos / "2019" / "beach.jpg").read_bytes() == b"\xff\xd8 not really a jpeg"
+    assert (garbage / "manifest.json").read_text() == "{not json"
+    assert json.loads((foreign / "manifest.json").read_text()) == {"album": "holidays"}
+    # the version this index wrote before is still collected
+    assert not old_version.exists()
+    assert advisor.loaded.directory == IndexStore(settings.index_dir).current_dir() != old_version
+
+
 def test_a_serving_advisor_picks_up_a_build_made_by_another_process(advisor, corpus, settings, embedder):
     other = Advisor(settings, embedder=embedder)
     (corpus / "texts" / "misc" / "svd.md").write_text("# SVD\n\nThe singular value decomposition factors any matrix.\n")

@@ -206,6 +206,49 @@ def add_resource(
     """
     corpus_dir = Path(corpus_dir)
     source = Path(source)
+    name, file_format = _checked_source(corpus_dir, source, filename)
+    # every field is checked before anything is written: a rejected upload leaves no trace
+    title = " ".join(str(title or "").split()) or title_from_filename(name)
+    if len(title) > 300:
+        raise LibraryError("title is too long (at most 300 characters)")
+    people = split_people(authors)
+    year_value = _year(year)
+    url = (url or "").strip() or None
+    vocabulary = load_topics(corpus_dir / "topics.yaml")
+    topic_ids, inferred = _choose_topics(topics, vocabulary, title, source, file_format)
+    meta: dict = {"id": "", "title": title}
+    if people:
+        meta["authors"] = people
+    if year_value is not None:
+        meta["year"] = year_value
+    meta["kind"] = _choice("kind", kind, RESOURCE_KINDS, "book" if file_format == "pdf" else "lecture-notes")
+    if url:
+        meta["url"] = url
+    meta["access"] = _choice("access", access, ACCESS, "free")
+    meta["level"] = _choice("level", level, LEVELS, "intermediate")
+    meta["math_depth"] = _choice("math depth", math_depth, MATH_DEPTHS, "moderate")
+    meta["topics"] = topic_ids
+    body = description or f"Added through the advisor library on {time.strftime('%Y-%m-%d')} from the file {name}."
+
+    rid = _claim_id(corpus_dir, title if slugify(title) else Path(name).stem)
+    meta["id"] = rid
+    text = record_text(meta, body)
+    texts_dir = corpus_dir / "texts" / rid
+    record = _checked_record(text, rid, vocabulary, texts_dir)
+    file_path = texts_dir / name
+    record_path = corpus_dir / "catalog" / f"{rid}.md"
+    _store(source, file_path, record_path, text, corpus_dir, texts_dir)
+    notes = []
+    if inferred:
+        notes.append("topics guessed from the text: " + ", ".join(topic_ids))
+    return AddedResource(
+        id=rid, title=title, file_key=f"texts/{rid}/{name}", file_path=file_path, record_path=record_path,
+        record=record, topics_inferred=inferred, notes=notes,
+    )
+
+
+def _checked_source(corpus_dir: Path, source: Path, filename: str | None) -> tuple[str, str]:
+    """The safe file name to store `source` under, and its format; LibraryError if it cannot be added."""
     if not source.is_file():
         raise LibraryError(f"{source.name or source}: no such file")
     if not corpus_dir.is_dir():
@@ -215,70 +258,55 @@ def add_resource(
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "no extension"
         raise LibraryError(f"unsupported file type ({shown}): add a PDF, Markdown (.md) or text (.txt) file")
-    file_format = SUPPORTED_SUFFIXES[suffix]
+    return name, SUPPORTED_SUFFIXES[suffix]
 
-    title = " ".join(str(title or "").split()) or title_from_filename(name)
-    if len(title) > 300:
-        raise LibraryError("title is too long (at most 300 characters)")
-    people = split_people(authors)
+
+def _year(year) -> int | None:
     if year in ("", None):
-        year_value = None
-    else:
-        try:
-            year_value = int(str(year).strip())
-        except ValueError:
-            raise LibraryError(f"year '{year}' is not a number") from None
-        if not 1000 <= year_value <= 2100:
-            raise LibraryError(f"year {year_value} is out of range")
-    url = (url or "").strip() or None
+        return None
+    try:
+        value = int(str(year).strip())
+    except ValueError:
+        raise LibraryError(f"year '{year}' is not a number") from None
+    if not 1000 <= value <= 2100:
+        raise LibraryError(f"year {value} is out of range")
+    return value
 
-    vocabulary = load_topics(corpus_dir / "topics.yaml")
-    topic_ids, unknown = resolve_topics(topics or [], vocabulary)
+
+def _choose_topics(wanted, vocabulary: dict, title: str, source: Path, file_format: str) -> tuple[list[str], bool]:
+    """The topics the user named, else ones guessed from the text; and whether they were guessed."""
+    topic_ids, unknown = resolve_topics(wanted or [], vocabulary)
     if unknown:
         raise LibraryError(
             "unknown topic(s): " + ", ".join(unknown) + " (use topic names or ids from corpus/topics.yaml)"
         )
-    inferred = False
-    if not topic_ids:
-        inferred = True
-        topic_ids = infer_topics(f"{title}\n{title}\n{text_sample(source, file_format)}", vocabulary)
-        if not topic_ids:
-            topic_ids = ["machine-learning"] if "machine-learning" in vocabulary or not vocabulary else [next(iter(vocabulary))]
+    if topic_ids:
+        return topic_ids, False
+    # the title is given twice so that it outweighs any one passage of the sample
+    topic_ids = infer_topics(f"{title}\n{title}\n{text_sample(source, file_format)}", vocabulary)
+    if not topic_ids:  # a record must name a topic (REQUIRED in catalog.py)
+        topic_ids = ["machine-learning"] if "machine-learning" in vocabulary or not vocabulary else [next(iter(vocabulary))]
+    return topic_ids, True
 
-    default_kind = "book" if file_format == "pdf" else "lecture-notes"
-    meta: dict = {"id": "", "title": title}
-    if people:
-        meta["authors"] = people
-    if year_value is not None:
-        meta["year"] = year_value
-    meta["kind"] = _choice("kind", kind, RESOURCE_KINDS, default_kind)
-    if url:
-        meta["url"] = url
-    meta["access"] = _choice("access", access, ACCESS, "free")
-    meta["level"] = _choice("level", level, LEVELS, "intermediate")
-    meta["math_depth"] = _choice("math depth", math_depth, MATH_DEPTHS, "moderate")
-    meta["topics"] = topic_ids
-    body = description or f"Added through the advisor library on {time.strftime('%Y-%m-%d')} from the file {name}."
 
+def _claim_id(corpus_dir: Path, base: str) -> str:
+    """A free id, with its folder texts/<id>/ created (so no other upload can take it)."""
     for folder in (corpus_dir / "texts", corpus_dir / "catalog"):
         folder.mkdir(parents=True, exist_ok=True)
         if not inside(folder, corpus_dir):  # e.g. a symlinked texts/ pointing elsewhere
             raise LibraryError("refusing to write outside the corpus folder")
-    base = title if slugify(title) else Path(name).stem
-    for _ in range(20):  # claim texts/<id>/ atomically: two uploads of one title get two ids
+    for _ in range(20):  # mkdir is the atomic claim: two uploads of one title get two ids
         rid = unique_id(corpus_dir, base)
         try:
             (corpus_dir / "texts" / rid).mkdir()
-            break
+            return rid
         except FileExistsError:
             continue
-    else:
-        raise LibraryError("could not find a free id for this resource")
-    texts_dir = corpus_dir / "texts" / rid
-    record_path = corpus_dir / "catalog" / f"{rid}.md"
-    file_path = texts_dir / name
-    meta["id"] = rid
-    text = record_text(meta, body)
+    raise LibraryError("could not find a free id for this resource")
+
+
+def _checked_record(text: str, rid: str, vocabulary: dict, texts_dir: Path) -> Resource:
+    """The record `text` parsed and validated; on failure the claimed texts/<id>/ folder is given back."""
     try:
         try:
             record = parse_record(text, f"catalog/{rid}.md")
@@ -290,6 +318,11 @@ def add_resource(
     except BaseException:
         texts_dir.rmdir()
         raise
+    return record
+
+
+def _store(source: Path, file_path: Path, record_path: Path, text: str, corpus_dir: Path, texts_dir: Path) -> None:
+    """Copy the file, then write its record; on failure neither is left behind."""
     try:
         if not (inside(file_path, corpus_dir) and inside(record_path, corpus_dir)):
             raise LibraryError("refusing to write outside the corpus folder")
@@ -298,13 +331,6 @@ def add_resource(
     except BaseException:
         shutil.rmtree(texts_dir, ignore_errors=True)
         raise
-    notes = []
-    if inferred:
-        notes.append("topics guessed from the text: " + ", ".join(topic_ids))
-    return AddedResource(
-        id=rid, title=title, file_key=f"texts/{rid}/{name}", file_path=file_path, record_path=record_path,
-        record=record, topics_inferred=inferred, notes=notes,
-    )
 
 
 def library_rows(catalog: Catalog, corpus: Path, info: dict | None) -> list[dict]:

@@ -8,6 +8,7 @@ import queue
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +21,7 @@ from ..fileops import sha256_file, sha256_text
 from ..library.scan import SourceFile, scan
 from .embeddings import Embedder
 from ..errors import DocumentError, MissingPathError
-from .index import MANIFEST, HybridIndex, IndexStore, failpoint, keywords_current
+from .index import MANIFEST, HybridIndex, IndexStore, LoadedIndex, failpoint, keywords_current
 from .keywords import KEYWORDS_VERSION
 from ..ingest.extract import Extractor
 from ..ingest.loaders import loader_for
@@ -56,8 +57,51 @@ def build(
 def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progress, on_progress) -> BuildReport:
     t0 = time.perf_counter()
     report = BuildReport(index_dir=str(settings.index_dir))
+    plan = _plan(settings, embedder, store, roots, rebuild, report)
+    emit = _Emitter(on_progress, t0)
+    emit.update(stage="scanning")
+    _scan_and_diff(plan, report)
+    report.timings["scan"] = time.perf_counter() - t0
+    _diff_catalog(plan)
+    if _nothing_changed(plan, report):
+        report.noop = True
+        report.chunks_total = plan.old_manifest.get("counts", {}).get("chunks", 0)
+        report.timings["total"] = time.perf_counter() - t0
+        emit.update(stage="done", files_total=len(plan.keyed), files_done=len(plan.keyed))
+        return report
+    chunks, vectors, files_meta, cat_chunks, cat_vectors = _embed_changes(
+        plan, settings, embedder, progress, emit, report)
+    emit.update(stage="writing")
+    t_write = time.perf_counter()
+    _write_version(store, plan, chunks, vectors, files_meta, cat_chunks, cat_vectors, report, t0)
+    report.timings["write"] = time.perf_counter() - t_write
+    report.timings["total"] = time.perf_counter() - t0
+    emit.update(stage="done")
+    return report
+
+
+@dataclass
+class _Plan:
+    """What this build starts from, and what it found to reuse or redo (filled in step by step)."""
+
+    corpus_dir: Path
+    roots: list[Path]
+    fingerprint: Fingerprint
+    old_manifest: dict
+    old: LoadedIndex | None  # None: nothing of the previous version is reused
+    catalog: Catalog | None = None
+    keyed: dict[str, SourceFile] = field(default_factory=dict)
+    reuse: dict[str, dict] = field(default_factory=dict)  # file key -> its manifest entry, kept as it was
+    todo: list[tuple[str, SourceFile, str]] = field(default_factory=list)  # (key, file, sha256) to read again
+    catalog_docs: dict[str, str] = field(default_factory=dict)
+    catalog_todo: list[str] = field(default_factory=list)
+
+
+def _plan(settings, embedder, store: IndexStore, roots, rebuild, report: BuildReport) -> _Plan:
+    """The roots to scan, the fingerprint to build with, and the previous version if it can be reused."""
     corpus_dir = Path(settings.corpus_dir)
     old_manifest = store.read_manifest() or {}
+    # an incremental build (no paths given) covers the same roots as the last one
     roots = [Path(r) for r in (roots or old_manifest.get("roots") or [corpus_dir])]
     for root in roots:
         if not root.exists():
@@ -65,6 +109,12 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
 
     chunk_tokens = settings.chunk_tokens or embedder.max_tokens
     fingerprint = Fingerprint(embedder.name, embedder.dimension, min(chunk_tokens, embedder.max_tokens), settings.overlap_tokens)
+    old = _previous_version(store, old_manifest, fingerprint, rebuild, report)
+    return _Plan(corpus_dir, roots, fingerprint, old_manifest, old)
+
+
+def _previous_version(store: IndexStore, old_manifest: dict, fingerprint: Fingerprint, rebuild, report: BuildReport):
+    """The previous version when its chunks and vectors can be reused; else None, with the reason in the report."""
     old = None
     if old_manifest and not rebuild:
         diffs = fingerprint.differences(old_manifest.get("fingerprint", {}))
@@ -79,72 +129,82 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
         report.full_rebuild_reason = "--rebuild requested"
     if old is not None and not keywords_current(old_manifest):
         report.notes.append("keyword analysis changed since the last build: keyword index rebuilt (vectors reused)")
+    return old
 
-    emit = _Emitter(on_progress, t0)
-    emit.update(stage="scanning")
+
+def _scan_and_diff(plan: _Plan, report: BuildReport) -> None:
+    """List the files under the roots and the catalog records, and decide which ones to read again."""
     sources: list[SourceFile] = []
-    for root in roots:
-        exclude = (CATALOG_DIR,) if root.resolve() == corpus_dir.resolve() else ()
+    for root in plan.roots:
+        exclude = (CATALOG_DIR,) if root.resolve() == plan.corpus_dir.resolve() else ()
         result = scan(root, _readable, exclude_dirs=exclude)
         sources.extend(result.files)
         report.skipped.extend(result.skipped)
-    old_files = old_manifest.get("files", {}) if old is not None else {}
-    catalog = load_catalog(corpus_dir)
-    report.catalog_problems = catalog.problems
+    old_files = plan.old_manifest.get("files", {}) if plan.old is not None else {}
+    plan.catalog = load_catalog(plan.corpus_dir)
+    report.catalog_problems = plan.catalog.problems
 
-    # Decide per file: reuse its chunks and vectors, or read and embed it again.
-    keyed: dict[str, SourceFile] = {}
-    for src in sources:
-        keyed.setdefault(file_key(src, corpus_dir), src)
-    reuse: dict[str, dict] = {}
-    todo: list[tuple[str, SourceFile, str]] = []
-    for key, src in keyed.items():
+    for src in sources:  # overlapping roots list a file twice: the first listing wins
+        plan.keyed.setdefault(file_key(src, plan.corpus_dir), src)
+    for key, src in plan.keyed.items():
         prev = old_files.get(key)
+        # same size and mtime: trust the recorded hash rather than read the whole file again
         if prev and prev.get("size") == src.size and prev.get("mtime_ns") == src.mtime_ns:
             sha = prev["sha256"]
         else:
             sha = sha256_file(src.path)
         if prev and prev.get("sha256") == sha and prev.get("status") == "indexed":
-            reuse[key] = {**prev, "size": src.size, "mtime_ns": src.mtime_ns}
+            plan.reuse[key] = {**prev, "size": src.size, "mtime_ns": src.mtime_ns}
         elif prev and prev.get("sha256") == sha and prev.get("status") == "skipped":
             report.skipped.append((key, prev.get("reason", "skipped")))
-            reuse[key] = {**prev, "size": src.size, "mtime_ns": src.mtime_ns}
+            plan.reuse[key] = {**prev, "size": src.size, "mtime_ns": src.mtime_ns}
         else:
-            todo.append((key, src, sha))
+            plan.todo.append((key, src, sha))
             (report.changed if prev else report.added).append(key)
-    report.removed = sorted(set(old_files) - set(keyed))
-    report.files_total = len(keyed)
-    report.unchanged = len(keyed) - len(todo)
-    report.timings["scan"] = time.perf_counter() - t0
+    report.removed = sorted(set(old_files) - set(plan.keyed))
+    report.files_total = len(plan.keyed)
+    report.unchanged = len(plan.keyed) - len(plan.todo)
 
-    catalog_docs = {r.id: record_text(r, catalog.topics) for r in catalog.resources.values()}
-    old_catalog = old_manifest.get("catalog_texts", {}) if old is not None else {}
-    catalog_todo = [rid for rid, text in catalog_docs.items() if old_catalog.get(rid) != sha256_text(text)]
-    if old is not None and not todo and not report.removed and not catalog_todo and set(old_catalog) == set(catalog_docs) \
-            and old_manifest.get("catalog_problems", []) == catalog.problems \
-            and keywords_current(old_manifest):
-        report.noop = True
-        report.chunks_total = old_manifest.get("counts", {}).get("chunks", 0)
-        report.timings["total"] = time.perf_counter() - t0
-        emit.update(stage="done", files_total=len(keyed), files_done=len(keyed))
-        return report
 
-    # Reused text chunks and vectors come straight from the previous version.
+def _old_catalog_texts(plan: _Plan) -> dict[str, str]:
+    return plan.old_manifest.get("catalog_texts", {}) if plan.old is not None else {}
+
+
+def _diff_catalog(plan: _Plan) -> None:
+    """The text of every catalog record, and which ones changed since the previous version."""
+    catalog = plan.catalog
+    plan.catalog_docs = {r.id: record_text(r, catalog.topics) for r in catalog.resources.values()}
+    old_catalog = _old_catalog_texts(plan)
+    plan.catalog_todo = [rid for rid, text in plan.catalog_docs.items() if old_catalog.get(rid) != sha256_text(text)]
+
+
+def _nothing_changed(plan: _Plan, report: BuildReport) -> bool:
+    """Whether the previous version is still right as it is (then nothing is written)."""
+    return (plan.old is not None and not plan.todo and not report.removed and not plan.catalog_todo
+            and set(_old_catalog_texts(plan)) == set(plan.catalog_docs)
+            and plan.old_manifest.get("catalog_problems", []) == plan.catalog.problems
+            and keywords_current(plan.old_manifest))
+
+
+def _embed_changes(plan: _Plan, settings, embedder, progress, emit: _Emitter, report: BuildReport):
+    """Reused chunks and vectors plus freshly embedded ones, for the texts and for the catalog records."""
     chunks: list[Chunk] = []
     vectors: list[np.ndarray] = []
-    if old is not None and reuse:
-        keep = [i for i, c in enumerate(old.texts.chunks) if c.path in reuse]
+    old = plan.old
+    if old is not None and plan.reuse:
+        keep = [i for i, c in enumerate(old.texts.chunks) if c.path in plan.reuse]
         chunks.extend(old.texts.chunks[i] for i in keep)
         if keep:
             vectors.append(np.asarray(old.texts.vectors[keep], dtype=np.float32))
 
-    files_meta: dict[str, dict] = dict(reuse)
+    files_meta: dict[str, dict] = dict(plan.reuse)
     # Catalog records: tiny, re-embedded only when their text changed, while the reader works.
-    catalog_job = _CatalogEmbedding(catalog, catalog_docs, catalog_todo, old, embedder, fingerprint, settings.batch_size)
+    catalog_job = _CatalogEmbedding(plan.catalog, plan.catalog_docs, plan.catalog_todo, old, embedder,
+                                    plan.fingerprint, settings.batch_size)
     t_read = time.perf_counter()
     new_chunks, new_vectors, stats = _read_and_embed(
-        todo, embedder, fingerprint, settings.batch_size, progress, emit, files_meta, report, settings.file_timeout,
-        idle_work=catalog_job,
+        plan.todo, embedder, plan.fingerprint, settings.batch_size, progress, emit, files_meta, report,
+        settings.file_timeout, idle_work=catalog_job,
     )
     chunks.extend(new_chunks)
     if len(new_vectors):
@@ -156,37 +216,21 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
     emit.update(stage="catalog")
     cat_chunks, cat_vectors = catalog_job.finish()
     report.timings["catalog_embed"] = catalog_job.seconds
-    report.chunks_embedded += sum(1 for c in cat_chunks if c.path.rsplit("/", 1)[-1][:-3] in catalog_todo)
+    report.chunks_embedded += sum(1 for c in cat_chunks if c.path.rsplit("/", 1)[-1][:-3] in plan.catalog_todo)
+    return chunks, vectors, files_meta, cat_chunks, cat_vectors
 
-    emit.update(stage="writing")
-    t_write = time.perf_counter()
+
+def _write_version(store: IndexStore, plan: _Plan, chunks: list[Chunk], vectors: list[np.ndarray],
+                   files_meta: dict[str, dict], cat_chunks: list[Chunk], cat_vectors: np.ndarray,
+                   report: BuildReport, t0: float) -> None:
+    """Write the new version to a staging folder and switch CURRENT to it."""
+    fingerprint = plan.fingerprint
     all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, fingerprint.dimension), dtype=np.float32)
     texts_index = HybridIndex(chunks, all_vectors)
     catalog_index = HybridIndex(cat_chunks, cat_vectors)
-    resources, file_resource = resolve_resources(catalog, files_meta)
+    resources, file_resource = resolve_resources(plan.catalog, files_meta)
     report.chunks_total = len(chunks)
-    manifest = {
-        "format_version": fingerprint.format_version,
-        "fingerprint": fingerprint.to_dict(),
-        "model": fingerprint.model,
-        "dimension": fingerprint.dimension,
-        "chunking": {"max_tokens": fingerprint.chunk_tokens, "overlap_tokens": fingerprint.overlap_tokens},
-        "keywords_version": KEYWORDS_VERSION,  # not in the fingerprint: a change rebuilds BM25, not the vectors
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "roots": [str(r) for r in roots],
-        "corpus_dir": str(corpus_dir),
-        "files": files_meta,
-        "catalog_texts": {rid: sha256_text(text) for rid, text in catalog_docs.items()},
-        "catalog_problems": catalog.problems,
-        "counts": {
-            "files": sum(1 for m in files_meta.values() if m.get("status") == "indexed"),
-            "skipped": sum(1 for m in files_meta.values() if m.get("status") != "indexed"),
-            "pages": sum(m.get("pages", 0) for m in files_meta.values() if m.get("status") == "indexed"),
-            "chunks": len(chunks),
-            "resources": len(resources),
-            "catalog_records": len(catalog.resources),
-        },
-    }
+    manifest = _new_manifest(plan, files_meta, len(chunks), len(resources))
     with store.staging() as tmp:
         failpoint("staging")
         texts_index.save(tmp / "texts")
@@ -196,11 +240,33 @@ def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progres
         ), encoding="utf-8")
         manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
-    report.timings["write"] = time.perf_counter() - t_write
-    report.timings["total"] = time.perf_counter() - t0
-    emit.update(stage="done")
-    return report
 
+
+def _new_manifest(plan: _Plan, files_meta: dict[str, dict], n_chunks: int, n_resources: int) -> dict:
+    fingerprint = plan.fingerprint
+    indexed = [m for m in files_meta.values() if m.get("status") == "indexed"]
+    return {
+        "format_version": fingerprint.format_version,
+        "fingerprint": fingerprint.to_dict(),
+        "model": fingerprint.model,
+        "dimension": fingerprint.dimension,
+        "chunking": {"max_tokens": fingerprint.chunk_tokens, "overlap_tokens": fingerprint.overlap_tokens},
+        "keywords_version": KEYWORDS_VERSION,  # not in the fingerprint: a change rebuilds BM25, not the vectors
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "roots": [str(r) for r in plan.roots],
+        "corpus_dir": str(plan.corpus_dir),
+        "files": files_meta,
+        "catalog_texts": {rid: sha256_text(text) for rid, text in plan.catalog_docs.items()},
+        "catalog_problems": plan.catalog.problems,
+        "counts": {
+            "files": len(indexed),
+            "skipped": len(files_meta) - len(indexed),
+            "pages": sum(m.get("pages", 0) for m in indexed),
+            "chunks": n_chunks,
+            "resources": n_resources,
+            "catalog_records": len(plan.catalog.resources),
+        },
+    }
 
 
 class _Emitter:
@@ -234,27 +300,8 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
     if idle_work is None or not idle_work.remaining:
         embedder_idle.set()
 
-    def producer() -> None:
-        with Extractor(timeout=file_timeout) as extractor, Extractor(timeout=file_timeout) as helper:
-            for key, src, sha in todo:
-                t = time.perf_counter()
-                try:
-                    # a PDF the model is waiting for is read by two workers (the first file, typically)
-                    if src.path.suffix.lower() == ".pdf" and embedder_idle.is_set() and q.empty():
-                        doc = extractor.load_pdf_split(src.path, key, helper)
-                    else:
-                        doc = extractor.load(src.path, key)
-                    chunks = tag(chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens))
-                    item = (key, src, sha, doc, chunks, None)
-                except DocumentError as exc:
-                    item = (key, src, sha, None, [], exc.reason)
-                except Exception as exc:  # a loader bug must not stop the other files; retried next build
-                    item = (key, src, None, None, [], f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
-                stats["read"] += time.perf_counter() - t
-                q.put(item)
-        q.put(_DONE)
-
-    thread = threading.Thread(target=producer, name="advisor-reader", daemon=True)
+    reader_args = (todo, embedder, fingerprint, file_timeout, q, embedder_idle, stats)
+    thread = threading.Thread(target=_read_files, args=reader_args, name="advisor-reader", daemon=True)
     thread.start()
     out_chunks: list[Chunk] = []
     out_vectors: list[np.ndarray] = []
@@ -299,19 +346,9 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
         embedder_idle.clear()
         if item is _DONE:
             break
-        key, src, sha, doc, chunks, error = item
-        base = {"sha256": sha, "size": src.size, "mtime_ns": src.mtime_ns, "root": str(src.root), "rel": src.rel}
-        if error:
-            if sha is not None:  # unreadable for good (corrupt, encrypted...): remember, don't retry
-                files_meta[key] = {**base, "status": "skipped", "reason": error}
-            report.skipped.append((key, error))
-        else:
-            files_meta[key] = {
-                **base, "status": "indexed", "title": doc.title, "format": doc.format,
-                "pages": doc.n_pages, "chunks": len(chunks), "metadata": doc.metadata,
-                "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            }
-            pages_done += doc.n_pages if doc.format == "pdf" else 0
+        pages, chunks = _record_file(item, files_meta, report)
+        pages_done += pages
+        if chunks is not None:
             pending.extend(chunks)
             chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
         files_done += 1
@@ -325,6 +362,46 @@ def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, fil
     report.pages_read = pages_done
     vectors = np.concatenate(out_vectors) if out_vectors else np.zeros((0, fingerprint.dimension), dtype=np.float32)
     return out_chunks, vectors, stats
+
+
+def _read_files(todo, embedder, fingerprint, file_timeout, q: queue.Queue, embedder_idle: threading.Event,
+                stats: dict) -> None:
+    """The reader thread: puts (key, file, sha256, document, chunks, why skipped) per file on q, then _DONE."""
+    with Extractor(timeout=file_timeout) as extractor, Extractor(timeout=file_timeout) as helper:
+        for key, src, sha in todo:
+            t = time.perf_counter()
+            try:
+                # a PDF the model is waiting for is read by two workers (the first file, typically)
+                if src.path.suffix.lower() == ".pdf" and embedder_idle.is_set() and q.empty():
+                    doc = extractor.load_pdf_split(src.path, key, helper)
+                else:
+                    doc = extractor.load(src.path, key)
+                chunks = tag(chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens))
+                item = (key, src, sha, doc, chunks, None)
+            except DocumentError as exc:
+                item = (key, src, sha, None, [], exc.reason)
+            except Exception as exc:  # a loader bug must not stop the other files; retried next build
+                item = (key, src, None, None, [], f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
+            stats["read"] += time.perf_counter() - t
+            q.put(item)
+    q.put(_DONE)
+
+
+def _record_file(item, files_meta: dict[str, dict], report: BuildReport) -> tuple[int, list[Chunk] | None]:
+    """Enter one file read by _read_files in the manifest; returns (PDF pages read, its chunks or None if skipped)."""
+    key, src, sha, doc, chunks, error = item
+    base = {"sha256": sha, "size": src.size, "mtime_ns": src.mtime_ns, "root": str(src.root), "rel": src.rel}
+    if error:
+        if sha is not None:  # unreadable for good (corrupt, encrypted...): remember, don't retry
+            files_meta[key] = {**base, "status": "skipped", "reason": error}
+        report.skipped.append((key, error))
+        return 0, None
+    files_meta[key] = {
+        **base, "status": "indexed", "title": doc.title, "format": doc.format,
+        "pages": doc.n_pages, "chunks": len(chunks), "metadata": doc.metadata,
+        "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    return (doc.n_pages if doc.format == "pdf" else 0), chunks
 
 
 class _CatalogEmbedding:

@@ -329,10 +329,12 @@ class IndexStore:
             if entry.name.startswith(f".{CURRENT}.") and entry.is_file():
                 entry.unlink(missing_ok=True)
                 continue
-            if entry.name == keep or not entry.is_dir():
+            if entry.name == keep or entry.is_symlink() or not entry.is_dir():
                 continue
-            # builds hold the lock, so any other staging dir is a leftover of a killed build
-            if entry.name.startswith(("v-", ".tmp-")):
+            # builds hold the lock, so any other staging dir is a leftover of a killed build; the index dir
+            # may hold other folders too (ADVISOR_INDEX_DIR pointed at a busy folder): a v-* name alone is no
+            # proof that a build wrote it, a manifest of ours is
+            if entry.name.startswith(".tmp-") or (entry.name.startswith("v-") and _written_by_us(entry)):
                 shutil.rmtree(entry, ignore_errors=True)
 
     @contextmanager
@@ -372,6 +374,14 @@ def _fsync_tree(root: Path) -> None:
                 os.fsync(fh.fileno())
         fsync_dir(Path(dirpath))
 
+
+def _written_by_us(version: Path) -> bool:
+    """Whether a folder holds a manifest as build() writes it: JSON with a fingerprint."""
+    try:
+        manifest = json.loads((version / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and isinstance(manifest.get("fingerprint"), dict)
 
 
 def _manifest(version: Path) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 
@@ -168,103 +169,128 @@ class Handlers:
 
 def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024) -> gr.Blocks:
     h = Handlers(advisor, max_upload_bytes)
-
-    # --- layout ----------------------------------------------------------------------------------
     # delete_cache: uploads sit in Gradio's temp folder until copied into the corpus; drop them after an hour
     with gr.Blocks(title="Advisor · maths for machine learning", fill_width=False, delete_cache=(3600, 3600)) as demo:
         conv = gr.State(Conversation())
-        with gr.Row(elem_id="adv-header", equal_height=True):
-            gr.HTML('<div class="adv-brand"><span class="adv-logo">∑</span><div><div class="adv-name">Advisor</div>'
-                    '<div class="adv-tagline">Where to learn the mathematics behind machine learning — '
-                    "with cited passages from your own library.</div></div></div>", elem_id="adv-brand")
-            header_status = gr.HTML(elem_id="adv-header-status")
+        header_status = _header()
         banner = gr.HTML(elem_id="adv-banner")
         with gr.Tabs(elem_id="adv-tabs"):
-            with gr.Tab("Chat", id="chat", elem_id="adv-chat-tab"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=4, min_width=480):
-                        chatbot = gr.Chatbot(
-                            elem_id="adv-chatbot",
-                            show_label=False,
-                            height="68vh",
-                            min_height=420,
-                            layout="panel",
-                            latex_delimiters=LATEX_DELIMITERS,
-                            sanitize_html=True,
-                            allow_tags=False,
-                            render_markdown=True,
-                            line_breaks=False,
-                            feedback_options=None,
-                            buttons=["copy"],
-                            examples=[{"text": q, "display_text": q} for q in EXAMPLES],
-                            placeholder="<div class='adv-empty'><b>Ask where to learn a topic.</b><br>"
-                                        "I recommend books, courses and notes from the indexed library and quote the "
-                                        "passages, with links to the exact PDF page.</div>",
-                        )
-                        with gr.Row(equal_height=True, elem_id="adv-ask-row"):
-                            box = gr.Textbox(
-                                show_label=False, placeholder="Ask a question, e.g. where is the KKT theorem proved?",
-                                scale=8, autofocus=True, max_length=2000, elem_id="adv-question", container=False,
-                            )
-                            send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="adv-ask")
-                    with gr.Column(scale=1, min_width=230, elem_id="adv-filters"):
-                        gr.HTML("<div class='adv-side-title'>Filters</div>")
-                        free = gr.Checkbox(label="Free resources only", value=False, elem_id="adv-free")
-                        kinds = gr.CheckboxGroup(list(RESOURCE_KINDS), label="Kind", elem_id="adv-kind")
-                        levels = gr.CheckboxGroup(list(LEVELS), label="Level", elem_id="adv-level")
-                        depths = gr.CheckboxGroup(list(MATH_DEPTHS), label="Math depth", elem_id="adv-depth")
-                        use_llm = gr.Checkbox(label=LLM_LABEL, value=llm_enabled_by_env(), elem_id="adv-llm")
-                        clear = gr.Button("New conversation", size="sm", elem_id="adv-clear")
-            with gr.Tab("Library", id="library", elem_id="adv-library-tab"):
-                lib_status = gr.HTML(elem_id="adv-lib-status")
-                with gr.Row(equal_height=True):
-                    rebuild_btn = gr.Button("Rebuild index", variant="primary", scale=0, min_width=160,
-                                            elem_id="adv-rebuild")
-                    full = gr.Checkbox(label="Re-embed everything (slow; only after changing models)", value=False,
-                                       scale=3, elem_id="adv-full")
-                with gr.Accordion("Add a resource", open=True, elem_id="adv-add"):
-                    with gr.Row():
-                        upload = gr.File(label="PDF, Markdown or text file", file_types=[".pdf", ".md", ".markdown", ".txt"],
-                                         type="filepath", height=170, elem_id="adv-upload", scale=2)
-                        with gr.Column(scale=3):
-                            title = gr.Textbox(label="Title (optional)", placeholder="from the file name if empty",
-                                               elem_id="adv-title", max_length=300)
-                            authors = gr.Textbox(label="Authors (optional)", placeholder="comma-separated",
-                                                 elem_id="adv-authors")
-                            with gr.Row():
-                                year = gr.Textbox(label="Year", placeholder="optional", elem_id="adv-year", min_width=90)
-                                url = gr.Textbox(label="URL (optional)", placeholder="https://…", elem_id="adv-url",
-                                                 scale=3)
-                    with gr.Row():
-                        topics = gr.Dropdown(topic_choices(advisor), multiselect=True, allow_custom_value=True,
-                                             label="Topics (optional: guessed from the text when empty)",
-                                             elem_id="adv-topics", scale=3)
-                        kind = gr.Dropdown([("automatic", AUTO_KIND)] + [(k, k) for k in RESOURCE_KINDS], value=AUTO_KIND,
-                                           label="Kind", elem_id="adv-add-kind", min_width=120)
-                        access = gr.Dropdown(list(ACCESS), value="free", label="Access", elem_id="adv-add-access",
-                                             min_width=110)
-                        level = gr.Dropdown(list(LEVELS), value="intermediate", label="Level", elem_id="adv-add-level",
-                                            min_width=120)
-                        depth = gr.Dropdown(list(MATH_DEPTHS), value="moderate", label="Math depth",
-                                            elem_id="adv-add-depth", min_width=120)
-                    add_btn = gr.Button("Add to library", variant="secondary", elem_id="adv-add-btn")
-                    add_result = gr.HTML(elem_id="adv-add-result")
-                library = gr.HTML(elem_id="adv-library")
+            chat = _chat_tab()
+            lib = _library_tab(advisor)
         timer = gr.Timer(IDLE_POLL, active=True)
         seen = gr.State(None)
-
-        # --- events ------------------------------------------------------------------------------
-        ask_inputs = [box, conv, free, kinds, levels, depths, use_llm]
-        ask_outputs = [chatbot, conv, box]
-        box.submit(h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
-        send.click(h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
-        chatbot.example_select(h.example, None, box, show_progress="hidden").then(
-            h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
-        chatbot.clear(h.clear, None, [chatbot, conv])
-        clear.click(h.clear, None, [chatbot, conv])
-        rebuild_btn.click(h.rebuild, full, [banner, timer])
-        timer.tick(h.tick, seen, [banner, header_status, lib_status, library, timer, seen], show_progress="hidden")
-        add_btn.click(h.add, [upload, title, authors, year, url, topics, kind, access, level, depth],
-                      [add_result, library, upload, title, authors, year, url, topics])
-        demo.load(h.load, None, [header_status, lib_status, library, banner, timer, seen], show_progress="hidden")
+        # events are registered in a fixed order: it numbers them in the page's config
+        _wire_chat(h, chat, conv)
+        lib.rebuild_btn.click(h.rebuild, lib.full, [banner, timer])
+        timer.tick(h.tick, seen, [banner, header_status, lib.status, lib.library, timer, seen], show_progress="hidden")
+        form = lib.form
+        form.add_btn.click(h.add, [form.upload, form.title, form.authors, form.year, form.url, form.topics, form.kind,
+                                   form.access, form.level, form.depth],
+                           [form.result, lib.library, form.upload, form.title, form.authors, form.year, form.url,
+                            form.topics])
+        demo.load(h.load, None, [header_status, lib.status, lib.library, banner, timer, seen], show_progress="hidden")
     return demo
+
+
+def _header() -> gr.HTML:
+    """The brand line; returns the status slot at its right."""
+    with gr.Row(elem_id="adv-header", equal_height=True):
+        gr.HTML('<div class="adv-brand"><span class="adv-logo">∑</span><div><div class="adv-name">Advisor</div>'
+                '<div class="adv-tagline">Where to learn the mathematics behind machine learning — '
+                "with cited passages from your own library.</div></div></div>", elem_id="adv-brand")
+        return gr.HTML(elem_id="adv-header-status")
+
+
+def _chat_tab() -> SimpleNamespace:
+    with gr.Tab("Chat", id="chat", elem_id="adv-chat-tab"), gr.Row(equal_height=False):
+        with gr.Column(scale=4, min_width=480):
+            chatbot = gr.Chatbot(
+                elem_id="adv-chatbot",
+                show_label=False,
+                height="68vh",
+                min_height=420,
+                layout="panel",
+                latex_delimiters=LATEX_DELIMITERS,
+                sanitize_html=True,
+                allow_tags=False,
+                render_markdown=True,
+                line_breaks=False,
+                feedback_options=None,
+                buttons=["copy"],
+                examples=[{"text": q, "display_text": q} for q in EXAMPLES],
+                placeholder="<div class='adv-empty'><b>Ask where to learn a topic.</b><br>"
+                            "I recommend books, courses and notes from the indexed library and quote the "
+                            "passages, with links to the exact PDF page.</div>",
+            )
+            with gr.Row(equal_height=True, elem_id="adv-ask-row"):
+                box = gr.Textbox(
+                    show_label=False, placeholder="Ask a question, e.g. where is the KKT theorem proved?",
+                    scale=8, autofocus=True, max_length=2000, elem_id="adv-question", container=False,
+                )
+                send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="adv-ask")
+        with gr.Column(scale=1, min_width=230, elem_id="adv-filters"):
+            gr.HTML("<div class='adv-side-title'>Filters</div>")
+            free = gr.Checkbox(label="Free resources only", value=False, elem_id="adv-free")
+            kinds = gr.CheckboxGroup(list(RESOURCE_KINDS), label="Kind", elem_id="adv-kind")
+            levels = gr.CheckboxGroup(list(LEVELS), label="Level", elem_id="adv-level")
+            depths = gr.CheckboxGroup(list(MATH_DEPTHS), label="Math depth", elem_id="adv-depth")
+            use_llm = gr.Checkbox(label=LLM_LABEL, value=llm_enabled_by_env(), elem_id="adv-llm")
+            clear = gr.Button("New conversation", size="sm", elem_id="adv-clear")
+    return SimpleNamespace(chatbot=chatbot, box=box, send=send, free=free, kinds=kinds, levels=levels,
+                           depths=depths, use_llm=use_llm, clear=clear)
+
+
+def _library_tab(advisor) -> SimpleNamespace:
+    with gr.Tab("Library", id="library", elem_id="adv-library-tab"):
+        status = gr.HTML(elem_id="adv-lib-status")
+        with gr.Row(equal_height=True):
+            rebuild_btn = gr.Button("Rebuild index", variant="primary", scale=0, min_width=160,
+                                    elem_id="adv-rebuild")
+            full = gr.Checkbox(label="Re-embed everything (slow; only after changing models)", value=False,
+                               scale=3, elem_id="adv-full")
+        form = _add_form(advisor)
+        library = gr.HTML(elem_id="adv-library")
+    return SimpleNamespace(status=status, rebuild_btn=rebuild_btn, full=full, form=form, library=library)
+
+
+def _add_form(advisor) -> SimpleNamespace:
+    with gr.Accordion("Add a resource", open=True, elem_id="adv-add"):
+        with gr.Row():
+            upload = gr.File(label="PDF, Markdown or text file", file_types=[".pdf", ".md", ".markdown", ".txt"],
+                             type="filepath", height=170, elem_id="adv-upload", scale=2)
+            with gr.Column(scale=3):
+                title = gr.Textbox(label="Title (optional)", placeholder="from the file name if empty",
+                                   elem_id="adv-title", max_length=300)
+                authors = gr.Textbox(label="Authors (optional)", placeholder="comma-separated",
+                                     elem_id="adv-authors")
+                with gr.Row():
+                    year = gr.Textbox(label="Year", placeholder="optional", elem_id="adv-year", min_width=90)
+                    url = gr.Textbox(label="URL (optional)", placeholder="https://…", elem_id="adv-url",
+                                     scale=3)
+        with gr.Row():
+            topics = gr.Dropdown(topic_choices(advisor), multiselect=True, allow_custom_value=True,
+                                 label="Topics (optional: guessed from the text when empty)",
+                                 elem_id="adv-topics", scale=3)
+            kind = gr.Dropdown([("automatic", AUTO_KIND)] + [(k, k) for k in RESOURCE_KINDS], value=AUTO_KIND,
+                               label="Kind", elem_id="adv-add-kind", min_width=120)
+            access = gr.Dropdown(list(ACCESS), value="free", label="Access", elem_id="adv-add-access",
+                                 min_width=110)
+            level = gr.Dropdown(list(LEVELS), value="intermediate", label="Level", elem_id="adv-add-level",
+                                min_width=120)
+            depth = gr.Dropdown(list(MATH_DEPTHS), value="moderate", label="Math depth",
+                                elem_id="adv-add-depth", min_width=120)
+        add_btn = gr.Button("Add to library", variant="secondary", elem_id="adv-add-btn")
+        result = gr.HTML(elem_id="adv-add-result")
+    return SimpleNamespace(upload=upload, title=title, authors=authors, year=year, url=url, topics=topics,
+                           kind=kind, access=access, level=level, depth=depth, add_btn=add_btn, result=result)
+
+
+def _wire_chat(h: Handlers, chat: SimpleNamespace, conv: gr.State) -> None:
+    ask_inputs = [chat.box, conv, chat.free, chat.kinds, chat.levels, chat.depths, chat.use_llm]
+    ask_outputs = [chat.chatbot, conv, chat.box]
+    chat.box.submit(h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
+    chat.send.click(h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
+    chat.chatbot.example_select(h.example, None, chat.box, show_progress="hidden").then(
+        h.ask, ask_inputs, ask_outputs, concurrency_limit=4, show_progress="hidden")
+    chat.chatbot.clear(h.clear, None, [chat.chatbot, conv])
+    chat.clear.click(h.clear, None, [chat.chatbot, conv])
