@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -44,14 +45,41 @@ class Settings:
     kind_boost: float = 0.2  # bonus (in standard deviations of the fused score) for passages of the kind a question asks for
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise UserInputError naming the ADVISOR_ variable for the first out-of-range value."""
+        _check_types(self)
+        _at_least(self, "batch_size", 1)
+        _at_least(self, "top_k", 1)
+        _at_least(self, "candidates", 1)
+        _at_least(self, "chunk_tokens", 0)
+        _at_least(self, "overlap_tokens", 0)
+        _at_least(self, "rrf_k", 0)
+        if self.chunk_tokens > 0 and self.overlap_tokens >= self.chunk_tokens:
+            _bad("overlap_tokens", self.overlap_tokens,
+                 f"must be less than ADVISOR_CHUNK_TOKENS ({self.chunk_tokens})")
+        _between(self, "dense_weight", 0.0, 1.0)
+        _between(self, "min_similarity", 0.0, 1.0)
+        if not math.isfinite(self.kind_boost):
+            _bad("kind_boost", self.kind_boost, "must be a finite number")
+        if self.fusion not in FUSIONS:
+            _bad("fusion", self.fusion, f"must be one of {', '.join(FUSIONS)}")
+        if not self.file_timeout > 0:  # also rejects NaN
+            _bad("file_timeout", self.file_timeout, "must be a positive number of seconds")
+
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
+        """Settings from ADVISOR_* variables and keyword overrides (None: not given).
+
+        Raises UserInputError with a one-line message naming the variable: never a traceback."""
         values: dict = {}
         for f in fields(cls):
             if f.name == "extra":
                 continue
             raw = os.environ.get(f"ADVISOR_{f.name.upper()}")
-            if raw is not None and raw != "":
+            if raw is not None and raw.strip() != "":
                 values[f.name] = _coerce(f.name, raw, f.type)
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("corpus_dir", "index_dir"):
@@ -59,17 +87,76 @@ class Settings:
         return cls(**values)
 
 
+FUSIONS = ("convex", "rrf")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _var(name: str) -> str:
+    return f"ADVISOR_{name.upper()}"
+
+
+def _bad(name: str, value, reason: str):
+    """UserInputError("ADVISOR_TOP_K=abc: must be a whole number"): one line, whatever the value holds."""
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    if not shown.isprintable() or len(shown) > 60:
+        shown = repr(shown[:60])
+    raise UserInputError(f"{_var(name)}={shown}: {reason}")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_types(s: Settings) -> None:
+    for f in fields(s):
+        value = getattr(s, f.name)
+        kind = str(f.type)
+        if kind == "int" and not _is_int(value):
+            _bad(f.name, repr(value), "must be a whole number")
+        elif kind == "float":
+            if not (_is_int(value) or isinstance(value, float)):
+                _bad(f.name, repr(value), "must be a number")
+            setattr(s, f.name, float(value))
+        elif kind == "bool" and not isinstance(value, bool):
+            _bad(f.name, repr(value), "must be true or false")
+
+
+def _at_least(s: Settings, name: str, low: int) -> None:
+    value = getattr(s, name)
+    if value < low:
+        _bad(name, value, f"must be at least {low}")
+
+
+def _between(s: Settings, name: str, low: float, high: float) -> None:
+    value = getattr(s, name)
+    if not low <= value <= high:  # also rejects NaN
+        _bad(name, value, f"must be between {low:g} and {high:g}")
+
+
 def _coerce(name: str, raw: str, type_name) -> object:
+    """The typed value of one ADVISOR_ variable; UserInputError (one line) when it does not parse."""
     kind = str(type_name)
-    try:
-        if "int" in kind and "str" not in kind:
-            return int(raw)
-        if "float" in kind:
-            return float(raw)
-        if "bool" in kind:
-            return raw.strip().lower() in ("1", "true", "yes", "on")
-    except ValueError:
-        raise UserInputError(f"ADVISOR_{name.upper()}={raw!r} is not a valid {kind}") from None
+    text = raw.strip()
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            _bad(name, raw, "must be a whole number")
+    if kind == "float":
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            _bad(name, raw, "must be a number")
+        return value
+    if kind == "bool":
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        _bad(name, raw, "must be one of 1/0, true/false, yes/no, on/off")
     return raw
 
 
@@ -119,11 +206,14 @@ class LLMConfig:
             "model": model or env.get("ADVISOR_LLM_MODEL") or None,
             "api_key": api_key or env.get("ADVISOR_LLM_API_KEY") or None,
         }
-        if timeout:
+        if timeout and timeout.strip():
             try:
-                values["read_timeout"] = float(timeout)
+                seconds = float(timeout)
             except ValueError:
-                raise UserInputError(f"ADVISOR_LLM_TIMEOUT={timeout!r} is not a number of seconds") from None
+                seconds = math.nan
+            if not (math.isfinite(seconds) and seconds > 0):
+                _bad("llm_timeout", timeout, "must be a positive number of seconds")
+            values["read_timeout"] = seconds
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
