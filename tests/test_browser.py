@@ -327,3 +327,35 @@ def test_07_upload_rebuild_and_ask_about_it(server, page, tmp_path):
     scroll_to(page, reply)
     shot(page, "11-answer-from-upload")
     assert page.evaluate(f"() => typeof {XSS_MARKER}") == "undefined"
+
+
+def test_08_comparison_table_and_study_path_render(server):
+    """Its own page and conversation: the comparison is a table, the study path an ordered list, both with links."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1360, "height": 1000})
+        try:
+            pg.goto(server["url"])
+            pg.wait_for_selector("#adv-question textarea", timeout=60_000)
+            wait_for_index(pg)
+            reply = ask(pg, "Compare how the VC dimension is treated in my books")
+            table = reply.locator("table.adv-compare")
+            assert table.count() == 1
+            headers = [h.strip() for h in table.locator("th").all_inner_texts()]
+            assert headers[:3] == ["Resource", "Defines", "Proves"]
+            assert table.locator("tbody tr").count() >= 1
+            assert table.locator("tbody tr a[href^='http']").count() >= 1  # the resource links to its page
+            scroll_to(pg, table)
+            shot(pg, "08-comparison-table")
+            reply = ask(pg, "What should I learn before the VC dimension?")
+            steps = reply.locator("ol.adv-path > li")
+            assert steps.count() >= 2
+            texts = steps.all_inner_texts()
+            assert "VC dimension" in texts[-1]  # the topic itself comes last, its foundations first
+            assert reply.locator("ol.adv-path a").count() >= 1
+            scroll_to(pg, reply.locator("ol.adv-path"))
+            shot(pg, "09-study-path")
+        finally:
+            browser.close()

@@ -43,7 +43,7 @@ def test_eval_contract_json(cli_env, tmp_path, capsys):
     code, out, _ = run(capsys, "eval", str(qfile), "--json", *cli_env)
     assert code == 0
     result = json.loads(out)
-    assert set(result) == {"passages", "resources", "questions"}
+    assert set(result) == {"passages", "resources", "resources_by_type", "questions"}
     assert set(result["passages"]) == {"n", "hit@1", "hit@5", "mrr@10"}
     assert set(result["resources"]) == {"n", "hit@1", "hit@3", "mrr@10"}
     assert result["passages"]["n"] == 3 and result["resources"]["n"] == 1

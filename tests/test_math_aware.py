@@ -78,14 +78,17 @@ def test_prerequisite_order_puts_foundations_first():
     assert set(order) == set(TOPICS)
 
 
-def test_best_resource_prefers_a_chapter_free_and_indexed():
+def test_best_resource_prefers_a_chapter_free_gentle_then_indexed():
     a = Resource("a", "A", access="paid", level="intro", topics=["probability"])
     b = Resource("b", "B", access="free", level="advanced", chapters=[Chapter("Ch 1 Probability", ["probability"])])
     c = Resource("c", "C", access="free", level="intro", chapters=[Chapter("Basics", ["probability"])])
+    d = Resource("d", "D", access="free", level="intro", chapters=[Chapter("Ch 2 Probability", ["probability"])])
+    # a step on the way is taken at the learner's level: the gentler free text beats an indexed advanced one
     r, chapter = best_resource_for("probability", {"a": a, "b": b, "c": c}, indexed={"b"})
-    assert (r.id, chapter) == ("b", "Ch 1 Probability")
-    r, chapter = best_resource_for("probability", {"a": a, "b": b, "c": c}, indexed=set())
     assert (r.id, chapter) == ("c", "Basics")
+    # between equals, the one whose text is indexed (a passage can be cited) comes first
+    r, chapter = best_resource_for("probability", {"a": a, "c": c, "d": d}, indexed={"d"})
+    assert (r.id, chapter) == ("d", "Ch 2 Probability")
 
 
 def test_question_shapes():

@@ -82,8 +82,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings.from_env(index_dir=args.index_dir, corpus_dir=args.corpus_dir, model=args.model)
     try:
+        # inside the error handling: a bad ADVISOR_* value is one line and exit code 2, never a traceback
+        settings = Settings.from_env(index_dir=args.index_dir, corpus_dir=args.corpus_dir, model=args.model)
         return COMMANDS[args.command](args, settings)
     except AdvisorError as exc:
         print(f"advisor: error: {exc}", file=sys.stderr)
@@ -220,6 +221,8 @@ def cmd_eval(args, settings) -> int:
     p, r = result["passages"], result["resources"]
     lines = [f"passages: n={p['n']} hit@1={p['hit@1']} hit@5={p['hit@5']} mrr@10={p['mrr@10']}",
              f"resources: n={r['n']} hit@1={r['hit@1']} hit@3={r['hit@3']} mrr@10={r['mrr@10']}"]
+    for kind, row in result.get("resources_by_type", {}).items():
+        lines.append(f"  {kind:15} n={row['n']:3} hit@1={row['hit@1']} hit@3={row['hit@3']} mrr@10={row['mrr@10']}")
     misses = [q for q in result["questions"] if q["rank"] is None]
     if misses:
         lines.append(f"{len(misses)} question(s) without a hit in the top 10:")

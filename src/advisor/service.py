@@ -23,6 +23,7 @@ from .library.resources import AddedResource, add_resource, library_rows
 from .library.uploads import check_upload
 from .library.topics import Topic, TopicMatcher, load_topics
 from .search.evaluate import read_questions, run_eval
+from .search.evidence import on_topic, topic_terms
 from .search.intent import attribute_preferences, condense, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
 from .store.embeddings import Embedder, load_embedder
@@ -30,7 +31,8 @@ from .errors import AdvisorError, UserInputError
 from .search.guide import best_resource_for, compare, prerequisite_order
 from .store.index import IndexStore, LoadedIndex
 from .search.rerank import load_reranker
-from .search.retrieval import Retriever, resource_topics
+from .search.recommend import resource_topics
+from .search.retrieval import Retriever
 from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, Filters, Hit, Progress, Step
 
 __all__ = [
@@ -124,7 +126,8 @@ class Advisor:
             return report
         report = build(self.settings, self.embedder, paths, rebuild=rebuild, progress=progress, on_progress=on_progress)
         self._topics = None
-        self.load()  # swap in the new version; readers holding the old one finish undisturbed
+        if self._index is None or self.store.current_dir() != self._index.directory:
+            self.load()  # swap in the new version; readers holding the old one finish undisturbed
         return report
 
     def _up_to_date(self) -> bool:
@@ -135,6 +138,8 @@ class Advisor:
         with self.store.lock():
             if self.is_stale():
                 return False
+            if self._index is not None and self._index.directory == self.store.current_dir():
+                return True  # versions are never rewritten in place: the loaded one is this one
             try:
                 self.store.load()
                 return True
@@ -193,7 +198,8 @@ class Advisor:
         passages = retriever.search(query, max(k_passages, 20), filters, qvec=qvec)
         resources = retriever.recommend(query, passages, k_resources, filters, qvec=qvec)
         covered = self.covers(query, qvec)
-        shown = diversify(passages, k_passages)
+        named_topics = [self.topics[t].terms for t in retriever.matcher.find(query) if t in self.topics]
+        shown = diversify(on_topic(passages, topic_terms(named_topics)), k_passages)
         index = retriever.index
         titles = {rid: r.title for rid, r in index.resources.items()}
         path = self.study_path(query, filters) if covered and wants_path(question) else []

@@ -17,6 +17,7 @@ class Question:
     question: str
     gold: list[dict] | None = None
     gold_titles: list[str] | None = None
+    type: str | None = None  # question type, for per-type figures (named, prerequisites, ...)
 
 
 def read_questions(path: Path) -> list[Question]:
@@ -40,7 +41,8 @@ def read_questions(path: Path) -> list[Question]:
         for g in obj.get("gold") or []:
             if not isinstance(g, dict) or "file" not in g or len(g.get("pages", [])) != 2:
                 raise UserInputError(f"{path}:{n}: each gold entry needs 'file' and 'pages': [first, last]")
-        out.append(Question(str(obj.get("id", n)), obj["question"], obj.get("gold"), obj.get("gold_titles")))
+        out.append(Question(str(obj.get("id", n)), obj["question"], obj.get("gold"), obj.get("gold_titles"),
+                            obj.get("type") or obj.get("intent")))
     return out
 
 
@@ -81,9 +83,10 @@ def run_eval(questions: list[Question], search: Callable[[str], list[Hit]],
              recommend: Callable[[str], list[ResourceMatch]]) -> dict:
     passage_ranks: list[int | None] = []
     resource_ranks: list[int | None] = []
+    by_type: dict[str, list[int | None]] = {}
     per_question = []
     for q in questions:
-        row: dict = {"id": q.id, "question": q.question}
+        row: dict = {"id": q.id, "question": q.question, "type": q.type}
         if q.gold:
             hits = search(q.question)[:10]
             rank = first_rank([passage_hit(h, q.gold) for h in hits])
@@ -93,10 +96,13 @@ def run_eval(questions: list[Question], search: Callable[[str], list[Hit]],
             matches = recommend(q.question)[:10]
             rank = first_rank([title_hit(m, q.gold_titles or []) for m in matches])
             resource_ranks.append(rank)
+            if q.type:
+                by_type.setdefault(q.type, []).append(rank)
             row.update(kind="resources", rank=rank, top=[m.resource.title for m in matches[:3]])
         per_question.append(row)
     return {
         "passages": summarize(passage_ranks, (1, 5)),
         "resources": summarize(resource_ranks, (1, 3)),
+        "resources_by_type": {t: summarize(r, (1, 3)) for t, r in sorted(by_type.items())},
         "questions": per_question,
     }

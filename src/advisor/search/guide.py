@@ -9,31 +9,48 @@ from ..types import ComparisonRow, Hit, Resource, Step
 
 
 
-def prerequisite_order(targets: list[str], topics: dict[str, Topic], limit: int = 12) -> list[str]:
-    """Prerequisites of the targets, deepest first (a topological order), then the targets themselves."""
-    order: list[str] = []
-    seen: set[str] = set()
+# Foundations a learner takes first, when two topics are equally deep in the prerequisite graph.
+FOUNDATIONS = ("mathematical-proofs", "vectors", "matrices", "linear-algebra", "vector-spaces", "calculus",
+               "multivariable-calculus", "probability", "random-variables", "statistics", "optimization")
 
-    def visit(tid: str, depth: int) -> None:
-        if tid in seen or tid not in topics or depth > 6:
+
+def prerequisite_order(targets: list[str], topics: dict[str, Topic], limit: int = 12) -> list[str]:
+    """Prerequisites of the targets, then the targets: foundations first, as a learner would take them.
+
+    Topics are ordered by their depth in the prerequisite graph (a topic always after its prerequisites),
+    equally deep ones by how foundational they are (linear algebra, calculus, probability, optimization).
+    """
+    depth: dict[str, int] = {}
+
+    def level(tid: str, seen: frozenset = frozenset()) -> int:
+        if tid not in depth:
+            pres = [p for p in topics[tid].prerequisites if p in topics and p not in seen]
+            depth[tid] = 1 + max((level(p, seen | {tid}) for p in pres), default=-1)
+        return depth[tid]
+
+    chosen: list[str] = []
+
+    def visit(tid: str, hops: int) -> None:
+        if tid in chosen or tid not in topics or hops > 6:
             return
-        seen.add(tid)
+        chosen.append(tid)
         for pre in topics[tid].prerequisites:
-            visit(pre, depth + 1)
-        order.append(tid)
+            visit(pre, hops + 1)
 
     for t in targets:
         visit(t, 0)
-    if len(order) > limit:  # keep the targets and their nearest prerequisites
-        near = {p for t in targets if t in topics for p in topics[t].prerequisites}
-        keep = [t for t in order if t in targets or t in near]
-        rest = [t for t in order if t not in keep]
-        order = [t for t in order if t in keep or t in rest[-(limit - len(keep)):]] if len(keep) < limit else keep
-    return order
+    if len(chosen) > limit:  # keep the targets and the prerequisites nearest to them
+        near = [t for t in chosen if t in targets] + [p for t in targets if t in topics for p in topics[t].prerequisites]
+        rest = [t for t in chosen if t not in near]
+        chosen = list(dict.fromkeys(near + rest))[:max(limit, len(set(near)))]
+    rank = {t: i for i, t in enumerate(FOUNDATIONS)}
+    return sorted(chosen, key=lambda t: (t in targets, level(t), rank.get(t, len(rank)), t))
 
 
 def best_resource_for(topic: str, resources: dict[str, Resource], indexed: set[str]) -> tuple[Resource | None, str | None]:
-    """A resource that teaches a topic: a chapter on it beats a mention; free, gentler and indexed ones first."""
+    """The resource that teaches a topic best for a learner on the way: one that treats it centrally (a chapter
+    on it, or among its first topics) beats one that touches it; then free, gentler, indexed ones first.
+    A resource that does not list the topic is never named for it."""
     level_rank = {"intro": 0, "intermediate": 1, "advanced": 2}
     best, best_key, best_chapter = None, None, None
     for r in resources.values():
@@ -42,7 +59,9 @@ def best_resource_for(topic: str, resources: dict[str, Resource], indexed: set[s
         chapter = next((c.title for c in r.chapters if topic in c.topics), None)
         if chapter is None and topic not in r.topics:
             continue
-        key = (chapter is None, r.id not in indexed, not r.is_free, level_rank.get(r.level or "", 1), r.id)
+        central = chapter is not None or r.topics.index(topic) < 3
+        key = (not central, not r.is_free, level_rank.get(r.level or "", 1), r.id not in indexed,
+               len(r.topics), r.id)
         if best_key is None or key < best_key:
             best, best_key, best_chapter = r, key, chapter
     return best, best_chapter

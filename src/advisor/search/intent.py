@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 from ..types import Resource
 
 _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "&"}
-_PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|i read|i start)|"
+_PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|i read|i start)|"
+                     r"(learn|study|know|read|cover|master|take)\b.{0,40}\bbefore\b|"
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
                      r"what (math|maths|mathematics) do i need)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done with|"
                    r"too (light|easy|applied|shallow)|more (rigorous|mathematical|advanced)|go deeper|deeper than)\b", re.I)
-_COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or)\b", re.I)
+# A question about something other than the resource it names: leave that one out, move along an axis.
+_AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
+                   r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only)|"
+                   r"lighter|gentler|easier|simpler|what next|next step|done with|finished|after)\b", re.I)
+_EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|abstract|mathy|math[- ]heavy|"
+                     r"rigorous|formal|dry)\b|\bover my head\b|\blost\b"
+                     r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
+                     r"|\bmore (accessible|intuitive|applied|practical|gentle)\b", re.I)
+_COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than)\b", re.I)
 
 
 def acronym(title: str) -> str | None:
@@ -28,26 +37,45 @@ def acronym(title: str) -> str | None:
     return letters if 3 <= len(letters) <= 6 else None
 
 
-def resource_names(r: Resource) -> list[tuple[str, bool]]:
+def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
+                   common_phrases: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
     """Ways a learner names a resource: (text, case_sensitive)."""
     names: list[tuple[str, bool]] = []
     short = re.split(r"[:(]", r.title)[0].strip()
-    if len(short.split()) >= 2 or re.search(r"\d", short):
-        names.append((short, False))
-    code = re.findall(r"\b([A-Z]{2,}\s?\d{2,4}[A-Z]?)\b", r.title)  # CS229, CS 156, EE364a
+    if (len(short.split()) >= 2 and short.lower() not in common_phrases) or re.search(r"\d", short):
+        names.append((short, False))  # not "Linear Algebra" or "Deep Learning": those name a topic
+    code = re.findall(r"\b([A-Z]{2,}\s?\d{2,4}[A-Za-z]?)(?![\w])", r.title)  # CS229, CS 156, EE364a
     names.extend((c, False) for c in code)
     names.extend((c.replace(" ", ""), False) for c in code if " " in c)
+    names.extend((c, False) for c in re.findall(r"(?<![\w.])(\d{1,2}\.[A-Z]?\d{2,4})(?![\w])", r.title))  # 18.06, 6.036
+    for alias in r.aliases:
+        names.append((alias, bool(re.fullmatch(r"[A-Z0-9]{2,6}", alias))))  # "ESL" is case-sensitive, "Bishop's book" not
     ac = acronym(r.title)
     if ac and r.kind in ("book", "paper", "lecture-notes"):
         names.append((ac, True))
-    surnames = [a.split()[-1] for a in r.authors if a.split()]
-    if r.kind == "book" and surnames:
-        if len(surnames) == 2:
-            names.append((f"{surnames[0]} and {surnames[1]}", False))
-            names.append((f"{surnames[0]} & {surnames[1]}", False))
-        if len(surnames[0]) >= 4:
-            names.append((surnames[0], True))
+    people = [a for a in r.authors if a.split()]
+    surnames = [a.split()[-1] for a in people]
+    if len(surnames) >= 2:
+        names.append((f"{surnames[0]} and {surnames[1]}", False))
+        names.append((f"{surnames[0]} & {surnames[1]}", False))
+    for surname in surnames[:3]:
+        if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
+            names.append((surname, surname.lower() in common_words))
+    names.extend((a, False) for a in people[:2] if len(a.split()) >= 2)  # "Andrew Ng"
     return names
+
+
+_FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "book", "course", "notes",
+           "paper", "lectures", "lecture", "introduction", "machine", "learning", "edition", "2nd", "3rd", "4th"}
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _FILLER and len(w) > 1}
+
+
+def squashed(text: str) -> str:
+    """Letters and digits only: "Auto-Encoding Variational Bayes" and "autoencoding variational bayes" agree."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 @dataclass
@@ -56,15 +84,29 @@ class Intent:
     wants_prerequisites: bool = False
     wants_next_step: bool = False
     compares: bool = False
+    moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
+    direction: str = "harder"  # or "easier": which way along the depth axis a move away goes
 
 
 class IntentReader:
     def __init__(self, resources: dict[str, Resource]):
         self.patterns: list[tuple[re.Pattern, str]] = []
+        self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
+        self.title_words: dict[str, set[str]] = {}
+        # words the catalog itself writes in lowercase ("cover", "long"): as surnames they count only capitalised
+        prose = " ".join(r.description for r in resources.values())
+        self.common_words = frozenset(re.findall(r"\b[a-z]{4,}\b", prose))
+        # a short title the catalog writes in lowercase again and again is a topic ("linear algebra")
+        shorts = {re.split(r"[:(]", r.title)[0].strip().lower() for r in resources.values()}
+        self.common_phrases = frozenset(t for t in shorts if len(t) > 3 and prose.count(t) >= 3)
         for r in resources.values():
             if not r.from_catalog:
                 continue
-            for name, case in resource_names(r):
+            self.title_words[r.id] = _content_words(" ".join([r.title, *r.aliases]))
+            whole = squashed(r.title)
+            if len(whole) >= 14:
+                self.titles.append((whole, r.id))
+            for name, case in resource_names(r, self.common_words, self.common_phrases):
                 body = r"\s+".join(re.escape(w) for w in name.split())
                 self.patterns.append((re.compile(rf"(?<![\w-]){body}(?![\w-])", 0 if case else re.I), r.id))
 
@@ -73,22 +115,31 @@ class IntentReader:
         for pattern, rid in self.patterns:
             for m in pattern.finditer(question):
                 spans.append((m.start(), m.end(), rid))
+        flat = squashed(question)
+        spans += [(0, len(question), rid) for whole, rid in self.titles if whole in flat]
+        # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
+        # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229.
+        asked = _content_words(question)
+        strength = {rid: len(self.title_words.get(rid, set()) & asked) for _, _, rid in spans}
         mentioned: list[str] = []
-        longest = sorted(spans, key=lambda s: -(s[1] - s[0]))
-        taken: list[tuple[int, int]] = []
+        longest = sorted(spans, key=lambda s: (-(s[1] - s[0]), -strength[s[2]]))
+        taken: list[tuple[int, int, int]] = []  # span and the strength of what it named
         for a, b, rid in longest:
-            if any(a < b2 and a2 < b for a2, b2 in taken) and rid not in mentioned:
-                # same words already name another resource; keep both only when the match is identical
-                if not any((a, b) == (a2, b2) for a2, b2 in taken):
-                    continue
-            taken.append((a, b))
+            overlap = [t for t in taken if a < t[1] and t[0] < b]
+            # the same words already name another resource: keep this one only for an identical, as strong match
+            if overlap and not any((a, b) == t[:2] and strength[rid] >= t[2] for t in overlap):
+                continue
+            taken.append((a, b, strength[rid]))
             if rid not in mentioned:
                 mentioned.append(rid)
+        compares = len(mentioned) >= 2 and bool(_COMPARE.search(question))
         return Intent(
             mentioned=mentioned,
             wants_prerequisites=bool(_PREREQ.search(question)),
             wants_next_step=bool(_NEXT.search(question)),
-            compares=len(mentioned) >= 2 and bool(_COMPARE.search(question)),
+            compares=compares,
+            moves_away=bool(mentioned) and not compares and bool(_NEXT.search(question) or _AWAY.search(question)),
+            direction="easier" if _EASIER.search(question) else "harder",
         )
 
 
@@ -137,9 +188,14 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
+# "a course, not a book", "(not videos)", "no textbooks": what is refused is not what is asked for
+_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t)\s+(an?\s+|the\s+|just\s+)?"
+                      r"(books?|textbooks?|videos?|courses?|lectures?|papers?|cheat ?sheets?|notes)\b", re.I)
+
+
 def attribute_preferences(query: str) -> dict[str, tuple[str, ...]]:
     prefs: dict[str, tuple[str, ...]] = {}
-    lowered = query.lower()
+    lowered = _REFUSED.sub(" ", query.lower())
     for pattern, attr, values in _PREFERENCES:
         if re.search(pattern, lowered):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
@@ -159,7 +215,7 @@ def wants_comparison(question: str) -> bool:
 
 
 def wants_path(question: str) -> bool:
-    return bool(_PATH.search(question))
+    return bool(_PATH.search(question) or _PREREQ.search(question))
 
 
 # A follow-up that leans on an earlier turn ("which of those is free?") is searched with it.
@@ -189,3 +245,26 @@ _REFERS_BACK = re.compile(
 def refers_to_previous(question: str) -> bool:
     """Whether a follow-up asks about the resources of the previous answer."""
     return bool(_REFERS_BACK.search(question))
+
+
+# --- the words of a question that carry its topic ---------------------------------------------
+# Words about the resource wanted, the asking or the learner, not about the topic: alone they must never
+# pull a passage or a record ("book" and "dimension" finding an anecdote about a building).
+_META = re.compile(
+    r"(?<![\w.])(which|what|where|who|whose|how|when|why|is|are|was|were|does|do|did|can|could|should|would|"
+    r"books?|textbooks?|texts?|courses?|class(es)?|lectures?|lecture notes|notes|videos?|series|playlists?|"
+    r"papers?|articles?|cheat ?sheets?|refreshers?|references?|resources?|materials?|pdfs?|mooc|online|"
+    r"free|cheap|paid|recommend(ed|ations?)?|suggest(ions?)?|good|best|great|nice|decent|"
+    r"covers?|covering|covered|treats?|teach(es)?|explains?|discuss(es)?|proofs?|prove[sd]?|rigorous(ly)?|"
+    r"intro(ductory|duction)?|beginners?|advanced|gentle|easy|hard|first|read(ing)?|learn|study|want|need|"
+    r"looking|something|anything|the|for|about|that|this)\b",
+    re.I)
+
+
+def topic_words(question: str, strip_names: bool = False) -> str:
+    """The question without its meta words; `strip_names` also drops possessives (the named resource goes)."""
+    text = _META.sub(" ", question)
+    text = re.sub(r"(?<!\S)[^\w\s]+(?!\S)|[?!.,;:]+(?=\s|$)", " ", text)
+    if strip_names:
+        text = re.sub(r"\b\w+'s\b", " ", text)
+    return " ".join(text.split()) or question

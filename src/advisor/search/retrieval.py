@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Callable, Sequence
 
 import numpy as np
@@ -11,11 +10,12 @@ from ..library.topics import Topic, TopicMatcher
 from ..store.embeddings import Embedder
 from ..errors import UserInputError
 from ..store.index import HybridIndex, LoadedIndex
-from .intent import IntentReader, attribute_preferences, question_intent
+from .intent import IntentReader, question_intent, topic_words
+from .recommend import ResourceRanker, Signals, record_similarities
 from ..store.keywords import keyword_tokens
 from ..ingest.passages import chunk_kinds
 from ..textnorm import normalize
-from ..types import Filters, Hit, Resource, ResourceMatch
+from ..types import Filters, Hit, ResourceMatch
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = 60, weights: Sequence[float] | None = None) -> dict[int, float]:
@@ -80,6 +80,7 @@ class Retriever:
         self.expand = expand
         self.reranker = reranker
         self.intents = IntentReader(index.resources)
+        self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity)
         self.evidence_similarity = evidence_similarity
         self.kind_boost = kind_boost
         if fusion not in ("convex", "rrf"):
@@ -87,6 +88,7 @@ class Retriever:
         self.fusion = fusion
         self.dense_weight = dense_weight
         self.collapse_places = True  # one passage per (file, page, section); off only to measure it
+        self.topic_words_only = True  # keyword query without meta words; off only to measure it
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode([normalize(query)])[0]
@@ -94,7 +96,9 @@ class Retriever:
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
         """Keyword tokens of the question, and of its expansion (other spellings of its acronyms)."""
         extra = self.matcher.expansion(query) if self.expand else ""
-        return keyword_tokens(query), keyword_tokens(extra) if extra else []
+        # words about the asking ("which book covers") never pull a passage by themselves
+        asked = topic_words(query) if self.topic_words_only else query
+        return keyword_tokens(asked), keyword_tokens(extra) if extra else []
 
     def keyword_scores(self, idx: HybridIndex, query: str) -> np.ndarray:
         asked, extra = self.query_tokens(query)
@@ -189,112 +193,15 @@ class Retriever:
 
     def recommend(self, query: str, passages: list[Hit], k: int = 5, filters: Filters | None = None,
                   qvec: np.ndarray | None = None) -> list[ResourceMatch]:
-        """Resources ranked by fusing: catalog-record retrieval, passage evidence, topic overlap."""
-        topic_ids = self.matcher.find(query)
+        """Resources ranked by their whole record, the question's topics, and their passages' relevance."""
+        return self.ranker.rank(self.resource_signals(query, passages, qvec), k, filters, passages)
+
+    def resource_signals(self, query: str, passages: list[Hit], qvec: np.ndarray | None = None) -> Signals:
         qvec = self.embed_query(query) if qvec is None else qvec
-        record_hits = self._search_index(self.index.catalog, query, qvec, filters, "hybrid", self.candidates)
-        record_rank: list[str] = []
-        best_record_hit: dict[str, Hit] = {}
-        for h in record_hits:
-            if h.resource_id not in best_record_hit:
-                best_record_hit[h.resource_id] = h
-                record_rank.append(h.resource_id)
 
-        evidence: dict[str, float] = {}
-        by_resource: dict[str, list[Hit]] = {}
-        for rank, h in enumerate(passages):
-            by_resource.setdefault(h.resource_id, []).append(h)
-            if (h.dense or 0.0) < self.evidence_similarity:
-                continue  # weak passages say little about which resource is right
-            # diminishing credit for a resource's 2nd, 3rd... passage
-            nth = len(by_resource[h.resource_id])
-            evidence[h.resource_id] = evidence.get(h.resource_id, 0.0) + 1.0 / (self.rrf_k + rank + 1) / nth
-        passage_rank = sorted(evidence, key=lambda r: -evidence[r])
+        def similarities(text: str) -> dict[str, float]:
+            vec = qvec if text == query else self.embed_query(text)
+            return record_similarities(self.index.catalog, vec, self._resource_of)
 
-        overlap = self._topic_overlap(topic_ids, filters)
-        topic_rank = sorted(overlap, key=lambda r: -overlap[r])
-        named_rank, exclude = self._named_resources(query, filters)
-        # Records describe what a resource is for; passages only exist for the full texts we hold,
-        # so they are weaker evidence about which resource to pick.
-        fused = rrf([record_rank, passage_rank, topic_rank, named_rank], k=self.rrf_k, weights=(1.0, 0.5, 1.0, 1.5))
-        prefs = attribute_preferences(query)
-        matches = []
-        for rid, score in fused.items():
-            r = self.index.resources.get(rid)
-            if r is None or rid in exclude or (filters is not None and not filters.allows(r)):
-                continue
-            own = resource_topics(r)
-            matches.append(ResourceMatch(
-                resource=r, score=score * preference_factor(r, prefs), hits=by_resource.get(rid, [])[:3],
-                matched_topics=[t for t in topic_ids if t in own],
-            ))
-        matches.sort(key=lambda m: -m.score)
-        return matches[:k]
+        return self.ranker.signals(query, self.intents.read(query), similarities, passages)
 
-    def _named_resources(self, query: str, filters: Filters | None) -> tuple[list[str], set[str]]:
-        """Resources the question names, or, for "before X" / "after X" questions, what leads to or follows X."""
-        intent = self.intents.read(query)
-        if not intent.mentioned:
-            return [], set()
-        named = [self.index.resources[rid] for rid in intent.mentioned]
-        if intent.compares or not (intent.wants_prerequisites or intent.wants_next_step):
-            return intent.mentioned, set()
-        if intent.wants_prerequisites:
-            wanted = [t for r in named for t in r.prerequisites]
-            scores = self._topic_overlap(list(dict.fromkeys(wanted)), filters)
-            for rid in scores:
-                if self.index.resources[rid].level == "advanced":
-                    scores[rid] *= 0.5
-        else:
-            wanted = [t for r in named for t in r.topics]
-            scores = self._topic_overlap(list(dict.fromkeys(wanted)), filters)
-            floor = max(_DEPTH.index(r.math_depth) if r.math_depth in _DEPTH else 0 for r in named)
-            for rid in list(scores):
-                depth = self.index.resources[rid].math_depth
-                if depth not in _DEPTH or _DEPTH.index(depth) <= floor:
-                    scores[rid] *= 0.3
-        ranking = [rid for rid in sorted(scores, key=lambda r: -scores[r]) if rid not in intent.mentioned]
-        return ranking, set(intent.mentioned)
-
-    def _topic_overlap(self, topic_ids: list[str], filters: Filters | None) -> dict[str, float]:
-        """Resources sharing the question's topics, rare topics counting more (IDF over the catalog)."""
-        if not topic_ids:
-            return {}
-        resources = [r for r in self.index.resources.values() if r.from_catalog]
-        n = max(len(resources), 1)
-        df = {t: sum(1 for r in resources if t in resource_topics(r)) for t in topic_ids}
-        scores: dict[str, float] = {}
-        for r in resources:
-            if filters is not None and not filters.allows(r):
-                continue
-            own = resource_topics(r)
-            score = sum(math.log(1 + n / df[t]) for t in topic_ids if t in own and df[t])
-            if score:
-                # a resource whose own topic list names it (not only a chapter) treats it centrally
-                score += 0.1 * sum(1 for t in topic_ids if t in r.topics)
-                scores[r.id] = score
-        return scores
-
-
-_DEPTH = ["applied", "moderate", "rigorous", "proof-heavy"]
-
-
-def resource_topics(r: Resource) -> set[str]:
-    return set(r.topics) | {t for c in r.chapters for t in c.topics}
-
-
-
-# Values at the far end from what was asked for are demoted, not removed.
-_OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
-             ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",)}
-
-
-def preference_factor(r: Resource, prefs: dict[str, tuple[str, ...]]) -> float:
-    factor = 1.0
-    for attr, wanted in prefs.items():
-        value = getattr(r, attr, None)
-        if value in wanted:
-            factor *= 1.3
-        elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
-            factor *= 0.4
-    return factor

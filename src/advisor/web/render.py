@@ -18,7 +18,7 @@ from typing import Callable
 from urllib.parse import quote, urlparse
 
 from ..service import ACCESS_WORDS, best_quote, math_spans, page_text, section_title
-from ..types import Answer, Chunk, Hit, Progress, ResourceMatch
+from ..types import Answer, Chunk, ComparisonRow, Hit, Progress, ResourceMatch, Step
 
 FILE_ROUTE = "/corpus-file"
 
@@ -182,6 +182,12 @@ def reply_markdown(answer: Answer, titles: dict[str, str], linker: Linker, paged
         parts.append("#### Recommended resources")
         parts.append('<div class="adv-cards">' + "".join(
             card_html(i, m, linker, paged) for i, m in enumerate(answer.resources, 1)) + "</div>")
+    if answer.study_path:
+        parts.append("#### Study path")
+        parts.append(study_path_html(answer.study_path, linker, paged))
+    if answer.comparison:
+        parts.append("#### How your resources treat it")
+        parts.append(comparison_html(answer.comparison))
     if answer.passages:
         parts.append("#### Cited passages")
         parts.append('<div class="adv-passages">' + "".join(
@@ -193,6 +199,40 @@ def reply_markdown(answer: Answer, titles: dict[str, str], linker: Linker, paged
     if notes:
         parts.append('<div class="adv-notes">' + " · ".join(esc(x) for x in notes) + "</div>")
     return "\n\n".join(parts)
+
+
+def study_path_html(steps: list[Step], linker: Linker, paged: Callable[[Chunk], bool]) -> str:
+    """The study path as an ordered list: foundations first, each step with its resource and a passage link."""
+    items = []
+    for s in steps:
+        bits = [f"<b>{esc(s.name)}</b>"]
+        if s.resource is not None:
+            external = _safe_external(s.resource.url) or _safe_external(s.resource.pdf_url)
+            title = esc(s.resource.title)
+            bits.append(_a(external, title) if external else title)
+            if s.chapter:
+                bits.append(f"chapter “{esc_math(s.chapter)}”")
+        if s.passage is not None:
+            href = linker(s.passage.chunk)
+            where = page_text(s.passage.chunk) if paged(s.passage.chunk) else "the passage"
+            if href:
+                bits.append(_a(href, esc(f"see {where}"), "adv-open"))
+        items.append(f"<li>{' — '.join(bits)}</li>")
+    return f'<ol class="adv-path">{"".join(items)}</ol>'
+
+
+def comparison_html(rows: list[ComparisonRow]) -> str:
+    """The comparison as a table: where each resource defines, proves, illustrates and drills the topic."""
+    head = "".join(f"<th>{h}</th>" for h in ("Resource", "Defines", "Proves", "Examples", "Exercises", "Pages", "Maths"))
+    body = []
+    for row in rows:
+        r = row.resource
+        external = _safe_external(r.url) or _safe_external(r.pdf_url)
+        title = _a(external, esc(r.title)) if external else esc(r.title)
+        cells = [", ".join(v[:4]) or "–" for v in (row.defines, row.proves, row.examples, row.exercises, row.pages)]
+        body.append("<tr><td>" + title + "</td>" + "".join(f"<td>{esc(c)}</td>" for c in cells)
+                    + f"<td>{esc(r.math_depth or '–')}</td></tr>")
+    return f'<table class="adv-compare"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def user_markdown(question: str) -> str:

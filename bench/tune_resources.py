@@ -1,0 +1,132 @@
+"""Choose the resource-ranking weights by cross-validation on the development questions.
+
+Signals are computed once per question (the expensive part: passages, record similarities); then every
+weight combination of a small grid is scored offline. 5-fold cross-validation on the development set
+reports how well the choice generalizes; the held-out set is only reported, with the weights chosen on
+the whole development set, never used to choose.
+
+    python bench/tune_resources.py [--dev tests/eval/resources.jsonl] [--heldout tests/eval/resources_heldout.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from advisor.config import Settings  # noqa: E402
+from advisor.search.evaluate import read_questions, summarize  # noqa: E402
+from advisor.search.recommend import SIGNALS, WEIGHTS  # noqa: E402
+from advisor.service import Advisor  # noqa: E402
+
+GRID = {
+    "named": (1.0, 3.0, 6.0),
+    "fields": (0.0, 0.5, 1.0, 2.0),
+    "dense": (0.0, 0.5, 1.0, 2.0),
+    "topics": (0.0, 0.5, 1.0, 2.0),
+    "evidence": (0.0, 0.25, 0.5, 1.0),
+    "lift": (1.3, 1.8, 2.5),
+    "drop": (0.4,),
+}
+
+
+def cached_signals(adv: Advisor, questions) -> list[dict]:
+    """Per question: a (resources x signals) matrix, preference counts, axis factors, and the gold mask."""
+    retriever = adv.retriever
+    ids = sorted(adv.loaded.resources)
+    titles = [adv.loaded.resources[r].title.lower() for r in ids]
+    out = []
+    for q in questions:
+        qvec = retriever.embed_query(q.question)
+        passages = retriever.search(q.question, 20, None, qvec=qvec)
+        sig = retriever.resource_signals(q.question, passages, qvec)
+        values = np.array([[sig.values.get(name, {}).get(rid, 0.0) for name in SIGNALS] for rid in ids])
+        met = np.array([sig.prefs.get(rid, (0, 0))[0] for rid in ids])
+        contradicted = np.array([sig.prefs.get(rid, (0, 0))[1] for rid in ids])
+        axis = np.array([0.0 if rid in sig.excluded else sig.axis.get(rid, 1.0) for rid in ids])
+        gold = np.array([any(g.lower() in t for g in q.gold_titles) for t in titles])
+        out.append({"q": q, "values": values, "met": met, "con": contradicted, "axis": axis, "gold": gold})
+    return out
+
+
+def ranks(cached, weights) -> list[int | None]:
+    w = np.array([weights[name] for name in SIGNALS])
+    result = []
+    for c in cached:
+        scores = (c["values"] @ w) * weights["lift"] ** c["met"] * weights["drop"] ** c["con"] * c["axis"]
+        good = scores[c["gold"] & (scores > 0)]
+        if not good.size:
+            result.append(None)
+            continue
+        rank = 1 + int(np.sum(scores > good.max()))
+        result.append(rank if rank <= 10 else None)
+    return result
+
+
+def mrr(rs) -> float:
+    return sum(1.0 / r for r in rs if r) / max(len(rs), 1)
+
+
+def best_weights(cached) -> dict:
+    best, best_key = None, None
+    for values in itertools.product(*GRID.values()):
+        w = dict(zip(GRID, values))
+        rs = ranks(cached, w)
+        key = (round(mrr(rs), 6), sum(1 for r in rs if r == 1))
+        if best_key is None or key > best_key:
+            best, best_key = w, key
+    return best
+
+
+def per_type(cached, rs) -> dict:
+    groups: dict[str, list] = {}
+    for c, r in zip(cached, rs):
+        groups.setdefault(c["q"].type or "untyped", []).append(r)
+    return {t: summarize(v, (1, 3)) for t, v in sorted(groups.items())}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dev", default="tests/eval/resources.jsonl")
+    ap.add_argument("--heldout", default="tests/eval/resources_heldout.jsonl")
+    ap.add_argument("--folds", type=int, default=5)
+    args = ap.parse_args()
+    adv = Advisor(Settings.from_env())
+    dev = [q for q in read_questions(Path(args.dev)) if q.gold_titles]
+    cached = cached_signals(adv, dev)
+    order = list(range(len(cached)))
+    random.Random(0).shuffle(order)
+    cv_ranks: list = [None] * len(cached)
+    for f in range(args.folds):
+        test = set(order[f::args.folds])
+        train = [c for i, c in enumerate(cached) if i not in test]
+        w = best_weights(train)
+        for i in test:
+            cv_ranks[i] = ranks([cached[i]], w)[0]
+    chosen = best_weights(cached)
+    report = {
+        "current_weights": WEIGHTS,
+        "current_dev": summarize(ranks(cached, WEIGHTS), (1, 3)),
+        "cross_validated_dev": summarize(cv_ranks, (1, 3)),
+        "chosen_on_all_dev": chosen,
+        "dev_with_chosen": summarize(ranks(cached, chosen), (1, 3)),
+    }
+    if Path(args.heldout).exists():
+        held = cached_signals(adv, [q for q in read_questions(Path(args.heldout)) if q.gold_titles])
+        report["heldout_current"] = summarize(ranks(held, WEIGHTS), (1, 3))
+        report["heldout_with_chosen"] = summarize(ranks(held, chosen), (1, 3))
+        report["heldout_by_type_current"] = per_type(held, ranks(held, WEIGHTS))
+    report["dev_by_type_current"] = per_type(cached, ranks(cached, WEIGHTS))
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

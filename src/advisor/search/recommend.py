@@ -1,0 +1,245 @@
+"""Which resource to use: every catalog record scored as a whole, fields weighted, preferences soft.
+
+A record is scored from five signals, each scaled to [0, 1] over the catalog for one question:
+- `named`: the question names it (title, short title, alias, acronym, course code, author);
+- `fields`: BM25 over its fields, title/aliases/authors weighted far above topics and chapters, and
+  those above the description (the learner's words that carry no topic are left out first);
+- `dense`: cosine of the question to the record's text;
+- `topics`: the vocabulary topics the question names that the record covers, rare topics counting more;
+- `evidence`: how relevant its best passage is (by relevance, never by how many passages it has).
+The weights (`WEIGHTS`) were chosen by cross-validation on the development questions
+(bench/tune_resources.py); preferences (free, kind, level, maths depth) multiply the sum as soft factors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..library.topics import Topic, TopicMatcher
+from ..store.keywords import keyword_tokens
+from ..types import Filters, Hit, Resource, ResourceMatch
+from .intent import Intent, attribute_preferences, topic_words
+
+# Field weights inside the record's BM25: names far above topics and chapters, those above the description.
+FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
+# Signal weights, chosen by 5-fold cross-validation on tests/eval/resources.jsonl (docs/evaluation.md).
+SIGNALS = ("named", "fields", "dense", "topics", "evidence")
+# `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts.
+WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.5, "lift": 1.8, "drop": 0.4}
+DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
+LEVELS = ("intro", "intermediate", "advanced")
+_K1, _B = 1.2, 0.75
+# Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
+_OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
+             ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",)}
+
+
+def resource_topics(r: Resource) -> set[str]:
+    return set(r.topics) | {t for c in r.chapters for t in c.topics}
+
+
+def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[int, int]:
+    """How many asked-for attributes the resource has, and how many sit at the far end of what was asked."""
+    hits = misses = 0
+    for attr, wanted in prefs.items():
+        value = getattr(r, attr, None)
+        if value in wanted:
+            hits += 1
+        elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
+            misses += 1
+    return hits, misses
+
+
+class FieldIndex:
+    """BM25 per field over the catalog records (a few hundred: built in memory when the index loads)."""
+
+    def __init__(self, resources: dict[str, Resource], topics: dict[str, Topic]):
+        self.ids = [rid for rid, r in resources.items() if r.from_catalog]
+        self.fields: dict[str, list[Counter]] = {name: [] for name in FIELD_WEIGHTS}
+        for rid in self.ids:
+            r = resources[rid]
+            topic_text = " ".join(" ".join(topics[t].terms) if t in topics else t.replace("-", " ")
+                                  for t in sorted(resource_topics(r)))
+            texts = {
+                "names": " ".join([r.title, *r.aliases]),
+                "authors": " ".join(r.authors),
+                "topics": topic_text + " " + " ".join(c.title for c in r.chapters),
+                "description": r.description,
+            }
+            for name, text in texts.items():
+                self.fields[name].append(Counter(keyword_tokens(text)))
+        self.stats = {}
+        for name, docs in self.fields.items():
+            df: Counter = Counter()
+            for d in docs:
+                df.update(d.keys())
+            avg = (sum(sum(d.values()) for d in docs) / len(docs)) if docs else 1.0
+            self.stats[name] = (df, max(avg, 1.0))
+
+    def scores(self, tokens: list[str]) -> dict[str, float]:
+        n = max(len(self.ids), 1)
+        out: dict[str, float] = {}
+        for name, weight in FIELD_WEIGHTS.items():
+            df, avg = self.stats[name]
+            for i, doc in enumerate(self.fields[name]):
+                length = sum(doc.values())
+                s = 0.0
+                for t in set(tokens):
+                    tf = doc.get(t, 0)
+                    if tf:
+                        idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+                        s += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg))
+                if s:
+                    out[self.ids[i]] = out.get(self.ids[i], 0.0) + weight * s
+        return out
+
+
+@dataclass
+class Signals:
+    """Per-resource signals for one question, each in [0, 1]; kept so that weights can be tuned offline."""
+
+    values: dict[str, dict[str, float]] = field(default_factory=dict)  # signal -> resource id -> value
+    prefs: dict[str, tuple[int, int]] = field(default_factory=dict)  # preferences met, and contradicted
+    axis: dict[str, float] = field(default_factory=dict)  # factor along the prerequisite or depth axis
+    excluded: set[str] = field(default_factory=set)
+    topics: list[str] = field(default_factory=list)
+
+    def score(self, rid: str, weights: dict[str, float] = WEIGHTS) -> float:
+        base = sum(w * self.values.get(name, {}).get(rid, 0.0) for name, w in weights.items() if name in SIGNALS)
+        met, contradicted = self.prefs.get(rid, (0, 0))
+        return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0)
+
+
+def _scaled(raw: dict[str, float]) -> dict[str, float]:
+    top = max(raw.values(), default=0.0)
+    return {k: v / top for k, v in raw.items() if v > 0} if top > 0 else {}
+
+
+class ResourceRanker:
+    def __init__(self, resources: dict[str, Resource], topics: dict[str, Topic], matcher: TopicMatcher,
+                 evidence_floor: float = 0.45):
+        self.resources = resources
+        self.topics = topics
+        self.matcher = matcher
+        self.fields = FieldIndex(resources, topics)
+        self.evidence_floor = evidence_floor
+        catalog = [r for r in resources.values() if r.from_catalog]
+        n = max(len(catalog), 1)
+        df = Counter(t for r in catalog for t in resource_topics(r))
+        self.topic_idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.mean_topics = max(sum(len(resource_topics(r)) for r in catalog) / n, 1.0)
+
+    def signals(self, query: str, intent: Intent, similarities: Callable[[str], dict[str, float]],
+                passages: list[Hit]) -> Signals:
+        """`similarities(text)` gives each record's cosine to a text (the question, or what it leads to)."""
+        sig = Signals(topics=self.matcher.find(query))
+        axis_topics, sig.excluded = self._axis(intent, sig.topics)
+        wanted_topics = axis_topics if axis_topics is not None else sig.topics
+        named = {} if sig.excluded else {rid: 1.0 / (1 + i) for i, rid in enumerate(intent.mentioned)}
+        sig.values["named"] = named
+        text = topic_words(query, strip_names=bool(sig.excluded))
+        if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
+            text = ", ".join([self.topics[t].name for t in axis_topics[:6] if t in self.topics] + [text])
+        sig.values["fields"] = _scaled(self.fields.scores(keyword_tokens(text)))
+        dense = {rid: max(0.0, s) for rid, s in similarities(query if text == topic_words(query) else text).items()}
+        low = min(dense.values(), default=0.0)
+        sig.values["dense"] = _scaled({rid: s - low for rid, s in dense.items()})
+        sig.values["topics"] = _scaled(self._topic_overlap(wanted_topics))
+        best: dict[str, float] = {}
+        for h in passages:
+            rel = (h.dense or 0.0) - self.evidence_floor
+            if rel > 0 and rel > best.get(h.resource_id, 0.0):
+                best[h.resource_id] = rel
+        sig.values["evidence"] = _scaled(best)
+        prefs = attribute_preferences(query)
+        for rid, r in self.resources.items():
+            sig.prefs[rid] = preference_counts(r, prefs)
+            sig.axis[rid] = self._axis_factor(intent, r)
+        return sig
+
+    def rank(self, sig: Signals, k: int, filters: Filters | None, passages: list[Hit],
+             weights: dict[str, float] = WEIGHTS) -> list[ResourceMatch]:
+        candidates = set().union(*(v.keys() for v in sig.values.values()))
+        by_resource: dict[str, list[Hit]] = {}
+        for h in passages:
+            by_resource.setdefault(h.resource_id, []).append(h)
+        matches = []
+        for rid in candidates:
+            r = self.resources.get(rid)
+            if r is None or rid in sig.excluded or (filters is not None and not filters.allows(r)):
+                continue
+            score = sig.score(rid, weights)
+            if score <= 0:
+                continue
+            own = resource_topics(r)
+            matches.append(ResourceMatch(resource=r, score=score, hits=by_resource.get(rid, [])[:3],
+                                         matched_topics=[t for t in sig.topics if t in own]))
+        matches.sort(key=lambda m: (-m.score, m.resource.id))
+        return matches[:k]
+
+    # --- "before X", "X was too applied": leave X out, move along the prerequisite or depth axis --------
+    def _axis(self, intent: Intent, topics: list[str]) -> tuple[list[str] | None, set[str]]:
+        named = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
+        if intent.wants_prerequisites:
+            own = {t for r in named for t in resource_topics(r)}
+            asked = [t for t in topics if t not in own] if named else []  # "a probability book before PML"
+            base = asked or ([t for r in named for t in r.prerequisites] if named else
+                             [p for t in topics if t in self.topics for p in self.topics[t].prerequisites])
+            return (list(dict.fromkeys(base)) or None), set(intent.mentioned)
+        if named and intent.moves_away:
+            return list(dict.fromkeys(t for r in named for t in r.topics)), set(intent.mentioned)
+        return None, set()
+
+    def _axis_factor(self, intent: Intent, r: Resource) -> float:
+        named = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
+        if intent.wants_prerequisites:
+            return 0.5 if r.level == "advanced" else 1.0
+        if not (named and intent.moves_away):
+            return 1.0
+        depth = _rank(r.math_depth, DEPTHS)
+        level = _rank(r.level, LEVELS)
+        ref_depth = max(_rank(x.math_depth, DEPTHS) for x in named)
+        ref_level = max(_rank(x.level, LEVELS) for x in named)
+        if intent.direction == "easier":
+            return 1.0 if depth < ref_depth or level < ref_level else 0.3
+        return 1.0 if depth > ref_depth or (depth == ref_depth and level > ref_level) else 0.3
+
+    def _topic_overlap(self, topic_ids: list[str]) -> dict[str, float]:
+        if not topic_ids:
+            return {}
+        scores: dict[str, float] = {}
+        for r in self.resources.values():
+            if not r.from_catalog:
+                continue
+            own = resource_topics(r)
+            s = sum(self.topic_idf.get(t, 0.0) for t in topic_ids if t in own)
+            if s:
+                # naming the topic among its own topics (not only in a chapter) means it treats it centrally
+                s += 0.1 * sum(1 for t in topic_ids if t in r.topics)
+                # for one topic, a record listing forty touches it less than one listing five (a BM25-like
+                # length norm); for several (the foundations before X) covering them all is the point
+                scores[r.id] = s / (0.5 + 0.5 * len(own) / self.mean_topics) if len(topic_ids) == 1 else s
+        return scores
+
+
+def _rank(value: str | None, scale: tuple[str, ...]) -> int:
+    return scale.index(value) if value in scale else 1
+
+
+def record_similarities(catalog_index, qvec: np.ndarray, resource_of: Callable) -> dict[str, float]:
+    """Best cosine of the question to each record's chunks (the catalog index is small: search it all)."""
+    n = len(catalog_index)
+    if not n:
+        return {}
+    ids, scores = catalog_index.dense_search(qvec, n)
+    out: dict[str, float] = {}
+    for i, s in zip(ids.tolist(), scores.tolist()):
+        rid = resource_of(catalog_index.chunks[i])
+        if s > out.get(rid, -1.0):
+            out[rid] = float(s)
+    return out

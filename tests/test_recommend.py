@@ -1,0 +1,95 @@
+"""Which resource to use: named lookups, moving away from a named resource, evidence precision, study paths."""
+
+from advisor.library.topics import Topic
+from advisor.search.evidence import on_topic, topic_terms
+from advisor.search.guide import best_resource_for, prerequisite_order
+from advisor.search.intent import IntentReader, topic_words
+from advisor.types import Chapter, Chunk, Hit, Resource
+
+BOOKS = {
+    "esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie", "Robert Tibshirani"],
+                    kind="book", aliases=["ESL", "HTF"]),
+    "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher M. Bishop"], kind="book",
+                     aliases=["PRML"]),
+    "hinton": Resource("hinton", "Neural Networks for Machine Learning (Coursera)", ["Geoffrey Hinton"], kind="course"),
+    "vae": Resource("vae", "Auto-Encoding Variational Bayes", ["Diederik P. Kingma", "Max Welling"], kind="paper"),
+    "la": Resource("la", "MIT 18.06 Linear Algebra", ["Gilbert Strang"], kind="course"),
+    "la2": Resource("la2", "MIT 18.065 Matrix Methods", ["Gilbert Strang"], kind="course"),
+    "cvx": Resource("cvx", "EE364a: Convex Optimization I (Stanford)", ["Stephen Boyd"], kind="course"),
+    "edx": Resource("edx", "Machine Learning (ColumbiaX CSMM.102x, edX)", ["John Paisley"], kind="course",
+                    aliases=["Columbia edX"]),
+}
+
+
+def test_a_resource_is_found_by_alias_possessive_author_course_code_and_title_without_punctuation():
+    reader = IntentReader(BOOKS)
+    assert reader.read("is ESL too hard for me?").mentioned == ["esl"]
+    assert reader.read("Bishop's book on graphical models").mentioned == ["prml"]
+    assert reader.read("Hinton's neural networks lectures").mentioned[0] == "hinton"
+    assert reader.read("kingma and wellings autoencoding variational bayes").mentioned == ["vae"]
+    assert reader.read("notes for 18.06").mentioned == ["la"]  # not 18.065
+    assert reader.read("is ee364a worth it").mentioned == ["cvx"]
+    assert reader.read("the archived Columbia edX course").mentioned == ["edx"]
+    assert reader.read("which book covers VC dimension proofs?").mentioned == []
+
+
+def test_before_instead_of_and_too_applied_move_away_from_the_named_resource():
+    reader = IntentReader(BOOKS)
+    before = reader.read("what should I learn before ESL?")
+    assert before.mentioned == ["esl"] and before.wants_prerequisites
+    instead = reader.read("something instead of PRML")
+    assert instead.moves_away and instead.direction == "harder"
+    easier = reader.read("ESL was too hard, anything gentler?")
+    assert easier.moves_away and easier.direction == "easier"
+    assert not reader.read("tell me about ESL").moves_away
+
+
+def test_topic_words_leave_out_the_asking():
+    assert topic_words("which book covers VC dimension proofs?") == "VC dimension"
+    assert topic_words("Where is the KKT theorem proved?") == "KKT theorem"
+    assert topic_words("which book?") == "which book?"  # nothing left: the question itself
+
+
+def _hit(text: str, dense: float, path: str = "a.pdf", page: int = 1) -> Hit:
+    return Hit(Chunk(f"{path}-{page}", path, text, page, page), score=dense, resource_id=path, dense=dense)
+
+
+def test_cited_passages_are_on_topic_close_to_the_best_and_not_repeated():
+    vc = Topic("vc-dimension", "VC dimension", ["Vapnik-Chervonenkis dimension", "shattering"])
+    terms = topic_terms([vc.terms])
+    text = "The VC dimension of a class is the size of the largest set it shatters, as the bound shows."
+    hits = [
+        _hit(text, 0.70, "cheat.pdf", 2),
+        _hit(text + " ", 0.69, "cheat.pdf", 5),  # the same text on another page
+        _hit("Halmos's building had a dimension problem, as this book recalls.", 0.60, "ladr.pdf"),
+        _hit("Shattering a set of points: every labelling is realised.", 0.62, "uml.pdf"),
+        _hit("VC dimension in passing.", 0.40, "far.pdf"),  # below the relative floor
+    ]
+    kept = on_topic(hits, terms)
+    assert [h.chunk.path for h in kept] == ["cheat.pdf", "uml.pdf"]
+
+
+def test_study_path_puts_foundations_first():
+    topics = {
+        "vectors": Topic("vectors", "Vectors"),
+        "vector-spaces": Topic("vector-spaces", "Vector spaces", prerequisites=["vectors"]),
+        "calculus": Topic("calculus", "Calculus"),
+        "convex-optimization": Topic("convex-optimization", "Convex optimization", prerequisites=["calculus", "vector-spaces"]),
+        "duality": Topic("duality", "Lagrangian duality", prerequisites=["convex-optimization"]),
+        "wgan": Topic("wgan", "Wasserstein GANs", prerequisites=["duality", "vector-spaces"]),
+    }
+    order = prerequisite_order(["wgan"], topics)
+    assert order[-1] == "wgan"
+    assert order.index("vector-spaces") < order.index("duality")
+    assert order.index("calculus") < order.index("convex-optimization") < order.index("duality")
+    assert order[:2] == ["vectors", "calculus"]
+
+
+def test_a_step_names_a_resource_that_treats_the_topic_centrally():
+    video = Resource("video", "Calculus videos", topics=["calculus", "chain-rule", "taylor", "real-analysis"],
+                     access="free", level="intro")
+    analysis = Resource("analysis", "Understanding Analysis", topics=["real-analysis", "sequences"], access="paid",
+                        level="intermediate", chapters=[Chapter("Sequences and Series", ["real-analysis"])])
+    r, chapter = best_resource_for("real-analysis", {"video": video, "analysis": analysis}, indexed=set())
+    assert (r.id, chapter) == ("analysis", "Sequences and Series")
+    assert best_resource_for("topology", {"video": video}, indexed=set()) == (None, None)
