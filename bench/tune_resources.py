@@ -51,8 +51,9 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
         met = np.array([sig.prefs.get(rid, (0, 0))[0] for rid in ids])
         contradicted = np.array([sig.prefs.get(rid, (0, 0))[1] for rid in ids])
         axis = np.array([0.0 if rid in sig.excluded else sig.axis.get(rid, 1.0) for rid in ids])
+        first = np.array([rid in sig.choice for rid in ids])
         gold = np.array([any(g.lower() in t for g in q.gold_titles) for t in titles])
-        out.append({"q": q, "values": values, "met": met, "con": contradicted, "axis": axis, "gold": gold})
+        out.append({"q": q, "values": values, "met": met, "con": contradicted, "axis": axis, "gold": gold, "first": first})
     return out
 
 
@@ -61,6 +62,7 @@ def ranks(cached, weights) -> list[int | None]:
     result = []
     for c in cached:
         scores = (c["values"] @ w) * weights["lift"] ** c["met"] * weights["drop"] ** c["con"] * c["axis"]
+        scores = np.where(c["first"] & (scores > 0), scores + 1e6, scores)  # "A or B?": A and B first
         good = scores[c["gold"] & (scores > 0)]
         if not good.size:
             result.append(None)

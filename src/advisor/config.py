@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -11,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import UserInputError
+from .fileops import sha256_text
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MAX_UPLOAD_MB = 200
@@ -176,7 +176,7 @@ class Fingerprint:
 
     def digest(self) -> str:
         blob = json.dumps(self.to_dict(), sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return sha256_text(blob.decode())[:16]
 
     def differences(self, other: dict) -> list[str]:
         mine = self.to_dict()

@@ -26,6 +26,7 @@ from .search.evaluate import read_questions, run_eval
 from .search.evidence import on_topic, topic_terms
 from .search.intent import attribute_preferences, condense, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
+from .fileops import inside
 from .store.embeddings import Embedder, load_embedder
 from .errors import AdvisorError, UserInputError
 from .search.guide import best_resource_for, compare, prerequisite_order
@@ -275,11 +276,7 @@ class Advisor:
             return None
         root = Path(meta["root"]).resolve()
         path = (root / meta["rel"]).resolve()
-        try:
-            path.relative_to(root)
-        except ValueError:
-            return None
-        return path if path.is_file() else None
+        return path if inside(path, root) and path.is_file() else None
 
     def link_for(self, chunk: Chunk) -> str | None:
         path = self.file_path(chunk.path)

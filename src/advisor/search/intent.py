@@ -49,7 +49,7 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     names.extend((c.replace(" ", ""), False) for c in code if " " in c)
     names.extend((c, False) for c in re.findall(r"(?<![\w.])(\d{1,2}\.[A-Z]?\d{2,4})(?![\w])", r.title))  # 18.06, 6.036
     for alias in r.aliases:
-        names.append((alias, bool(re.fullmatch(r"[A-Z0-9]{2,6}", alias))))  # "ESL" is case-sensitive, "Bishop's book" not
+        names.append((alias, bool(re.fullmatch(r"[A-Z]{2,6}", alias))))  # "ESL" is case-sensitive; "d2l", "Bishop's book" not
     ac = acronym(r.title)
     if ac and r.kind in ("book", "paper", "lecture-notes"):
         names.append((ac, True))
@@ -181,7 +181,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|hands-on|without (much )?math|no proofs|minimal proofs)\b",
+    (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much )?math|no proofs|not proofs|minimal proofs|"
+     r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch)\b", "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd)\b", "level", ("advanced",)),

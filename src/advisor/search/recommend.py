@@ -108,6 +108,7 @@ class Signals:
     axis: dict[str, float] = field(default_factory=dict)  # factor along the prerequisite or depth axis
     excluded: set[str] = field(default_factory=set)
     topics: list[str] = field(default_factory=list)
+    choice: set[str] = field(default_factory=set)  # "A or B?": the answer is one of these, ranked by the rest
 
     def score(self, rid: str, weights: dict[str, float] = WEIGHTS) -> float:
         base = sum(w * self.values.get(name, {}).get(rid, 0.0) for name, w in weights.items() if name in SIGNALS)
@@ -140,7 +141,9 @@ class ResourceRanker:
         sig = Signals(topics=self.matcher.find(query))
         axis_topics, sig.excluded = self._axis(intent, sig.topics)
         wanted_topics = axis_topics if axis_topics is not None else sig.topics
-        named = {} if sig.excluded else {rid: 1.0 / (1 + i) for i, rid in enumerate(intent.mentioned)}
+        # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
+        named = {} if sig.excluded else {rid: 1.0 for rid in intent.mentioned}
+        sig.choice = set(intent.mentioned) if intent.compares else set()
         sig.values["named"] = named
         text = topic_words(query, strip_names=bool(sig.excluded))
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
@@ -179,7 +182,7 @@ class ResourceRanker:
             own = resource_topics(r)
             matches.append(ResourceMatch(resource=r, score=score, hits=by_resource.get(rid, [])[:3],
                                          matched_topics=[t for t in sig.topics if t in own]))
-        matches.sort(key=lambda m: (-m.score, m.resource.id))
+        matches.sort(key=lambda m: (m.resource.id not in sig.choice, -m.score, m.resource.id))
         return matches[:k]
 
     # --- "before X", "X was too applied": leave X out, move along the prerequisite or depth axis --------

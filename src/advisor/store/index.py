@@ -18,7 +18,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..fileops import fsync_dir
+from ..fileops import atomic_write_text, fsync_dir
 from ..errors import IndexBusyError, IndexCorruptError, NoIndexError
 from .keywords import KEYWORDS_VERSION, keyword_tokens
 from ..types import Chunk, Resource
@@ -313,12 +313,7 @@ class IndexStore:
         failpoint("before-rename")
         os.replace(tmp, self.index_dir / name)
         failpoint("before-pointer")
-        pointer_tmp = self.index_dir / f".{CURRENT}.{os.getpid()}"
-        with open(pointer_tmp, "w", encoding="utf-8") as fh:
-            fh.write(name + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(pointer_tmp, self.index_dir / CURRENT)
+        atomic_write_text(self.index_dir / CURRENT, name + "\n", prefix=f".{CURRENT}.")
         fsync_dir(self.index_dir)
         failpoint("after-pointer")
         self.collect_garbage(keep=name)
