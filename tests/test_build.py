@@ -259,3 +259,25 @@ def test_index_from_an_older_keyword_analysis_is_not_mixed_with_the_current_one(
     assert store.read_manifest()["keywords_version"] == KEYWORDS_VERSION
     assert advisor.index().noop
     assert advisor.search("KKT conditions", mode="bm25")[0].chunk.path == "texts/opt/lecture.pdf"
+
+
+def test_index_paths_add_to_the_roots_and_removal_is_explicit(advisor, corpus, tmp_path):
+    extra = tmp_path / "extra"
+    make_pdf(extra / "one.pdf", ["One extra page about eigenvalues and eigenvectors."])
+    before = set(advisor.info()["resources"][i]["id"] for i in range(len(advisor.info()["resources"])))
+    report = advisor.index([extra / "one.pdf"])
+    info = advisor.info()
+    assert len(info["roots"]) == 2  # the corpus stays: uploads into corpus/ keep being indexed
+    assert any(k.endswith("one.pdf") for k in advisor.loaded.manifest["files"])
+    assert any(k.startswith("texts/") for k in advisor.loaded.manifest["files"])
+    assert report.notes == []
+    report = advisor.index(remove=[extra / "one.pdf"])
+    assert any("no longer indexed" in n for n in report.notes)
+    assert not any(k.endswith("one.pdf") for k in advisor.loaded.manifest["files"])
+    assert before <= {r["id"] for r in advisor.info()["resources"]}
+    report = advisor.index([extra], only=True)
+    assert any("no longer indexed (--only)" in n and str(corpus) in n for n in report.notes)
+    assert all(not k.startswith("texts/") for k, m in advisor.loaded.manifest["files"].items()
+               if m.get("status") == "indexed")
+    with pytest.raises(Exception, match="not an indexed folder"):
+        advisor.index(remove=[tmp_path / "never-indexed"])

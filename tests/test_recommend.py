@@ -93,3 +93,33 @@ def test_a_step_names_a_resource_that_treats_the_topic_centrally():
     r, chapter = best_resource_for("real-analysis", {"video": video, "analysis": analysis}, indexed=set())
     assert (r.id, chapter) == ("analysis", "Sequences and Series")
     assert best_resource_for("topology", {"video": video}, indexed=set()) == (None, None)
+
+
+def test_a_malformed_topic_vocabulary_stops_the_build_and_is_a_warning_when_asking(advisor, corpus, caplog):
+    import pytest
+
+    from advisor.errors import CatalogError
+
+    (corpus / "topics.yaml").write_text("topics: [unclosed\n")
+    with pytest.raises(CatalogError, match="topics.yaml"):
+        advisor.index(rebuild=True)
+    advisor._topics = None
+    with caplog.at_level("WARNING", logger="advisor"):
+        assert advisor.topics == {}
+    assert "topics.yaml" in caplog.text
+
+
+def test_toasts_escape_what_the_user_typed(advisor, monkeypatch, tmp_path):
+    import gradio as gr
+
+    from advisor.web.ui import Handlers
+
+    shown = []
+    monkeypatch.setattr(gr, "Info", lambda message, **kw: shown.append(message))
+    monkeypatch.setattr(gr, "Warning", lambda message, **kw: shown.append(message))
+    upload = tmp_path / "notes.md"
+    upload.write_text("# Notes\n\nSome text about kernels.\n")
+    Handlers(advisor).add(str(upload), title="<img src=x onerror=alert(1)> Kernels", topics=[])
+    Handlers(advisor).add(str(tmp_path / "missing<b>.md"), title="x")
+    assert shown and all("<img" not in m and "<b>" not in m for m in shown)
+    assert any("&lt;img" in m for m in shown)

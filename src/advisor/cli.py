@@ -34,7 +34,11 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="build or update the index (incremental)")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders to index (default: as last time, else corpus/)")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="files or folders to add to what is indexed (default: as last time, else corpus/)")
+    p.add_argument("--remove", action="append", type=Path, default=[], metavar="PATH",
+                   help="stop indexing this folder or file (repeatable)")
+    p.add_argument("--only", action="store_true", help="index only the PATHs given; the others leave (named in the output)")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     _common(p)
@@ -112,7 +116,10 @@ def _filters_from(args) -> Filters:
 def cmd_index(args, settings) -> int:
     adv = _advisor(settings)
     t = time.perf_counter()
-    report = adv.index(args.paths or None, rebuild=args.rebuild, progress=not (args.quiet or args.json))
+    if args.only and not args.paths:
+        raise UserInputError("--only needs the folders or files to keep indexing")
+    report = adv.index(args.paths or None, rebuild=args.rebuild, progress=not (args.quiet or args.json),
+                       remove=args.remove or None, only=args.only)
     lines = []
     if report.full_rebuild_reason:
         lines.append(report.full_rebuild_reason)

@@ -7,6 +7,7 @@ layer (quotes, citations, page labels) are re-exported below.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -41,6 +42,7 @@ __all__ = [
     "refers_to_previous", "section_title",
 ]
 
+log = logging.getLogger("advisor")
 MAX_QUERY_CHARS = 2000
 
 
@@ -73,7 +75,8 @@ class Advisor:
         if self._topics is None:
             try:
                 self._topics = load_topics(Path(self.settings.corpus_dir) / "topics.yaml")
-            except AdvisorError:
+            except AdvisorError as exc:  # answer without topics rather than fail, but say why
+                log.warning("topic vocabulary not loaded: %s", exc)
                 self._topics = {}
         return self._topics
 
@@ -112,8 +115,10 @@ class Advisor:
 
     # --- building -------------------------------------------------------------------------------
     def index(self, paths: list[Path] | None = None, *, rebuild: bool = False, progress: bool = False,
-              on_progress: Callable[[Progress], None] | None = None) -> BuildReport:
-        if not rebuild and not paths and self._up_to_date():
+              on_progress: Callable[[Progress], None] | None = None, remove: list[Path] | None = None,
+              only: bool = False) -> BuildReport:
+        """Build or update the index; `paths` add to the indexed roots (replace them with `only`), `remove` drops."""
+        if not rebuild and not paths and not remove and self._up_to_date():
             # nothing changed: answer from stats and hashes, without loading the model
             manifest = self.store.read_manifest() or {}
             report = BuildReport(index_dir=str(self.settings.index_dir), noop=True,
@@ -125,7 +130,8 @@ class Advisor:
             if on_progress:
                 on_progress(Progress(stage="done", files_done=report.files_total, files_total=report.files_total))
             return report
-        report = build(self.settings, self.embedder, paths, rebuild=rebuild, progress=progress, on_progress=on_progress)
+        report = build(self.settings, self.embedder, paths, rebuild=rebuild, progress=progress, on_progress=on_progress,
+                       remove=remove, only=only)
         self._topics = None
         if self._index is None or self.store.current_dir() != self._index.directory:
             self.load()  # swap in the new version; readers holding the old one finish undisturbed

@@ -115,14 +115,20 @@ class Catalog:
         return self.resources.get(rid)
 
 
-def load_catalog(corpus_dir: Path) -> Catalog:
-    """Load every record under corpus/catalog; malformed records are skipped and reported."""
+def load_catalog(corpus_dir: Path, strict_topics: bool = False) -> Catalog:
+    """Load every record under corpus/catalog; malformed records are skipped and reported.
+
+    A malformed topics.yaml would silently empty the topic vocabulary: with `strict_topics` (the index
+    build) it is an error naming the file, otherwise it is reported among the problems.
+    """
     corpus_dir = Path(corpus_dir)
     resources: dict[str, Resource] = {}
     problems: list[str] = []
     try:
         topics = load_topics(corpus_dir / "topics.yaml")
     except CatalogError as exc:
+        if strict_topics:
+            raise
         topics, problems = {}, [str(exc)]
     for path in sorted((corpus_dir / "catalog").glob("*.md")):
         rel = path.relative_to(corpus_dir).as_posix()

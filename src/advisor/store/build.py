@@ -48,10 +48,14 @@ def build(
     rebuild: bool = False,
     progress: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
+    remove: list[Path] | None = None,
+    only: bool = False,
 ) -> BuildReport:
+    """Build or update the index. `roots` are added to the ones indexed last time (with `only`, they replace
+    them); `remove` takes roots out. Each change of roots is said in the report's notes."""
     store = IndexStore(settings.index_dir)
     with store.lock():
-        return _build_locked(settings, embedder, store, roots, rebuild, progress, on_progress)
+        return _build_locked(settings, embedder, store, (roots, remove, only), rebuild, progress, on_progress)
 
 
 def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progress, on_progress) -> BuildReport:
@@ -97,12 +101,35 @@ class _Plan:
     catalog_todo: list[str] = field(default_factory=list)
 
 
+def _roots(old_manifest: dict, corpus_dir: Path, added, removed, only: bool, report: BuildReport) -> list[Path]:
+    """The roots to index: the remembered ones plus `added` (or `added` alone with `only`), less `removed`.
+
+    Paths add, never replace silently: `advisor index one.pdf` must not drop the corpus and the uploads in it.
+    """
+    def key(p: Path) -> str:
+        return os.path.abspath(p)
+
+    remembered = [Path(r) for r in old_manifest.get("roots") or [corpus_dir]]
+    roots = list(added or []) if only else remembered + [p for p in added or [] if key(p) not in map(key, remembered)]
+    if only and added:
+        leaving = [str(r) for r in remembered if key(r) not in map(key, roots)]
+        if leaving:
+            report.notes.append("no longer indexed (--only): " + ", ".join(leaving))
+    for gone in removed or []:
+        if key(gone) not in map(key, roots):
+            raise MissingPathError(f"{gone}: not an indexed folder or file (see `advisor info` for the roots)")
+        roots = [r for r in roots if key(r) != key(gone)]
+        report.notes.append(f"no longer indexed: {gone}")
+    if not roots:
+        raise MissingPathError("nothing left to index: give a folder or file, or keep one of the roots")
+    return roots
+
+
 def _plan(settings, embedder, store: IndexStore, roots, rebuild, report: BuildReport) -> _Plan:
     """The roots to scan, the fingerprint to build with, and the previous version if it can be reused."""
     corpus_dir = Path(settings.corpus_dir)
     old_manifest = store.read_manifest() or {}
-    # an incremental build (no paths given) covers the same roots as the last one
-    roots = [Path(r) for r in (roots or old_manifest.get("roots") or [corpus_dir])]
+    roots = _roots(old_manifest, corpus_dir, *roots, report)
     for root in roots:
         if not root.exists():
             raise MissingPathError(f"{root}: no such file or folder")
@@ -141,7 +168,7 @@ def _scan_and_diff(plan: _Plan, report: BuildReport) -> None:
         sources.extend(result.files)
         report.skipped.extend(result.skipped)
     old_files = plan.old_manifest.get("files", {}) if plan.old is not None else {}
-    plan.catalog = load_catalog(plan.corpus_dir)
+    plan.catalog = load_catalog(plan.corpus_dir, strict_topics=True)
     report.catalog_problems = plan.catalog.problems
 
     for src in sources:  # overlapping roots list a file twice: the first listing wins

@@ -154,7 +154,7 @@ class Handlers:
         except OSError as exc:
             log.exception("adding %s failed", path.name)
             return (self._rejected(f"could not save the file ({exc.strerror or exc})"), gr.skip()) + keep
-        gr.Info(f"Added “{added.title}”. Rebuild the index to search it.", duration=6)
+        gr.Info(f"Added “{esc(added.title)}”. Rebuild the index to search it.", duration=6)  # toasts render HTML
         notes = "".join(f"<br><small>{esc(n)}</small>" for n in added.notes)
         msg = (f'<div class="adv-added">Added <b>{esc(added.title)}</b> as <code>{esc(added.id)}</code> '
                f"(<code>{esc(added.file_key)}</code>). Click <b>Rebuild index</b> to make it searchable.{notes}</div>")
@@ -163,7 +163,7 @@ class Handlers:
 
     @staticmethod
     def _rejected(message: str) -> str:
-        gr.Warning(message, duration=12, title="Upload rejected")
+        gr.Warning(esc(message), duration=12, title="Upload rejected")  # names and topics come from the user
         return f'<div class="adv-rejected" role="alert"><b>Upload rejected:</b> {esc(message)}</div>'
 
 
