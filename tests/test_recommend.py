@@ -123,3 +123,37 @@ def test_toasts_escape_what_the_user_typed(advisor, monkeypatch, tmp_path):
     Handlers(advisor).add(str(tmp_path / "missing<b>.md"), title="x")
     assert shown and all("<img" not in m and "<b>" not in m for m in shown)
     assert any("&lt;img" in m for m in shown)
+
+
+def test_a_first_index_serves_resources_from_the_catalog_while_the_texts_are_read(settings, embedder, monkeypatch):
+    import threading
+
+    from advisor.ingest import extract
+    from advisor.service import Advisor
+
+    advisor = Advisor(settings, embedder=embedder)
+    assert not advisor.store.exists()
+    gate = threading.Event()
+    real_load, real_split = extract.Extractor.load, extract.Extractor.load_pdf_split
+
+    def slow(real):
+        def read(self, *args, **kwargs):
+            gate.wait(30)  # the full texts take their time
+            return real(self, *args, **kwargs)
+        return read
+
+    monkeypatch.setattr(extract.Extractor, "load", slow(real_load))
+    monkeypatch.setattr(extract.Extractor, "load_pdf_split", slow(real_split))
+    assert advisor.rebuild_in_background()
+    deadline = __import__("time").time() + 30
+    while not advisor.store.exists() and __import__("time").time() < deadline:
+        __import__("time").sleep(0.05)
+    answer = advisor.ask("which notes cover the VC dimension?")  # served from the catalog stage
+    assert advisor.build_status.running and advisor.build_status.stage
+    assert any(m.resource.id == "learning-notes" for m in answer.resources)
+    assert answer.passages == []
+    gate.set()
+    status = advisor.wait_for_build(60)
+    assert status.error is None and not status.running
+    later = advisor.ask("which notes cover the VC dimension?")
+    assert later.passages  # the full texts are in

@@ -22,6 +22,7 @@ from .library.catalog import Catalog, load_catalog, validate
 from .library.fetch import FetchResult, fetch_resources
 from .library.resources import AddedResource, add_resource, library_rows
 from .library.uploads import check_upload
+from .ingest.extract import check_pdf
 from .library.topics import Topic, TopicMatcher, load_topics
 from .search.evaluate import read_questions, run_eval
 from .search.evidence import on_topic, topic_terms
@@ -116,7 +117,7 @@ class Advisor:
     # --- building -------------------------------------------------------------------------------
     def index(self, paths: list[Path] | None = None, *, rebuild: bool = False, progress: bool = False,
               on_progress: Callable[[Progress], None] | None = None, remove: list[Path] | None = None,
-              only: bool = False) -> BuildReport:
+              only: bool = False, texts: bool = True) -> BuildReport:
         """Build or update the index; `paths` add to the indexed roots (replace them with `only`), `remove` drops."""
         if not rebuild and not paths and not remove and self._up_to_date():
             # nothing changed: answer from stats and hashes, without loading the model
@@ -131,7 +132,7 @@ class Advisor:
                 on_progress(Progress(stage="done", files_done=report.files_total, files_total=report.files_total))
             return report
         report = build(self.settings, self.embedder, paths, rebuild=rebuild, progress=progress, on_progress=on_progress,
-                       remove=remove, only=only)
+                       remove=remove, only=only, texts=texts)
         self._topics = None
         if self._index is None or self.store.current_dir() != self._index.directory:
             self.load()  # swap in the new version; readers holding the old one finish undisturbed
@@ -162,8 +163,14 @@ class Advisor:
 
             def run() -> None:
                 status = self.build_status
+                track = lambda p: setattr(status, "progress", p)  # noqa: E731
                 try:
-                    status.report = self.index(paths, rebuild=rebuild, on_progress=lambda p: setattr(status, "progress", p))
+                    if not paths and not self.store.exists():
+                        # a first index: the catalog records first (seconds), so resources are recommended at
+                        # once; passages follow when the full texts are in, switched in atomically
+                        status.report = self.index(texts=False, on_progress=track)
+                        status.stage = "catalog ready; reading the full texts"
+                    status.report = self.index(paths, rebuild=rebuild, on_progress=track)
                 except AdvisorError as exc:
                     status.error = str(exc)
                 except Exception as exc:  # the web app must survive any build failure
@@ -337,6 +344,7 @@ class Advisor:
         Raises UploadRejected naming the file and the reason; the index is rebuilt separately.
         """
         checked = check_upload(Path(source), filename or Path(source).name,
+                               read_pdf=lambda path, name: check_pdf(path, name, self.settings.file_timeout),
                                **({"max_bytes": max_bytes} if max_bytes else {}))
         added = add_resource(Path(self.settings.corpus_dir), checked.path, checked.filename, **fields)
         self._topics = None
@@ -392,6 +400,8 @@ class Advisor:
                 if m.get("status") != "indexed"
             ],
             "catalog_problems": manifest.get("catalog_problems", []),
+            "warnings": [{"file": k, "unreadable_pages": m["unreadable_pages"], "pages": m.get("pages", 0)}
+                         for k, m in manifest.get("files", {}).items() if m.get("unreadable_pages")],
             "resources": [
                 {"id": rid, "title": r.title, "kind": r.kind, "access": r.access, **per_resource.get(rid, {"files": 0})}
                 for rid, r in sorted(loaded.resources.items())

@@ -231,3 +231,4 @@ class BuildStatus:
     error: str | None = None
     started_at: float | None = None
     finished_at: float | None = None
+    stage: str | None = None  # what is already served while the build goes on

@@ -24,7 +24,7 @@ from ..errors import DocumentError, MissingPathError
 from .index import MANIFEST, HybridIndex, IndexStore, LoadedIndex, failpoint, keywords_current
 from .keywords import KEYWORDS_VERSION
 from ..ingest.extract import Extractor
-from ..ingest.loaders import loader_for
+from ..ingest.loaders import UNREADABLE_PAGES, loader_for
 from ..ingest.passages import tag
 from ..types import Block, BuildReport, Chunk, Document, Progress, Resource
 
@@ -50,12 +50,15 @@ def build(
     on_progress: Callable[[Progress], None] | None = None,
     remove: list[Path] | None = None,
     only: bool = False,
+    texts: bool = True,
 ) -> BuildReport:
     """Build or update the index. `roots` are added to the ones indexed last time (with `only`, they replace
-    them); `remove` takes roots out. Each change of roots is said in the report's notes."""
+    them); `remove` takes roots out. Each change of roots is said in the report's notes. With `texts=False`
+    only the catalog records are embedded (seconds): a first index that can recommend resources at once,
+    whose roots the next build reads."""
     store = IndexStore(settings.index_dir)
     with store.lock():
-        return _build_locked(settings, embedder, store, (roots, remove, only), rebuild, progress, on_progress)
+        return _build_locked(settings, embedder, store, (roots, remove, only, texts), rebuild, progress, on_progress)
 
 
 def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progress, on_progress) -> BuildReport:
@@ -98,6 +101,7 @@ class _Plan:
     reuse: dict[str, dict] = field(default_factory=dict)  # file key -> its manifest entry, kept as it was
     todo: list[tuple[str, SourceFile, str]] = field(default_factory=list)  # (key, file, sha256) to read again
     catalog_docs: dict[str, str] = field(default_factory=dict)
+    texts: bool = True  # False: the catalog stage of a first index, no full text read yet
     catalog_todo: list[str] = field(default_factory=list)
 
 
@@ -129,7 +133,8 @@ def _plan(settings, embedder, store: IndexStore, roots, rebuild, report: BuildRe
     """The roots to scan, the fingerprint to build with, and the previous version if it can be reused."""
     corpus_dir = Path(settings.corpus_dir)
     old_manifest = store.read_manifest() or {}
-    roots = _roots(old_manifest, corpus_dir, *roots, report)
+    *change, texts = roots
+    roots = _roots(old_manifest, corpus_dir, *change, report)
     for root in roots:
         if not root.exists():
             raise MissingPathError(f"{root}: no such file or folder")
@@ -137,7 +142,7 @@ def _plan(settings, embedder, store: IndexStore, roots, rebuild, report: BuildRe
     chunk_tokens = settings.chunk_tokens or embedder.max_tokens
     fingerprint = Fingerprint(embedder.name, embedder.dimension, min(chunk_tokens, embedder.max_tokens), settings.overlap_tokens)
     old = _previous_version(store, old_manifest, fingerprint, rebuild, report)
-    return _Plan(corpus_dir, roots, fingerprint, old_manifest, old)
+    return _Plan(corpus_dir, roots, fingerprint, old_manifest, old, texts=texts)
 
 
 def _previous_version(store: IndexStore, old_manifest: dict, fingerprint: Fingerprint, rebuild, report: BuildReport):
@@ -162,7 +167,7 @@ def _previous_version(store: IndexStore, old_manifest: dict, fingerprint: Finger
 def _scan_and_diff(plan: _Plan, report: BuildReport) -> None:
     """List the files under the roots and the catalog records, and decide which ones to read again."""
     sources: list[SourceFile] = []
-    for root in plan.roots:
+    for root in plan.roots if plan.texts else []:
         exclude = (CATALOG_DIR,) if root.resolve() == plan.corpus_dir.resolve() else ()
         result = scan(root, _readable, exclude_dirs=exclude)
         sources.extend(result.files)
@@ -423,11 +428,16 @@ def _record_file(item, files_meta: dict[str, dict], report: BuildReport) -> tupl
             files_meta[key] = {**base, "status": "skipped", "reason": error}
         report.skipped.append((key, error))
         return 0, None
+    metadata = dict(doc.metadata)
+    unreadable = metadata.pop(UNREADABLE_PAGES, 0) if doc.format == "pdf" else 0
     files_meta[key] = {
         **base, "status": "indexed", "title": doc.title, "format": doc.format,
-        "pages": doc.n_pages, "chunks": len(chunks), "metadata": doc.metadata,
+        "pages": doc.n_pages, "chunks": len(chunks), "metadata": metadata,
         "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **({"unreadable_pages": unreadable} if unreadable else {}),  # pages whose text extraction failed
     }
+    if unreadable:
+        report.notes.append(f"{key}: {unreadable} of {doc.n_pages} pages unreadable (their text is not indexed)")
     return (doc.n_pages if doc.format == "pdf" else 0), chunks
 
 

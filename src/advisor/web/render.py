@@ -290,7 +290,9 @@ def progress_html(status, has_index: bool = True) -> str:
         return (
             '<div class="adv-build adv-build-running" role="status">'
             f'<div class="adv-build-text"><b>Building the index</b> — {esc(progress_text(p))}. '
-            + ("The chat keeps answering from the previous index until the new one is ready."
+            + ("Resources are recommended already; cited passages appear when the full texts are in."
+               if getattr(status, "stage", None) else
+               "The chat keeps answering from the previous index until the new one is ready."
                if has_index else "The chat answers as soon as it is ready.")
             + "</div>"
             f'<div class="adv-bar"><div class="adv-bar-fill" style="width:{pct}%"></div></div></div>'
