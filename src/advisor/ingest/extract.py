@@ -25,7 +25,7 @@ def _serve(conn) -> None:
     import logging
     import warnings
 
-    from .loaders import load_document, read_pdf_pages
+    from .loaders import check_pdf, load_document, read_pdf_pages
 
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
@@ -37,9 +37,11 @@ def _serve(conn) -> None:
             return
         if job is None:
             return
-        path, rel, part, parts = job
+        kind, path, rel, part, parts = job
         try:
-            if parts > 1:
+            if kind == "check":  # an upload: open and count the pages, extract nothing
+                result, size = check_pdf(Path(path), rel), 0
+            elif parts > 1:
                 result = read_pdf_pages(Path(path), rel, part, parts)
                 size = sum(len(t) for t in result.raw) * parts
             else:
@@ -94,11 +96,11 @@ class Extractor:
         if self._proc is None or not self._proc.is_alive():
             self._start()
 
-    def _send(self, path: Path, rel: str, part: int = 0, parts: int = 1) -> None:
+    def _send(self, path: Path, rel: str, part: int = 0, parts: int = 1, kind: str = "read") -> None:
         self._ensure_started()
         self._await_ready()
         assert self._conn is not None
-        self._conn.send((str(path), rel, part, parts))
+        self._conn.send((kind, str(path), rel, part, parts))
 
     def _receive(self, rel: str, deadline: float):
         assert self._conn is not None and self._proc is not None
@@ -123,6 +125,12 @@ class Extractor:
     def load(self, path: Path, rel: str) -> Document:
         """The document, or DocumentError (skip: corrupt, timeout...) or RuntimeError (loader bug)."""
         self._send(path, rel)
+        return self._receive(rel, time.monotonic() + self.timeout)
+
+    def check_pdf(self, path: Path, rel: str) -> int:
+        """The pages of a PDF that opens cleanly (an upload's check), under the same time limit as reading;
+        DocumentError otherwise (damaged, encrypted, too many pages, took too long)."""
+        self._send(path, rel, kind="check")
         return self._receive(rel, time.monotonic() + self.timeout)
 
     def load_pdf_split(self, path: Path, rel: str, helper: "Extractor") -> Document:
@@ -168,3 +176,9 @@ class Extractor:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def check_pdf(path: Path, rel: str, timeout: float = DEFAULT_TIMEOUT) -> int:
+    """Extractor.check_pdf with a worker of its own (taken from the idle pool when one is there)."""
+    with Extractor(timeout=timeout) as extractor:
+        return extractor.check_pdf(Path(path), rel)

@@ -29,6 +29,11 @@ class PdfPages:
     labels: list[str | None]
     outline: list[tuple[int, int, str]]
     meta_title: str | None
+    unreadable: int = 0  # pages of this range whose text extraction failed (kept as empty pages)
+
+
+# Document.metadata key of a PDF with pages whose text could not be extracted: how many (absent when none)
+UNREADABLE_PAGES = "unreadable_pages"
 
 
 def load_pdf(path: Path, rel: str) -> Document:
@@ -37,34 +42,49 @@ def load_pdf(path: Path, rel: str) -> Document:
 
 def read_pdf_pages(path: Path, rel: str, part: int = 0, parts: int = 1) -> PdfPages:
     """Open, check and extract one of `parts` equal page ranges (two processes can share a book)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reader, n_pages = _open_pdf(path, rel)
+        first, stop = n_pages * part // parts, n_pages * (part + 1) // parts
+        texts = [_extract_page(reader, i) for i in range(first, stop)]
+        if part == 0:
+            labels, outline, meta_title = _page_labels(reader, n_pages), _outline(reader), _meta_title(reader)
+        else:  # the first part carries what concerns the whole file
+            labels, outline, meta_title = [], [], None
+    raw = [t or "" for t in texts]
+    return PdfPages(n_pages, raw, labels, outline, meta_title, unreadable=sum(t is None for t in texts))
+
+
+def check_pdf(path: Path, rel: str) -> int:
+    """The number of pages of a PDF that opens (not damaged, not encrypted, within the page limit); what an
+    upload must pass. Raises DocumentError like read_pdf_pages, without extracting any text."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _open_pdf(path, rel)[1]
+
+
+def _open_pdf(path: Path, rel: str):
+    """(reader, number of pages) of a PDF that opens and is not empty; DocumentError otherwise."""
     import pypdf
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     data = _read_bytes(path, rel)
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise DocumentError(rel, "not a PDF file (no %PDF header)")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted and not _decrypt_empty(reader):
-                raise DocumentError(rel, "encrypted PDF (a password is required), skipped")
-            n_pages = len(reader.pages)
-        except DocumentError:
-            raise
-        except Exception as exc:  # pypdf raises many unrelated types on damaged files
-            raise DocumentError(rel, f"corrupt or truncated PDF ({_short(exc)})") from None
-        if n_pages == 0:
-            raise DocumentError(rel, "PDF has no pages")
-        if n_pages > MAX_PDF_PAGES:
-            raise DocumentError(rel, f"PDF has {n_pages} pages, more than the {MAX_PDF_PAGES} page limit")
-        first, stop = n_pages * part // parts, n_pages * (part + 1) // parts
-        raw = [_extract_page(reader, i) for i in range(first, stop)]
-        if part == 0:
-            labels, outline, meta_title = _page_labels(reader, n_pages), _outline(reader), _meta_title(reader)
-        else:  # the first part carries what concerns the whole file
-            labels, outline, meta_title = [], [], None
-    return PdfPages(n_pages, raw, labels, outline, meta_title)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not _decrypt_empty(reader):
+            raise DocumentError(rel, "encrypted PDF (a password is required), skipped")
+        n_pages = len(reader.pages)
+    except DocumentError:
+        raise
+    except Exception as exc:  # pypdf raises many unrelated types on damaged files
+        raise DocumentError(rel, f"corrupt or truncated PDF ({_short(exc)})") from None
+    if n_pages == 0:
+        raise DocumentError(rel, "PDF has no pages")
+    if n_pages > MAX_PDF_PAGES:
+        raise DocumentError(rel, f"PDF has {n_pages} pages, more than the {MAX_PDF_PAGES} page limit")
+    return reader, n_pages
 
 
 def assemble_pdf(path: Path, rel: str, parts: list[PdfPages]) -> Document:
@@ -72,8 +92,11 @@ def assemble_pdf(path: Path, rel: str, parts: list[PdfPages]) -> Document:
     head = parts[0]
     raw_pages = [t for part in parts for t in part.raw]
     n_pages, labels, outline = head.n_pages, head.labels, head.outline
+    unreadable = sum(part.unreadable for part in parts)
     if len(raw_pages) != n_pages:
         raise DocumentError(rel, f"read {len(raw_pages)} of {n_pages} pages, skipped")
+    if unreadable == n_pages:
+        raise DocumentError(rel, f"text extraction failed on every page ({n_pages}), skipped")
     if not any(len(t.strip()) > 20 for t in raw_pages):
         raise DocumentError(rel, "no text layer (scanned or image-only PDF), skipped")
 
@@ -100,7 +123,8 @@ def assemble_pdf(path: Path, rel: str, parts: list[PdfPages]) -> Document:
                 blocks.append(Block(part, page=i + 1, page_label=labels[i], section=section))
     first_heading = next((b.text.split("\n", 1)[0] for b in blocks if b.text.strip()), "")
     title = head.meta_title or (outline[0][2] if outline else "") or first_heading[:120] or path.stem
-    return Document(rel, title, blocks, format="pdf", n_pages=n_pages)
+    return Document(rel, title, blocks, format="pdf", n_pages=n_pages,
+                    metadata={UNREADABLE_PAGES: unreadable} if unreadable else {})
 
 
 def _read_bytes(path: Path, rel: str) -> bytes:
@@ -125,11 +149,12 @@ def _short(exc: Exception) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
-def _extract_page(reader, i: int) -> str:
+def _extract_page(reader, i: int) -> str | None:
+    """The text of page i ("" when it has none), or None when extracting it failed."""
     try:
         return reader.pages[i].extract_text() or ""
     except Exception:
-        return ""  # one broken page must not lose the rest of the book
+        return None  # one broken page must not lose the rest of the book; it is counted, not hidden
 
 
 def _page_labels(reader, n: int) -> list[str | None]:

@@ -7,9 +7,10 @@ import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..config import DEFAULT_MAX_UPLOAD_MB
-from ..errors import UploadRejected
+from ..errors import DocumentError, UploadRejected
 from .resources import SUPPORTED_SUFFIXES, sanitize_filename
 
 # Well-known binary signatures, to say what a rejected file actually is.
@@ -30,6 +31,11 @@ _SIGNATURES: list[tuple[bytes, str]] = [
 ]
 
 
+# Opens a PDF and returns its number of pages, or raises DocumentError saying why it cannot be read. The
+# facade passes one that runs in the time-limited extractor (library/ must not import ingest/).
+PdfChecker = Callable[[Path, str], int]
+
+
 @dataclass
 class CheckedUpload:
     path: Path  # where the upload currently is (a temp file)
@@ -39,8 +45,13 @@ class CheckedUpload:
 
 
 def check_upload(path: Path | str, original_name: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024) -> CheckedUpload:
-    """Accept a PDF, Markdown or UTF-8 text file whose content matches its name; raise UploadRejected otherwise."""
+                 max_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024,
+                 read_pdf: PdfChecker | None = None) -> CheckedUpload:
+    """Accept a PDF, Markdown or UTF-8 text file whose content matches its name; raise UploadRejected otherwise.
+
+    A PDF is opened by `read_pdf` (Advisor.add_resource passes the extractor's, which parses in a worker
+    process under Settings.file_timeout); without one it is parsed here, in this process, with no time limit.
+    """
     path = Path(path)
     shown = sanitize_filename(original_name or path.name)
     if not path.is_file():
@@ -65,7 +76,10 @@ def check_upload(path: Path | str, original_name: str | None = None,
         if not looks_pdf:
             what = _what_is(head)
             raise UploadRejected(f"{shown}: not a PDF file{f' (it is {what})' if what else ''}, although it is named .pdf")
-        _check_pdf(path, shown)
+        if read_pdf is None:
+            _check_pdf(path, shown)
+        else:
+            _check_pdf_with(read_pdf, path, shown)
     else:
         if looks_pdf:
             raise UploadRejected(f"{shown}: this is a PDF named {suffix}; rename it to .pdf")
@@ -107,6 +121,17 @@ def _check_pdf(path: Path, shown: str) -> None:
         raise UploadRejected(f"{shown}: the PDF has no pages")
 
 
+def _check_pdf_with(read_pdf: PdfChecker, path: Path, shown: str) -> None:
+    try:
+        pages = read_pdf(path, shown)
+    except DocumentError as exc:  # damaged, encrypted, too many pages, took too long, crashed the reader
+        raise UploadRejected(f"{shown}: {exc.reason.removesuffix(', skipped')}") from None
+    except Exception as exc:  # the check itself failed: refuse the file rather than take it unchecked
+        raise UploadRejected(f"{shown}: the PDF could not be checked ({type(exc).__name__}), try again") from None
+    if not pages:
+        raise UploadRejected(f"{shown}: the PDF has no pages")
+
+
 def _check_text(path: Path, shown: str) -> None:
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     printable = 0
@@ -127,4 +152,4 @@ def _check_text(path: Path, shown: str) -> None:
         raise UploadRejected(f"{shown}: the file has no readable text")
 
 
-__all__ = ["CheckedUpload", "DEFAULT_MAX_UPLOAD_MB", "UploadRejected", "check_upload"]
+__all__ = ["CheckedUpload", "DEFAULT_MAX_UPLOAD_MB", "PdfChecker", "UploadRejected", "check_upload"]
