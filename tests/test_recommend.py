@@ -157,3 +157,15 @@ def test_a_first_index_serves_resources_from_the_catalog_while_the_texts_are_rea
     assert status.error is None and not status.running
     later = advisor.ask("which notes cover the VC dimension?")
     assert later.passages  # the full texts are in
+
+
+def test_a_recommended_free_book_not_in_the_library_says_how_to_fetch_it(advisor, corpus):
+    record = (corpus / "catalog" / "convex-book.md").read_text()
+    (corpus / "catalog" / "convex-book.md").write_text(
+        record.replace("access: paid", "access: free\npdf_url: https://example.org/convex.pdf"))
+    advisor.index()
+    answer = advisor.ask("a free book on KKT conditions")
+    assert answer.resources[0].resource.id == "convex-book"
+    assert any("advisor fetch convex-book" in n for n in answer.notes)
+    held = advisor.ask("notes that prove the VC bound")  # its text is indexed: nothing to fetch
+    assert not any("advisor fetch learning-notes" in n for n in held.notes)

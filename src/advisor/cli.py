@@ -197,7 +197,8 @@ def cmd_ask(args, settings) -> int:
         answer = stream.run()
     else:
         answer = adv.ask(args.question, filters=_filters_from(args), k_resources=args.resources, k_passages=args.passages)
-    _out(args, answer_dict(adv, answer), answer.text)
+    notes = [n for n in answer.notes if n not in answer.text]
+    _out(args, answer_dict(adv, answer), "\n".join([answer.text, *(f"Note: {n}" for n in notes)]))
     return 0
 
 
@@ -219,6 +220,8 @@ def cmd_info(args, settings) -> int:
         lines.extend(f"  {r['id']}: {r['files']} files, {r['pages']} pages, {r['chunks']} chunks" for r in indexed)
     for s in info["skipped"]:
         lines.append(f"  skipped {s['file']}: {s['reason']}")
+    for w in info.get("warnings", []):
+        lines.append(f"  {w['file']}: {w['unreadable_pages']} of {w['pages']} pages unreadable")
     _out(args, info, "\n".join(lines))
     return 0
 

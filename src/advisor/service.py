@@ -222,7 +222,16 @@ class Advisor:
                          study_path=path, comparison=table)
         if query != question:
             answer.notes.append(f"searched for: {query}")
+        answer.notes.extend(self._fetchable(resources[:3]))
         return answer
+
+    def _fetchable(self, resources) -> list[str]:
+        """Recommended free books whose text is not in the library yet: one line each on how to get it."""
+        held = set(self.loaded.file_resource.values())
+        return [f"{m.resource.title} is free to read but not in your library yet: `advisor fetch {m.resource.id}` "
+                "downloads it from the author's site to your machine, then `advisor index`"
+                for m in resources if m.resource.from_catalog and m.resource.is_free and m.resource.pdf_url
+                and m.resource.id not in held]
 
     def ask_stream(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
                    k_resources: int = 5, k_passages: int = 5, llm: bool = True, llm_config=None, linker=None):
