@@ -1,8 +1,10 @@
 """The app in a real browser (Debian chromium + playwright) with the real embedding model.
 
-Starts `python app.py` on a free loopback port over a small temp corpus, then: asks an example question, follows a
-page citation to the PDF, checks LaTeX and that document HTML never runs, uploads a PDF through the Library tab,
-rebuilds, and gets an answer citing the upload. Screenshots go to tests/artifacts/ (git-ignored).
+Starts `python app.py` once per module on a free loopback port over a small temp corpus (the expensive part);
+each test then opens its own browser context and page, so its own Gradio session and conversation: asks an
+example question, follows a page citation to the PDF, asks a follow-up after asking its question first, checks
+LaTeX and that document HTML never runs, uploads a PDF through the Library tab, rebuilds, and gets an answer
+citing the upload. Every test passes alone and in any order. Screenshots go to tests/artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -123,21 +125,42 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser(server):
+    """One chromium for the module; each test gets its own context from it (see `fresh_page`)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1360, "height": 1000})
-        pg = context.new_page()
-        pg.errors = []
-        pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
-        pg.on("dialog", lambda d: (pg.errors.append(f"dialog: {d.message}"), d.dismiss()))
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def fresh_page(server, browser):
+    """A new browser context and page on the app: its own cookies, Gradio session and conversation.
+
+    It does not wait for the index: the start-up test wants to see the first build running.
+    """
+    context = browser.new_context(viewport={"width": 1360, "height": 1000})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    pg.on("dialog", lambda d: (pg.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    try:
         pg.goto(server["url"])
         pg.wait_for_selector("#adv-question textarea", timeout=60_000)
         yield pg
+    finally:
         context.close()
-        browser.close()
+
+
+@pytest.fixture
+def page(fresh_page):
+    """A fresh page once the index is loaded and no build runs (whichever test happens to run first)."""
+    wait_for_index(fresh_page)
+    return fresh_page
 
 
 def shot(page, name: str) -> None:
@@ -206,13 +229,24 @@ def upload_file(page, path: Path) -> None:
     raise AssertionError(f"{path.name} never showed up in the file field")
 
 
-def test_01_starts_fast_and_builds_the_first_index_in_the_background(server, page):
+def card_titles(reply) -> list[str]:
+    """The titles of a reply's resource cards, without their rank numbers."""
+    return reply.locator(".adv-card .adv-card-title").evaluate_all(
+        "els => els.map(el => [...el.childNodes].filter(n => !(n.classList && n.classList.contains('adv-rank')))"
+        ".map(n => n.textContent).join('').trim())")
+
+
+def test_01_starts_fast_and_builds_the_first_index_in_the_background(server, fresh_page):
+    page = fresh_page
     assert server["cold_start"] < 60
     page.wait_for_selector("#adv-header-status .adv-status", timeout=30_000)
     page.wait_for_timeout(300)
-    shot(page, "01-start")  # usually mid-build: the banner shows files, pages and an ETA
+    shot(page, "01-start")  # mid-build when this test runs first: the banner shows files, pages and an ETA
     wait_for_index(page)
-    assert "Index:" in page.inner_text("#adv-header-status")
+    status = page.inner_text("#adv-header-status")
+    assert "Index:" in status
+    chunks = re.search(r"([\d,]+) chunks", status)
+    assert chunks and int(chunks.group(1).replace(",", "")) > 0, status
 
 
 def test_02_example_question_shows_cards_and_page_citations(server, page):
@@ -239,11 +273,23 @@ def test_02_example_question_shows_cards_and_page_citations(server, page):
 
 
 def test_03_which_of_those_is_free(page):
+    """A follow-up narrows this conversation's previous answer: the test asks that answer's question first."""
+    first = ask(page, example="Which book covers VC dimension proofs?")
+    previous = card_titles(first)
+    assert previous, first.inner_text()
+    cards = first.locator(".adv-card")
+    free = {title for i, title in enumerate(previous) if cards.nth(i).locator(".adv-free").count()}
+
     reply = ask(page, "which of those is free?")
     text = reply.inner_text()
-    assert "Of the" in text or "None of the" in text
-    if "Of the" in text:
+    n = len(previous)
+    resources = f"{n} resource{'s' if n != 1 else ''} in my previous answer"
+    if free:  # the cs229 cheatsheets (free) answer the VC question in this corpus: this branch is the usual one
+        assert f"Of the {resources}" in text, text[:400]
+        assert set(card_titles(reply)) == free  # exactly the free ones among the previous cards
         assert reply.locator(".adv-paid").count() == 0
+    else:
+        assert f"None of the {resources} is free" in text, text[:400]
     scroll_to(page, reply)
     shot(page, "04-follow-up")
 
@@ -258,13 +304,15 @@ def test_04_latex_renders(page):
 
 def test_05_document_html_never_executes(page):
     reply = ask(page, "eigenvalue hacking handbook payload")
+    # the payload was indexed from the hostile PDF and is quoted from it ...
+    sources = [a.get_attribute("href") or "" for a in reply.locator(".adv-passages a").all()]
+    assert any(h.startswith("/corpus-file/texts/evil/eigen-hacks.pdf") for h in sources), sources
     quotes = reply.locator(".adv-quote").all_inner_texts()
-    assert any("<script>" in q and "onerror" in q for q in quotes), quotes  # shown as text
+    assert any("<script>" in q and "onerror" in q and XSS_MARKER in q for q in quotes), quotes  # ... as text
     assert page.evaluate(f"() => typeof {XSS_MARKER}") == "undefined"
     assert page.locator("#adv-chatbot script, #adv-chatbot img[src='x'], #adv-chatbot svg[onload],"
                         " #adv-chatbot iframe").count() == 0
     assert not [e for e in page.errors if "advisor_xss" in e or "dialog" in e]
-    assert XSS_PAYLOAD  # the payload is in the indexed PDF
     scroll_to(page, reply.locator(".adv-passages"))
     shot(page, "06-escaped-html")
 
@@ -287,6 +335,8 @@ def test_06_rejected_upload_shows_an_error(server, page, tmp_path):
 
 
 def test_07_upload_rebuild_and_ask_about_it(server, page, tmp_path):
+    page.get_by_role("tab", name="Library").click()
+    page.wait_for_selector("#adv-library table")
     upload = tmp_path / CS230_RNN.name
     shutil.copy(CS230_RNN, upload)
     upload_file(page, upload)
@@ -329,33 +379,22 @@ def test_07_upload_rebuild_and_ask_about_it(server, page, tmp_path):
     assert page.evaluate(f"() => typeof {XSS_MARKER}") == "undefined"
 
 
-def test_08_comparison_table_and_study_path_render(server):
-    """Its own page and conversation: the comparison is a table, the study path an ordered list, both with links."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1360, "height": 1000})
-        try:
-            pg.goto(server["url"])
-            pg.wait_for_selector("#adv-question textarea", timeout=60_000)
-            wait_for_index(pg)
-            reply = ask(pg, "Compare how the VC dimension is treated in my books")
-            table = reply.locator("table.adv-compare")
-            assert table.count() == 1
-            headers = [h.strip() for h in table.locator("th").all_inner_texts()]
-            assert headers[:3] == ["Resource", "Defines", "Proves"]
-            assert table.locator("tbody tr").count() >= 1
-            assert table.locator("tbody tr a[href^='http']").count() >= 1  # the resource links to its page
-            scroll_to(pg, table)
-            shot(pg, "08-comparison-table")
-            reply = ask(pg, "What should I learn before the VC dimension?")
-            steps = reply.locator("ol.adv-path > li")
-            assert steps.count() >= 2
-            texts = steps.all_inner_texts()
-            assert "VC dimension" in texts[-1]  # the topic itself comes last, its foundations first
-            assert reply.locator("ol.adv-path a").count() >= 1
-            scroll_to(pg, reply.locator("ol.adv-path"))
-            shot(pg, "09-study-path")
-        finally:
-            browser.close()
+def test_08_comparison_table_and_study_path_render(page):
+    """The comparison is a table, the study path an ordered list, both with links."""
+    reply = ask(page, "Compare how the VC dimension is treated in my books")
+    table = reply.locator("table.adv-compare")
+    assert table.count() == 1
+    headers = [h.strip() for h in table.locator("th").all_inner_texts()]
+    assert headers[:3] == ["Resource", "Defines", "Proves"]
+    assert table.locator("tbody tr").count() >= 1
+    assert table.locator("tbody tr a[href^='http']").count() >= 1  # the resource links to its page
+    scroll_to(page, table)
+    shot(page, "08-comparison-table")
+    reply = ask(page, "What should I learn before the VC dimension?")
+    steps = reply.locator("ol.adv-path > li")
+    assert steps.count() >= 2
+    texts = steps.all_inner_texts()
+    assert "VC dimension" in texts[-1]  # the topic itself comes last, its foundations first
+    assert reply.locator("ol.adv-path a").count() >= 1
+    scroll_to(page, reply.locator("ol.adv-path"))
+    shot(page, "09-study-path")

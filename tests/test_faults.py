@@ -1,5 +1,6 @@
 """Fault injection: killed builds, damaged files, pathological inputs."""
 
+import json
 import os
 import signal
 import subprocess
@@ -31,12 +32,73 @@ def run_index(settings, **extra):
                           capture_output=True, text=True, timeout=120)
 
 
+# `advisor index --quiet` with the fail points wrapped: the one ADVISOR_FAILPOINT names records the index folder as
+# it is at that moment (and who holds the build lock) in $FAILPOINT_STATE, then kills the process as before.
+SPIED_INDEX = r"""
+import json, os, sys, traceback
+from pathlib import Path
+from advisor.store import build, index
+
+real_failpoint = index.failpoint
+
+def spy(name):
+    if os.environ.get("ADVISOR_FAILPOINT") == name:
+        d = Path(os.environ["ADVISOR_INDEX_DIR"])
+        Path(os.environ["FAILPOINT_STATE"]).write_text(json.dumps({
+            "point": name, "pid": os.getpid(), "lock": (d / ".lock").read_text().strip(),
+            "current": (d / "CURRENT").read_text().strip(),
+            "entries": sorted(p.name for p in d.iterdir()),
+            "staging": {p.name: sorted(c.name for c in p.iterdir()) for p in d.iterdir() if p.name.startswith(".tmp-")},
+            "stack": [f.name for f in traceback.extract_stack()],
+        }))
+    real_failpoint(name)
+
+index.failpoint = build.failpoint = spy
+from advisor.cli import main
+sys.exit(main(["index", "--quiet"]))
+"""
+
+VERSION_FILES = ["catalog", "manifest.json", "resources.json", "texts"]
+
+
+def index_state(index_dir: Path) -> dict:
+    return {"current": (index_dir / "CURRENT").read_text().strip(),
+            "entries": sorted(p.name for p in index_dir.iterdir()),
+            "staging": {p.name: sorted(c.name for c in p.iterdir()) for p in index_dir.iterdir()
+                        if p.name.startswith(".tmp-")}}
+
+
 @pytest.mark.parametrize("point", ["embedding", "staging", "before-rename", "before-pointer", "after-pointer"])
-def test_kill_9_at_any_point_leaves_a_loadable_index(advisor, corpus, settings, embedder, point):
+def test_kill_9_at_any_point_leaves_a_loadable_index(advisor, corpus, settings, embedder, point, tmp_path):
     before = IndexStore(settings.index_dir).current_dir()
     (corpus / "texts" / "misc" / "bayes.md").write_text("# Changed\n\nThe conjugate prior of a Bernoulli is a Beta.\n")
-    proc = run_index(settings, ADVISOR_FAILPOINT=point)
-    assert proc.returncode == -signal.SIGKILL
+    state_file = tmp_path / "failpoint.json"
+    proc = subprocess.run([sys.executable, "-c", SPIED_INDEX], capture_output=True, text=True, timeout=120, check=False,
+                          env=cli_env(settings, ADVISOR_FAILPOINT=point, FAILPOINT_STATE=str(state_file)))
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+    # the kill landed mid-build, at the named point: the build held the lock and had got exactly this far
+    at_kill = json.loads(state_file.read_text())
+    assert at_kill["point"] == point and at_kill["lock"] == str(at_kill["pid"]) and "build" in at_kill["stack"]
+    versions = [n for n in at_kill["entries"] if n.startswith("v-")]
+    new = [n for n in versions if n != before.name]
+    staged = at_kill["staging"]
+    if point == "embedding":  # still reading and embedding: nothing written yet
+        assert at_kill["current"] == before.name and not staged and not new
+    elif point == "staging":  # the staging folder exists, still empty
+        assert at_kill["current"] == before.name and list(staged.values()) == [[]] and not new
+    elif point == "before-rename":  # a complete version in the staging folder, not yet renamed
+        assert at_kill["current"] == before.name and list(staged.values()) == [VERSION_FILES] and not new
+    elif point == "before-pointer":  # renamed to v-*, CURRENT not yet switched to it
+        assert at_kill["current"] == before.name and not staged and len(new) == 1
+    else:  # CURRENT switched, the old version not yet collected
+        assert len(new) == 1 and at_kill["current"] == new[0] and before.name in versions and not staged
+    assert ("_read_and_embed" if point == "embedding" else "_write_version") in at_kill["stack"]
+    # SIGKILL cleaned nothing up: the folder is still as the failpoint saw it
+    assert index_state(settings.index_dir) == {k: at_kill[k] for k in ("current", "entries", "staging")}
+    if new:  # the renamed version is complete
+        assert sorted(p.name for p in (settings.index_dir / new[0]).iterdir()) == VERSION_FILES
+
     after = Advisor(settings, embedder=embedder)
     loaded = after.load()
     # before the pointer moves the old version answers; after it, the new one
