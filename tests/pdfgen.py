@@ -10,8 +10,11 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def raw_pdf(pages: list[str]) -> bytes:
-    """A PDF whose page i shows pages[i] (one text line per input line) in Helvetica."""
+def raw_pdf(pages: list[str], broken: frozenset[int] = frozenset()) -> bytes:
+    """A PDF whose page i shows pages[i] (one text line per input line) in Helvetica.
+
+    Pages in `broken` (0-based) declare an unknown stream filter, so pypdf's extract_text raises on them.
+    """
     objects: list[bytes] = []
     n = len(pages)
     # 1: catalog, 2: pages, 3: font, then (page, content) pairs
@@ -30,7 +33,8 @@ def raw_pdf(pages: list[str]) -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
             f"/Contents {5 + 2 * i} 0 R >>".encode()
         )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        bad = b" /Filter /NoSuchFilter" if i in broken else b""
+        objects.append(b"<< /Length %d%s >>\nstream\n" % (len(stream), bad) + stream + b"\nendstream")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []

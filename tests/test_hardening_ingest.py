@@ -4,7 +4,6 @@ extraction fails are counted (manifest, Advisor.info(), `advisor info`) instead 
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import multiprocessing
 import time
@@ -21,7 +20,7 @@ from advisor.ingest.loaders import UNREADABLE_PAGES, load_document
 from advisor.library.uploads import check_upload
 from advisor.service import Advisor
 from advisor.store.index import IndexStore
-from pdfgen import make_pdf
+from pdfgen import make_pdf, raw_pdf
 
 PAGES = [
     "Spectral Notes\nThe spectral theorem diagonalizes a symmetric matrix in an orthonormal basis.",
@@ -32,29 +31,8 @@ PAGES = [
 
 def pdf_with_broken_pages(path: Path, pages: list[str], broken: set[int]) -> Path:
     """A PDF whose pages in `broken` (0-based) make pypdf's extract_text raise (an unsupported stream filter)."""
-    n = len(pages)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(n))}] /Count {n} >>".encode(),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    for i, text in enumerate(pages):
-        ops = ["BT", "/F1 10 Tf", "12 TL", "40 800 Td"] + [f"({line}) Tj T*" for line in text.split("\n")] + ["ET"]
-        stream = "\n".join(ops).encode("cp1252")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-                       f"/Contents {5 + 2 * i} 0 R >>".encode())
-        bad = b" /Filter /NoSuchFilter" if i in broken else b""
-        objects.append(b"<< /Length %d%s >>\nstream\n" % (len(stream), bad) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for num, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(f"{num} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    out.writelines(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(raw_pdf(pages, frozenset(broken)))
     return path
 
 
