@@ -281,3 +281,14 @@ def test_index_paths_add_to_the_roots_and_removal_is_explicit(advisor, corpus, t
                if m.get("status") == "indexed")
     with pytest.raises(Exception, match="not an indexed folder"):
         advisor.index(remove=[tmp_path / "never-indexed"])
+
+
+def test_a_record_change_outside_its_embedded_text_still_reaches_the_index(advisor, corpus):
+    path = corpus / "catalog" / "convex-book.md"
+    path.write_text(path.read_text().replace("title: \"Convex Optimization Book\"",
+                                             "title: \"Convex Optimization Book\"\naliases: [\"CVXBOOK\"]"))
+    assert advisor.is_stale()
+    report = advisor.index()
+    assert not report.noop and report.chunks_embedded == 0  # nothing to embed again, but a new version
+    assert advisor.loaded.resources["convex-book"].aliases == ["CVXBOOK"]
+    assert advisor.ask("is CVXBOOK any good?").resources[0].resource.id == "convex-book"

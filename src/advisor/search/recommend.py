@@ -190,7 +190,9 @@ class ResourceRanker:
         named = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
         if intent.wants_prerequisites:
             own = {t for r in named for t in resource_topics(r)}
-            asked = [t for t in topics if t not in own] if named else []  # "a probability book before PML"
+            needed = {t for r in named for t in r.prerequisites}
+            # "a probability book before PML": the prerequisite the learner names, not all of them
+            asked = [t for t in topics if t in needed or t not in own] if named else []
             base = asked or ([t for r in named for t in r.prerequisites] if named else
                              [p for t in topics if t in self.topics for p in self.topics[t].prerequisites])
             return (list(dict.fromkeys(base)) or None), set(intent.mentioned)

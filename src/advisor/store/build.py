@@ -215,7 +215,14 @@ def _nothing_changed(plan: _Plan, report: BuildReport) -> bool:
     return (plan.old is not None and not plan.todo and not report.removed and not plan.catalog_todo
             and set(_old_catalog_texts(plan)) == set(plan.catalog_docs)
             and plan.old_manifest.get("catalog_problems", []) == plan.catalog.problems
+            and plan.old_manifest.get("catalog_records") == _record_digests(plan.catalog)
             and keywords_current(plan.old_manifest))
+
+
+def _record_digests(catalog: Catalog) -> dict[str, str]:
+    """Every field of every record: an alias or a URL that changes must reach the index's resources too,
+    even when the text that is embedded stays the same."""
+    return {r.id: sha256_text(json.dumps(r.to_dict(), sort_keys=True, default=str)) for r in catalog.resources.values()}
 
 
 def _embed_changes(plan: _Plan, settings, embedder, progress, emit: _Emitter, report: BuildReport):
@@ -289,6 +296,7 @@ def _new_manifest(plan: _Plan, files_meta: dict[str, dict], n_chunks: int, n_res
         "corpus_dir": str(plan.corpus_dir),
         "files": files_meta,
         "catalog_texts": {rid: sha256_text(text) for rid, text in plan.catalog_docs.items()},
+        "catalog_records": _record_digests(plan.catalog),
         "catalog_problems": plan.catalog.problems,
         "counts": {
             "files": len(indexed),
@@ -542,7 +550,8 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
         return True
     catalog = load_catalog(corpus_dir)
     texts = {r.id: sha256_text(record_text(r, catalog.topics)) for r in catalog.resources.values()}
-    return texts != manifest.get("catalog_texts", {}) or catalog.problems != manifest.get("catalog_problems", [])
+    return (texts != manifest.get("catalog_texts", {}) or catalog.problems != manifest.get("catalog_problems", [])
+            or _record_digests(catalog) != manifest.get("catalog_records"))
 
 
 def _readable(path: Path) -> bool:
