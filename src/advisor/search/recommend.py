@@ -145,11 +145,12 @@ class ResourceRanker:
         named = {} if sig.excluded else {rid: 1.0 for rid in intent.mentioned}
         sig.choice = set(intent.mentioned) if intent.compares else set()
         sig.values["named"] = named
+        plain = topic_words(query)
         text = topic_words(query, strip_names=bool(sig.excluded))
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
             text = ", ".join([self.topics[t].name for t in axis_topics[:6] if t in self.topics] + [text])
         sig.values["fields"] = _scaled(self.fields.scores(keyword_tokens(text)))
-        dense = {rid: max(0.0, s) for rid, s in similarities(query if text == topic_words(query) else text).items()}
+        dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
         low = min(dense.values(), default=0.0)
         sig.values["dense"] = _scaled({rid: s - low for rid, s in dense.items()})
         sig.values["topics"] = _scaled(self._topic_overlap(wanted_topics))
@@ -160,9 +161,10 @@ class ResourceRanker:
                 best[h.resource_id] = rel
         sig.values["evidence"] = _scaled(best)
         prefs = attribute_preferences(query)
+        named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
         for rid, r in self.resources.items():
             sig.prefs[rid] = preference_counts(r, prefs)
-            sig.axis[rid] = self._axis_factor(intent, r)
+            sig.axis[rid] = self._axis_factor(intent, named_records, r)
         return sig
 
     def rank(self, sig: Signals, k: int, filters: Filters | None, passages: list[Hit],
@@ -200,8 +202,8 @@ class ResourceRanker:
             return list(dict.fromkeys(t for r in named for t in r.topics)), set(intent.mentioned)
         return None, set()
 
-    def _axis_factor(self, intent: Intent, r: Resource) -> float:
-        named = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
+    @staticmethod
+    def _axis_factor(intent: Intent, named: list[Resource], r: Resource) -> float:
         if intent.wants_prerequisites:
             return 0.5 if r.level == "advanced" else 1.0
         if not (named and intent.moves_away):
