@@ -292,3 +292,18 @@ def test_a_record_change_outside_its_embedded_text_still_reaches_the_index(advis
     assert not report.noop and report.chunks_embedded == 0  # nothing to embed again, but a new version
     assert advisor.loaded.resources["convex-book"].aliases == ["CVXBOOK"]
     assert advisor.ask("is CVXBOOK any good?").resources[0].resource.id == "convex-book"
+
+
+def test_an_upload_is_indexed_by_the_library_rebuild_even_after_only_another_root(advisor, corpus, tmp_path):
+    from advisor.web.ui import Handlers
+
+    other = tmp_path / "other"
+    make_pdf(other / "x.pdf", ["Other notes about Markov chains and their stationary distributions."])
+    advisor.index([other], only=True)
+    note = tmp_path / "kernels.md"
+    note.write_text("# Kernel notes\n\nA positive definite kernel defines a reproducing kernel Hilbert space.\n")
+    added = advisor.add_resource(note, note.name, title="Kernel notes", topics=[])
+    Handlers(advisor).rebuild()
+    assert advisor.wait_for_build(60).error is None
+    rows = {r["id"]: r for r in advisor.library()[0]}
+    assert rows[added.id]["state"] == "indexed"

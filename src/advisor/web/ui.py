@@ -123,7 +123,8 @@ class Handlers:
                 rebuild = True  # an incremental build would trust the damaged version
             except NoIndexError:
                 pass
-        advisor.rebuild_in_background(rebuild=rebuild)
+        # the library's own folder is always indexed: an upload must never stay 'pending' for good
+        advisor.rebuild_in_background([self.corpus_dir], rebuild=rebuild)
         return self.banner(), self.poll()
 
     def tick(self, seen=None):
