@@ -307,3 +307,26 @@ def test_an_upload_is_indexed_by_the_library_rebuild_even_after_only_another_roo
     assert advisor.wait_for_build(60).error is None
     rows = {r["id"]: r for r in advisor.library()[0]}
     assert rows[added.id]["state"] == "indexed"
+
+
+def test_queries_right_after_a_switch_share_one_loaded_index(advisor, settings, embedder, corpus, monkeypatch):
+    import time as _time
+
+    other = Advisor(settings, embedder=embedder)  # another process's build moves CURRENT
+    (corpus / "texts" / "misc" / "new.md").write_text("# New\n\nSomething new about matrix norms.\n")
+    other.index()
+    loads = []
+    real_load = IndexStore.load
+
+    def counted(self):
+        loads.append(1)
+        _time.sleep(0.2)  # a slow load: every waiting query would start its own without the lock
+        return real_load(self)
+
+    monkeypatch.setattr(IndexStore, "load", counted)
+    threads = [threading.Thread(target=lambda: advisor.search("matrix norms")) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(loads) == 1

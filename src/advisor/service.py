@@ -55,6 +55,7 @@ class Advisor:
         self._retriever: Retriever | None = None
         self._topics: dict[str, Topic] | None = None
         self._lock = threading.RLock()
+        self._loading = threading.Lock()
         self.build_status = BuildStatus()
         self._build_thread: threading.Thread | None = None
 
@@ -103,7 +104,9 @@ class Advisor:
     @property
     def retriever(self) -> Retriever:
         if self._retriever is None or self._swapped_elsewhere():
-            self.load()
+            with self._loading:  # queries arriving together after a switch share one load
+                if self._retriever is None or self._swapped_elsewhere():
+                    self.load()
         assert self._retriever is not None
         return self._retriever
 
