@@ -169,3 +169,11 @@ def test_a_recommended_free_book_not_in_the_library_says_how_to_fetch_it(advisor
     assert any("advisor fetch convex-book" in n for n in answer.notes)
     held = advisor.ask("notes that prove the VC bound")  # its text is indexed: nothing to fetch
     assert not any("advisor fetch learning-notes" in n for n in held.notes)
+
+
+def test_hyphen_joined_authors_and_need_before_are_read():
+    rs = dict(BOOKS, bm=Resource("bm", "Rademacher and Gaussian Complexities", ["Peter L. Bartlett", "Shahar Mendelson"],
+                                 kind="paper"))
+    intent = IntentReader(rs).read("what do I need before the Bartlett-Mendelson paper")
+    assert intent.mentioned == ["bm"] and intent.wants_prerequisites
+    assert IntentReader(rs).read("math i need before ESL").wants_prerequisites

@@ -14,7 +14,7 @@ from ..types import Resource
 
 _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "&"}
 _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|i read|i start)|"
-                     r"(learn|study|know|read|cover|master|take)\b.{0,40}\bbefore\b|"
+                     r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
                      r"what (math|maths|mathematics) do i need)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done with|"
@@ -108,7 +108,8 @@ class IntentReader:
                 self.titles.append((whole, r.id))
             for name, case in resource_names(r, self.common_words, self.common_phrases):
                 body = r"\s+".join(re.escape(w) for w in name.split())
-                self.patterns.append((re.compile(rf"(?<![\w-]){body}(?![\w-])", 0 if case else re.I), r.id))
+                # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
+                self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id))
 
     def read(self, question: str) -> Intent:
         spans: list[tuple[int, int, str]] = []

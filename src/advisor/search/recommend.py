@@ -32,6 +32,7 @@ SIGNALS = ("named", "fields", "dense", "topics", "evidence")
 # `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts.
 WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.5, "lift": 1.8, "drop": 0.4}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
+AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
 LEVELS = ("intro", "intermediate", "advanced")
 _K1, _B = 1.2, 0.75
 # Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
@@ -199,7 +200,9 @@ class ResourceRanker:
                              [p for t in topics if t in self.topics for p in self.topics[t].prerequisites])
             return (list(dict.fromkeys(base)) or None), set(intent.mentioned)
         if named and intent.moves_away:
-            return list(dict.fromkeys(t for r in named for t in r.topics)), set(intent.mentioned)
+            # what X is about (its first topics), plus what the learner says they want next
+            primary = [t for r in named for t in r.topics[:AXIS_TOPICS]]
+            return list(dict.fromkeys([t for t in topics if t not in primary] + primary)), set(intent.mentioned)
         return None, set()
 
     @staticmethod
