@@ -36,7 +36,7 @@ from .store.index import IndexStore, LoadedIndex
 from .search.rerank import load_reranker
 from .search.recommend import resource_topics
 from .search.retrieval import Retriever
-from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, Filters, Hit, Progress, Step
+from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, FetchStatus, Filters, Hit, Progress, Step
 
 __all__ = [
     "Advisor", "ACCESS_WORDS", "attribute_preferences", "best_quote", "check_query", "condense", "math_spans", "page_text",
@@ -58,6 +58,8 @@ class Advisor:
         self._loading = threading.Lock()
         self.build_status = BuildStatus()
         self._build_thread: threading.Thread | None = None
+        self.fetch_status = FetchStatus()
+        self._fetch_thread: threading.Thread | None = None
 
     # --- plumbing -------------------------------------------------------------------------------
     @property
@@ -373,6 +375,75 @@ class Advisor:
                 raise UserInputError(f"no catalog record with id: {', '.join(unknown)} (see `advisor catalog`)")
             chosen = [catalog.resources[i] for i in ids]
         return fetch_resources(chosen, Path(self.settings.corpus_dir), **options)
+
+    def fetch_in_background(self, ids: list[str], **options) -> bool:
+        """Download the named records' free PDFs one at a time in a thread, state per file in `fetch_status`.
+
+        False if downloads are already running. Unknown ids raise UserInputError before anything starts.
+        When at least one new file arrived, an incremental index build follows (the chat keeps answering).
+        """
+        catalog = self.catalog()
+        unknown = [i for i in ids if i not in catalog.resources]
+        if unknown:
+            raise UserInputError(f"no catalog record with id: {', '.join(unknown)}")
+        if not ids:
+            raise UserInputError("choose at least one book to download")
+        with self._lock:
+            if self._fetch_thread is not None and self._fetch_thread.is_alive():
+                return False
+            status = FetchStatus(running=True, files={i: "pending" for i in dict.fromkeys(ids)},
+                                 started_at=time.time())
+            self.fetch_status = status
+            chosen = [catalog.resources[i] for i in status.files]
+            options = {"progress": False, **options}
+            self._fetch_thread = threading.Thread(target=self._fetch_run, args=(status, chosen, options),
+                                                  name="advisor-fetch", daemon=True)
+            self._fetch_thread.start()
+            return True
+
+    def _fetch_run(self, status: FetchStatus, chosen: list, options: dict) -> None:
+        corpus = Path(self.settings.corpus_dir)
+        try:
+            for resource in chosen:
+                rid = str(resource.id)
+                if status.cancel_requested:
+                    status.files[rid] = "cancelled"
+                    continue
+                status.files[rid] = "downloading"
+                result = fetch_resources([resource], corpus, **options)[0]
+                if result.status == "downloaded":
+                    status.new_files.append(result.path or rid)
+                    status.files[rid] = "done"
+                elif result.status == "skipped":
+                    status.files[rid] = "already here"
+                else:
+                    reason = result.message.removeprefix(f"{rid}: ") or result.status
+                    status.files[rid] = f"failed: {reason}"
+            if status.new_files:
+                # a build already running may predate these files: wait for it, then index them
+                while not self.rebuild_in_background([corpus]):
+                    self.wait_for_build()
+                status.rebuild_started = True
+        except Exception as exc:  # the web app must survive anything a download does
+            status.error = f"downloads stopped: {type(exc).__name__}: {exc}"
+            log.exception("background fetch failed")
+        finally:
+            status.finished_at = time.time()
+            status.running = False
+
+    def cancel_fetch(self) -> bool:
+        """Stop the background downloads after the current file; False if none are running."""
+        status = self.fetch_status
+        if not status.running:
+            return False
+        status.cancel_requested = True
+        return True
+
+    def wait_for_fetch(self, timeout: float | None = None) -> FetchStatus:
+        thread = self._fetch_thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.fetch_status
 
     def evaluate(self, path: Path, mode: str = "hybrid") -> dict:
         """Retrieval quality on a JSONL question set (passages and/or resources; see README)."""

@@ -232,3 +232,24 @@ class BuildStatus:
     started_at: float | None = None
     finished_at: float | None = None
     stage: str | None = None  # what is already served while the build goes on
+
+
+@dataclass
+class FetchStatus:
+    """Downloads of free books started from the web app: one line of state per resource, in order.
+
+    Each value of `files` is "pending", "downloading", "done", "already here", "cancelled" or "failed: <reason>".
+    """
+
+    running: bool = False
+    files: dict[str, str] = field(default_factory=dict)
+    new_files: list[str] = field(default_factory=list)  # downloaded now, relative to the corpus root
+    cancel_requested: bool = False
+    rebuild_started: bool = False
+    error: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+
+    @property
+    def finished(self) -> int:
+        return sum(1 for s in self.files.values() if s not in ("pending", "downloading"))

@@ -373,3 +373,61 @@ def library_html(rows: list[dict], skipped: list[dict] | None = None) -> str:
         items = "".join(f"<li><code>{esc(s.get('file'))}</code>: {esc(s.get('reason'))}</li>" for s in skipped)
         out.append(f'<details class="adv-skipped"><summary>{len(skipped)} file(s) skipped by the last build</summary><ul>{items}</ul></details>')
     return "".join(out)
+
+
+# --- free books to download -------------------------------------------------------------------------
+
+FREE_LICENCE = "free to read; downloaded from the author's site to your machine, never redistributed"
+_HELD = {
+    "indexed": ("in your library (indexed)", "adv-ok"),
+    "downloaded": ("downloaded, not indexed yet", "adv-warn"),
+    "missing": ("not downloaded", "adv-muted"),
+}
+_FETCH_STATES = {"pending": "adv-muted", "downloading": "adv-warn", "done": "adv-ok", "already here": "adv-ok",
+                 "cancelled": "adv-muted"}
+
+
+def free_books_html(books: list[dict]) -> str:
+    """The free books that can be downloaded; each: id, title, good_for, held (indexed | downloaded | missing)."""
+    if not books:
+        return '<div class="adv-fetch-empty">No catalog record names a free PDF to download.</div>'
+    body = []
+    for b in books:
+        label, cls = _HELD.get(b.get("held", ""), (b.get("held", ""), ""))
+        body.append(
+            f'<tr><td><div class="adv-lib-title">{esc(b.get("title"))}</div>'
+            f'<div class="adv-lib-id">{esc(b.get("id"))}</div></td>'
+            f'<td>{esc(b.get("good_for") or "")}</td><td class="{cls}">{esc(label)}</td></tr>'
+        )
+    return (f'<div class="adv-licence">{esc(FREE_LICENCE)}</div>'
+            '<div class="adv-lib"><table class="adv-lib-table adv-free-books"><thead><tr><th>Book</th>'
+            f'<th>Good for</th><th>In your library</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def fetch_status_html(status, titles: dict[str, str] | None = None) -> str:
+    """Per-file download state and overall progress; nothing before the first download."""
+    if not status.files:
+        return ""
+    titles = titles or {}
+    files = list(status.files.items())
+    total, done = len(files), sum(1 for _, s in files if s not in ("pending", "downloading"))
+    pct = int(round(done / total * 100)) if total else 0
+    items = "".join(
+        f'<li><span class="adv-fetch-title">{esc(titles.get(rid, rid))}</span> '
+        f'<span class="adv-fetch-state {_FETCH_STATES.get(state, "adv-bad")}">{esc(state)}</span></li>'
+        for rid, state in files)
+    if status.running:
+        head = f"Downloading the free books — {done} of {total} finished"
+        if status.cancel_requested:
+            head += "; cancelling after the current file"
+        cls = "adv-build-running"
+    else:
+        failed = sum(1 for _, s in files if s.startswith("failed"))
+        head = f"Downloads finished: {len(status.new_files)} new, {failed} failed, of {total}"
+        if status.rebuild_started:
+            head += "; the index is being updated with the new files"
+        cls = "adv-build-error" if status.error else "adv-build-done"
+    error = f"<div><b>{esc(status.error)}</b></div>" if status.error else ""
+    return (f'<div class="adv-build adv-fetch {cls}" role="status"><div class="adv-build-text">{esc(head)}.</div>'
+            f'{error}<div class="adv-bar"><div class="adv-bar-fill" style="width:{pct}%"></div></div>'
+            f'<ul class="adv-fetch-files">{items}</ul></div>')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,7 +13,8 @@ from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
 from ..errors import IndexCorruptError, NoIndexError, UserInputError
 from ..config import DEFAULT_MAX_UPLOAD_MB, llm_enabled_by_env
 from .chat import WRITING, Conversation, filters_from, respond, respond_stream
-from .render import esc, index_status_html, library_html, progress_html, user_markdown
+from .render import (esc, fetch_status_html, free_books_html, index_status_html, library_html, progress_html,
+                     user_markdown)
 
 log = logging.getLogger("advisor.web")
 
@@ -46,6 +48,8 @@ AUTO_KIND = "auto"
 LLM_LABEL = "Write the answer with a local LLM (OpenAI-compatible server, e.g. Ollama)"
 BUSY_POLL = 1.0  # seconds between status polls while a build runs
 IDLE_POLL = 5.0  # otherwise: notices builds started from another tab or at start-up
+GOOD_FOR_CHARS = 160
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
 
@@ -54,7 +58,89 @@ def topic_choices(advisor) -> list[tuple[str, str]]:
     return sorted(((t.name, t.id) for t in advisor.topics.values()), key=lambda c: c[0].lower())
 
 
-class Handlers:
+class FetchHandlers:
+    """The "Get the free books" section: which books, downloads in the background, their progress."""
+
+    advisor: object
+    corpus_dir: Path
+    poll: object
+
+    def free_books(self) -> list[dict]:
+        """Catalog records with a free PDF: id, title, good_for, held (indexed | downloaded | missing)."""
+        rows = {r["id"]: r for r in self.advisor.library()[0]}
+        topics = self.advisor.topics
+        books = []
+        for r in self.free_records():
+            if rows.get(r.id, {}).get("state") == "indexed":
+                held = "indexed"
+            else:
+                folder = self.corpus_dir / "texts" / r.id
+                held = "downloaded" if folder.is_dir() and any(folder.glob("*.pdf")) else "missing"
+            books.append({"id": r.id, "title": r.title, "good_for": good_for(r, topics), "held": held})
+        return books
+
+    def free_records(self) -> list:
+        records = self.advisor.catalog().resources.values()
+        return sorted((r for r in records if r.pdf_url and r.is_free), key=lambda r: r.title.lower())
+
+    def book_choices(self) -> list[tuple[str, str]]:
+        """(title, id) of each free book; reads the catalog only, so building the page loads no model."""
+        return [(r.title, r.id) for r in self.free_records()]
+
+    def fetch_html(self) -> str:
+        titles = {rid: r.title for rid, r in self.advisor.catalog().resources.items()}
+        return fetch_status_html(self.advisor.fetch_status, titles)
+
+    def fetch_key(self) -> tuple:
+        st, build = self.advisor.fetch_status, self.advisor.build_status
+        return (st.started_at, st.running, build.started_at, build.running)
+
+    def fetch_load(self):
+        return free_books_html(self.free_books()), self.fetch_html(), self.fetch_key()
+
+    def download(self, ids=None):
+        """Start downloading the chosen books; returns (status HTML, timer)."""
+        ids = [i for i in (ids or []) if i]
+        if not ids:
+            gr.Warning("Choose at least one book to download.")
+            return gr.skip(), gr.skip()
+        try:
+            started = self.advisor.fetch_in_background(ids)
+        except UserInputError as exc:
+            gr.Warning(esc(str(exc)))
+            return gr.skip(), gr.skip()
+        if not started:
+            gr.Info("Downloads are already running: cancel them or wait for them to finish.")
+        return self.fetch_html(), self.poll()
+
+    def download_all(self):
+        return self.download([r.id for r in self.free_records()])
+
+    def cancel_downloads(self) -> str:
+        self.advisor.cancel_fetch()
+        return self.fetch_html()
+
+    def fetch_tick(self, seen=None):
+        """Download progress while it runs; the book list again when downloads or a build end."""
+        key = self.fetch_key()
+        if self.advisor.fetch_status.running:
+            return self.fetch_html(), gr.skip(), key
+        if key == seen:
+            return gr.skip(), gr.skip(), seen
+        return self.fetch_html(), free_books_html(self.free_books()), key
+
+
+def good_for(resource, topics: dict) -> str:
+    """The first sentence of the description, else the first topics' names."""
+    text = " ".join((resource.description or "").split())
+    if text:
+        first = _SENTENCE_END.split(text, 1)[0]
+        return first if len(first) <= GOOD_FOR_CHARS else first[: GOOD_FOR_CHARS - 1].rstrip() + "…"
+    names = [getattr(topics.get(t), "name", t) for t in resource.topics[:3]]
+    return ", ".join(names)
+
+
+class Handlers(FetchHandlers):
     """What the UI's events do, as plain methods (the unit tests call them directly)."""
 
     def __init__(self, advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024, llm_config=None):
@@ -77,7 +163,8 @@ class Handlers:
         return (st.started_at, st.running)
 
     def poll(self) -> gr.Timer:
-        return gr.Timer(BUSY_POLL if self.advisor.build_status.running else IDLE_POLL, active=True)
+        busy = self.advisor.build_status.running or self.advisor.fetch_status.running
+        return gr.Timer(BUSY_POLL if busy else IDLE_POLL, active=True)
 
     def load(self):
         status, lib = self.status_parts()
@@ -177,7 +264,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
         banner = gr.HTML(elem_id="adv-banner")
         with gr.Tabs(elem_id="adv-tabs"):
             chat = _chat_tab()
-            lib = _library_tab(advisor)
+            lib = _library_tab(advisor, h.book_choices())
         timer = gr.Timer(IDLE_POLL, active=True)
         seen = gr.State(None)
         # events are registered in a fixed order: it numbers them in the page's config
@@ -190,6 +277,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
                            [form.result, lib.library, form.upload, form.title, form.authors, form.year, form.url,
                             form.topics])
         demo.load(h.load, None, [header_status, lib.status, lib.library, banner, timer, seen], show_progress="hidden")
+        _wire_fetch(h, demo, lib.fetch, timer)  # after the events above, so their numbers stay as they were
     return demo
 
 
@@ -241,7 +329,7 @@ def _chat_tab() -> SimpleNamespace:
                            depths=depths, use_llm=use_llm, clear=clear)
 
 
-def _library_tab(advisor) -> SimpleNamespace:
+def _library_tab(advisor, books: list[tuple[str, str]]) -> SimpleNamespace:
     with gr.Tab("Library", id="library", elem_id="adv-library-tab"):
         status = gr.HTML(elem_id="adv-lib-status")
         with gr.Row(equal_height=True):
@@ -250,8 +338,32 @@ def _library_tab(advisor) -> SimpleNamespace:
             full = gr.Checkbox(label="Re-embed everything (slow; only after changing models)", value=False,
                                scale=3, elem_id="adv-full")
         form = _add_form(advisor)
+        fetch = _fetch_section(books)
         library = gr.HTML(elem_id="adv-library")
-    return SimpleNamespace(status=status, rebuild_btn=rebuild_btn, full=full, form=form, library=library)
+    return SimpleNamespace(status=status, rebuild_btn=rebuild_btn, full=full, form=form, fetch=fetch,
+                           library=library)
+
+
+def _fetch_section(books: list[tuple[str, str]]) -> SimpleNamespace:
+    with gr.Accordion("Get the free books", open=True, elem_id="adv-fetch"):
+        table = gr.HTML(elem_id="adv-free-books")
+        pick = gr.Dropdown(books, multiselect=True, label="Books to download", elem_id="adv-fetch-pick")
+        with gr.Row():
+            selected_btn = gr.Button("Download selected", variant="secondary", elem_id="adv-fetch-selected")
+            all_btn = gr.Button("Download all", variant="secondary", elem_id="adv-fetch-all")
+            cancel_btn = gr.Button("Cancel", variant="stop", elem_id="adv-fetch-cancel")
+        status = gr.HTML(elem_id="adv-fetch-status")
+        seen = gr.State(None)
+    return SimpleNamespace(table=table, pick=pick, selected_btn=selected_btn, all_btn=all_btn,
+                           cancel_btn=cancel_btn, status=status, seen=seen)
+
+
+def _wire_fetch(h: Handlers, demo: gr.Blocks, fetch: SimpleNamespace, timer: gr.Timer) -> None:
+    fetch.selected_btn.click(h.download, fetch.pick, [fetch.status, timer])
+    fetch.all_btn.click(h.download_all, None, [fetch.status, timer])
+    fetch.cancel_btn.click(h.cancel_downloads, None, fetch.status)
+    timer.tick(h.fetch_tick, fetch.seen, [fetch.status, fetch.table, fetch.seen], show_progress="hidden")
+    demo.load(h.fetch_load, None, [fetch.table, fetch.status, fetch.seen], show_progress="hidden")
 
 
 def _add_form(advisor) -> SimpleNamespace:
