@@ -456,7 +456,8 @@ def test_size_limit_from_content_length_and_while_streaming(server, tmp_path):
 
 
 def test_default_limit_is_reported_in_mib():
-    from advisor.library.fetch import DEFAULT_MAX_BYTES, _format_limit
+    from advisor.library.download import _format_limit
+    from advisor.library.fetch import DEFAULT_MAX_BYTES
 
     assert DEFAULT_MAX_BYTES == 500 * 2**20
     assert _format_limit(DEFAULT_MAX_BYTES) == "500 MiB"
@@ -492,9 +493,10 @@ class _PlainHTTPS(urllib.request.HTTPHandler):
 
 
 def test_redirect_from_https_to_http_is_refused(server, tmp_path, monkeypatch):
+    import advisor.library.download as download
     import advisor.library.fetch as fetch
 
-    monkeypatch.setattr(fetch, "_opener", lambda: urllib.request.build_opener(fetch._SchemeGuard(), _PlainHTTPS()))
+    monkeypatch.setattr(fetch, "_opener", lambda: urllib.request.build_opener(download._SchemeGuard(), _PlainHTTPS()))
     https = url(server, "/to-http.pdf").replace("http://", "https://", 1)
 
     r = fetch_one(res("esl", https), tmp_path, **FAST)
