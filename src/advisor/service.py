@@ -18,13 +18,7 @@ import numpy as np
 
 from .search.answer import ACCESS_WORDS, best_quote, citation, compose, math_spans, page_text, section_title
 from .store.build import build
-from .library.catalog import Catalog, load_catalog, validate
-from .library.fetch import FetchResult, fetch_resources
-from .library.resources import AddedResource, add_resource, library_rows
-from .library.uploads import check_upload
-from .ingest.extract import check_pdf
-from .library.topics import Topic, TopicMatcher, load_topics
-from .search.evaluate import read_questions, run_eval
+from .library.topics import Topic, load_topics
 from .search.evidence import on_topic, topic_terms
 from .search.intent import attribute_preferences, condense, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
@@ -36,6 +30,7 @@ from .store.index import IndexStore, LoadedIndex
 from .search.rerank import load_reranker
 from .search.recommend import resource_topics
 from .search.retrieval import Retriever
+from .service_library import LibraryOperations
 from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, FetchStatus, Filters, Hit, Progress, Step
 
 __all__ = [
@@ -47,7 +42,7 @@ log = logging.getLogger("advisor")
 MAX_QUERY_CHARS = 2000
 
 
-class Advisor:
+class Advisor(LibraryOperations):
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or Settings.from_env()
         self._embedder = embedder
@@ -319,140 +314,6 @@ class Advisor:
         """"Title, §section, p. 12" for a passage."""
         title = getattr(self.loaded.resources.get(hit.resource_id), "title", None) or hit.chunk.path
         return citation(title, hit.chunk, self.has_pages(hit.chunk))
-
-    # --- the library ----------------------------------------------------------------------------
-    def catalog(self) -> Catalog:
-        return load_catalog(Path(self.settings.corpus_dir))
-
-    def validate_catalog(self) -> dict:
-        catalog = self.catalog()
-        return {"records": len(catalog.resources), "topics": len(catalog.topics), "problems": validate(catalog)}
-
-    def catalog_records(self, filters: Filters | None = None, topics: list[str] | None = None) -> tuple[list, int]:
-        """Catalog records that pass the filters and cover any of the topics (ids or names); and the total."""
-        catalog = self.catalog()
-        wanted: set[str] = set()
-        for t in topics or []:
-            ids = [t] if t in catalog.topics else TopicMatcher(catalog.topics).find(t)
-            if not ids:
-                raise UserInputError(f"unknown topic '{t}'")
-            wanted.update(ids)
-        flt = filters or Filters()
-        rows = [r for r in catalog.resources.values() if flt.allows(r) and (not wanted or wanted & set(r.topics))]
-        return rows, len(catalog.resources)
-
-    def library(self) -> tuple[list[dict], list[dict], dict | None, str | None]:
-        """Every resource with its indexed status: (rows, skipped files, index info or None, index problem)."""
-        info, problem = None, None
-        try:
-            info = self.info()
-        except AdvisorError as exc:  # no index yet, or a damaged one: list the catalog, say what is wrong
-            problem = str(exc)
-        rows = library_rows(self.catalog(), Path(self.settings.corpus_dir), info)
-        return rows, (info or {}).get("skipped", []), info, problem
-
-    def add_resource(self, source: Path, filename: str | None = None, *, max_bytes: int | None = None,
-                     **fields) -> AddedResource:
-        """Check a file (size, type by content) and copy it into corpus/texts/<id>/ with a new catalog record.
-
-        Raises UploadRejected naming the file and the reason; the index is rebuilt separately.
-        """
-        checked = check_upload(Path(source), filename or Path(source).name,
-                               read_pdf=lambda path, name: check_pdf(path, name, self.settings.file_timeout),
-                               **({"max_bytes": max_bytes} if max_bytes else {}))
-        added = add_resource(Path(self.settings.corpus_dir), checked.path, checked.filename, **fields)
-        self._topics = None
-        return added
-
-    def fetch(self, ids: list[str] | None = None, **options) -> list[FetchResult]:
-        """Download official free PDFs of the named records (None: every record with a pdf_url)."""
-        catalog = self.catalog()
-        if ids is None:
-            chosen = [r for r in catalog.resources.values() if r.pdf_url]
-        else:
-            unknown = [i for i in ids if i not in catalog.resources]
-            if unknown:
-                raise UserInputError(f"no catalog record with id: {', '.join(unknown)} (see `advisor catalog`)")
-            chosen = [catalog.resources[i] for i in ids]
-        return fetch_resources(chosen, Path(self.settings.corpus_dir), **options)
-
-    def fetch_in_background(self, ids: list[str], **options) -> bool:
-        """Download the named records' free PDFs one at a time in a thread, state per file in `fetch_status`.
-
-        False if downloads are already running. Unknown ids raise UserInputError before anything starts.
-        When at least one new file arrived, an incremental index build follows (the chat keeps answering).
-        """
-        catalog = self.catalog()
-        unknown = [i for i in ids if i not in catalog.resources]
-        if unknown:
-            raise UserInputError(f"no catalog record with id: {', '.join(unknown)}")
-        if not ids:
-            raise UserInputError("choose at least one book to download")
-        with self._lock:
-            if self._fetch_thread is not None and self._fetch_thread.is_alive():
-                return False
-            status = FetchStatus(running=True, files={i: "pending" for i in dict.fromkeys(ids)},
-                                 started_at=time.time())
-            self.fetch_status = status
-            chosen = [catalog.resources[i] for i in status.files]
-            options = {"progress": False, **options}
-            self._fetch_thread = threading.Thread(target=self._fetch_run, args=(status, chosen, options),
-                                                  name="advisor-fetch", daemon=True)
-            self._fetch_thread.start()
-            return True
-
-    def _fetch_run(self, status: FetchStatus, chosen: list, options: dict) -> None:
-        corpus = Path(self.settings.corpus_dir)
-        try:
-            for resource in chosen:
-                rid = str(resource.id)
-                if status.cancel_requested:
-                    status.files[rid] = "cancelled"
-                    continue
-                status.files[rid] = "downloading"
-                result = fetch_resources([resource], corpus, **options)[0]
-                if result.status == "downloaded":
-                    status.new_files.append(result.path or rid)
-                    status.files[rid] = "done"
-                elif result.status == "skipped":
-                    status.files[rid] = "already here"
-                else:
-                    reason = result.message.removeprefix(f"{rid}: ") or result.status
-                    status.files[rid] = f"failed: {reason}"
-            if status.new_files:
-                # a build already running may predate these files: wait for it, then index them
-                while not self.rebuild_in_background([corpus]):
-                    self.wait_for_build()
-                status.rebuild_started = True
-        except Exception as exc:  # the web app must survive anything a download does
-            status.error = f"downloads stopped: {type(exc).__name__}: {exc}"
-            log.exception("background fetch failed")
-        finally:
-            status.finished_at = time.time()
-            status.running = False
-
-    def cancel_fetch(self) -> bool:
-        """Stop the background downloads after the current file; False if none are running."""
-        status = self.fetch_status
-        if not status.running:
-            return False
-        status.cancel_requested = True
-        return True
-
-    def wait_for_fetch(self, timeout: float | None = None) -> FetchStatus:
-        thread = self._fetch_thread
-        if thread is not None:
-            thread.join(timeout)
-        return self.fetch_status
-
-    def evaluate(self, path: Path, mode: str = "hybrid") -> dict:
-        """Retrieval quality on a JSONL question set (passages and/or resources; see README)."""
-        questions = read_questions(Path(path))
-        return run_eval(
-            questions,
-            search=lambda q: self.search(q, 10, mode=mode),
-            recommend=lambda q: self.ask(q, k_resources=10, k_passages=5).resources,
-        )
 
     # --- reporting ------------------------------------------------------------------------------
     def info(self) -> dict:
