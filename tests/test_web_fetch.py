@@ -13,7 +13,6 @@ import gradio as gr
 import pytest
 from pdfgen import raw_pdf
 
-from advisor.service import Advisor
 from advisor.types import FetchStatus
 from advisor.web.render import FREE_LICENCE, esc, fetch_status_html, free_books_html
 from advisor.web.ui import BUSY_POLL, Handlers, good_for
@@ -82,13 +81,6 @@ def add_records(corpus, base: str, books: list[tuple[str, str, str]]) -> None:
         (corpus / "catalog" / f"{rid}.md").write_text(RECORD.format(
             id=rid, title=title, url=base + path, body=f"{title} is good for learning. It has exercises."),
             encoding="utf-8")
-
-
-@pytest.fixture
-def advisor(settings, embedder) -> Advisor:
-    adv = Advisor(settings, embedder=embedder)
-    adv.index()
-    return adv
 
 
 @pytest.fixture
