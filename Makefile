@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test test-fast index install bench clean
+.PHONY: run run-shared test test-fast index install bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ install: $(VENV)/.installed
 # Serves at once; builds the index in the background when it is missing or stale.
 run: install
 	$(PY) app.py --host $(HOST) --port $(PORT)
+
+# The shared deployment on one machine: a local Postgres + pgvector (pgserver) and two app processes.
+run-shared: install
+	$(PY) scripts/run_shared.py --host $(HOST) --port $(PORT)
 
 index: install
 	$(VENV)/bin/advisor index

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO / "src"))
 from advisor.store import keywords  # noqa: E402
 from advisor.config import Settings  # noqa: E402
 from advisor.search.evaluate import read_questions, run_eval  # noqa: E402
-from advisor.store.index import _build_bm25  # noqa: E402
+from advisor.store.hybrid import build_bm25  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
 
 # formula_pairs and one_per_place are not settings: they are switched here only to measure them
@@ -62,7 +62,7 @@ def keyword_analysis(adv: Advisor, formula_pairs: bool):
     keywords.formula_bigrams = lambda text: []
     try:
         for idx in (adv.retriever.index.texts, adv.retriever.index.catalog):
-            idx.bm25 = _build_bm25(idx.chunks)
+            idx.bm25 = build_bm25(idx.chunks)
         yield
     finally:
         keywords.formula_bigrams = saved

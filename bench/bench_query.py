@@ -85,7 +85,8 @@ def synthetic_chunks(n: int, seed: int = 0):
 
 
 def build_retriever(chunks, vectors, embedder, topic_map):
-    from advisor.store.index import HybridIndex, LoadedIndex
+    from advisor.store.hybrid import HybridIndex
+    from advisor.store.index import LoadedIndex
     from advisor.search.retrieval import Retriever
 
     texts = HybridIndex(chunks, vectors)

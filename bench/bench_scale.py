@@ -7,7 +7,7 @@ Each size runs in a fresh subprocess so its peak memory is its own. Per size:
   * dense: advisor.index._build_dense() (which switches from exact IndexFlatIP to an approximate index
     above advisor.index.APPROX_THRESHOLD), its build time, memory, query p50/p95 (k = 60, one query at a
     time, as the Retriever asks), and recall@10 against exact search on held-out queries;
-  * BM25: advisor.index._build_bm25() on synthetic texts of real words (tokenize + bm25s index), its
+  * BM25: advisor.store.hybrid.build_bm25() on synthetic texts of real words (tokenize + bm25s index), its
     throughput, memory and query p50/p95 with the real evaluation questions (topic expansion included);
   * hybrid: Retriever.search(mode="hybrid") on the combined index, encoding excluded.
 Vectors are synthetic but shaped like real MiniLM embeddings: fitted on real chunk embeddings
@@ -108,7 +108,7 @@ def dense_label(index) -> str:
 def run_one(n: int, dist: str, n_queries: int, bm25: bool, faiss_threads: int | None) -> dict:
     import faiss
 
-    from advisor.store import index as advisor_index
+    from advisor.store import hybrid as advisor_index
 
     if faiss_threads:
         faiss.omp_set_num_threads(faiss_threads)
@@ -153,7 +153,8 @@ def run_one(n: int, dist: str, n_queries: int, bm25: bool, faiss_threads: int | 
     if bm25:
         from bench_query import questions, synthetic_chunks, topics
 
-        from advisor.store.index import HybridIndex, LoadedIndex
+        from advisor.store.hybrid import HybridIndex
+        from advisor.store.index import LoadedIndex
         from advisor.search.retrieval import Retriever
 
         with Timer() as t:
@@ -163,7 +164,7 @@ def run_one(n: int, dist: str, n_queries: int, bm25: bool, faiss_threads: int | 
         reset_peak_rss()
         before = rss_mb()
         with Timer() as t:
-            bm = advisor_index._build_bm25(chunks)
+            bm = advisor_index.build_bm25(chunks)
         gc.collect()
         arrays = sum(getattr(v, "nbytes", 0) for v in bm.scores.values())
         out["bm25"] = {
@@ -395,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
             "chunks": r["chunks"], "build s": r["bm25"]["build_seconds"], "chunks/s": r["bm25"]["build_chunks_per_s"],
             "arrays MB": r["bm25"]["arrays_mb"], "RSS MB": r["bm25"]["mb"], "build peak MB": r["bm25"]["build_peak_mb"],
             "vocab": r["bm25"]["vocab"], "p50 ms": r["bm25"]["p50_ms"], "p95 ms": r["bm25"]["p95_ms"],
-        } for r in with_bm25], title="BM25 (advisor.index._build_bm25: keyword_tokens + bm25s; query = bm25_search)")
+        } for r in with_bm25], title="BM25 (advisor.store.hybrid.build_bm25: keyword_tokens + bm25s; query = bm25_search)")
         print_table([{
             "chunks": r["chunks"], "hybrid p50 ms": r["hybrid"]["p50_ms"], "hybrid p95 ms": r["hybrid"]["p95_ms"],
             "process RSS MB": r["rss_mb"], "process peak MB": r["peak_rss_mb"], "wall s": r["wall_seconds"],

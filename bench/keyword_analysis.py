@@ -20,7 +20,8 @@ from advisor.library.catalog import load_catalog  # noqa: E402
 from advisor.ingest.chunking import embedding_text  # noqa: E402
 from advisor.config import Settings  # noqa: E402
 from advisor.search.evaluate import read_questions  # noqa: E402
-from advisor.store.index import IndexStore, _build_bm25  # noqa: E402
+from advisor.store.index import IndexStore
+from advisor.store.hybrid import build_bm25  # noqa: E402
 from advisor.search.retrieval import Retriever  # noqa: E402
 
 
@@ -30,7 +31,7 @@ def measure(retriever: Retriever, questions: list[str], rounds: int) -> dict:
     tokens = [keywords.keyword_tokens(embedding_text(c)) for c in idx.chunks]
     analysis = time.perf_counter() - t
     t = time.perf_counter()
-    idx.bm25 = _build_bm25(idx.chunks)
+    idx.bm25 = build_bm25(idx.chunks)
     build = time.perf_counter() - t
     t = time.perf_counter()
     for _ in range(rounds):

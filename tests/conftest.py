@@ -79,8 +79,47 @@ def corpus(tmp_path) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path, corpus) -> Settings:
-    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake", overlap_tokens=8)
+def store_kind(request) -> str:
+    """Which store the `settings` fixture uses: "file" unless a `both_stores` test is parametrized."""
+    return getattr(request, "param", "file")
+
+
+def pytest_generate_tests(metafunc):
+    # tests marked both_stores run against the file store and the Postgres one: parametrized, not duplicated
+    if metafunc.definition.get_closest_marker("both_stores") and "store_kind" in metafunc.fixturenames:
+        kinds = ["file", pytest.param("postgres", marks=pytest.mark.postgres)]
+        if metafunc.definition.get_closest_marker("file_store_only"):
+            kinds = ["file"]
+        metafunc.parametrize("store_kind", kinds, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real Postgres 16 with pgvector (the pgserver package), on a Unix socket, for this test session."""
+    pgserver = pytest.importorskip("pgserver", reason="pgserver (requirements-dev.txt) runs the Postgres tests")
+    import tempfile
+
+    # not under pytest's tmp_path: pytest deletes old basetemp folders when another session starts
+    server = pgserver.get_server(tempfile.mkdtemp(prefix="advisor-pg-"), cleanup_mode="delete")
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def pg_uri(pg_server):
+    """A fresh, empty database on the session's server; dropped afterwards."""
+    import uuid
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg_server.psql(f"CREATE DATABASE {name};")
+    yield pg_server.get_uri(name)
+    pg_server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE);")
+
+
+@pytest.fixture
+def settings(tmp_path, corpus, store_kind, request) -> Settings:
+    store = request.getfixturevalue("pg_uri") if store_kind == "postgres" else ""
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake", overlap_tokens=8, store=store)
 
 
 @pytest.fixture
@@ -92,7 +131,8 @@ def embedder() -> FakeEmbedder:
 def advisor(settings, embedder) -> Advisor:
     adv = Advisor(settings, embedder=embedder)
     adv.index()
-    return adv
+    yield adv
+    adv.close()
 
 
 @pytest.fixture

@@ -12,12 +12,14 @@ from advisor.store.index import IndexStore
 from advisor.service import Advisor
 from pdfgen import make_pdf
 
+pytestmark = pytest.mark.both_stores  # each test that builds an index runs on both stores
+
 
 def test_first_build_indexes_texts_and_catalog(advisor, corpus):
     info = advisor.info()
     assert info["counts"]["files"] == 3
     assert info["counts"]["catalog_records"] == 2
-    paths = {c.path for c in advisor.loaded.texts.chunks}
+    paths = advisor.loaded.texts.paths()
     assert paths == {"texts/learning-notes/notes.pdf", "texts/opt/lecture.pdf", "texts/misc/bayes.md"}
     manifest = advisor.loaded.manifest
     assert manifest["model"] == "fake-hash" and manifest["dimension"] == 64
@@ -44,9 +46,9 @@ def test_changed_added_and_removed_files_are_handled_incrementally(advisor, corp
     assert report.changed == ["texts/misc/bayes.md"]
     assert report.added == ["texts/new/svd.pdf"]
     assert report.removed == ["texts/opt/lecture.pdf"]
-    new_chunks = [c for c in advisor.loaded.texts.chunks if c.path in ("texts/misc/bayes.md", "texts/new/svd.pdf")]
+    new_chunks, _ = advisor.loaded.texts.rows_for_paths({"texts/misc/bayes.md", "texts/new/svd.pdf"})
     assert embedder.calls - before == len(new_chunks)
-    paths = {c.path for c in advisor.loaded.texts.chunks}
+    paths = advisor.loaded.texts.paths()
     assert "texts/opt/lecture.pdf" not in paths and "texts/new/svd.pdf" in paths
     assert advisor.search("conjugate priors")[0].chunk.path == "texts/misc/bayes.md"
 
@@ -88,24 +90,28 @@ def test_symlink_out_of_the_corpus_is_skipped(settings, embedder, corpus, tmp_pa
     assert "outside" in dict(report.skipped)["texts/link.md"]
 
 
-def test_failed_build_leaves_previous_index_loadable(advisor, corpus, monkeypatch, settings, embedder):
-    old_version = advisor.loaded.directory.name
+def test_failed_build_leaves_previous_index_loadable(advisor, corpus, monkeypatch, settings, embedder, store_kind):
+    old_version = advisor.loaded.version
     (corpus / "texts" / "misc" / "bayes.md").write_text("# Changed\n\nnew words")
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("advisor.store.index.HybridIndex.save", boom)
+    # fails in the middle of writing the new version (the file store's save, the database's term postings)
+    monkeypatch.setattr("advisor.store.hybrid.HybridIndex.save", boom)
+    monkeypatch.setattr("advisor.store.postgres.build_bm25", boom)
     with pytest.raises(RuntimeError):
         Advisor(settings, embedder=embedder).index()
     again = Advisor(settings, embedder=embedder)
-    assert again.load().directory.name == old_version
+    assert again.load().version == old_version
     assert again.search("posterior")  # still answering
-    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
+    if store_kind == "file":
+        assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
+    again.close()
 
 
 def test_concurrent_builds_are_serialized_by_a_lock(advisor, settings):
-    store = IndexStore(settings.index_dir)
+    store = advisor.store
     entered = threading.Event()
     release = threading.Event()
 
@@ -119,13 +125,14 @@ def test_concurrent_builds_are_serialized_by_a_lock(advisor, settings):
     entered.wait(5)
     try:
         with pytest.raises(IndexBusyError, match="already building"):
-            with IndexStore(settings.index_dir).lock():
+            with Advisor(settings).store.lock():
                 pass
     finally:
         release.set()
         t.join()
 
 
+@pytest.mark.file_store_only
 def test_no_index_and_damaged_index_are_detected(settings, advisor):
     with pytest.raises(NoIndexError, match="advisor index"):
         IndexStore(settings.index_dir.parent / "nowhere").load()
@@ -136,6 +143,7 @@ def test_no_index_and_damaged_index_are_detected(settings, advisor):
         IndexStore(settings.index_dir).load()
 
 
+@pytest.mark.file_store_only
 def test_edited_manifest_is_detected(settings, advisor):
     current = IndexStore(settings.index_dir).current_dir()
     manifest = json.loads((current / "manifest.json").read_text())
@@ -145,6 +153,7 @@ def test_edited_manifest_is_detected(settings, advisor):
         IndexStore(settings.index_dir).load()
 
 
+@pytest.mark.file_store_only
 def test_damaged_index_is_rebuilt_not_trusted(settings, advisor, embedder):
     current = IndexStore(settings.index_dir).current_dir()
     (current / "texts" / "chunks.jsonl").write_text("{not json")
@@ -153,6 +162,7 @@ def test_damaged_index_is_rebuilt_not_trusted(settings, advisor, embedder):
     assert Advisor(settings, embedder=embedder).search("shattering")
 
 
+@pytest.mark.file_store_only
 def test_old_versions_are_garbage_collected(advisor, corpus, settings):
     (corpus / "texts" / "misc" / "bayes.md").write_text("# Changed\n\nnew words here")
     advisor.index()
@@ -160,6 +170,7 @@ def test_old_versions_are_garbage_collected(advisor, corpus, settings):
     assert len(versions) == 1 and versions[0] == IndexStore(settings.index_dir).current_dir()
 
 
+@pytest.mark.file_store_only
 def test_garbage_collection_spares_folders_the_index_did_not_write(advisor, corpus, settings):
     old_version = IndexStore(settings.index_dir).current_dir()
     photos = settings.index_dir / "v-photos"  # someone's folder: no manifest at all
@@ -192,7 +203,7 @@ def test_a_serving_advisor_picks_up_a_build_made_by_another_process(advisor, cor
 def test_approximate_index_above_the_threshold_round_trips(tmp_path, monkeypatch):
     import numpy as np
 
-    from advisor.store import index as index_mod
+    from advisor.store import hybrid as index_mod
     from advisor.errors import IndexCorruptError
     from advisor.types import Chunk
 
@@ -215,16 +226,17 @@ def test_approximate_index_above_the_threshold_round_trips(tmp_path, monkeypatch
         index_mod.HybridIndex.load(tmp_path / "v", 16)
 
 
+@pytest.mark.file_store_only
 def test_keyword_index_from_token_ids_scores_like_one_from_token_strings(advisor):
     import bm25s
     import numpy as np
 
     from advisor.ingest.chunking import embedding_text
-    from advisor.store.index import _build_bm25
+    from advisor.store.hybrid import build_bm25
     from advisor.store.keywords import keyword_tokens
 
     chunks = advisor.loaded.texts.chunks
-    by_ids = _build_bm25(chunks)
+    by_ids = build_bm25(chunks)
     by_strings = bm25s.BM25()
     by_strings.index([keyword_tokens(embedding_text(c)) or [""] for c in chunks], show_progress=False)
     for query in ("KKT conditions", "VC dimension shattered", "posterior prior likelihood"):
@@ -234,6 +246,7 @@ def test_keyword_index_from_token_ids_scores_like_one_from_token_strings(advisor
         assert np.max(a) > 0 and np.allclose(a, b)
 
 
+@pytest.mark.file_store_only
 def test_index_from_an_older_keyword_analysis_is_not_mixed_with_the_current_one(advisor, settings, embedder, monkeypatch):
     import advisor.store.index as index_mod
     from advisor.store.build import dry_run
@@ -316,14 +329,15 @@ def test_queries_right_after_a_switch_share_one_loaded_index(advisor, settings, 
     (corpus / "texts" / "misc" / "new.md").write_text("# New\n\nSomething new about matrix norms.\n")
     other.index()
     loads = []
-    real_load = IndexStore.load
+    store_type = type(advisor.store)
+    real_load = store_type.load
 
     def counted(self):
         loads.append(1)
         _time.sleep(0.2)  # a slow load: every waiting query would start its own without the lock
         return real_load(self)
 
-    monkeypatch.setattr(IndexStore, "load", counted)
+    monkeypatch.setattr(store_type, "load", counted)
     threads = [threading.Thread(target=lambda: advisor.search("matrix norms")) for _ in range(4)]
     for t in threads:
         t.start()

@@ -17,12 +17,13 @@ from advisor.service import Advisor
 from pdfgen import make_pdf, raw_pdf
 
 REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.both_stores  # each test that builds an index runs on both stores
 
 
 def cli_env(settings, **extra):
     env = {**os.environ, "ADVISOR_MODEL": "fake", "ADVISOR_CORPUS_DIR": str(settings.corpus_dir),
            "ADVISOR_INDEX_DIR": str(settings.index_dir), "ADVISOR_OVERLAP_TOKENS": str(settings.overlap_tokens),
-           "PYTHONPATH": str(REPO / "src")}
+           "ADVISOR_STORE": settings.store, "PYTHONPATH": str(REPO / "src")}
     env.update(extra)
     return env
 
@@ -68,6 +69,7 @@ def index_state(index_dir: Path) -> dict:
                         if p.name.startswith(".tmp-")}}
 
 
+@pytest.mark.file_store_only  # the Postgres store's generations: tests/test_pg_store.py
 @pytest.mark.parametrize("point", ["embedding", "staging", "before-rename", "before-pointer", "after-pointer"])
 def test_kill_9_at_any_point_leaves_a_loadable_index(advisor, corpus, settings, embedder, point, tmp_path):
     before = IndexStore(settings.index_dir).current_dir()
@@ -125,8 +127,7 @@ def test_kill_9_at_random_moments_never_breaks_the_index(advisor, corpus, settin
 
 
 def test_second_concurrent_build_gets_a_clear_message(advisor, settings):
-    store = IndexStore(settings.index_dir)
-    with store.lock():
+    with advisor.store.lock():
         proc = run_index(settings)
     assert proc.returncode == 1
     assert "already building" in proc.stderr and proc.stderr.count("\n") == 1

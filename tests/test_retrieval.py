@@ -11,6 +11,8 @@ from advisor.search.intent import attribute_preferences
 from advisor.search.retrieval import TopicMatcher, convex_fusion, rrf
 from advisor.service import Advisor
 
+pytestmark = pytest.mark.both_stores  # each test that builds an index runs on both stores
+
 
 def test_rrf_rewards_agreement_between_rankings():
     fused = rrf([[1, 2, 3], [3, 1, 4]], k=60)

@@ -20,6 +20,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index-dir", type=Path, help="index directory (default index/, env ADVISOR_INDEX_DIR)")
     p.add_argument("--corpus-dir", type=Path, help="corpus with catalog/ and texts/ (default corpus/, env ADVISOR_CORPUS_DIR)")
     p.add_argument("--model", help="embedding model: packaged name or local path (env ADVISOR_MODEL)")
+    p.add_argument("--backend", help="what runs the model: torch, onnx or onnx-int8 (env ADVISOR_BACKEND)")
+    p.add_argument("--store", help="postgresql://... : the shared Postgres store instead of --index-dir "
+                                   "(env ADVISOR_STORE; docs/deployment.md)")
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -64,6 +67,11 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="what is indexed")
     _common(p)
 
+    p = sub.add_parser("copy-index", help="copy the current index into another store, vectors and all "
+                                          "(e.g. a laptop index into the shared Postgres store)")
+    p.add_argument("target", help="postgresql://... URI, or a folder for a file index")
+    _common(p)
+
     p = sub.add_parser("eval", help="evaluate retrieval on a JSONL question set")
     p.add_argument("file", type=Path)
     p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
@@ -88,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         # inside the error handling: a bad ADVISOR_* value is one line and exit code 2, never a traceback
-        settings = Settings.from_env(index_dir=args.index_dir, corpus_dir=args.corpus_dir, model=args.model)
+        settings = Settings.from_env(index_dir=args.index_dir, corpus_dir=args.corpus_dir, model=args.model,
+                                     store=args.store, backend=args.backend)
         return COMMANDS[args.command](args, settings)
     except AdvisorError as exc:
         print(f"advisor: error: {exc}", file=sys.stderr)
@@ -133,7 +142,7 @@ def cmd_index(args, settings) -> int:
             f"{report.chunks_embedded} embedded, {report.pages_read} PDF pages read."
         )
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
-    lines.append(f"Time: {time.perf_counter() - t:.1f}s ({timings}). Index: {settings.index_dir}/")
+    lines.append(f"Time: {time.perf_counter() - t:.1f}s ({timings}). Index: {report.index_dir}")
     if report.skipped:
         lines.append(f"Skipped {len(report.skipped)} file(s):")
         lines.extend(f"  - {f}: {r}" for f, r in report.skipped)
@@ -207,7 +216,7 @@ def cmd_info(args, settings) -> int:
     info = adv.info()
     c = info["counts"] or {}
     lines = [
-        f"Index {info['index_dir']}/ ({info['version']}), built {info['built_at']} in {info['build_seconds']}s",
+        f"Index {info['index_dir']} ({info['version']}), built {info['built_at']} in {info['build_seconds']}s",
         f"Model {info['model']} (dim {info['dimension']}), chunks of at most {info['chunking']['max_tokens']} tokens, "
         f"overlap {info['chunking']['overlap_tokens']}",
         f"{c.get('files', 0)} files, {c.get('pages', 0)} PDF pages, {c.get('chunks', 0)} chunks, "
@@ -285,8 +294,17 @@ def print_stream(stream, out: TextIO) -> Answer:
     return stream.answer
 
 
+def cmd_copy_index(args, settings) -> int:
+    adv = _advisor(settings)
+    t = time.perf_counter()
+    copied = adv.copy_index(args.target)
+    print(f"Copied {copied} passages from {adv.store.label} to {args.target if '://' not in args.target else 'the database'}"
+          f" in {time.perf_counter() - t:.1f}s; nothing was embedded again.")
+    return 0
+
+
 COMMANDS = {
-    "index": cmd_index, "search": cmd_search, "ask": cmd_ask, "info": cmd_info,
+    "copy-index": cmd_copy_index, "index": cmd_index, "search": cmd_search, "ask": cmd_ask, "info": cmd_info,
     "eval": cmd_eval, "fetch": cmd_fetch, "catalog": cmd_catalog,
 }
 

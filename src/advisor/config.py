@@ -43,6 +43,10 @@ class Settings:
     reranker: str | None = None
     query_expansion: bool = True
     kind_boost: float = 0.2  # bonus (in standard deviations of the fused score) for passages of the kind a question asks for
+    # what runs the embedding model: torch, onnx (ONNX Runtime, fp32) or onnx-int8 (docs/performance.md)
+    backend: str = "torch"
+    # "" = the file store in index_dir; postgresql://... = the shared Postgres + pgvector store (docs/deployment.md)
+    store: str = ""
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -66,6 +70,13 @@ class Settings:
             _bad("kind_boost", self.kind_boost, "must be a finite number")
         if self.fusion not in FUSIONS:
             _bad("fusion", self.fusion, f"must be one of {', '.join(FUSIONS)}")
+        if isinstance(self.backend, str):
+            self.backend = self.backend.strip().lower()
+        if self.backend not in BACKENDS:
+            _bad("backend", self.backend, f"must be one of {', '.join(BACKENDS)}")
+        if self.store and not self.store.startswith(STORE_SCHEMES):
+            _bad("store", self.store.split("://")[0] + "://...", "must be empty (files in ADVISOR_INDEX_DIR) or a "
+                 "postgresql:// connection URI")
         if not self.file_timeout > 0:  # also rejects NaN
             _bad("file_timeout", self.file_timeout, "must be a positive number of seconds")
 
@@ -88,6 +99,8 @@ class Settings:
 
 
 FUSIONS = ("convex", "rrf")
+BACKENDS = ("torch", "onnx", "onnx-int8")
+STORE_SCHEMES = ("postgresql://", "postgres://")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -170,6 +183,7 @@ class Fingerprint:
     overlap_tokens: int
     pipeline_version: int = PIPELINE_VERSION
     format_version: int = INDEX_FORMAT_VERSION
+    backend: str = "torch"  # vectors of two backends differ slightly: a change re-embeds everything, never mixes
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -180,6 +194,7 @@ class Fingerprint:
 
     def differences(self, other: dict) -> list[str]:
         mine = self.to_dict()
+        other = {"backend": "torch", **other}  # manifests from before the ONNX backends were built with torch
         return [f"{k}: {other.get(k)!r} -> {v!r}" for k, v in mine.items() if other.get(k) != v]
 
 

@@ -63,3 +63,7 @@ class LLMError(AdvisorError):
 
 class UploadRejected(UserInputError):
     """The uploaded file is refused; the message names the file and the reason."""
+
+
+class StoreError(AdvisorError):
+    """The shared (Postgres) store could not answer: unreachable, or the version changed mid-question."""

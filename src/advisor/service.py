@@ -26,7 +26,8 @@ from .fileops import inside
 from .store.embeddings import Embedder, load_embedder
 from .errors import AdvisorError, UserInputError
 from .search.guide import best_resource_for, compare, prerequisite_order
-from .store.index import IndexStore, LoadedIndex
+from .store.index import LoadedIndex
+from .store.stores import open_store
 from .search.rerank import load_reranker
 from .search.recommend import resource_topics
 from .search.retrieval import Retriever
@@ -47,6 +48,7 @@ class Advisor(LibraryOperations):
         self.settings = settings or Settings.from_env()
         self._embedder = embedder
         self._index: LoadedIndex | None = None
+        self._store = None
         self._retriever: Retriever | None = None
         self._topics: dict[str, Topic] | None = None
         self._lock = threading.RLock()
@@ -62,12 +64,24 @@ class Advisor(LibraryOperations):
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = load_embedder(self.settings.model, self.settings.device)
+                    self._embedder = load_embedder(self.settings.model, self.settings.device, backend=self.settings.backend)
         return self._embedder
 
     @property
-    def store(self) -> IndexStore:
-        return IndexStore(self.settings.index_dir)
+    def store(self):
+        """The file store in index_dir, or the shared Postgres store (ADVISOR_STORE): one interface."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = open_store(self.settings)
+        return self._store
+
+    def close(self) -> None:
+        """Release the store's connections (the Postgres store's pool); the advisor reopens them if used again."""
+        with self._lock:
+            store, self._store = self._store, None
+        if store is not None:
+            store.close()
 
     @property
     def topics(self) -> dict[str, Topic]:
@@ -111,8 +125,8 @@ class Advisor(LibraryOperations):
         """A build in another process (`advisor index`) moved CURRENT: pick up the new version."""
         if self._index is None or (self._build_thread is not None and self._build_thread.is_alive()):
             return False
-        current = self.store.current_dir()
-        return current is not None and current != self._index.directory
+        current = self.store.current_version()
+        return current is not None and current != self._index.version
 
     # --- building -------------------------------------------------------------------------------
     def index(self, paths: list[Path] | None = None, *, rebuild: bool = False, progress: bool = False,
@@ -122,7 +136,7 @@ class Advisor(LibraryOperations):
         if not rebuild and not paths and not remove and self._up_to_date():
             # nothing changed: answer from stats and hashes, without loading the model
             manifest = self.store.read_manifest() or {}
-            report = BuildReport(index_dir=str(self.settings.index_dir), noop=True,
+            report = BuildReport(index_dir=self.store.label, noop=True,
                                  files_total=len(manifest.get("files", {})),
                                  unchanged=len(manifest.get("files", {})),
                                  chunks_total=manifest.get("counts", {}).get("chunks", 0))
@@ -132,9 +146,9 @@ class Advisor(LibraryOperations):
                 on_progress(Progress(stage="done", files_done=report.files_total, files_total=report.files_total))
             return report
         report = build(self.settings, self.embedder, paths, rebuild=rebuild, progress=progress, on_progress=on_progress,
-                       remove=remove, only=only, texts=texts)
+                       remove=remove, only=only, texts=texts, store=self.store)
         self._topics = None
-        if self._index is None or self.store.current_dir() != self._index.directory:
+        if self._index is None or self.store.current_version() != self._index.version:
             self.load()  # swap in the new version; readers holding the old one finish undisturbed
         return report
 
@@ -146,7 +160,7 @@ class Advisor(LibraryOperations):
         with self.store.lock():
             if self.is_stale():
                 return False
-            if self._index is not None and self._index.directory == self.store.current_dir():
+            if self._index is not None and self._index.version == self.store.current_version():
                 return True  # versions are never rewritten in place: the loaded one is this one
             try:
                 self.store.load()
@@ -228,8 +242,9 @@ class Advisor(LibraryOperations):
     def _fetchable(self, resources) -> list[str]:
         """Recommended free books whose text is not in the library yet: one line each on how to get it."""
         held = set(self.loaded.file_resource.values())
-        return [f"{m.resource.title} is free to read but not in your library yet: `advisor fetch {m.resource.id}` "
-                "downloads it from the author's site to your machine, then `advisor index`"
+        return [f"{m.resource.title} is free to read but not in your library yet: the Library tab's "
+                f"\"Get the free books\" (or `advisor fetch {m.resource.id}` then `advisor index`) downloads it "
+                "from the author's site to your machine and indexes it"
                 for m in resources if m.resource.from_catalog and m.resource.is_free and m.resource.pdf_url
                 and m.resource.id not in held]
 
@@ -330,8 +345,8 @@ class Advisor(LibraryOperations):
             entry["chunks"] += meta.get("chunks", 0)
             entry["last_indexed"] = max(entry["last_indexed"], meta.get("indexed_at", ""))
         return {
-            "index_dir": str(self.settings.index_dir),
-            "version": loaded.directory.name,
+            "index_dir": self.store.label,
+            "version": loaded.version,
             "model": manifest.get("model"),
             "dimension": manifest.get("dimension"),
             "chunking": manifest.get("chunking"),

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from .config import STORE_SCHEMES
 from .errors import AdvisorError, UserInputError
 from .ingest.extract import check_pdf
 from .library.catalog import Catalog, load_catalog, validate
@@ -150,6 +151,24 @@ class LibraryOperations:
         if thread is not None:
             thread.join(timeout)
         return self.fetch_status
+
+    def copy_index(self, target: str) -> int:
+        """Copy the current index into another store (a postgresql:// URI or a folder), without embedding
+        again; returns the number of passages copied. The target then serves exactly what this one does."""
+        import dataclasses
+
+        from .store.stores import copy_version, open_store
+
+        shared = target.startswith(STORE_SCHEMES)
+        other = dataclasses.replace(self.settings, store=target if shared else "",
+                                    index_dir=self.settings.index_dir if shared else Path(target))
+        destination = open_store(other)
+        if not shared and Path(target).resolve() == Path(self.settings.index_dir).resolve() and not self.settings.store:
+            raise UserInputError(f"{target}: that is the index being copied")
+        try:
+            return copy_version(self.store, destination)
+        finally:
+            destination.close()
 
     def evaluate(self, path: Path, mode: str = "hybrid") -> dict:
         """Retrieval quality on a JSONL question set (passages and/or resources; see README)."""

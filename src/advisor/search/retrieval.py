@@ -9,7 +9,8 @@ import numpy as np
 from ..library.topics import Topic, TopicMatcher
 from ..store.embeddings import Embedder
 from ..errors import UserInputError
-from ..store.index import HybridIndex, LoadedIndex
+from ..store.hybrid import HybridIndex
+from ..store.index import LoadedIndex
 from .intent import IntentReader, question_intent, topic_words
 from .recommend import ResourceRanker, Signals, record_similarities
 from ..store.keywords import keyword_tokens
@@ -150,22 +151,23 @@ class Retriever:
             # each side's score for the other side's candidates, so none is scored as absent
             missing = sorted(set(bm25_ids) - dense_scores.keys())
             if missing:
-                dense_scores.update(zip(missing, (idx.vectors[missing] @ qvec).tolist()))
+                dense_scores.update(zip(missing, idx.dense_scores(missing, qvec)))
             candidates = set(dense_ids) | set(bm25_ids)
             fused = convex_fusion({i: dense_scores[i] for i in candidates},
                                   {i: float(bm25_all[i]) for i in candidates} if bm25_ids else {}, self.dense_weight)
             bonus = lambda i: self.kind_boost  # noqa: E731  (fused scores are in standard deviations)
+        found = idx.fetch(fused)  # one round trip in the Postgres store
         wanted = question_intent(query) if self.kind_boost else ()
         if wanted:
             for i in list(fused):
-                if set(chunk_kinds(idx.chunks[i])) & set(wanted):
+                if set(chunk_kinds(found[i])) & set(wanted):
                     fused[i] += bonus(i)
         order = sorted(fused, key=lambda i: -fused[i])
         dense_rank = {i: r for r, i in enumerate(dense_ids)}
         bm25_rank = {i: r for r, i in enumerate(bm25_ids)}
         hits = []
         for i in order:
-            chunk = idx.chunks[i]
+            chunk = found[i]
             hits.append(Hit(
                 chunk=chunk, score=fused[i], resource_id=self._resource_of(chunk),
                 dense=dense_scores.get(i), bm25=bm25_scores.get(i),
@@ -174,22 +176,12 @@ class Retriever:
         return hits
 
     def _resource_of(self, chunk) -> str:
-        if chunk.passage_kind == "catalog":
-            return chunk.path.rsplit("/", 1)[-1][:-3]
-        return self.index.file_resource.get(chunk.path, f"file:{chunk.path}")
+        return self.index.resource_of(chunk)
 
     def _allowed_mask(self, idx: HybridIndex, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not filters.active:
             return None
-        ok: dict[str, bool] = {}
-        mask = np.zeros(len(idx), dtype=bool)
-        for i, chunk in enumerate(idx.chunks):
-            rid = self._resource_of(chunk)
-            if rid not in ok:
-                r = self.index.resources.get(rid)
-                ok[rid] = r is not None and filters.allows(r)
-            mask[i] = ok[rid]
-        return mask
+        return idx.mask(frozenset(rid for rid, r in self.index.resources.items() if filters.allows(r)))
 
     def recommend(self, query: str, passages: list[Hit], k: int = 5, filters: Filters | None = None,
                   qvec: np.ndarray | None = None) -> list[ResourceMatch]:

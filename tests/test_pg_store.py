@@ -1,0 +1,213 @@
+"""The shared Postgres store's own guarantees: generations, kill -9, concurrent builds and readers, lost connections.
+
+The behaviour both stores share (build, incremental update, search, filters, faults) is tested once in
+test_build.py, test_retrieval.py and test_faults.py, parametrized over both stores.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from advisor.config import Settings
+from advisor.errors import StoreError, UserInputError
+from advisor.service import Advisor
+
+pytestmark = [pytest.mark.postgres]
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def settings(tmp_path, corpus, pg_uri) -> Settings:  # this module is about the Postgres store only
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "unused", model="fake", overlap_tokens=8, store=pg_uri)
+
+
+def cli(settings, *args, **env):
+    full = {**os.environ, "ADVISOR_MODEL": "fake", "ADVISOR_CORPUS_DIR": str(settings.corpus_dir),
+            "ADVISOR_STORE": settings.store, "ADVISOR_OVERLAP_TOKENS": str(settings.overlap_tokens),
+            "PYTHONPATH": str(REPO / "src"), **env}
+    return subprocess.Popen([sys.executable, "-m", "advisor", *args], env=full, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def generations(adv: Advisor) -> list[tuple[int, str]]:
+    return adv.store.generations()
+
+
+def tables(adv: Advisor) -> set[str]:
+    rows = adv.store.db.run(lambda conn: conn.execute(
+        "SELECT tablename FROM pg_tables WHERE tablename ~ '^advisor_g[0-9]+_'").fetchall())
+    return {r[0] for r in rows}
+
+
+@pytest.mark.parametrize("point", ["embedding", "staging", "embedding-written", "before-pointer", "after-pointer"])
+def test_kill_9_mid_build_leaves_the_previous_generation_served(advisor, corpus, settings, embedder, point):
+    before = advisor.loaded.version
+    (corpus / "texts" / "misc" / "bayes.md").write_text("# Changed\n\nThe conjugate prior of a Bernoulli is a Beta.\n")
+    proc = cli(settings, "index", "--quiet", ADVISOR_FAILPOINT=point)
+    proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+
+    states = dict(generations(advisor))
+    reader = Advisor(settings, embedder=embedder)
+    served = reader.load().version
+    if point == "after-pointer":  # the switch committed: the new generation serves, the old one is kept
+        assert served != before and len(states) == 2
+    else:
+        assert served == before
+        if point != "embedding":  # a half-written generation is left, never current
+            assert sorted(states.values()) == ["building", "ready"]
+    assert reader.search("VC dimension")
+    # the next build drops the killed build's leftovers and serves the change
+    again = cli(settings, "index", "--quiet")
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert "building" not in dict(generations(advisor)).values()
+    assert reader.search("conjugate prior Beta")[0].chunk.path == "texts/misc/bayes.md"
+    live = {g for g, _ in generations(advisor)}
+    assert {int(t.split("_")[1][1:]) for t in tables(advisor)} == live
+    reader.close()
+
+
+def test_old_generations_are_dropped_after_the_switch_but_the_previous_one_is_kept(advisor, corpus):
+    for i in range(3):
+        (corpus / "texts" / "misc" / "bayes.md").write_text(f"# Bayes {i}\n\nversion {i} of the posterior note.\n")
+        advisor.index()
+    gens = generations(advisor)
+    assert [s for _, s in gens] == ["ready", "ready"]
+    assert advisor.loaded.version == f"generation {gens[-1][0]}"
+    assert len(tables(advisor)) == 2 * 3  # texts, catalog and terms of two generations
+
+
+def test_two_processes_building_at_once_one_builds_the_other_is_told(advisor, corpus, settings):
+    for i in range(30):
+        (corpus / "texts" / "misc" / f"note{i}.md").write_text(f"# Note {i}\n\n" + "gradient descent step " * 200)
+    procs = [cli(settings, "index", "--quiet") for _ in range(2)]
+    results = [(p.wait(120), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes[0] == 0  # at least one built
+    for code, err in results:
+        if code:
+            assert code == 1 and "already building" in err and err.count("\n") == 1
+    assert "building" not in dict(generations(advisor)).values()
+    assert advisor.search("gradient descent step")[0].chunk.path.startswith("texts/misc/note")
+
+
+def test_readers_never_fail_or_see_half_a_build_during_switches(advisor, corpus, settings, embedder):
+    reader = Advisor(settings, embedder=embedder)
+    baseline = [h.chunk.path for h in reader.search("KKT conditions", k=3)]
+    failures, answers = [], []
+    stop = threading.Event()
+
+    def ask():
+        while not stop.is_set():
+            try:
+                answers.append([h.chunk.path for h in reader.search("KKT conditions", k=3)])
+            except Exception as exc:  # any error at all is a failed query
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for i in range(4):  # four switches, from "another process" (a second advisor)
+            (corpus / "texts" / "misc" / f"extra{i}.md").write_text(f"# Extra {i}\n\nMatrix norms, part {i}.\n")
+            Advisor(settings, embedder=embedder).index()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert not failures
+    assert len(answers) > 10 and all(a == baseline for a in answers)
+    assert reader.loaded.version == advisor.store.current_version()  # picked up without a restart
+    reader.close()
+
+
+def test_a_dropped_connection_is_retried_never_answered_wrong(advisor):
+    baseline = [(h.chunk.path, round(h.score, 6)) for h in advisor.search("VC dimension", k=3)]
+
+    def kill_backends():
+        advisor.store.db.run(lambda conn: conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall())
+
+    kill_backends()  # every pooled connection but the killer's is now dead
+    assert [(h.chunk.path, round(h.score, 6)) for h in advisor.search("VC dimension", k=3)] == baseline
+
+    stop, outcomes = threading.Event(), []
+
+    def keep_killing():
+        while not stop.is_set():
+            try:
+                kill_backends()
+            except StoreError:
+                pass
+            time.sleep(0.005)
+
+    killer = threading.Thread(target=keep_killing)
+    killer.start()
+    try:
+        for _ in range(40):
+            try:
+                outcomes.append([(h.chunk.path, round(h.score, 6)) for h in advisor.search("VC dimension", k=3)])
+            except StoreError as exc:  # allowed: a clear one-line error, never a wrong answer
+                assert "\n" not in str(exc)
+                outcomes.append("error")
+    finally:
+        stop.set()
+        killer.join(10)
+    answered = [o for o in outcomes if o != "error"]
+    assert answered and all(o == baseline for o in answered)
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path, corpus):
+    bad = f"postgresql://advisor@/advisor?host={tmp_path}/no-such-socket-dir"
+    proc = subprocess.run([sys.executable, "-m", "advisor", "info", "--store", bad], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "src"), "ADVISOR_CORPUS_DIR": str(corpus)},
+                          timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("advisor: error:") and proc.stderr.count("\n") == 1
+    assert "cannot" in proc.stderr and "password" not in proc.stderr.lower()
+
+
+def test_a_store_setting_that_is_not_a_database_uri_is_refused():
+    with pytest.raises(UserInputError, match="ADVISOR_STORE"):
+        Settings(store="mysql://somewhere/db")
+
+
+def test_a_laptop_index_copies_into_the_shared_store_without_embedding_again(tmp_path, corpus, pg_uri, embedder):
+    laptop = Advisor(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake", overlap_tokens=8),
+                     embedder=embedder)
+    laptop.index()
+    calls = embedder.calls
+    copied = laptop.copy_index(pg_uri)
+    assert copied == len(laptop.loaded.texts) and embedder.calls == calls
+    shared = Advisor(Settings(corpus_dir=corpus, index_dir=tmp_path / "unused", model="fake", overlap_tokens=8,
+                              store=pg_uri), embedder=embedder)
+    for query in ("VC dimension", "KKT conditions", "posterior"):
+        assert ([(h.chunk.path, round(h.score, 5)) for h in shared.search(query, k=5)]
+                == [(h.chunk.path, round(h.score, 5)) for h in laptop.search(query, k=5)])
+    assert shared.index().noop  # the copy records the same files and hashes: nothing to rebuild
+    assert shared.loaded.manifest["fingerprint"] == laptop.loaded.manifest["fingerprint"]
+    shared.close()
+
+
+def test_an_upload_in_one_app_process_is_served_by_another_after_its_rebuild(advisor, settings, embedder, tmp_path):
+    other = Advisor(settings, embedder=embedder)  # a second app process on the same store and corpus
+    assert not other.search("reproducing kernel Hilbert space", k=1) or \
+        "kernels" not in other.search("reproducing kernel Hilbert space", k=1)[0].chunk.path
+    note = tmp_path / "kernels.md"
+    note.write_text("# Kernel notes\n\nA positive definite kernel defines a reproducing kernel Hilbert space.\n")
+    added = advisor.add_resource(note, note.name, title="Kernel notes", topics=[])
+    advisor.rebuild_in_background()
+    assert advisor.wait_for_build(60).error is None
+    hit = other.search("reproducing kernel Hilbert space", k=1)[0]
+    assert hit.resource_id == added.id
+    rows = {r["id"]: r for r in other.library()[0]}
+    assert rows[added.id]["state"] == "indexed"
+    other.close()
