@@ -108,8 +108,11 @@ def test_download_all_fetches_each_file_reports_failures_and_reindexes(advisor, 
     # learning-notes is free but names no pdf_url; convex-book is paid
     assert set(books) == {"alpha-book", "beta-book", "gone-book"}
     assert books["alpha-book"]["held"] == "missing" and books["alpha-book"]["good_for"] == "Alpha Book is good for learning."
-    table, status_html, seen = h.fetch_load()
+    table, hint, status_html, seen = h.fetch_load()
     assert esc(FREE_LICENCE) in table and "not downloaded" in table and status_html == ""
+    # the chat says which free books are missing and where to get them
+    assert "3 free books are not in your library yet" in hint and "Get the free books" in hint
+    assert all(t in hint for t in ("Alpha Book", "Beta Book", "Gone Book"))
 
     html, timer = h.download_all()
     assert "Downloading the free books" in html and timer.value == BUSY_POLL
@@ -128,10 +131,11 @@ def test_download_all_fetches_each_file_reports_failures_and_reindexes(advisor, 
     assert rows["alpha-book"]["state"] == "indexed" and rows["beta-book"]["state"] == "indexed"
     assert rows["gone-book"]["state"] != "indexed"
     # the page's next tick shows the final state and the books as indexed
-    status_html, table, seen = h.fetch_tick(seen)
+    status_html, table, hint, seen = h.fetch_tick(seen)
     assert "Downloads finished: 2 new, 1 failed, of 3" in status_html and "HTTP 404" in status_html
     assert table.count("in your library (indexed)") == 2
-    assert all(isinstance(x, type(gr.skip())) for x in h.fetch_tick(seen)[:2])
+    assert "1 free book is not in your library yet" in hint and "Gone Book" in hint and "Alpha Book" not in hint
+    assert all(isinstance(x, type(gr.skip())) for x in h.fetch_tick(seen)[:3])
     answer = advisor.ask("singular value decomposition of matrices")
     assert "beta-book" in [m.resource.id for m in answer.resources]
 

@@ -404,6 +404,20 @@ def free_books_html(books: list[dict]) -> str:
             f'<th>Good for</th><th>In your library</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
+def free_books_hint_html(books: list[dict], shown: int = 3) -> str:
+    """Above the chat: which free books are not in the library yet, and where to get them."""
+    # the broadest books first: the ones most answers would quote
+    missing = sorted((b for b in books if b.get("held") == "missing"), key=lambda b: -b.get("breadth", 0))
+    if not missing:
+        return ""
+    names = ", ".join(esc(b["title"]) for b in missing[:shown]) + (", …" if len(missing) > shown else "")
+    n = len(missing)
+    return (f'<div class="adv-hint" role="note"><b>{n} free book{"s" if n != 1 else ""} '
+            f'{"are" if n != 1 else "is"} not in your library yet</b> ({names}): answers can only quote what '
+            'is indexed. Open the <b>Library</b> tab → <b>Get the free books</b> to download them from their '
+            'authors\' sites to this machine, or run <code>advisor fetch --all-free</code>.</div>')
+
+
 def fetch_status_html(status, titles: dict[str, str] | None = None) -> str:
     """Per-file download state and overall progress; nothing before the first download."""
     if not status.files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
 from ..errors import IndexCorruptError, NoIndexError, UserInputError
 from ..config import DEFAULT_MAX_UPLOAD_MB, llm_enabled_by_env
 from .chat import WRITING, Conversation, filters_from, respond, respond_stream
-from .render import (esc, fetch_status_html, free_books_html, index_status_html, library_html, progress_html,
+from .render import (esc, fetch_status_html, free_books_hint_html, free_books_html, index_status_html, library_html, progress_html,
                      user_markdown)
 
 log = logging.getLogger("advisor.web")
@@ -76,7 +77,8 @@ class FetchHandlers:
             else:
                 folder = self.corpus_dir / "texts" / r.id
                 held = "downloaded" if folder.is_dir() and any(folder.glob("*.pdf")) else "missing"
-            books.append({"id": r.id, "title": r.title, "good_for": good_for(r, topics), "held": held})
+            books.append({"id": r.id, "title": r.title, "good_for": good_for(r, topics), "held": held,
+                          "breadth": len(r.topics)})
         return books
 
     def free_records(self) -> list:
@@ -89,14 +91,19 @@ class FetchHandlers:
 
     def fetch_html(self) -> str:
         titles = {rid: r.title for rid, r in self.advisor.catalog().resources.items()}
-        return fetch_status_html(self.advisor.fetch_status, titles)
+        status = self.advisor.fetch_status
+        if status.rebuild_started and not self.advisor.build_status.running:
+            # the build that indexes the new files has ended (the banner says how): no longer "being updated"
+            status = dataclasses.replace(status, rebuild_started=False)
+        return fetch_status_html(status, titles)
 
     def fetch_key(self) -> tuple:
         st, build = self.advisor.fetch_status, self.advisor.build_status
         return (st.started_at, st.running, build.started_at, build.running)
 
     def fetch_load(self):
-        return free_books_html(self.free_books()), self.fetch_html(), self.fetch_key()
+        books = self.free_books()
+        return free_books_html(books), free_books_hint_html(books), self.fetch_html(), self.fetch_key()
 
     def download(self, ids=None):
         """Start downloading the chosen books; returns (status HTML, timer)."""
@@ -121,13 +128,14 @@ class FetchHandlers:
         return self.fetch_html()
 
     def fetch_tick(self, seen=None):
-        """Download progress while it runs; the book list again when downloads or a build end."""
+        """Download progress while it runs; the book list (and the chat's hint) again when downloads or a build end."""
         key = self.fetch_key()
         if self.advisor.fetch_status.running:
-            return self.fetch_html(), gr.skip(), key
+            return self.fetch_html(), gr.skip(), gr.skip(), key
         if key == seen:
-            return gr.skip(), gr.skip(), seen
-        return self.fetch_html(), free_books_html(self.free_books()), key
+            return gr.skip(), gr.skip(), gr.skip(), seen
+        books = self.free_books()
+        return self.fetch_html(), free_books_html(books), free_books_hint_html(books), key
 
 
 def good_for(resource, topics: dict) -> str:
@@ -277,7 +285,7 @@ def build_ui(advisor, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 102
                            [form.result, lib.library, form.upload, form.title, form.authors, form.year, form.url,
                             form.topics])
         demo.load(h.load, None, [header_status, lib.status, lib.library, banner, timer, seen], show_progress="hidden")
-        _wire_fetch(h, demo, lib.fetch, timer)  # after the events above, so their numbers stay as they were
+        _wire_fetch(h, demo, lib.fetch, timer, chat.hint)  # after the events above, so their numbers stay as they were
     return demo
 
 
@@ -293,6 +301,7 @@ def _header() -> gr.HTML:
 def _chat_tab() -> SimpleNamespace:
     with gr.Tab("Chat", id="chat", elem_id="adv-chat-tab"), gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=480):
+            hint = gr.HTML(elem_id="adv-free-hint")  # free books the library lacks (filled on load)
             chatbot = gr.Chatbot(
                 elem_id="adv-chatbot",
                 show_label=False,
@@ -325,7 +334,7 @@ def _chat_tab() -> SimpleNamespace:
             depths = gr.CheckboxGroup(list(MATH_DEPTHS), label="Math depth", elem_id="adv-depth")
             use_llm = gr.Checkbox(label=LLM_LABEL, value=llm_enabled_by_env(), elem_id="adv-llm")
             clear = gr.Button("New conversation", size="sm", elem_id="adv-clear")
-    return SimpleNamespace(chatbot=chatbot, box=box, send=send, free=free, kinds=kinds, levels=levels,
+    return SimpleNamespace(hint=hint, chatbot=chatbot, box=box, send=send, free=free, kinds=kinds, levels=levels,
                            depths=depths, use_llm=use_llm, clear=clear)
 
 
@@ -358,12 +367,12 @@ def _fetch_section(books: list[tuple[str, str]]) -> SimpleNamespace:
                            cancel_btn=cancel_btn, status=status, seen=seen)
 
 
-def _wire_fetch(h: Handlers, demo: gr.Blocks, fetch: SimpleNamespace, timer: gr.Timer) -> None:
+def _wire_fetch(h: Handlers, demo: gr.Blocks, fetch: SimpleNamespace, timer: gr.Timer, hint: gr.HTML) -> None:
     fetch.selected_btn.click(h.download, fetch.pick, [fetch.status, timer])
     fetch.all_btn.click(h.download_all, None, [fetch.status, timer])
     fetch.cancel_btn.click(h.cancel_downloads, None, fetch.status)
-    timer.tick(h.fetch_tick, fetch.seen, [fetch.status, fetch.table, fetch.seen], show_progress="hidden")
-    demo.load(h.fetch_load, None, [fetch.table, fetch.status, fetch.seen], show_progress="hidden")
+    timer.tick(h.fetch_tick, fetch.seen, [fetch.status, fetch.table, hint, fetch.seen], show_progress="hidden")
+    demo.load(h.fetch_load, None, [fetch.table, hint, fetch.status, fetch.seen], show_progress="hidden")
 
 
 def _add_form(advisor) -> SimpleNamespace:
