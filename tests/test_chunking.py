@@ -38,6 +38,18 @@ def test_page_spans_follow_the_pages_a_chunk_covers():
         pages_in_text = {int(w[1:w.index("w")]) for w in c.text.split()}
         assert c.page_start == min(pages_in_text) and c.page_end == max(pages_in_text)
         assert c.label_start == str(c.page_start + 10)
+
+
+def test_page_breaks_say_where_each_later_page_starts_in_a_passage():
+    blocks = [Block(" ".join(f"p{p}w{i}" for i in range(15)), page=p, section=("S",)) for p in (3, 4, 7)]
+    chunks = chunk_document(doc_of(*blocks), EMB.token_spans, 40, 0)
+    assert any(c.page_breaks for c in chunks)
+    for c in chunks:
+        bounds = [(0, c.page_start), *c.page_breaks, (len(c.text), None)]
+        for (a, page), (b, _) in zip(bounds, bounds[1:]):
+            pages_in_part = {int(w[1:w.index("w")]) for w in c.text[a:b].split()}
+            assert pages_in_part == {page}  # page 7 follows 4 directly: breaks carry their page, not a count
+        assert (c.page_breaks[-1][1] if c.page_breaks else c.page_start) == c.page_end
     assert any(c.page_start != c.page_end for c in chunks)
 
 

@@ -142,3 +142,21 @@ def test_question_outside_the_corpus_is_not_answered(advisor, settings):
     answer = advisor.ask("sourdough bread baking hydration")
     assert not answer.covered and answer.resources == [] and answer.passages == []
     assert "Nothing in the indexed corpus covers this" in answer.text
+
+
+def test_a_passage_across_two_pages_links_to_the_page_the_question_is_about(advisor, corpus):
+    from pdfgen import make_pdf
+
+    make_pdf(corpus / "texts" / "misc" / "spread.pdf", [
+        "Spread Notes\nGradient descent takes a step against the gradient of the loss.",
+        "Spread Notes\nThe Polyak momentum method adds a multiple of the previous step.",
+    ])
+    advisor.index()
+    hit = next(h for h in advisor.search("Polyak momentum method", k=5) if h.chunk.path.endswith("spread.pdf"))
+    if hit.chunk.page_start == hit.chunk.page_end:
+        pytest.skip("the two pages were chunked apart: nothing to choose")
+    assert advisor.link_for(hit.chunk, "Polyak momentum method").endswith("#page=2")
+    assert advisor.link_for(hit.chunk, "gradient descent step").endswith("#page=1")
+    assert advisor.link_for(hit.chunk).endswith(f"#page={hit.chunk.page_start}")
+    answer = advisor.ask("where is the Polyak momentum method explained?")
+    assert "spread.pdf#page=2" in answer.text and "spread.pdf#page=1" not in answer.text

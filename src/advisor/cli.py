@@ -153,14 +153,14 @@ def cmd_index(args, settings) -> int:
     return 0
 
 
-def _hit_dict(adv, h) -> dict:
+def _hit_dict(adv, h, question: str) -> dict:
     c = h.chunk
     return {
         "path": c.path, "page_start": c.page_start, "page_end": c.page_end,
         "label_start": c.label_start, "label_end": c.label_end, "section": list(c.section),
         "passage_kind": c.passage_kind, "resource_id": h.resource_id, "score": round(h.score, 6),
         "dense": None if h.dense is None else round(h.dense, 4), "bm25": None if h.bm25 is None else round(h.bm25, 4),
-        "link": adv.link_for(c), "text": c.text,
+        "link": adv.link_for(c, question), "text": c.text,
     }
 
 
@@ -170,11 +170,11 @@ def cmd_search(args, settings) -> int:
     lines = []
     for n, h in enumerate(hits, 1):
         lines.append(f"{n}. {adv.citation(h)}")
-        link = adv.link_for(h.chunk)
+        link = adv.link_for(h.chunk, args.query)
         if link:
             lines.append(f"   {link}")
         lines.append("   " + " ".join(h.chunk.text.split())[:300])
-    _out(args, {"query": args.query, "passages": [_hit_dict(adv, h) for h in hits]}, "\n".join(lines) or "No passages found.")
+    _out(args, {"query": args.query, "passages": [_hit_dict(adv, h, args.query) for h in hits]}, "\n".join(lines) or "No passages found.")
     return 0
 
 
@@ -189,7 +189,7 @@ def answer_dict(adv, answer) -> dict:
              "matched_topics": m.matched_topics}
             for m in answer.resources
         ],
-        "passages": [_hit_dict(adv, h) for h in answer.passages],
+        "passages": [_hit_dict(adv, h, answer.question) for h in answer.passages],
         "text": answer.text,
         "notes": answer.notes,
     }

@@ -16,7 +16,8 @@ from typing import Callable
 
 import numpy as np
 
-from .search.answer import ACCESS_WORDS, best_quote, citation, compose, math_spans, page_text, section_title
+from .search.answer import (ACCESS_WORDS, best_quote, citation, compose, focus_page, math_spans, page_text,
+                            section_title)
 from .store.build import build
 from .library.topics import Topic, load_topics
 from .search.evidence import on_topic, topic_terms
@@ -232,7 +233,8 @@ class Advisor(LibraryOperations):
         titles = {rid: r.title for rid, r in index.resources.items()}
         path = self.study_path(query, filters) if covered and wants_path(question) else []
         table = self.compare(query, filters) if covered and wants_comparison(question) else []
-        answer = compose(question, covered, resources, shown, titles, self.topics, self.link_for, self.has_pages,
+        answer = compose(question, covered, resources, shown, titles, self.topics,
+                         lambda c: self.link_for(c, query), self.has_pages,
                          study_path=path, comparison=table)
         if query != question:
             answer.notes.append(f"searched for: {query}")
@@ -315,7 +317,8 @@ class Advisor(LibraryOperations):
         path = (root / meta["rel"]).resolve()
         return path if inside(path, root) and path.is_file() else None
 
-    def link_for(self, chunk: Chunk) -> str | None:
+    def link_for(self, chunk: Chunk, question: str | None = None) -> str | None:
+        """The file with #page= at the page of the passage that the question is about."""
         path = self.file_path(chunk.path)
         if path is None:
             return None
@@ -323,7 +326,11 @@ class Advisor(LibraryOperations):
             shown = os.path.relpath(path)
         except ValueError:
             shown = str(path)
-        return f"{shown}#page={chunk.page_start}" if self.has_pages(chunk) else shown
+        return f"{shown}#page={self.page_for(chunk, question)}" if self.has_pages(chunk) else shown
+
+    def page_for(self, chunk: Chunk, question: str | None = None) -> int:
+        """The page a citation of this passage opens at: the one holding most of the question's words."""
+        return focus_page(chunk, question)
 
     def citation(self, hit: Hit) -> str:
         """"Title, §section, p. 12" for a passage."""

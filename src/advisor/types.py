@@ -90,10 +90,13 @@ class Chunk:
     label_end: str | None = None
     section: tuple[str, ...] = ()
     passage_kind: str = "prose"  # definition, theorem, proof, ... (comma-joined) or catalog
+    # (offset in text, page) where each later page begins: a passage across pages links to the page it quotes
+    page_breaks: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["section"] = list(self.section)
+        data["page_breaks"] = [list(b) for b in self.page_breaks]
         return data
 
     @classmethod
@@ -102,6 +105,7 @@ class Chunk:
         if "kind" in data:  # indexes written before passage and resource kinds had separate names
             data["passage_kind"] = data.pop("kind")
         data["section"] = tuple(data.get("section") or ())
+        data["page_breaks"] = tuple((int(o), int(p)) for o, p in data.get("page_breaks") or ())
         return cls(**data)
 
 

@@ -103,6 +103,7 @@ def chunk_document(doc: Document, token_spans: TokenSpans, max_tokens: int, over
             first = bisect.bisect_right(seg.starts, a) - 1
             last = bisect.bisect_right(seg.starts, max(a, b - 1)) - 1
             (p0, l0), (p1, l1) = seg.pages[first], seg.pages[last]
+            lead = len(seg.text[a:b]) - len(seg.text[a:b].lstrip())
             chunks.append(Chunk(
                 id=_chunk_id(doc.path, len(chunks)),
                 path=doc.path,
@@ -112,8 +113,18 @@ def chunk_document(doc: Document, token_spans: TokenSpans, max_tokens: int, over
                 label_start=l0,
                 label_end=l1,
                 section=seg.section,
+                page_breaks=_page_breaks(seg, first, last, a + lead, len(body)),
             ))
     return chunks
+
+
+def _page_breaks(seg: Segment, first: int, last: int, start: int, length: int) -> tuple[tuple[int, int], ...]:
+    """(offset in the passage, page) where a later page begins; runs of the same page are not breaks."""
+    out = []
+    for run in range(first + 1, last + 1):
+        if seg.pages[run][0] != seg.pages[run - 1][0] and 0 < seg.starts[run] - start < length:
+            out.append((seg.starts[run] - start, seg.pages[run][0]))
+    return tuple(out)
 
 
 def embedding_text(chunk: Chunk) -> str:

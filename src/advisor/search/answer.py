@@ -33,6 +33,20 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 Linker = Callable[[Chunk], str | None]
 
 
+def focus_page(chunk: Chunk, question: str | None) -> int:
+    """The page of a passage that holds most of the question's words (its first page when none or no breaks)."""
+    if not chunk.page_breaks or not question:
+        return chunk.page_start
+    want = set(keyword_tokens(question))
+    bounds = [(0, chunk.page_start), *chunk.page_breaks, (len(chunk.text), None)]
+    best, best_hits = chunk.page_start, 0
+    for (a, page), (b, _) in zip(bounds, bounds[1:]):
+        hits = sum(1 for t in keyword_tokens(chunk.text[a:b]) if t in want)
+        if hits > best_hits:
+            best, best_hits = page, hits
+    return best
+
+
 def page_text(chunk: Chunk) -> str:
     """'p. 73 (PDF page 87)' or, when printed and PDF numbers agree, 'p. 87'."""
     def one(label, page):

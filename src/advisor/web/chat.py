@@ -166,21 +166,21 @@ def _scoped_answer(advisor, question, filters, history, previous, conv, k_resour
     return _render(advisor, answer, intro=intro)
 
 
-def _linker(advisor):
-    """Chunk -> its link on the web app's file route (None when the file is not served)."""
+def _linker(advisor, question: str | None = None):
+    """Chunk -> its link on the web app's file route, at the page the question is about (None when not served)."""
     from .render import file_url
 
     def linker(chunk):
         if advisor.file_path(chunk.path) is None:
             return None
-        return file_url(chunk.path, chunk.page_start if advisor.has_pages(chunk) else None)
+        return file_url(chunk.path, advisor.page_for(chunk, question) if advisor.has_pages(chunk) else None)
 
     return linker
 
 
 def _render(advisor, answer: Answer, intro: str | None = None, extra_notes: list[str] | None = None) -> str:
     titles = {rid: r.title for rid, r in advisor.loaded.resources.items()}
-    return reply_markdown(answer, titles, _linker(advisor), advisor.has_pages, intro=intro, extra_notes=extra_notes)
+    return reply_markdown(answer, titles, _linker(advisor, answer.question), advisor.has_pages, intro=intro, extra_notes=extra_notes)
 
 
 # --- answers written by a local LLM (advisor.llm) ---------------------------------------------------------
@@ -217,7 +217,7 @@ def respond_stream(advisor, question: str, filters: Filters | None, conv: Conver
 
             stream = advisor.ask_stream(question, filters=filters, history=history, k_resources=k_resources,
                                         k_passages=k_passages, llm=True,
-                                        llm_config=llm_config or LLMConfig.from_env(), linker=_linker(advisor))
+                                        llm_config=llm_config or LLMConfig.from_env(), linker=_linker(advisor, question))
             for snapshot in stream:
                 if stream.used_llm or stream.fallback_reason or stream.messages is None:
                     continue  # the final answer: rendered below, for the web
