@@ -38,7 +38,7 @@ def run_index(settings, **extra):
 SPIED_INDEX = r"""
 import json, os, sys, traceback
 from pathlib import Path
-from advisor.store import build, index
+from advisor.store import index, pipeline
 
 real_failpoint = index.failpoint
 
@@ -54,7 +54,7 @@ def spy(name):
         }))
     real_failpoint(name)
 
-index.failpoint = build.failpoint = spy
+index.failpoint = pipeline.failpoint = spy
 from advisor.cli import main
 sys.exit(main(["index", "--quiet"]))
 """
@@ -95,7 +95,7 @@ def test_kill_9_at_any_point_leaves_a_loadable_index(advisor, corpus, settings, 
         assert at_kill["current"] == before.name and not staged and len(new) == 1
     else:  # CURRENT switched, the old version not yet collected
         assert len(new) == 1 and at_kill["current"] == new[0] and before.name in versions and not staged
-    assert ("_read_and_embed" if point == "embedding" else "_write_version") in at_kill["stack"]
+    assert ("read_and_embed" if point == "embedding" else "_write_version") in at_kill["stack"]
     # SIGKILL cleaned nothing up: the folder is still as the failpoint saw it
     assert index_state(settings.index_dir) == {k: at_kill[k] for k in ("current", "entries", "staging")}
     if new:  # the renamed version is complete

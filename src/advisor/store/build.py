@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
-import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,23 +11,19 @@ from typing import Callable
 
 import numpy as np
 
-from ..library.catalog import Catalog, claims, load_catalog, record_text
-from ..ingest.chunking import chunk_document, embedding_text
 from ..config import Fingerprint, Settings
+from ..errors import MissingPathError
 from ..fileops import sha256_file, sha256_text
+from ..ingest.loaders import loader_for
+from ..library.catalog import Catalog, claims, load_catalog, record_text
 from ..library.scan import SourceFile, scan
+from ..types import BuildReport, Chunk, Progress, Resource
 from .embeddings import Embedder
-from ..errors import DocumentError, MissingPathError
 from .hybrid import keywords_current
-from .index import LoadedIndex, failpoint
-from .stores import open_store
+from .index import LoadedIndex
 from .keywords import KEYWORDS_VERSION
-from ..ingest.extract import Extractor
-from ..ingest.loaders import UNREADABLE_PAGES, loader_for
-from ..ingest.passages import tag
-from ..types import Block, BuildReport, Chunk, Document, Progress, Resource
-
-CATALOG_DIR = "catalog"
+from .pipeline import CATALOG_DIR, CatalogEmbedding, Emitter, read_and_embed
+from .stores import open_store
 
 
 def file_key(source: SourceFile, corpus_dir: Path) -> str:
@@ -68,7 +61,7 @@ def _build_locked(settings, embedder, store, roots, rebuild, progress, on_progre
     t0 = time.perf_counter()
     report = BuildReport(index_dir=store.label)
     plan = _plan(settings, embedder, store, roots, rebuild, report)
-    emit = _Emitter(on_progress, t0)
+    emit = Emitter(on_progress, t0)
     emit.update(stage="scanning")
     _scan_and_diff(plan, report)
     report.timings["scan"] = time.perf_counter() - t0
@@ -228,7 +221,7 @@ def _record_digests(catalog: Catalog) -> dict[str, str]:
     return {r.id: sha256_text(json.dumps(r.to_dict(), sort_keys=True, default=str)) for r in catalog.resources.values()}
 
 
-def _embed_changes(plan: _Plan, settings, embedder, progress, emit: _Emitter, report: BuildReport):
+def _embed_changes(plan: _Plan, settings, embedder, progress, emit: Emitter, report: BuildReport):
     """Reused chunks and vectors plus freshly embedded ones, for the texts and for the catalog records."""
     chunks: list[Chunk] = []
     vectors: list[np.ndarray] = []
@@ -241,10 +234,10 @@ def _embed_changes(plan: _Plan, settings, embedder, progress, emit: _Emitter, re
 
     files_meta: dict[str, dict] = dict(plan.reuse)
     # Catalog records: tiny, re-embedded only when their text changed, while the reader works.
-    catalog_job = _CatalogEmbedding(plan.catalog, plan.catalog_docs, plan.catalog_todo, old, embedder,
+    catalog_job = CatalogEmbedding(plan.catalog, plan.catalog_docs, plan.catalog_todo, old, embedder,
                                     plan.fingerprint, settings.batch_size)
     t_read = time.perf_counter()
-    new_chunks, new_vectors, stats = _read_and_embed(
+    new_chunks, new_vectors, stats = read_and_embed(
         plan.todo, embedder, plan.fingerprint, settings.batch_size, progress, emit, files_meta, report,
         settings.file_timeout, idle_work=catalog_job,
     )
@@ -302,196 +295,6 @@ def _new_manifest(plan: _Plan, files_meta: dict[str, dict], n_chunks: int, n_res
             "catalog_records": len(plan.catalog.resources),
         },
     }
-
-
-class _Emitter:
-    def __init__(self, callback, t0: float):
-        self.callback = callback
-        self.t0 = t0
-        self.state = Progress(stage="scanning")
-        self.lock = threading.Lock()
-
-    def update(self, **changes) -> None:
-        with self.lock:
-            for k, v in changes.items():
-                setattr(self.state, k, v)
-            self.state.elapsed = time.perf_counter() - self.t0
-            snapshot = Progress(**self.state.__dict__)
-        if self.callback:
-            self.callback(snapshot)
-
-
-_DONE = object()
-
-
-def _read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, files_meta, report, file_timeout,
-                    idle_work: "_CatalogEmbedding | None" = None):
-    """Read files in a worker thread while the main thread embeds: pypdf and torch overlap."""
-    from tqdm import tqdm
-
-    q: queue.Queue = queue.Queue(maxsize=8)
-    stats = {"read": 0.0, "embed": 0.0, "model_idle": 0.0}
-    embedder_idle = threading.Event()  # set while the main thread waits for text to embed
-    if idle_work is None or not idle_work.remaining:
-        embedder_idle.set()
-
-    reader_args = (todo, embedder, fingerprint, file_timeout, q, embedder_idle, stats)
-    thread = threading.Thread(target=_read_files, args=reader_args, name="advisor-reader", daemon=True)
-    thread.start()
-    out_chunks: list[Chunk] = []
-    out_vectors: list[np.ndarray] = []
-    pending: list[Chunk] = []
-    files_bar = tqdm(total=len(todo), desc="reading files", unit="file", disable=not progress or not todo, file=sys.stderr)
-    chunk_bar = tqdm(desc="embedding", unit="chunk", disable=not progress or not todo, file=sys.stderr)
-    files_done = pages_done = 0
-
-    def flush(force: bool) -> None:
-        while pending and (force or len(pending) >= batch_size * 4):
-            batch = pending[: batch_size * 4]
-            del pending[: len(batch)]
-            t = time.perf_counter()
-            vecs = embedder.encode([embedding_text(c) for c in batch], batch_size=batch_size)
-            stats["embed"] += time.perf_counter() - t
-            failpoint("embedding")
-            out_chunks.extend(batch)
-            out_vectors.append(vecs)
-            chunk_bar.update(len(batch))
-            emit.update(stage="embedding", chunks_done=len(out_chunks))
-
-    def wait_for_reader(timeout: float | None):
-        t = time.perf_counter()
-        try:
-            return q.get(timeout=timeout)
-        finally:
-            stats["model_idle"] += time.perf_counter() - t
-
-    emit.update(stage="reading", files_total=len(todo), files_done=0)
-    while True:
-        try:
-            item = wait_for_reader(0.05)
-        except queue.Empty:
-            # the reader is busy with a file: embed what is already here, then other work, then wait
-            if pending:
-                flush(force=True)
-                continue
-            if idle_work is not None and idle_work.step():
-                continue
-            embedder_idle.set()
-            item = wait_for_reader(None)
-        embedder_idle.clear()
-        if item is _DONE:
-            break
-        pages, chunks = _record_file(item, files_meta, report)
-        pages_done += pages
-        if chunks is not None:
-            pending.extend(chunks)
-            chunk_bar.total = (chunk_bar.total or 0) + len(chunks)
-        files_done += 1
-        files_bar.update(1)
-        emit.update(files_done=files_done, pages_done=pages_done, chunks_queued=len(out_chunks) + len(pending))
-        flush(force=False)
-    flush(force=True)
-    thread.join()
-    files_bar.close()
-    chunk_bar.close()
-    report.pages_read = pages_done
-    vectors = np.concatenate(out_vectors) if out_vectors else np.zeros((0, fingerprint.dimension), dtype=np.float32)
-    return out_chunks, vectors, stats
-
-
-def _read_files(todo, embedder, fingerprint, file_timeout, q: queue.Queue, embedder_idle: threading.Event,
-                stats: dict) -> None:
-    """The reader thread: puts (key, file, sha256, document, chunks, why skipped) per file on q, then _DONE."""
-    with Extractor(timeout=file_timeout) as extractor, Extractor(timeout=file_timeout) as helper:
-        for key, src, sha in todo:
-            t = time.perf_counter()
-            try:
-                # a PDF the model is waiting for is read by two workers (the first file, typically)
-                if src.path.suffix.lower() == ".pdf" and embedder_idle.is_set() and q.empty():
-                    doc = extractor.load_pdf_split(src.path, key, helper)
-                else:
-                    doc = extractor.load(src.path, key)
-                chunks = tag(chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens))
-                item = (key, src, sha, doc, chunks, None)
-            except DocumentError as exc:
-                item = (key, src, sha, None, [], exc.reason)
-            except Exception as exc:  # a loader bug must not stop the other files; retried next build
-                item = (key, src, None, None, [], f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
-            stats["read"] += time.perf_counter() - t
-            q.put(item)
-    q.put(_DONE)
-
-
-def _record_file(item, files_meta: dict[str, dict], report: BuildReport) -> tuple[int, list[Chunk] | None]:
-    """Enter one file read by _read_files in the manifest; returns (PDF pages read, its chunks or None if skipped)."""
-    key, src, sha, doc, chunks, error = item
-    base = {"sha256": sha, "size": src.size, "mtime_ns": src.mtime_ns, "root": str(src.root), "rel": src.rel}
-    if error:
-        if sha is not None:  # unreadable for good (corrupt, encrypted...): remember, don't retry
-            files_meta[key] = {**base, "status": "skipped", "reason": error}
-        report.skipped.append((key, error))
-        return 0, None
-    metadata = dict(doc.metadata)
-    unreadable = metadata.pop(UNREADABLE_PAGES, 0) if doc.format == "pdf" else 0
-    files_meta[key] = {
-        **base, "status": "indexed", "title": doc.title, "format": doc.format,
-        "pages": doc.n_pages, "chunks": len(chunks), "metadata": metadata,
-        "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        **({"unreadable_pages": unreadable} if unreadable else {}),  # pages whose text extraction failed
-    }
-    if unreadable:
-        report.notes.append(f"{key}: {unreadable} of {doc.n_pages} pages unreadable (their text is not indexed)")
-    return (doc.n_pages if doc.format == "pdf" else 0), chunks
-
-
-class _CatalogEmbedding:
-    """Catalog records to embed: a few hundred small chunks, embedded whenever the model is idle."""
-
-    def __init__(self, catalog: Catalog, docs: dict[str, str], todo: list[str], old, embedder, fingerprint, batch_size):
-        self.embedder, self.dimension, self.batch_size = embedder, fingerprint.dimension, batch_size
-        self.chunks: list[Chunk] = []  # records kept from the previous version (unchanged text), then fresh ones
-        self.vectors: list[np.ndarray] = []
-        self.fresh: list[Chunk] = []
-        self.done = 0
-        self.seconds = 0.0
-        reused: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
-        if old is not None:
-            for i, c in enumerate(old.catalog.chunks):
-                rid = c.path.rsplit("/", 1)[-1][:-3]
-                if rid in docs and rid not in todo:
-                    reused.setdefault(rid, []).append((c, old.catalog.vectors[i]))
-        for rid, text in docs.items():
-            if rid in reused:
-                for c, v in reused[rid]:
-                    self.chunks.append(c)
-                    self.vectors.append(np.asarray(v, dtype=np.float32)[None, :])
-                continue
-            record = catalog.resources[rid]
-            doc = Document(f"{CATALOG_DIR}/{rid}.md", record.title, [Block(text, page=1, section=(record.title,))], format="catalog")
-            for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
-                c.passage_kind = "catalog"
-                self.fresh.append(c)
-
-    @property
-    def remaining(self) -> int:
-        return len(self.fresh) - self.done
-
-    def step(self) -> bool:
-        """Embed one batch; False when there is nothing left to do."""
-        if not self.remaining:
-            return False
-        t = time.perf_counter()
-        batch = self.fresh[self.done: self.done + self.batch_size]
-        self.vectors.append(self.embedder.encode([embedding_text(c) for c in batch], batch_size=self.batch_size))
-        self.done += len(batch)
-        self.seconds += time.perf_counter() - t
-        return True
-
-    def finish(self) -> tuple[list[Chunk], np.ndarray]:
-        while self.step():
-            pass
-        matrix = np.concatenate(self.vectors) if self.vectors else np.zeros((0, self.dimension), dtype=np.float32)
-        return self.chunks + self.fresh, matrix
 
 
 def resolve_resources(catalog: Catalog, files_meta: dict[str, dict]) -> tuple[dict[str, Resource], dict[str, str]]:
