@@ -157,9 +157,9 @@ def test_thousands_of_pages(tmp_path):
 
 
 def test_page_limit_is_a_clear_skip(tmp_path, monkeypatch):
-    from advisor.ingest import loaders
+    from advisor.ingest import loaders, pdf
 
-    monkeypatch.setattr(loaders, "MAX_PDF_PAGES", 10)
+    monkeypatch.setattr(pdf, "MAX_PDF_PAGES", 10)
     path = tmp_path / "long.pdf"
     path.write_bytes(raw_pdf([f"page {i} text here" for i in range(11)]))
     with pytest.raises(DocumentError, match="more than the 10 page limit"):

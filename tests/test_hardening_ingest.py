@@ -16,7 +16,8 @@ from advisor import cli
 from advisor.errors import DocumentError, UploadRejected
 from advisor.ingest import extract
 from advisor.ingest.extract import Extractor
-from advisor.ingest.loaders import UNREADABLE_PAGES, load_document
+from advisor.ingest.loaders import load_document
+from advisor.ingest.pdf import UNREADABLE_PAGES
 from advisor.library.uploads import check_upload
 from advisor.service import Advisor
 from advisor.store.index import IndexStore

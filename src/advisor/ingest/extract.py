@@ -25,7 +25,8 @@ def _serve(conn) -> None:
     import logging
     import warnings
 
-    from .loaders import check_pdf, load_document, read_pdf_pages
+    from .loaders import load_document
+    from .pdf import check_pdf, read_pdf_pages
 
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
@@ -139,7 +140,8 @@ class Extractor:
         Worth it only while nothing else needs the CPU: at the start of a build, the model has no
         text to embed until the first file is read.
         """
-        from .loaders import assemble_pdf, require_text
+        from .loaders import require_text
+        from .pdf import assemble_pdf
 
         self._ensure_started()
         helper._ensure_started()  # both workers start (or are taken from the pool) at once

@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import DocumentError
 from ..ingest.chunking import chunk_document, embedding_text
 from ..ingest.extract import Extractor
-from ..ingest.loaders import UNREADABLE_PAGES
+from ..ingest.pdf import UNREADABLE_PAGES
 from ..ingest.passages import tag
 from ..library.catalog import Catalog
 from ..types import Block, BuildReport, Chunk, Document, Progress
