@@ -14,7 +14,8 @@ import pytest
 from pdfgen import raw_pdf
 
 from advisor.types import FetchStatus
-from advisor.web.render import FREE_LICENCE, esc, fetch_status_html, free_books_html
+from advisor.web.render import esc
+from advisor.web.status import FREE_LICENCE, fetch_status_html, free_books_html
 from advisor.web.ui import BUSY_POLL, Handlers, good_for
 
 PDFS = {

@@ -6,8 +6,8 @@ import re
 
 from advisor.types import BuildReport, BuildStatus, Progress
 from advisor.types import Answer, Chunk, Hit, Resource, ResourceMatch
-from advisor.web.render import (card_html, esc, esc_math, file_url, index_status_html, library_html, passage_html,
-                                progress_html, reply_markdown)
+from advisor.web.render import card_html, esc, esc_math, file_url, passage_html, reply_markdown
+from advisor.web.status import index_status_html, library_html, progress_html
 
 EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)">x</a>'
 

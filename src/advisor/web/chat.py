@@ -11,7 +11,8 @@ from typing import Iterator
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
 from ..service import attribute_preferences, condense, refers_to_previous
 from ..types import Answer, Filters, ResourceMatch
-from .render import building_reply, esc, reply_markdown, user_markdown
+from .render import esc, reply_markdown, user_markdown
+from .status import building_reply
 
 WRITING = "_Writing the answer with the local model…_"
 

@@ -14,8 +14,9 @@ from ..types import ACCESS, LEVELS, MATH_DEPTHS, RESOURCE_KINDS
 from ..errors import IndexCorruptError, NoIndexError, UserInputError
 from ..config import DEFAULT_MAX_UPLOAD_MB, llm_enabled_by_env
 from .chat import WRITING, Conversation, filters_from, respond, respond_stream
-from .render import (esc, fetch_status_html, free_books_hint_html, free_books_html, index_status_html, library_html, progress_html,
-                     user_markdown)
+from .render import esc, user_markdown
+from .status import (fetch_status_html, free_books_hint_html, free_books_html, index_status_html, library_html,
+                     progress_html)
 
 log = logging.getLogger("advisor.web")
 
