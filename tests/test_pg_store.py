@@ -211,3 +211,23 @@ def test_an_upload_in_one_app_process_is_served_by_another_after_its_rebuild(adv
     rows = {r["id"]: r for r in other.library()[0]}
     assert rows[added.id]["state"] == "indexed"
     other.close()
+
+
+def test_a_read_only_role_serves_questions_and_a_build_with_it_is_one_clear_line(advisor, settings, embedder,
+                                                                                 pg_server, corpus):
+    from psycopg.conninfo import conninfo_to_dict
+
+    parts = conninfo_to_dict(settings.store)
+    name = parts["dbname"]
+    pg_server.psql(f"DROP ROLE IF EXISTS reader_{name}; CREATE ROLE reader_{name} LOGIN;")
+    pg_server.psql(f"\\c {name}\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO reader_{name};")
+    reader_uri = f"postgresql://reader_{name}@/{name}?host={parts['host']}"
+    reader = Advisor(Settings(**{**settings.__dict__, "store": reader_uri}), embedder=embedder)
+    assert reader.search("VC dimension")[0].chunk.path == advisor.search("VC dimension")[0].chunk.path
+    (corpus / "texts" / "misc" / "new.md").write_text("# New\n\nSomething new about matrix norms.\n")
+    with pytest.raises(StoreError, match="cannot write the index") as err:
+        reader.index()
+    assert "\n" not in str(err.value)
+    assert reader.search("VC dimension")  # still served
+    reader.close()
+    pg_server.psql(f"\\c {name}\nREVOKE ALL ON ALL TABLES IN SCHEMA public FROM reader_{name};")

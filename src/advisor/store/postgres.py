@@ -72,6 +72,8 @@ class PgStore:
 
         try:
             with psycopg.connect(self.db.uri, autocommit=True, connect_timeout=10) as conn:
+                if _schema_version(conn) == SCHEMA_VERSION:
+                    return  # nothing to create: read-only roles and hot standbys serve from here
                 # one migrator at a time, across processes
                 conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY + 1,))
                 try:
@@ -171,6 +173,16 @@ class PgStore:
                       resources: dict, manifest: dict) -> None:
         """Write a new generation into its own tables; one transaction then makes it current."""
         import psycopg
+
+        try:
+            self._write(texts, catalog, resources, manifest)
+        except psycopg.Error as exc:  # the generation being written is never current: the next build drops it
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+            raise StoreError(f"cannot write the index into {self.label} ({reason}); the previous one is still "
+                             "served") from None
+
+    def _write(self, texts, catalog, resources: dict, manifest: dict) -> None:
+        import psycopg
         from pgvector.psycopg import register_vector
 
         chunks, vectors = texts
@@ -186,7 +198,7 @@ class PgStore:
             _copy_chunks(conn, f"{_prefix(gen)}_catalog", *catalog)
             _copy_terms(conn, f"{_prefix(gen)}_terms", chunks)
             failpoint("embedding-written")
-            conn.execute("SET maintenance_work_mem = '1GB'")
+            conn.execute(f"SET maintenance_work_mem = '{build_memory(len(chunks), dimension)}'")
             conn.execute(f"CREATE INDEX ON {_prefix(gen)}_texts USING hnsw (embedding vector_cosine_ops)")
             conn.execute(f"ANALYZE {_prefix(gen)}_texts")
             failpoint("before-pointer")
@@ -226,6 +238,20 @@ class PgStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _schema_version(conn) -> int | None:
+    if conn.execute("SELECT to_regclass('advisor_schema')").fetchone()[0] is None:
+        return None
+    row = conn.execute("SELECT version FROM advisor_schema").fetchone()
+    return int(row[0]) if row else None
+
+
+def build_memory(n: int, dimension: int) -> str:
+    """maintenance_work_mem for an HNSW build: the graph of n vectors must fit, or pgvector slows ~7x
+    once it spills (bench/bench_pg.py at 1M: ~1,000 -> ~150 tuples/s past the 1 GB it had)."""
+    need_mb = int(n * (dimension * 4 + 16 * 2 * 8 + 64) * 1.25 / 2**20) + 64
+    return f"{max(256, need_mb)}MB"
 
 
 def psycopg_error():
