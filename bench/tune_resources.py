@@ -6,6 +6,8 @@ reports how well the choice generalizes; the held-out set is only reported, with
 the whole development set, never used to choose.
 
     python bench/tune_resources.py [--dev tests/eval/resources.jsonl] [--heldout tests/eval/resources_heldout.jsonl]
+
+The held-out set is read only when `--heldout` is given (report once, at the end; never while choosing).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ GRID = {
     "dense": (0.0, 0.5, 1.0, 2.0),
     "topics": (0.0, 0.5, 1.0, 2.0),
     "evidence": (0.0, 0.25, 0.5, 1.0),
+    "related": (0.0, 0.5, 1.0, 2.0),
     "lift": (1.3, 1.8, 2.5),
     "drop": (0.4,),
 }
@@ -57,19 +60,27 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
     return out
 
 
+def _stacked(cached) -> dict:
+    """The cached questions as arrays (questions x resources [x signals]), so that a weight setting is scored
+    for all questions at once."""
+    if _STACKS.get("of") is not cached:  # the list itself is kept, so an identity check is safe
+        _STACKS.clear()
+        _STACKS.update(of=cached, **{f: np.stack([c[f] for c in cached]) for f in ("values", "met", "con", "axis",
+                                                                               "gold", "first")})
+    return _STACKS
+
+
+_STACKS: dict = {}
+
+
 def ranks(cached, weights) -> list[int | None]:
+    st = _stacked(cached)
     w = np.array([weights[name] for name in SIGNALS])
-    result = []
-    for c in cached:
-        scores = (c["values"] @ w) * weights["lift"] ** c["met"] * weights["drop"] ** c["con"] * c["axis"]
-        scores = np.where(c["first"] & (scores > 0), scores + 1e6, scores)  # "A or B?": A and B first
-        good = scores[c["gold"] & (scores > 0)]
-        if not good.size:
-            result.append(None)
-            continue
-        rank = 1 + int(np.sum(scores > good.max()))
-        result.append(rank if rank <= 10 else None)
-    return result
+    scores = (st["values"] @ w) * weights["lift"] ** st["met"] * weights["drop"] ** st["con"] * st["axis"]
+    scores = np.where(st["first"] & (scores > 0), scores + 1e6, scores)  # "A or B?": A and B first
+    good = np.where(st["gold"] & (scores > 0), scores, -np.inf).max(axis=1)
+    rank = 1 + (scores > good[:, None]).sum(axis=1)
+    return [int(r) if np.isfinite(g) and r <= 10 else None for r, g in zip(rank, good)]
 
 
 def mrr(rs) -> float:
@@ -97,7 +108,7 @@ def per_type(cached, rs) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", default="tests/eval/resources.jsonl")
-    ap.add_argument("--heldout", default="tests/eval/resources_heldout.jsonl")
+    ap.add_argument("--heldout", default=None)
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
     adv = Advisor(Settings.from_env())
@@ -110,8 +121,9 @@ def main() -> int:
         test = set(order[f::args.folds])
         train = [c for i, c in enumerate(cached) if i not in test]
         w = best_weights(train)
-        for i in test:
-            cv_ranks[i] = ranks([cached[i]], w)[0]
+        held = sorted(test)
+        for i, r in zip(held, ranks([cached[i] for i in held], w)):
+            cv_ranks[i] = r
     chosen = best_weights(cached)
     report = {
         "current_weights": WEIGHTS,
@@ -120,7 +132,7 @@ def main() -> int:
         "chosen_on_all_dev": chosen,
         "dev_with_chosen": summarize(ranks(cached, chosen), (1, 3)),
     }
-    if Path(args.heldout).exists():
+    if args.heldout and Path(args.heldout).exists():
         held = cached_signals(adv, [q for q in read_questions(Path(args.heldout)) if q.gold_titles])
         report["heldout_current"] = summarize(ranks(held, WEIGHTS), (1, 3))
         report["heldout_with_chosen"] = summarize(ranks(held, chosen), (1, 3))

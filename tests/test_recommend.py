@@ -177,3 +177,79 @@ def test_hyphen_joined_authors_and_need_before_are_read():
     intent = IntentReader(rs).read("what do I need before the Bartlett-Mendelson paper")
     assert intent.mentioned == ["bm"] and intent.wants_prerequisites
     assert IntentReader(rs).read("math i need before ESL").wants_prerequisites
+
+
+# --- moving away from a named resource: the catalog's neighbours, on the asked side of the axis ---------------
+def _ranker(resources):
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {t: Topic(t, t.replace("-", " "), prerequisites=p) for t, p in
+              [("probability", []), ("regression", ["probability"]), ("lasso", ["regression"]),
+               ("graphical-models", ["probability"]), ("neural-networks", ["probability"])]}
+    return ResourceRanker(resources, topics, TopicMatcher(topics)), IntentReader(resources)
+
+
+def _ranked(ranker, reader, question):
+    sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
+    return [m.resource.id for m in ranker.rank(sig, 10, None, [])]
+
+
+SHELF = {
+    "isl": Resource("isl", "An Introduction to Statistical Learning", ["Gareth James"], aliases=["ISL"], level="intro",
+                    math_depth="applied", topics=["regression", "lasso"], prerequisites=["probability"],
+                    related=["esl"]),
+    "esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"],
+                    level="advanced", math_depth="rigorous", topics=["regression", "lasso"],
+                    prerequisites=["probability", "regression"]),
+    "course": Resource("course", "Regression in Practice", ["Ann Other"], kind="course", level="intro",
+                       math_depth="applied", topics=["regression", "lasso"]),
+    "notes": Resource("notes", "Regression Notes", ["Sam Writer"], kind="lecture-notes", level="intermediate",
+                      math_depth="moderate", topics=["regression"], prerequisites=["probability"]),
+    "prob": Resource("prob", "A First Look at Chance", ["Pat Teacher"], level="intro", math_depth="moderate",
+                     topics=["probability"]),
+    "pgm": Resource("pgm", "Graphical Models Treatise", ["Kay Author"], level="advanced", math_depth="rigorous",
+                    topics=["graphical-models", "probability"], prerequisites=["probability"]),
+    "dl": Resource("dl", "Deep Nets Explained", ["Dee Learner"], level="intermediate", math_depth="moderate",
+                   topics=["neural-networks", "probability"], prerequisites=["probability"]),
+}
+
+
+def test_too_applied_moves_to_a_deeper_neighbour_and_leaves_the_named_one_out():
+    ranker, reader = _ranker(SHELF)
+    ranked = _ranked(ranker, reader, "ISL was great but too light on math, what next?")
+    assert "isl" not in ranked and ranked[0] == "esl"  # ISL's own catalog neighbour, above it on the depth axis
+    assert ranked.index("esl") < ranked.index("notes") < ranked.index("course")  # an applied course is behind
+    gentler = _ranked(ranker, reader, "I struggled with ESL, anything gentler on lasso?")
+    assert "esl" not in gentler and gentler.index("isl") < gentler.index("notes")
+
+
+def test_before_x_ranks_foundations_that_teach_what_x_presupposes():
+    ranker, reader = _ranker(SHELF)
+    ranked = _ranked(ranker, reader, "what should I learn before the Graphical Models Treatise?")
+    assert "pgm" not in ranked and ranked[0] == "prob"
+    # a book that itself presupposes probability does not teach it
+    assert "dl" not in ranked[:1] and ranked.index("prob") < ranked.index("dl")
+
+
+def test_moving_away_is_read_from_more_ways_of_saying_it():
+    reader = IntentReader(SHELF)
+    assert reader.read("before the ESL book, where do I learn regression?").wants_prerequisites
+    fun = reader.read("ISL is fun but I want the theory")
+    assert fun.moves_away and fun.direction == "harder"
+    assert fun.rest == "is fun but I want the theory"
+    for q in ("I struggled with ESL", "I couldn't follow ESL", "ESL is beyond me"):
+        intent = reader.read(q)
+        assert intent.moves_away and intent.direction == "easier", q
+    for q in ("I've worked through ISL, where do I go from here?", "ISL lacks proofs", "what comes after ISL"):
+        intent = reader.read(q)
+        assert intent.moves_away and intent.direction == "harder", q
+    assert reader.read("the ESL paper was too hard").rest == "the was too hard"  # the kind noun goes with the name
+
+
+def test_a_given_name_beats_the_initials_of_another_title():
+    rs = {"pml1": Resource("pml1", "Probabilistic Machine Learning: An Introduction", ["Kevin P. Murphy"],
+                           aliases=["PML"]),
+          "pml2": Resource("pml2", "Probabilistic Machine Learning: Advanced Topics", ["Kevin P. Murphy"])}
+    assert IntentReader(rs).read("a probability book before Murphy's PML?").mentioned == ["pml1"]
+    assert set(IntentReader(rs).read("Murphy's books").mentioned) == {"pml1", "pml2"}

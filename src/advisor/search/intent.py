@@ -18,13 +18,29 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
                      r"what (math|maths|mathematics) do i need)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done with|"
-                   r"too (light|easy|applied|shallow)|more (rigorous|mathematical|advanced)|go deeper|deeper than)\b", re.I)
+                   r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
+                   r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
+                   r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
+                   r"(worked|went|gone|got|made it|read) through|completed|already (know|read|did|done|finished|"
+                   r"covered|took|taken)|lacks?|(not|isn'?t|wasn'?t) (rigorous|mathematical|deep|formal|detailed) enough|"
+                   r"level up|step up)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only)|"
-                   r"lighter|gentler|easier|simpler|what next|next step|done with|finished|after)\b", re.I)
+                   r"lighter|gentler|easier|simpler|what next|next step|done with|finished|after|struggl\w*|"
+                   r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
+                   r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
+                   r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
+# the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
+_KIND_AFTER_NAME = re.compile(r"^('s)?\s*(book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|"
+                              r"specialization|tutorial)\b", re.I)
+# "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
+_BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
 _EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|abstract|mathy|math[- ]heavy|"
-                     r"rigorous|formal|dry)\b|\bover my head\b|\blost\b"
+                     r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
+                     r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
+                     r"|\bbeyond me\b|\bgave up\b|\bbounced off\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
+                     r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle)\b", re.I)
 _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than)\b", re.I)
@@ -86,11 +102,13 @@ class Intent:
     compares: bool = False
     moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
     direction: str = "harder"  # or "easier": which way along the depth axis a move away goes
+    rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
 
 
 class IntentReader:
     def __init__(self, resources: dict[str, Resource]):
         self.patterns: list[tuple[re.Pattern, str]] = []
+        self.derived: set[tuple[str, str]] = set()  # (name, id): an acronym made from a title, not a given name
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
         self.title_words: dict[str, set[str]] = {}
         # words the catalog itself writes in lowercase ("cover", "long"): as surnames they count only capitalised
@@ -106,41 +124,68 @@ class IntentReader:
             whole = squashed(r.title)
             if len(whole) >= 14:
                 self.titles.append((whole, r.id))
+            ac = acronym(r.title)
+            if ac and ac not in r.aliases:
+                self.derived.add((ac, r.id))
             for name, case in resource_names(r, self.common_words, self.common_phrases):
                 body = r"\s+".join(re.escape(w) for w in name.split())
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id))
 
-    def read(self, question: str) -> Intent:
+    def _named_spans(self, question: str) -> list[tuple[int, int, str]]:
+        """The resources a question names, each with the words that name it (longest names first)."""
         spans: list[tuple[int, int, str]] = []
         for pattern, rid in self.patterns:
             for m in pattern.finditer(question):
                 spans.append((m.start(), m.end(), rid))
+        # "PML" given as PML1's name beats "PML" as the initials of PML2's title
+        given = {(a, b) for a, b, rid in spans if (question[a:b], rid) not in self.derived}
+        spans = [(a, b, rid) for a, b, rid in spans
+                 if (question[a:b], rid) not in self.derived or (a, b) not in given]
         flat = squashed(question)
         spans += [(0, len(question), rid) for whole, rid in self.titles if whole in flat]
         # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
         # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229.
         asked = _content_words(question)
         strength = {rid: len(self.title_words.get(rid, set()) & asked) for _, _, rid in spans}
-        mentioned: list[str] = []
         longest = sorted(spans, key=lambda s: (-(s[1] - s[0]), -strength[s[2]]))
         taken: list[tuple[int, int, int]] = []  # span and the strength of what it named
+        named: list[tuple[int, int, str]] = []
         for a, b, rid in longest:
             overlap = [t for t in taken if a < t[1] and t[0] < b]
             # the same words already name another resource: keep this one only for an identical, as strong match
             if overlap and not any((a, b) == t[:2] and strength[rid] >= t[2] for t in overlap):
                 continue
             taken.append((a, b, strength[rid]))
-            if rid not in mentioned:
-                mentioned.append(rid)
+            named.append((a, b, rid))
+        # words naming several resources go with the one the question also names otherwise: "Murphy's PML" is
+        # PML1 (Murphy wrote two), "the VAE paper (Kingma, Welling)" the paper, not their later tutorial
+        spans_of: dict[str, set] = {}
+        for a, b, rid in named:
+            spans_of.setdefault(rid, set()).add((a, b))
+        shared = {(a, b): {rid for x, y, rid in named if (x, y) == (a, b)} for a, b, _ in named}
+        return [(a, b, rid) for a, b, rid in named
+                if len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
+                or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid)]
+
+    def read(self, question: str) -> Intent:
+        spans = self._named_spans(question)
+        mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         compares = len(mentioned) >= 2 and bool(_COMPARE.search(question))
+        before_name = any(_BEFORE_NAME.search(question[:a]) for a, _, _ in spans)
+        # the question without the names (and "X's book", "the X paper"): what it asks beyond X
+        rest, cut = question, len(question) + 1
+        for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))}, reverse=True):
+            if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
+                rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", rest[b:], count=1), a
         return Intent(
             mentioned=mentioned,
-            wants_prerequisites=bool(_PREREQ.search(question)),
+            wants_prerequisites=bool(_PREREQ.search(question)) or before_name,
             wants_next_step=bool(_NEXT.search(question)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and bool(_NEXT.search(question) or _AWAY.search(question)),
             direction="easier" if _EASIER.search(question) else "harder",
+            rest=" ".join(rest.split()),
         )
 
 

@@ -6,7 +6,9 @@ A record is scored from five signals, each scaled to [0, 1] over the catalog for
   those above the description (the learner's words that carry no topic are left out first);
 - `dense`: cosine of the question to the record's text;
 - `topics`: the vocabulary topics the question names that the record covers, rare topics counting more;
-- `evidence`: how relevant its best passage is (by relevance, never by how many passages it has).
+- `evidence`: how relevant its best passage is (by relevance, never by how many passages it has);
+- `related`: for "before X", "after X", "X was too hard", the record is linked to X in the catalog (`related`,
+  either way): the curated neighbours of X, kept only on the asked side of X by the axis factor.
 The weights (`WEIGHTS`) were chosen by cross-validation on the development questions
 (bench/tune_resources.py); preferences (free, kind, level, maths depth) multiply the sum as soft factors.
 """
@@ -28,11 +30,14 @@ from .intent import Intent, attribute_preferences, topic_words
 # Field weights inside the record's BM25: names far above topics and chapters, those above the description.
 FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
 # Signal weights, chosen by 5-fold cross-validation on tests/eval/resources.jsonl (docs/evaluation.md).
-SIGNALS = ("named", "fields", "dense", "topics", "evidence")
+SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related")
 # `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts.
-WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.5, "lift": 1.8, "drop": 0.4}
+WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 2.0,
+           "lift": 1.8, "drop": 0.4}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
+# Along the axis of a move away from X: on the asked side, level with X, or on the wrong side.
+AXIS_FACTORS = {"ahead": 1.0, "level": 0.6, "behind": 0.3}
 LEVELS = ("intro", "intermediate", "advanced")
 _K1, _B = 1.2, 0.75
 # Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
@@ -135,38 +140,69 @@ class ResourceRanker:
         df = Counter(t for r in catalog for t in resource_topics(r))
         self.topic_idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.mean_topics = max(sum(len(resource_topics(r)) for r in catalog) / n, 1.0)
+        # `related` read both ways: a record's own list (ISL -> ESL) counts fully, being listed by another half
+        self.linked: dict[str, dict[str, float]] = {r.id: {} for r in catalog}
+        for r in catalog:
+            for other in r.related:
+                if other in resources and other != r.id:
+                    self.linked[r.id][other] = 1.0
+                    back = self.linked.setdefault(other, {})
+                    back[r.id] = max(back.get(r.id, 0.0), 0.5)
 
     def signals(self, query: str, intent: Intent, similarities: Callable[[str], dict[str, float]],
                 passages: list[Hit]) -> Signals:
         """`similarities(text)` gives each record's cosine to a text (the question, or what it leads to)."""
-        sig = Signals(topics=self.matcher.find(query))
-        axis_topics, sig.excluded = self._axis(intent, sig.topics)
-        wanted_topics = axis_topics if axis_topics is not None else sig.topics
+        named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
+        if intent.wants_prerequisites:
+            # "the math4ml notes before CS 189": a named record teaching another's prerequisites is an answer
+            named_records = _targets(named_records)
+        # moving away from X, what is asked is read without X's name ("the DDPM paper" asks for no paper)
+        away = bool(named_records) and (intent.wants_prerequisites or intent.moves_away) and bool(intent.rest)
+        asking = intent.rest if away else query
+        sig = Signals(topics=self.matcher.find(asking))
+        axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records)
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
-        named = {} if sig.excluded else {rid: 1.0 for rid in intent.mentioned}
+        named = {rid: 1.0 for rid in intent.mentioned if rid not in sig.excluded}
         sig.choice = set(intent.mentioned) if intent.compares else set()
         sig.values["named"] = named
         plain = topic_words(query)
         text = topic_words(query, strip_names=bool(sig.excluded))
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
-            text = ", ".join([self.topics[t].name for t in axis_topics[:6] if t in self.topics] + [text])
+            text = ", ".join([self.topics[t].name for t in list(axis_topics)[:6] if t in self.topics] + [text])
         sig.values["fields"] = _scaled(self.fields.scores(keyword_tokens(text)))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
         low = min(dense.values(), default=0.0)
         sig.values["dense"] = _scaled({rid: s - low for rid, s in dense.items()})
-        sig.values["topics"] = _scaled(self._topic_overlap(wanted_topics))
+        wanted = axis_topics if axis_topics is not None else dict.fromkeys(sig.topics, 1.0)
+        foundations = intent.wants_prerequisites and axis_topics is not None
+        sig.values["topics"] = _scaled(self._topic_overlap(wanted, foundations))
+        sig.values["evidence"] = _scaled(self._evidence(passages))
+        sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
+        prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
+        for rid, r in self.resources.items():
+            sig.prefs[rid] = preference_counts(r, prefs)
+            sig.axis[rid] = self._axis_factor(intent, named_records, r, wanted if foundations else {})
+        return sig
+
+    def _neighbours(self, named: list[Resource], excluded: set[str],
+                    needed: dict[str, float] | None) -> dict[str, float]:
+        """X's catalog neighbours when moving away from X; before X, only those that teach what X needs."""
+        if not excluded:
+            return {}
+        out: dict[str, float] = {}
+        for x in named:
+            for rid, w in self.linked.get(x.id, {}).items():
+                if rid not in excluded and (needed is None or _teaches(self.resources[rid], needed)):
+                    out[rid] = max(out.get(rid, 0.0), w)
+        return out
+
+    def _evidence(self, passages: list[Hit]) -> dict[str, float]:
         best: dict[str, float] = {}
         for h in passages:
             rel = (h.dense or 0.0) - self.evidence_floor
             if rel > 0 and rel > best.get(h.resource_id, 0.0):
                 best[h.resource_id] = rel
-        sig.values["evidence"] = _scaled(best)
-        prefs = attribute_preferences(query)
-        named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
-        for rid, r in self.resources.items():
-            sig.prefs[rid] = preference_counts(r, prefs)
-            sig.axis[rid] = self._axis_factor(intent, named_records, r)
-        return sig
+        return best
 
     def rank(self, sig: Signals, k: int, filters: Filters | None, passages: list[Hit],
              weights: dict[str, float] = WEIGHTS) -> list[ResourceMatch]:
@@ -189,52 +225,96 @@ class ResourceRanker:
         return matches[:k]
 
     # --- "before X", "X was too applied": leave X out, move along the prerequisite or depth axis --------
-    def _axis(self, intent: Intent, topics: list[str]) -> tuple[list[str] | None, set[str]]:
-        named = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
+    def _axis(self, intent: Intent, topics: list[str],
+              named: list[Resource]) -> tuple[dict[str, float] | None, set[str]]:
+        """The topics a move away is scored on (topic -> weight), and the resources it leaves out."""
         if intent.wants_prerequisites:
             own = {t for r in named for t in resource_topics(r)}
             needed = {t for r in named for t in r.prerequisites}
             # "a probability book before PML": the prerequisite the learner names, not all of them
             asked = [t for t in topics if t in needed or t not in own] if named else []
-            base = asked or ([t for r in named for t in r.prerequisites] if named else
-                             [p for t in topics if t in self.topics for p in self.topics[t].prerequisites])
-            return (list(dict.fromkeys(base)) or None), set(intent.mentioned)
+            needs = [t for r in named for t in r.prerequisites] if named else \
+                [p for t in topics if t in self.topics for p in self.topics[t].prerequisites]
+            wanted = {**dict.fromkeys(needs, 0.5 if asked else 1.0), **dict.fromkeys(asked, 1.0)}
+            return (wanted or None), {r.id for r in named}
         if named and intent.moves_away:
-            # what X is about (its first topics), plus what the learner says they want next
-            primary = [t for r in named for t in r.topics[:AXIS_TOPICS]]
-            return list(dict.fromkeys([t for t in topics if t not in primary] + primary)), set(intent.mentioned)
+            # what the learner says they want next; what X is about (its first topics, then the rest) is
+            # the subject only when they name none, else a tie-breaker
+            asked = dict.fromkeys(topics, 1.0)
+            about: dict[str, float] = {}
+            for r in named:
+                for i, t in enumerate(r.topics):
+                    w = (1.0 if i < AXIS_TOPICS else 0.25) * (0.25 if asked else 1.0)
+                    about[t] = max(about.get(t, 0.0), w)
+            return {**about, **asked}, {r.id for r in named}
         return None, set()
 
     @staticmethod
-    def _axis_factor(intent: Intent, named: list[Resource], r: Resource) -> float:
+    def _axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict[str, float]) -> float:
         if intent.wants_prerequisites:
-            return 0.5 if r.level == "advanced" else 1.0
+            # a foundation does not presuppose what the learner lacks, and does not sit above X
+            presumed = sum(1 for t in needed if t in r.prerequisites) / len(needed) if needed else 0.0
+            factor = 1.0 - 0.5 * presumed
+            ref = max((_rank(x.level, LEVELS) for x in named), default=len(LEVELS) - 1)
+            return factor * (AXIS_FACTORS["behind"] if _rank(r.level, LEVELS) > ref else 1.0)
         if not (named and intent.moves_away):
             return 1.0
-        depth = _rank(r.math_depth, DEPTHS)
-        level = _rank(r.level, LEVELS)
+        depth, level = _rank(r.math_depth, DEPTHS), _rank(r.level, LEVELS)
         ref_depth = max(_rank(x.math_depth, DEPTHS) for x in named)
         ref_level = max(_rank(x.level, LEVELS) for x in named)
         if intent.direction == "easier":
-            return 1.0 if depth < ref_depth or level < ref_level else 0.3
-        return 1.0 if depth > ref_depth or (depth == ref_depth and level > ref_level) else 0.3
+            depth, level, ref_depth, ref_level = -depth, -level, -ref_depth, -ref_level
+        if depth > ref_depth or (depth == ref_depth and level > ref_level):
+            return AXIS_FACTORS["ahead"]
+        if depth == ref_depth and level == ref_level:
+            return AXIS_FACTORS["level"]
+        if intent.direction == "easier" and (depth > ref_depth or level > ref_level):
+            return AXIS_FACTORS["ahead"]  # gentler on one axis is gentler
+        return AXIS_FACTORS["behind"]
 
-    def _topic_overlap(self, topic_ids: list[str]) -> dict[str, float]:
-        if not topic_ids:
+    def _topic_overlap(self, wanted: dict[str, float], foundations: bool = False) -> dict[str, float]:
+        """IDF-weighted overlap with the wanted topics; for foundations, a topic a record presupposes
+        (lists among its prerequisites) is not one it teaches."""
+        if not wanted:
             return {}
         scores: dict[str, float] = {}
         for r in self.resources.values():
             if not r.from_catalog:
                 continue
-            own = resource_topics(r)
-            s = sum(self.topic_idf.get(t, 0.0) for t in topic_ids if t in own)
+            own = resource_topics(r) - (set(r.prerequisites) if foundations else set())
+            s = sum(w * self.topic_idf.get(t, 0.0) for t, w in wanted.items() if t in own)
             if s:
                 # naming the topic among its own topics (not only in a chapter) means it treats it centrally
-                s += 0.1 * sum(1 for t in topic_ids if t in r.topics)
+                s += 0.1 * sum(1 for t in wanted if t in r.topics)
                 # for one topic, a record listing forty touches it less than one listing five (a BM25-like
-                # length norm); for several (the foundations before X) covering them all is the point
-                scores[r.id] = s / (0.5 + 0.5 * len(own) / self.mean_topics) if len(topic_ids) == 1 else s
+                # length norm), unless a chapter of it is on the topic; for several (the foundations before X)
+                # covering them all is the point
+                if len(wanted) == 1 and not any(t in c.topics for c in r.chapters for t in wanted):
+                    s /= 0.5 + 0.5 * len(own) / self.mean_topics
+                scores[r.id] = s
         return scores
+
+
+def _relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
+                    named: list[Resource]) -> dict[str, tuple[str, ...]]:
+    """"Gentler than UML", "more rigorous than ISL": a depth asked while moving away from X is relative to X."""
+    if "math_depth" not in prefs or not (named and intent.moves_away) or intent.wants_prerequisites:
+        return prefs
+    ref = max(_rank(x.math_depth, DEPTHS) for x in named)
+    side = DEPTHS[:ref] if intent.direction == "easier" else DEPTHS[ref + 1:]
+    return {**prefs, "math_depth": side or prefs["math_depth"]}
+
+
+def _targets(named: list[Resource]) -> list[Resource]:
+    """Of the resources a prerequisite question names, those it asks about (not those teaching another's needs)."""
+    foundations = {r.id for r in named if any(x is not r and _teaches(r, x.prerequisites) for x in named)}
+    return [r for r in named if r.id not in foundations] if len(foundations) < len(named) else named
+
+
+def _teaches(r: Resource, topics) -> bool:
+    """Whether a record covers one of the topics without presupposing it."""
+    own = resource_topics(r)
+    return any(t in own and t not in r.prerequisites for t in topics)
 
 
 def _rank(value: str | None, scale: tuple[str, ...]) -> int:
