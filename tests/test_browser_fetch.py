@@ -382,7 +382,8 @@ def check_chat_cites(page, url: str, question: str, rid: str, phrase: str, page_
     reply = ask(page, question)
     href, label = cited_passage(reply, rid, phrase)
     pages = pages_in(label)
-    assert page_no in pages and re.fullmatch(rf"/corpus-file/texts/{rid}/[a-z]+\.pdf#page={pages[0]}", href), href
+    # the link opens the page of the passage that holds the theorem, not merely the passage's first page
+    assert page_no in pages and re.fullmatch(rf"/corpus-file/texts/{rid}/[a-z]+\.pdf#page={page_no}", href), href
     title = {r: t for r, t, _ in BOOKS}[rid]
     assert reply.locator(".adv-card .adv-card-title").first.inner_text().endswith(title)
     r = page.request.get(url + href.split("#")[0])
