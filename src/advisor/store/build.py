@@ -136,7 +136,8 @@ def _plan(settings, embedder, store, roots, rebuild, report: BuildReport) -> _Pl
             raise MissingPathError(f"{root}: no such file or folder")
 
     chunk_tokens = settings.chunk_tokens or embedder.max_tokens
-    fingerprint = Fingerprint(embedder.name, embedder.dimension, min(chunk_tokens, embedder.max_tokens), settings.overlap_tokens, backend=getattr(embedder, "backend", "torch"))
+    fingerprint = Fingerprint(embedder.name, embedder.dimension, min(chunk_tokens, embedder.max_tokens),
+                              settings.overlap_tokens, backend=getattr(embedder, "backend", settings.backend))
     old = _previous_version(store, old_manifest, fingerprint, rebuild, report)
     return _Plan(corpus_dir, roots, fingerprint, old_manifest, old, texts=texts)
 
@@ -325,6 +326,8 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
     if fp.get("model") != canonical_model_name(settings.model) or fp.get("pipeline_version") != PIPELINE_VERSION:
         return True
     if fp.get("overlap_tokens") != settings.overlap_tokens or not keywords_current(manifest):
+        return True
+    if fp.get("backend", "torch") != settings.backend:  # indexes from before the field were built with torch
         return True
     if settings.chunk_tokens and fp.get("chunk_tokens") != settings.chunk_tokens:
         return True

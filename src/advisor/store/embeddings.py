@@ -42,7 +42,21 @@ def resolve_model_path(name: str) -> str:
     raise ModelError(f"model '{name}' is not a packaged model or a local directory (advisor never downloads models)")
 
 
-class SentenceTransformerEmbedder:
+class TokenizerSpans:
+    """token_spans and count_tokens from a Hugging Face tokenizer in self.tokenizer (torch and ONNX alike,
+    so both backends chunk the same text identically)."""
+
+    tokenizer: object
+
+    def token_spans(self, text: str) -> Sequence[tuple[int, int]]:
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
+        return [tuple(span) for span in enc["offset_mapping"]]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
+
+
+class SentenceTransformerEmbedder(TokenizerSpans):
     backend = "torch"
 
     def __init__(self, name: str, device: str = "cpu"):
@@ -66,13 +80,6 @@ class SentenceTransformerEmbedder:
         self.tokenizer = copy.deepcopy(self.model.tokenizer)
         specials = len(self.tokenizer("", add_special_tokens=True)["input_ids"])
         self.max_tokens = int(self.model.max_seq_length) - specials
-
-    def token_spans(self, text: str) -> Sequence[tuple[int, int]]:
-        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
-        return [tuple(span) for span in enc["offset_mapping"]]
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         if not texts:
