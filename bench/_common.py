@@ -20,9 +20,10 @@ DIM = 384
 
 
 # --- memory ---------------------------------------------------------------------------------------
-def _status_kb(field: str) -> int:
+def status_kb(field: str, pid: int | str = "self") -> int:
+    """A /proc/PID/status memory field in kB (0 when unreadable)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
             for line in fh:
                 if line.startswith(field + ":"):
                     return int(line.split()[1])
@@ -33,12 +34,12 @@ def _status_kb(field: str) -> int:
 
 def rss_mb() -> float:
     """Current resident set size."""
-    return _status_kb("VmRSS") / 1024
+    return status_kb("VmRSS") / 1024
 
 
 def peak_rss_mb() -> float:
     """Peak RSS since start or since the last reset_peak_rss() (Linux VmHWM; getrusage elsewhere)."""
-    hwm = _status_kb("VmHWM")
+    hwm = status_kb("VmHWM")
     if hwm:
         return hwm / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

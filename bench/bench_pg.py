@@ -43,7 +43,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     DIM, REPO, EmbeddingModel, Timer, dump_json, machine_info, peak_rss_mb, percentiles_ms, print_table,
-    real_embeddings, real_question_mean, reset_peak_rss, rss_mb,
+    real_embeddings, real_question_mean, reset_peak_rss, rss_mb, status_kb,
 )
 
 K = 10  # recall@K
@@ -90,17 +90,6 @@ def recall_at_k(found: list[np.ndarray], truth: np.ndarray, k: int = K) -> float
 
 
 # --- server-side memory --------------------------------------------------------------------------------
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def postgres_pids(pgdata: Path) -> list[int]:
     try:
         master = int((pgdata / "postmaster.pid").read_text().split()[0])
@@ -122,7 +111,7 @@ class ServerMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = sum(_status_kb(p, "RssAnon") for p in postgres_pids(self.pgdata)) / 1024
+            total = sum(status_kb("RssAnon", p) for p in postgres_pids(self.pgdata)) / 1024
             self.peak_mb = max(self.peak_mb, total)
             self._stop.wait(0.5)
 
