@@ -23,7 +23,12 @@ MAX_TEXT_CHARS = 40_000_000  # an extraction that produces more than this is not
 
 def _serve(conn) -> None:
     import logging
+    import signal
     import warnings
+
+    # Ctrl-C in the terminal reaches the whole process group: the parent decides what stops (it kills this
+    # worker as it exits), so the worker neither dies mid-file nor prints a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     from .loaders import load_document
     from .pdf import check_pdf, read_pdf_pages
@@ -34,7 +39,7 @@ def _serve(conn) -> None:
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent is gone (it exited, or was killed)
             return
         if job is None:
             return
@@ -50,11 +55,15 @@ def _serve(conn) -> None:
                 size = sum(len(b.text) for b in result.blocks)
             if size > MAX_TEXT_CHARS:
                 raise DocumentError(rel, f"extracted text is too large ({size // 1_000_000} million characters), skipped")
-            conn.send(("ok", result))
+            message = ("ok", result)
         except DocumentError as exc:
-            conn.send(("skip", exc.reason))
+            message = ("skip", exc.reason)
         except Exception as exc:  # a loader bug: report it, keep serving
-            conn.send(("error", f"could not be read ({type(exc).__name__}: {str(exc)[:80]})"))
+            message = ("error", f"could not be read ({type(exc).__name__}: {str(exc)[:80]})")
+        try:
+            conn.send(message)
+        except OSError:  # the parent is gone while this file was read
+            return
 
 
 class Extractor:

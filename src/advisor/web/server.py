@@ -324,4 +324,12 @@ def main(argv: list[str] | None = None) -> int:
         demo.block_thread()
     except KeyboardInterrupt:
         pass
+    if advisor.build_status.running:
+        # a build thread inside the model's native code cannot stop at once, and interpreter shutdown under
+        # it aborts ("terminate called without an active exception"); versions are written atomically, so
+        # leaving now loses nothing but the unfinished build
+        print("advisor: stopped; the unfinished index build is dropped and the previous index is kept",
+              file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(0)
     return 0
