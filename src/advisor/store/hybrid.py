@@ -38,10 +38,7 @@ class HybridIndex:
     # --- the passage-index interface the retriever and the build use (the Postgres store has the same) ---
     def assign_resources(self, resource_of) -> None:
         """Remember each chunk's resource id (for filters), as codes into a list of names."""
-        names: dict[str, int] = {}
-        self.resource_codes = np.fromiter(
-            (names.setdefault(resource_of(c), len(names)) for c in self.chunks), dtype=np.int32, count=len(self.chunks))
-        self.resource_names = list(names)
+        self.resource_codes, self.resource_names = resource_codes(self.chunks, resource_of)
 
     def mask(self, among: frozenset[str]) -> np.ndarray:
         """True for the chunks whose resource is in `among`."""
@@ -144,6 +141,14 @@ class HybridIndex:
                 raise IndexCorruptError(f"vector index in {directory} does not match its chunks")
             dense = _tune_loaded(dense, len(vectors))
         return cls(chunks, vectors, bm25=bm25, dense=dense)
+
+
+def resource_codes(chunks, resource_of) -> tuple[np.ndarray, list[str]]:
+    """Each chunk's resource id as a code into a list of names (4 bytes a chunk: what filters need)."""
+    names: dict[str, int] = {}
+    codes = np.fromiter((names.setdefault(resource_of(c), len(names)) for c in chunks), dtype=np.int32,
+                        count=len(chunks))
+    return codes, list(names)
 
 
 def resource_mask(codes: np.ndarray, names: list[str], among: frozenset[str]) -> np.ndarray:

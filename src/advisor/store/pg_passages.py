@@ -162,7 +162,7 @@ class PgPassages:
             return {}
         rows = self.db.run(lambda conn: conn.execute(
             f"SELECT pos, data FROM {self.texts_table} WHERE pos = ANY(%s)", (ids,)).fetchall())
-        return {pos: Chunk.from_dict(_json(data)) for pos, data in rows}
+        return {pos: Chunk.from_dict(from_json(data)) for pos, data in rows}
 
     def chunk(self, i: int) -> Chunk:
         return self.fetch([i])[int(i)]
@@ -177,7 +177,7 @@ class PgPassages:
             (sorted(paths),)).fetchall())
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
-        chunks = [Chunk.from_dict(_json(d)) for d, _ in rows]
+        chunks = [Chunk.from_dict(from_json(d)) for d, _ in rows]
         return chunks, np.array([as_array(e) for _, e in rows], dtype=np.float32)
 
 
@@ -187,5 +187,6 @@ def as_array(value) -> np.ndarray:
     return np.asarray(value, dtype=np.float32)
 
 
-def _json(value) -> dict:
+def from_json(value):
+    """A jsonb value as Python (psycopg decodes it; text or bytes when it was sent as such)."""
     return json.loads(value) if isinstance(value, (str, bytes)) else value

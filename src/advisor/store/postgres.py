@@ -19,9 +19,9 @@ import numpy as np
 
 from ..errors import IndexBusyError, IndexCorruptError, NoIndexError, StoreError
 from ..types import Chunk, Resource
-from .hybrid import HybridIndex, build_bm25, keywords_current
+from .hybrid import HybridIndex, build_bm25, keywords_current, resource_codes
 from .index import LoadedIndex, failpoint, resource_of
-from .pg_passages import Database, PgPassages, as_array
+from .pg_passages import Database, PgPassages, as_array, from_json
 
 log = logging.getLogger("advisor")
 SCHEMA_VERSION = 1
@@ -107,7 +107,7 @@ class PgStore:
         self.ensure_schema()
         row = self.db.run(lambda conn: conn.execute(
             "SELECT g.manifest FROM advisor_current c JOIN advisor_generations g ON g.id = c.generation").fetchone())
-        return _json(row[0]) if row else None
+        return from_json(row[0]) if row else None
 
     def load(self) -> LoadedIndex:
         self.ensure_schema()
@@ -125,16 +125,16 @@ class PgStore:
         if found is None:
             raise NoIndexError(f"no index in {self.label} yet: run `advisor index` first")
         (gen, manifest, resources_raw, n_texts, names, codes), catalog_rows = found
-        manifest, resources_raw = _json(manifest), _json(resources_raw)
+        manifest, resources_raw = from_json(manifest), from_json(resources_raw)
         if not keywords_current(manifest):
             raise IndexCorruptError(f"the index in {self.label} was built with an older keyword analysis; "
                                     "run `advisor index`")
         resources = {r["id"]: Resource.from_dict(r) for r in resources_raw["resources"]}
         dimension = int(manifest["fingerprint"]["dimension"])
-        cat_chunks = [Chunk.from_dict(_json(d)) for d, _ in catalog_rows]
+        cat_chunks = [Chunk.from_dict(from_json(d)) for d, _ in catalog_rows]
         cat_vectors = np.array([as_array(e) for _, e in catalog_rows],
                                dtype=np.float32).reshape(len(cat_chunks), dimension)
-        texts = PgPassages(self.db, _prefix(gen), int(n_texts), np.frombuffer(codes, dtype=np.int32), _json(names))
+        texts = PgPassages(self.db, _prefix(gen), int(n_texts), np.frombuffer(codes, dtype=np.int32), from_json(names))
         return LoadedIndex(None, manifest, texts, HybridIndex(cat_chunks, cat_vectors), resources,
                            dict(resources_raw["files"]), manifest.get("roots", []), version=f"generation {gen}")
 
@@ -187,7 +187,7 @@ class PgStore:
 
         chunks, vectors = texts
         dimension = int(manifest["fingerprint"]["dimension"])
-        codes, names = _resource_codes(chunks, resources["files"])
+        codes, names = resource_codes(chunks, lambda c: resource_of(c, resources["files"]))
         with psycopg.connect(self.db.uri, autocommit=True) as conn:
             register_vector(conn)
             gen = conn.execute("INSERT INTO advisor_generations (state, dimension) VALUES ('building', %s) "
@@ -217,6 +217,8 @@ class PgStore:
 
         The previous one stays until the next build: a question that read the old pointer a moment
         before the switch still finds its tables."""
+        import psycopg
+
         rows = conn.execute("SELECT id, state FROM advisor_generations ORDER BY id DESC").fetchall()
         ready_before = [gid for gid, state in rows if state == "ready" and gid < keep]
         spare = set(ready_before[:1]) | {keep}
@@ -228,7 +230,7 @@ class PgStore:
                 for part in GENERATION_TABLES:
                     conn.execute(f"DROP TABLE IF EXISTS {_prefix(gid)}_{part}")
                 conn.execute("DELETE FROM advisor_generations WHERE id = %s", (gid,))
-            except psycopg_error() as exc:  # a long reader holds it: the next build drops it
+            except psycopg.Error as exc:  # a long reader holds it: the next build drops it
                 log.warning("generation %s not dropped yet: %s", gid, str(exc).splitlines()[0])
 
     def generations(self) -> list[tuple[int, str]]:
@@ -254,25 +256,8 @@ def build_memory(n: int, dimension: int) -> str:
     return f"{max(256, need_mb)}MB"
 
 
-def psycopg_error():
-    import psycopg
-
-    return psycopg.Error
-
-
 def _prefix(gen: int) -> str:
     return f"advisor_g{int(gen)}"
-
-
-def _json(value):
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
-
-
-def _resource_codes(chunks: list[Chunk], file_resource: dict[str, str]) -> tuple[np.ndarray, list[str]]:
-    names: dict[str, int] = {}
-    codes = np.fromiter((names.setdefault(resource_of(c, file_resource), len(names)) for c in chunks),
-                        dtype=np.int32, count=len(chunks))
-    return codes, list(names)
 
 
 def _create_tables(conn, gen: int, dimension: int) -> None:
