@@ -392,6 +392,7 @@ def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_qu
     truth = {name: exact_top(vectors, q, K) for name, q in qsets.items()}
     pg_store, pg_loaded = open_loaded("pg", uri)
     texts = pg_loaded.texts
+    default_ef = texts.ef_search
     rows = []
     for ef in sorted({max(e, 2 * CANDIDATES) for e in EF_SWEEP}):
         texts.ef_search = ef
@@ -408,7 +409,7 @@ def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_qu
             row[name] = recall_at_k(found, truth[name])
         row.update(percentiles_ms(times))
         rows.append(row)
-    texts.ef_search = 100  # the store's default (PgPassages.ef_search)
+    texts.ef_search = default_ef  # back to the store's default for the hybrid tests
     out["pg_recall"] = rows
     save("pg recall")
 
@@ -471,7 +472,7 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
         return
     b0 = ok[0]["pg_build"]
     print(f"Postgres {b0['postgres']}, pgvector {b0['pgvector']} (pgserver), settings {b0['settings']}; "
-          f"HNSW m=16 ef_construction=64 (pgvector defaults), maintenance_work_mem 1GB (PgStore.write_version)")
+          f"HNSW m=16 ef_construction=64 (pgvector defaults), maintenance_work_mem sized by PgStore.build_memory")
     if ok[0].get("distribution"):
         print(f"vectors: {ok[0]['distribution']}")
     print_table([{
@@ -499,7 +500,7 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
                              "R@10 question-like": f["question-like"], "R@10 passage-like": f["passage-like"],
                              "p50 ms": f["p50_ms"], "p95 ms": f["p95_ms"]})
         print_table(rows, title=f"dense recall@{K} vs exact (k={CANDIDATES}, one query at a time; store default "
-                                f"ef_search = max(100, 2k) = 120)")
+                                f"ef_search = max(PgPassages.ef_search, 2k))")
     rows = []
     for r in ok:
         for kind, name in (("pg", "Postgres"), ("file", "file")):

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..library.topics import Topic, TopicMatcher
-from ..store.embeddings import Embedder
+from ..store.embeddings import Embedder, encode_queries
 from ..errors import UserInputError
 from ..store.hybrid import HybridIndex
 from ..store.index import LoadedIndex
@@ -92,7 +92,7 @@ class Retriever:
         self.topic_words_only = True  # keyword query without meta words; off only to measure it
 
     def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.encode([normalize(query)])[0]
+        return encode_queries(self.embedder, [normalize(query)])[0]
 
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
         """Keyword tokens of the question, and of its expansion (other spellings of its acronyms)."""
@@ -139,10 +139,11 @@ class Retriever:
             bm25_all = self.keyword_scores(idx, query)
             if allowed is not None:
                 bm25_all = np.where(allowed, bm25_all, 0.0)
-            if bm25_all.size and bm25_all.max() > 0:
-                top = np.argpartition(-bm25_all, min(n, len(bm25_all)) - 1)[:n]
-                top = top[np.argsort(-bm25_all[top], kind="stable")]
-                bm25_ids = [int(i) for i in top if bm25_all[i] > 0]
+            matched = np.flatnonzero(bm25_all > 0)  # a small part of a large index: partition only those
+            if matched.size:
+                top = matched[np.argpartition(-bm25_all[matched], min(n, matched.size) - 1)[:n]]
+                top = top[np.lexsort((top, -bm25_all[top]))]  # score, then position: ties as before
+                bm25_ids = [int(i) for i in top]
                 bm25_scores = {i: float(bm25_all[i]) for i in bm25_ids}
         if mode != "hybrid" or self.fusion == "rrf":
             fused = rrf([dense_ids, bm25_ids], k=self.rrf_k)
