@@ -74,8 +74,9 @@ class _BackendFake(FakeEmbedder):
 
 def test_a_change_of_backend_re_embeds_everything_never_mixes(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake", overlap_tokens=8)
-    first = build(settings, FakeEmbedder())  # no backend attribute: recorded as torch
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake", overlap_tokens=8,
+                        backend="torch")
+    first = build(settings, FakeEmbedder())  # no backend attribute: the setting's is recorded
     assert IndexStore(settings.index_dir).read_manifest()["fingerprint"]["backend"] == "torch"
     assert build(settings, _BackendFake("torch")).noop
 
@@ -151,6 +152,18 @@ def test_onnx_vectors_agree_with_torch(encoders):
 
 
 @pytest.mark.slow
+def test_int8_keeps_questions_and_records_in_fp32(encoders):
+    """onnx-int8 rounds the passages only: its query path gives torch's vectors, its bulk path does not."""
+    ref = encoders["torch"].encode(VARIED)
+    int8 = encoders["onnx-int8"]
+    precise = int8.encode_queries(VARIED)
+    assert np.sum(precise * ref, axis=1).min() >= 0.9999
+    assert np.abs(int8.encode(VARIED) - ref).max() > 1e-3  # the passages really go through int8
+    assert np.allclose(encoders["onnx"].encode_queries(VARIED), encoders["onnx"].encode(VARIED), atol=1e-6)
+    assert int8.encode_queries([]).shape == (0, 384)
+
+
+@pytest.mark.slow
 def test_onnx_tokenizes_exactly_like_torch(encoders):
     torch_enc = encoders["torch"]
     for backend in ("onnx", "onnx-int8"):
@@ -176,6 +189,15 @@ def test_build_and_search_with_onnx_int8_then_torch_re_embeds(tmp_path, encoders
     hits = adv.search("what is the VC dimension of a hypothesis class?", k=3)
     assert hits[0].chunk.path.endswith("notes.pdf") and hits[0].chunk.page_start <= 2 <= hits[0].chunk.page_end
     assert build(settings, encoders["onnx-int8"]).noop
+    # catalog records and the question are compared in fp32: torch's vectors, not int8's
+    from advisor.ingest.chunking import embedding_text
+
+    catalog = adv.loaded.catalog
+    torch_records = encoders["torch"].encode([embedding_text(c) for c in catalog.chunks])
+    assert len(catalog.chunks) and np.sum(catalog.vectors * torch_records, axis=1).min() >= 0.9999
+    question = "what is the VC dimension of a hypothesis class?"
+    assert np.dot(adv.retriever.record_vector(question, adv.retriever.embed_query(question)),
+                  encoders["torch"].encode([question])[0]) >= 0.9999
 
     torch_settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="torch")
     again = build(torch_settings, encoders["torch"])

@@ -43,8 +43,9 @@ class Settings:
     reranker: str | None = None
     query_expansion: bool = True
     kind_boost: float = 0.2  # bonus (in standard deviations of the fused score) for passages of the kind a question asks for
-    # what runs the embedding model: torch, onnx (ONNX Runtime, fp32) or onnx-int8 (docs/performance.md)
-    backend: str = "torch"
+    # what runs the embedding model: onnx-int8 (passages int8, questions and catalog records fp32; 2x torch's
+    # speed at torch's quality, docs/performance.md), onnx (ONNX Runtime, fp32) or torch (sentence-transformers)
+    backend: str = "onnx-int8"
     # "" = the file store in index_dir; postgresql://... = the shared Postgres + pgvector store (docs/deployment.md)
     store: str = ""
     extra: dict = field(default_factory=dict)

@@ -24,7 +24,7 @@ from .search.evidence import on_topic, topic_terms
 from .search.intent import attribute_preferences, condense, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
 from .fileops import inside
-from .store.embeddings import Embedder, load_embedder
+from .store.embeddings import Embedder, encode_queries, load_embedder
 from .errors import AdvisorError, UserInputError
 from .search.guide import best_resource_for, compare, prerequisite_order
 from .store.index import LoadedIndex
@@ -213,6 +213,11 @@ class Advisor(LibraryOperations):
 
         return dry_run(self.settings, manifest)
 
+    def warm_up_model(self) -> None:
+        """Load the model (both paths of onnx-int8) so that the first question does not wait for it."""
+        self.embedder.encode(["warm up"])
+        encode_queries(self.embedder, ["warm up"])
+
     # --- asking ---------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
         query = check_query(query)
@@ -291,8 +296,8 @@ class Advisor(LibraryOperations):
         retriever = self.retriever
         index = retriever.index
         best = 0.0
-        for part in (index.texts, index.catalog):
-            _, scores = part.dense_search(qvec, 1)
+        for part, vec in ((index.texts, qvec), (index.catalog, retriever.record_vector(query, qvec))):
+            _, scores = part.dense_search(vec, 1)
             if scores.size:
                 best = max(best, float(scores[0]))
         if best >= self.settings.min_similarity:

@@ -92,6 +92,14 @@ class Retriever:
         self.topic_words_only = True  # keyword query without meta words; off only to measure it
 
     def embed_query(self, query: str) -> np.ndarray:
+        """The question as the passages were embedded (int8 under onnx-int8)."""
+        return self.embedder.encode([normalize(query)])[0]
+
+    def record_vector(self, query: str, qvec: np.ndarray | None = None) -> np.ndarray:
+        """The question as the catalog records were embedded: fp32 even under onnx-int8 (see
+        store.embeddings.encode_queries), else the passage-side vector `qvec` itself."""
+        if qvec is not None and not hasattr(self.embedder, "encode_queries"):
+            return qvec
         return encode_queries(self.embedder, [normalize(query)])[0]
 
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
@@ -190,10 +198,10 @@ class Retriever:
         return self.ranker.rank(self.resource_signals(query, passages, qvec), k, filters, passages)
 
     def resource_signals(self, query: str, passages: list[Hit], qvec: np.ndarray | None = None) -> Signals:
-        qvec = self.embed_query(query) if qvec is None else qvec
+        rvec = self.record_vector(query, qvec)
 
         def similarities(text: str) -> dict[str, float]:
-            vec = qvec if text == query else self.embed_query(text)
+            vec = rvec if text == query else self.record_vector(text)
             return record_similarities(self.index.catalog, vec, self._resource_of)
 
         return self.ranker.signals(query, self.intents.read(query), similarities, passages)

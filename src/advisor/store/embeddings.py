@@ -29,6 +29,13 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
 
 
+def encode_queries(embedder, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    """Vectors for questions and catalog records: the embedder's precise path when it has one (onnx-int8
+    keeps these in fp32), else its encode()."""
+    precise = getattr(embedder, "encode_queries", None)
+    return precise(texts, batch_size=batch_size) if precise else embedder.encode(texts, batch_size=batch_size)
+
+
 def resolve_model_path(name: str) -> str:
     """A packaged alias, or a local directory. Never a hub download."""
     if name.lower() in PACKAGED_ALIASES:

@@ -123,8 +123,12 @@ def _export(model_path: Path, out: Path) -> dict:
     except ImportError as exc:
         raise ModelError(f"the ONNX export needs onnx, onnxruntime and torch ({exc.name} missing): "
                          "pip install -r requirements.txt") from None
+    import logging
     import warnings
 
+    import transformers
+
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar in the middle of a build
     # eager attention exports as plain ops that the BERT optimizer fuses into one Attention kernel
     st = SentenceTransformer(str(model_path), device="cpu", model_kwargs={"attn_implementation": "eager"})
     transformer = st[0].auto_model.eval()
@@ -144,8 +148,14 @@ def _export(model_path: Path, out: Path) -> dict:
                                hidden_size=hidden)
     optimized.save_model_to_file(str(out / FP32_FILE))
     raw.unlink()
-    quantize_dynamic(str(out / FP32_FILE), str(out / INT8_FILE), per_channel=True, op_types_to_quantize=["MatMul"],
-                     weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic's advice to pre-process, logged to the root logger
+    try:
+        quantize_dynamic(str(out / FP32_FILE), str(out / INT8_FILE), per_channel=True, op_types_to_quantize=["MatMul"],
+                         weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    finally:
+        root.setLevel(level)
     reference = st.encode(PROBES, normalize_embeddings=True, convert_to_numpy=True)
     cosines = {}
     for file in (FP32_FILE, INT8_FILE):
@@ -289,13 +299,32 @@ class OnnxEmbedder(TokenizerSpans):
         self._template = copy.deepcopy(self.tokenizer)  # never called: copied for each encoding thread
         self._copy_lock = threading.Lock()
         self._local = threading.local()
+        self._precise = None if quantized else self.session
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+    def _thread_tokenizer(self):
         tokenizer = getattr(self._local, "tokenizer", None)
         if tokenizer is None:
             with self._copy_lock:
                 tokenizer = self._local.tokenizer = copy.deepcopy(self._template)
+        return tokenizer
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
         # ONNX Runtime sessions may run from several threads at once (a query during a build)
-        return _run_session(self.session, tokenizer, texts, self.max_seq_length, batch_size=batch_size, progress=progress)
+        return _run_session(self.session, self._thread_tokenizer(), texts, self.max_seq_length, batch_size=batch_size,
+                            progress=progress)
+
+    def encode_queries(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Questions and catalog records through the fp32 model, even when passages go through int8.
+
+        int8 pays on the bulk of an index (the passages), while the few query and record vectors stay exact:
+        both sides of every comparison then carry at most one rounding, and the records, which decide which
+        resource comes first, carry none."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._precise is None:
+            with self._copy_lock:
+                if self._precise is None:
+                    self._precise = _session(self.file.with_name(FP32_FILE))
+        return _run_session(self._precise, self._thread_tokenizer(), texts, self.max_seq_length, batch_size=batch_size)

@@ -19,6 +19,7 @@ from ..ingest.pdf import UNREADABLE_PAGES
 from ..ingest.passages import tag
 from ..library.catalog import Catalog
 from ..types import Block, BuildReport, Chunk, Document, Progress
+from .embeddings import encode_queries
 from .index import failpoint
 
 CATALOG_DIR = "catalog"
@@ -204,7 +205,7 @@ class CatalogEmbedding:
             return False
         t = time.perf_counter()
         batch = self.fresh[self.done: self.done + self.batch_size]
-        self.vectors.append(self.embedder.encode([embedding_text(c) for c in batch], batch_size=self.batch_size))
+        self.vectors.append(encode_queries(self.embedder, [embedding_text(c) for c in batch], batch_size=self.batch_size))
         self.done += len(batch)
         self.seconds += time.perf_counter() - t
         return True

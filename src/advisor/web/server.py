@@ -253,7 +253,7 @@ def warm_up(advisor) -> None:
         try:
             if not advisor.build_status.running:
                 advisor.load()
-            advisor.embedder.encode(["warm up"])
+            advisor.warm_up_model()
         except Exception as exc:  # reported in the UI when someone asks
             log.info("warm-up skipped: %s", exc)
 
