@@ -253,3 +253,73 @@ def test_a_given_name_beats_the_initials_of_another_title():
           "pml2": Resource("pml2", "Probabilistic Machine Learning: Advanced Topics", ["Kevin P. Murphy"])}
     assert IntentReader(rs).read("a probability book before Murphy's PML?").mentioned == ["pml1"]
     assert set(IntentReader(rs).read("Murphy's books").mentioned) == {"pml1", "pml2"}
+
+
+# --- the ranking's moves, on a small generic catalog (no index, no model) -------------------------------
+def _catalog():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {
+        "algebra": Topic("algebra", "Algebra"),
+        "widgets": Topic("widgets", "Widgets", prerequisites=["algebra"]),
+        "rigorous-widgets": Topic("rigorous-widgets", "Rigorous widget theory", prerequisites=["widgets"]),
+    }
+    books = {
+        "gentle": Resource("gentle", "A Gentle Widget Primer", ["Ann Alpha"], kind="book", level="intro",
+                           math_depth="applied", topics=["widgets"], prerequisites=["algebra"], access="free"),
+        "middle": Resource("middle", "Widgets in Practice and Theory", ["Bob Beta"], kind="book",
+                           level="intermediate", math_depth="rigorous", topics=["widgets"],
+                           prerequisites=["algebra"], access="paid"),
+        "deep": Resource("deep", "The Rigorous Widget Monograph", ["Cat Gamma"], kind="book", level="advanced",
+                         math_depth="proof-heavy", topics=["rigorous-widgets", "widgets"],
+                         prerequisites=["widgets", "algebra"], access="paid"),
+        "alg": Resource("alg", "Algebra for Everyone", ["Dan Delta"], kind="book", level="intro",
+                        math_depth="moderate", topics=["algebra"], access="free"),
+    }
+    reader = IntentReader(books)
+    ranker = ResourceRanker(books, topics, TopicMatcher(topics))
+
+    def ask(question: str) -> list[str]:
+        sig = ranker.signals(question, reader.read(question), lambda text: {rid: 0.5 for rid in books}, [])
+        return [m.resource.id for m in ranker.rank(sig, 4, None, [])]
+
+    return ask
+
+
+def test_a_follow_up_leaves_x_out_and_moves_along_the_depth_axis_both_ways():
+    ask = _catalog()
+    harder = ask("Widgets in Practice and Theory was too applied for me, what next on widgets?")
+    assert "middle" not in harder and harder[0] == "deep"
+    easier = ask("Widgets in Practice and Theory was too hard, something gentler on widgets?")
+    assert "middle" not in easier and easier[0] == "gentle"
+    # "done" in a title is not the learner being done with it
+    assert IntentReader({"r": Resource("r", "Widgets Done Right", ["Eve Eps"])}).read(
+        "is Widgets Done Right good?").moves_away is False
+
+
+def test_before_x_ranks_what_teaches_x_prerequisites_and_never_x():
+    ask = _catalog()
+    ranked = ask("what should I learn before The Rigorous Widget Monograph?")
+    assert "deep" not in ranked and set(ranked[:3]) == {"alg", "middle", "gentle"}
+    assert ranked[0] == "alg"  # a foundation that presupposes nothing the learner may lack comes first
+    # the prerequisite the learner names comes first
+    assert ask("which widgets book should I read before The Rigorous Widget Monograph?")[0] in ("middle", "gentle")
+
+
+def test_a_comparison_is_decided_by_the_stated_criterion_relative_to_the_candidates():
+    ask = _catalog()
+    # neither is "gentle" in absolute terms, but the intermediate one is the gentler of the two
+    assert ask("Widgets in Practice and Theory or The Rigorous Widget Monograph, which is friendlier?")[0] == "middle"
+    assert ask("Widgets in Practice and Theory or The Rigorous Widget Monograph, which has more proofs?")[0] == "deep"
+    assert ask("A Gentle Widget Primer vs The Rigorous Widget Monograph as my very first widgets book")[0] == "gentle"
+
+
+def test_a_name_given_in_the_catalog_beats_the_same_surname_of_another_record():
+    books = {
+        "old": Resource("old", "Pattern Things", ["Chris Smith"], kind="book", aliases=["Smith"]),
+        "new": Resource("new", "Deep Things", ["Chris Smith", "Hugo Smith"], kind="book"),
+    }
+    reader = IntentReader(books)
+    assert reader.read("Smith's book on patterns").mentioned == ["old"]
+    assert reader.read("the Smiths' deep things book").mentioned[0] == "new"

@@ -17,7 +17,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
                      r"what (math|maths|mathematics) do i need)", re.I)
-_NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done with|"
+_NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
                    r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
@@ -27,7 +27,7 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only)|"
-                   r"lighter|gentler|easier|simpler|what next|next step|done with|finished|after|struggl\w*|"
+                   r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
                    r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
@@ -111,6 +111,7 @@ class IntentReader:
         self.derived: set[tuple[str, str]] = set()  # (name, id): an acronym made from a title, not a given name
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
         self.title_words: dict[str, set[str]] = {}
+        self.kinds = {rid: r.kind for rid, r in resources.items()}
         # words the catalog itself writes in lowercase ("cover", "long"): as surnames they count only capitalised
         prose = " ".join(r.description for r in resources.values())
         self.common_words = frozenset(re.findall(r"\b[a-z]{4,}\b", prose))
@@ -126,7 +127,11 @@ class IntentReader:
                 self.titles.append((whole, r.id))
             ac = acronym(r.title)
             if ac and ac not in r.aliases:
-                self.derived.add((ac, r.id))
+                self.derived.add((ac.lower(), r.id))
+            # an author's surname names each of their records; a name the catalog gives one of them beats it
+            # ("Bishop" given to PRML: "Bishop's book" is PRML, not the Bishops' 2024 book)
+            self.derived.update((a.split()[-1].lower(), r.id) for a in r.authors if a.split()
+                                if a.split()[-1] not in r.aliases)
             for name, case in resource_names(r, self.common_words, self.common_phrases):
                 body = r"\s+".join(re.escape(w) for w in name.split())
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
@@ -138,16 +143,25 @@ class IntentReader:
         for pattern, rid in self.patterns:
             for m in pattern.finditer(question):
                 spans.append((m.start(), m.end(), rid))
-        # "PML" given as PML1's name beats "PML" as the initials of PML2's title
-        given = {(a, b) for a, b, rid in spans if (question[a:b], rid) not in self.derived}
-        spans = [(a, b, rid) for a, b, rid in spans
-                 if (question[a:b], rid) not in self.derived or (a, b) not in given]
         flat = squashed(question)
-        spans += [(0, len(question), rid) for whole, rid in self.titles if whole in flat]
+        # a title typed without punctuation has no place of its own: only for records named no other way
+        found = {rid for _, _, rid in spans}
+        spans += [(0, len(question), rid) for whole, rid in self.titles if whole in flat and rid not in found]
         # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
-        # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229.
+        # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229; and "the X book" names
+        # the book called X, not the course of the same name.
         asked = _content_words(question)
-        strength = {rid: len(self.title_words.get(rid, set()) & asked) for _, _, rid in spans}
+        strength = {rid: len(self.title_words.get(rid, set()) & asked) + self._kind_named(question, b, rid)
+                    for _, b, rid in spans}
+        # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as
+        # PRML's name beats the surname of the Bishops' 2024 book (unless the question says more of that one)
+        derived = {(a, b, rid) for a, b, rid in spans if (question[a:b].lower(), rid) in self.derived}
+        given = {}
+        for a, b, rid in spans:
+            if (a, b, rid) not in derived:
+                given[(a, b)] = max(given.get((a, b), -1), strength[rid])
+        spans = [(a, b, rid) for a, b, rid in spans
+                 if (a, b, rid) not in derived or strength[rid] > given.get((a, b), -1)]
         longest = sorted(spans, key=lambda s: (-(s[1] - s[0]), -strength[s[2]]))
         taken: list[tuple[int, int, int]] = []  # span and the strength of what it named
         named: list[tuple[int, int, str]] = []
@@ -168,6 +182,18 @@ class IntentReader:
                 if len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
                 or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid)]
 
+    def _kind_named(self, question: str, end: int, rid: str) -> int:
+        """1 when the kind noun right after a name ("the Learning From Data book") is that record's kind."""
+        m = _KIND_AFTER_NAME.match(question[end:])
+        if not m:
+            return 0
+        noun = m.group(2).lower()
+        kinds = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
+                 "lecture": "course", "lectures": "course", "specialization": "course", "notes": "lecture-notes",
+                 "lecture notes": "lecture-notes", "video": "video-series", "videos": "video-series",
+                 "tutorial": "tutorial"}
+        return int(self.kinds.get(rid) == kinds.get(noun))
+
     def read(self, question: str) -> Intent:
         spans = self._named_spans(question)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
@@ -178,13 +204,15 @@ class IntentReader:
         for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))}, reverse=True):
             if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
                 rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", rest[b:], count=1), a
+        # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
+        said = rest if spans else question
         return Intent(
             mentioned=mentioned,
             wants_prerequisites=bool(_PREREQ.search(question)) or before_name,
-            wants_next_step=bool(_NEXT.search(question)),
+            wants_next_step=bool(_NEXT.search(said)),
             compares=compares,
-            moves_away=bool(mentioned) and not compares and bool(_NEXT.search(question) or _AWAY.search(question)),
-            direction="easier" if _EASIER.search(question) else "harder",
+            moves_away=bool(mentioned) and not compares and bool(_NEXT.search(said) or _AWAY.search(said)),
+            direction="easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
         )
 
@@ -222,15 +250,18 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(paper|article|original)\b", "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
-    (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive)\b"
+    (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
      r"|\b(the|actual|real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
     (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much )?math|no proofs|not proofs|minimal proofs|"
-     r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise)\b",
+     r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise|"
+     r"runnable code|with code|in code|implement(ing|ation)?)\b",
      "math_depth", ("applied", "moderate")),
-    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch)\b", "level", ("intro",)),
+    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|"
+     r"(my|a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read)|never (seen|done|taken|took|studied))\b",
+     "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd)\b", "level", ("advanced",)),
 ]
 

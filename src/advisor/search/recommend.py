@@ -29,13 +29,16 @@ from .intent import Intent, attribute_preferences, topic_words
 
 # Field weights inside the record's BM25: names far above topics and chapters, those above the description.
 FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
-# Signal weights, chosen by 5-fold cross-validation on tests/eval/resources.jsonl (docs/evaluation.md).
+# Signal weights, chosen by 5-fold cross-validation on tests/eval/resources.jsonl (docs/evaluation.md),
+# except `evidence`: CV picked 0 because every shipped record is rich, but a book a learner adds with a
+# bare record is known only by its passages, so their relevance keeps a floor of 0.25 (dev MRR -0.002).
 SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related")
 # `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts.
-WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 2.0,
-           "lift": 1.8, "drop": 0.4}
+WEIGHTS = {"named": 1.0, "fields": 0.5, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 1.0,
+           "lift": 1.3, "drop": 0.4}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
+PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
 # Along the axis of a move away from X: on the asked side, level with X, or on the wrong side.
 AXIS_FACTORS = {"ahead": 1.0, "level": 0.6, "behind": 0.3}
 LEVELS = ("intro", "intermediate", "advanced")
@@ -140,6 +143,13 @@ class ResourceRanker:
         df = Counter(t for r in catalog for t in resource_topics(r))
         self.topic_idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.mean_topics = max(sum(len(resource_topics(r)) for r in catalog) / n, 1.0)
+        # a topic's level: the median level of the records about it (measure-theoretic probability is
+        # taught at an advanced level, multivariable calculus at an introductory one)
+        about: dict[str, list[int]] = {}
+        for r in catalog:
+            for t in set(r.topics[:AXIS_TOPICS]) | {t for c in r.chapters for t in c.topics}:
+                about.setdefault(t, []).append(_rank(r.level, LEVELS))
+        self.topic_level = {t: sorted(v)[len(v) // 2] for t, v in about.items()}
         # `related` read both ways: a record's own list (ISL -> ESL) counts fully, being listed by another half
         self.linked: dict[str, dict[str, float]] = {r.id: {} for r in catalog}
         for r in catalog:
@@ -158,7 +168,9 @@ class ResourceRanker:
             named_records = _targets(named_records)
         # moving away from X, what is asked is read without X's name ("the DDPM paper" asks for no paper)
         away = bool(named_records) and (intent.wants_prerequisites or intent.moves_away) and bool(intent.rest)
-        asking = intent.rest if away else query
+        # "A or B for X?": both are named; what decides between them is the rest of the question
+        choosing = intent.compares and len(intent.mentioned) >= 2 and bool(topic_words(intent.rest).strip())
+        asking = intent.rest if (away or choosing) else query
         sig = Signals(topics=self.matcher.find(asking))
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records)
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
@@ -166,9 +178,11 @@ class ResourceRanker:
         sig.choice = set(intent.mentioned) if intent.compares else set()
         sig.values["named"] = named
         plain = topic_words(query)
-        text = topic_words(query, strip_names=bool(sig.excluded))
+        text = topic_words(asking if choosing else query, strip_names=bool(sig.excluded) or choosing)
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
-            text = ", ".join([self.topics[t].name for t in list(axis_topics)[:6] if t in self.topics] + [text])
+            top = max(axis_topics.values(), default=0.0)  # the ones the learner asks for, when they name some
+            names = [self.topics[t].name for t, w in axis_topics.items() if t in self.topics and w == top]
+            text = ", ".join(names[:6] + [text])
         sig.values["fields"] = _scaled(self.fields.scores(keyword_tokens(text)))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
         low = min(dense.values(), default=0.0)
@@ -181,7 +195,10 @@ class ResourceRanker:
         prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
         for rid, r in self.resources.items():
             sig.prefs[rid] = preference_counts(r, prefs)
-            sig.axis[rid] = self._axis_factor(intent, named_records, r, wanted if foundations else {})
+            sig.axis[rid] = self._axis_factor(intent, named_records, r, wanted if foundations else {},
+                                              self._needed_level(wanted) if foundations else 0)
+        if choosing:
+            sig.axis.update(_closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
 
     def _neighbours(self, named: list[Resource], excluded: set[str],
@@ -233,6 +250,9 @@ class ResourceRanker:
             needed = {t for r in named for t in r.prerequisites}
             # "a probability book before PML": the prerequisite the learner names, not all of them
             asked = [t for t in topics if t in needed or t not in own] if named else []
+            # "what probability background before X?": X's needs that build on the asked topic are asked too
+            asked += [t for t in needed if t not in asked and t in self.topics
+                      and any(a in self.topics[t].prerequisites for a in asked)]
             needs = [t for r in named for t in r.prerequisites] if named else \
                 [p for t in topics if t in self.topics for p in self.topics[t].prerequisites]
             wanted = {**dict.fromkeys(needs, 0.5 if asked else 1.0), **dict.fromkeys(asked, 1.0)}
@@ -249,14 +269,25 @@ class ResourceRanker:
             return {**about, **asked}, {r.id for r in named}
         return None, set()
 
+    def _needed_level(self, needed: dict[str, float]) -> int:
+        """The level of the hardest foundation asked for (of those the learner names, else of all)."""
+        top = max(needed.values(), default=0.0)
+        return max((self.topic_level.get(t, 0) for t, w in needed.items() if w == top), default=0)
+
     @staticmethod
-    def _axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict[str, float]) -> float:
+    def _axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict[str, float],
+                     needed_level: int = 0) -> float:
         if intent.wants_prerequisites:
             # a foundation does not presuppose what the learner lacks, and does not sit above X
-            presumed = sum(1 for t in needed if t in r.prerequisites) / len(needed) if needed else 0.0
+            total = sum(needed.values())
+            presumed = sum(w for t, w in needed.items() if t in r.prerequisites) / total if total else 0.0
             factor = 1.0 - 0.5 * presumed
             ref = max((_rank(x.level, LEVELS) for x in named), default=len(LEVELS) - 1)
-            return factor * (AXIS_FACTORS["behind"] if _rank(r.level, LEVELS) > ref else 1.0)
+            # not above X, and not far below the hardest foundation: an intro text does not teach
+            # measure-theoretic probability
+            level = _rank(r.level, LEVELS)
+            below = min(ref, needed_level) - level > 1
+            return factor * (AXIS_FACTORS["behind"] if level > ref else AXIS_FACTORS["level"] if below else 1.0)
         if not (named and intent.moves_away):
             return 1.0
         depth, level = _rank(r.math_depth, DEPTHS), _rank(r.level, LEVELS)
@@ -282,7 +313,12 @@ class ResourceRanker:
             if not r.from_catalog:
                 continue
             own = resource_topics(r) - (set(r.prerequisites) if foundations else set())
-            s = sum(w * self.topic_idf.get(t, 0.0) for t, w in wanted.items() if t in own)
+            central = set(r.topics[:AXIS_TOPICS]) | {t for c in r.chapters for t in c.topics}
+            # a topic the record is about (among its first topics, or a chapter on it) counts fully, one it
+            # only lists counts less
+            # foundations are common because they are foundational: covering them counts, not their rarity
+            s = sum(w * (1.0 if foundations else self.topic_idf.get(t, 0.0)) * (1.0 if t in central else PERIPHERAL)
+                    for t, w in wanted.items() if t in own)
             if s:
                 # naming the topic among its own topics (not only in a chapter) means it treats it centrally
                 s += 0.1 * sum(1 for t in wanted if t in r.topics)
@@ -303,6 +339,21 @@ def _relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
     ref = max(_rank(x.math_depth, DEPTHS) for x in named)
     side = DEPTHS[:ref] if intent.direction == "easier" else DEPTHS[ref + 1:]
     return {**prefs, "math_depth": side or prefs["math_depth"]}
+
+
+def _closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> dict[str, float]:
+    """"A or B, which is gentler / more rigorous / for a first course?": the asked side is relative to the
+    candidates, so the one nearest to what is asked is chosen even when neither is at the asked end."""
+    factors = {r.id: 1.0 for r in candidates}
+    for attr, scale in (("math_depth", DEPTHS), ("level", LEVELS)):
+        if attr not in prefs or len(candidates) < 2:
+            continue
+        wanted = [scale.index(v) for v in prefs[attr] if v in scale]
+        dist = {r.id: min(abs(_rank(getattr(r, attr), scale) - w) for w in wanted) for r in candidates}
+        best = min(dist.values())
+        for rid, d in dist.items():
+            factors[rid] *= AXIS_FACTORS["level"] ** (d - best)
+    return factors
 
 
 def _targets(named: list[Resource]) -> list[Resource]:
