@@ -230,8 +230,9 @@ class Advisor(LibraryOperations):
         retriever = self.retriever
         qvec = retriever.embed_query(query)
         passages = retriever.search(query, max(k_passages, 20), filters, qvec=qvec)
-        resources = retriever.recommend(query, passages, k_resources, filters, qvec=qvec)
-        covered = self.covers(query, qvec)
+        rvec = retriever.record_vector(query, qvec)  # a second encoding only under onnx-int8: once per question
+        resources = retriever.recommend(query, passages, k_resources, filters, qvec=qvec, rvec=rvec)
+        covered = self.covers(query, qvec, rvec)
         named_topics = [self.topics[t].terms for t in retriever.matcher.find(query) if t in self.topics]
         shown = diversify(on_topic(passages, topic_terms(named_topics)), k_passages)
         index = retriever.index
@@ -291,12 +292,13 @@ class Advisor(LibraryOperations):
         return compare(relevant, retriever.index.resources,
                        lambda c: page_text(c) if self.has_pages(c) else "full text")
 
-    def covers(self, query: str, qvec: np.ndarray) -> bool:
+    def covers(self, query: str, qvec: np.ndarray, rvec: np.ndarray | None = None) -> bool:
         """Calibrated check that the corpus has something on the question (see docs/evaluation.md)."""
         retriever = self.retriever
         index = retriever.index
         best = 0.0
-        for part, vec in ((index.texts, qvec), (index.catalog, retriever.record_vector(query, qvec))):
+        rvec = retriever.record_vector(query, qvec) if rvec is None else rvec
+        for part, vec in ((index.texts, qvec), (index.catalog, rvec)):
             _, scores = part.dense_search(vec, 1)
             if scores.size:
                 best = max(best, float(scores[0]))

@@ -105,6 +105,13 @@ class Intent:
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
 
 
+# the record kind a noun after a name asks for ("the Learning From Data book")
+_KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
+               "lecture": "course", "lectures": "course", "specialization": "course", "notes": "lecture-notes",
+               "lecture notes": "lecture-notes", "video": "video-series", "videos": "video-series",
+               "tutorial": "tutorial"}
+
+
 class IntentReader:
     def __init__(self, resources: dict[str, Resource]):
         self.patterns: list[tuple[re.Pattern, str]] = []
@@ -187,12 +194,7 @@ class IntentReader:
         m = _KIND_AFTER_NAME.match(question[end:])
         if not m:
             return 0
-        noun = m.group(2).lower()
-        kinds = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
-                 "lecture": "course", "lectures": "course", "specialization": "course", "notes": "lecture-notes",
-                 "lecture notes": "lecture-notes", "video": "video-series", "videos": "video-series",
-                 "tutorial": "tutorial"}
-        return int(self.kinds.get(rid) == kinds.get(noun))
+        return int(self.kinds.get(rid) == _KIND_NOUNS.get(m.group(2).lower()))
 
     def read(self, question: str) -> Intent:
         spans = self._named_spans(question)

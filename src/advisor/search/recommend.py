@@ -145,9 +145,11 @@ class ResourceRanker:
         self.mean_topics = max(sum(len(resource_topics(r)) for r in catalog) / n, 1.0)
         # a topic's level: the median level of the records about it (measure-theoretic probability is
         # taught at an advanced level, multivariable calculus at an introductory one)
+        # the topics each record is about: among its first topics, or a chapter's
+        self.central = {r.id: set(r.topics[:AXIS_TOPICS]) | {t for c in r.chapters for t in c.topics} for r in catalog}
         about: dict[str, list[int]] = {}
         for r in catalog:
-            for t in set(r.topics[:AXIS_TOPICS]) | {t for c in r.chapters for t in c.topics}:
+            for t in self.central[r.id]:
                 about.setdefault(t, []).append(_rank(r.level, LEVELS))
         self.topic_level = {t: sorted(v)[len(v) // 2] for t, v in about.items()}
         # `related` read both ways: a record's own list (ISL -> ESL) counts fully, being listed by another half
@@ -313,7 +315,7 @@ class ResourceRanker:
             if not r.from_catalog:
                 continue
             own = resource_topics(r) - (set(r.prerequisites) if foundations else set())
-            central = set(r.topics[:AXIS_TOPICS]) | {t for c in r.chapters for t in c.topics}
+            central = self.central[r.id]
             # a topic the record is about (among its first topics, or a chapter on it) counts fully, one it
             # only lists counts less
             # foundations are common because they are foundational: covering them counts, not their rarity

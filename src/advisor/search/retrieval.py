@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..library.topics import Topic, TopicMatcher
-from ..store.embeddings import Embedder, encode_queries
+from ..store.embeddings import Embedder, encode_queries, separate_query_path
 from ..errors import UserInputError
 from ..store.hybrid import HybridIndex
 from ..store.index import LoadedIndex
@@ -98,7 +98,7 @@ class Retriever:
     def record_vector(self, query: str, qvec: np.ndarray | None = None) -> np.ndarray:
         """The question as the catalog records were embedded: fp32 even under onnx-int8 (see
         store.embeddings.encode_queries), else the passage-side vector `qvec` itself."""
-        if qvec is not None and not hasattr(self.embedder, "encode_queries"):
+        if qvec is not None and not separate_query_path(self.embedder):
             return qvec
         return encode_queries(self.embedder, [normalize(query)])[0]
 
@@ -193,12 +193,14 @@ class Retriever:
         return idx.mask(frozenset(rid for rid, r in self.index.resources.items() if filters.allows(r)))
 
     def recommend(self, query: str, passages: list[Hit], k: int = 5, filters: Filters | None = None,
-                  qvec: np.ndarray | None = None) -> list[ResourceMatch]:
+                  qvec: np.ndarray | None = None, rvec: np.ndarray | None = None) -> list[ResourceMatch]:
         """Resources ranked by their whole record, the question's topics, and their passages' relevance."""
-        return self.ranker.rank(self.resource_signals(query, passages, qvec), k, filters, passages)
+        return self.ranker.rank(self.resource_signals(query, passages, qvec, rvec), k, filters, passages)
 
-    def resource_signals(self, query: str, passages: list[Hit], qvec: np.ndarray | None = None) -> Signals:
-        rvec = self.record_vector(query, qvec)
+    def resource_signals(self, query: str, passages: list[Hit], qvec: np.ndarray | None = None,
+                         rvec: np.ndarray | None = None) -> Signals:
+        """`rvec`: the question's record-side vector when the caller has it (record_vector)."""
+        rvec = self.record_vector(query, qvec) if rvec is None else rvec
 
         def similarities(text: str) -> dict[str, float]:
             vec = rvec if text == query else self.record_vector(text)

@@ -29,11 +29,17 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
 
 
+def separate_query_path(embedder) -> bool:
+    """True when questions and catalog records are encoded otherwise than passages (onnx-int8: fp32)."""
+    return bool(getattr(embedder, "queries_in_fp32", False))
+
+
 def encode_queries(embedder, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
     """Vectors for questions and catalog records: the embedder's precise path when it has one (onnx-int8
     keeps these in fp32), else its encode()."""
-    precise = getattr(embedder, "encode_queries", None)
-    return precise(texts, batch_size=batch_size) if precise else embedder.encode(texts, batch_size=batch_size)
+    if separate_query_path(embedder):
+        return embedder.encode_queries(texts, batch_size=batch_size)
+    return embedder.encode(texts, batch_size=batch_size)
 
 
 def resolve_model_path(name: str) -> str:

@@ -299,6 +299,7 @@ class OnnxEmbedder(TokenizerSpans):
         self._template = copy.deepcopy(self.tokenizer)  # never called: copied for each encoding thread
         self._copy_lock = threading.Lock()
         self._local = threading.local()
+        self.queries_in_fp32 = quantized  # store.embeddings.separate_query_path
         self._precise = None if quantized else self.session
 
     def _thread_tokenizer(self):
