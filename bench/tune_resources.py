@@ -44,7 +44,7 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
     """Per question: a (resources x signals) matrix, preference counts, axis factors, and the gold mask."""
     retriever = adv.retriever
     ids = sorted(adv.loaded.resources)
-    titles = [adv.loaded.resources[r].title.lower() for r in ids]
+    titles = [adv.loaded.resources[r].title for r in ids]
     out = []
     for q in questions:
         qvec = retriever.embed_query(q.question)
@@ -55,7 +55,7 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
         contradicted = np.array([sig.prefs.get(rid, (0, 0))[1] for rid in ids])
         axis = np.array([0.0 if rid in sig.excluded else sig.axis.get(rid, 1.0) for rid in ids])
         first = np.array([rid in sig.choice for rid in ids])
-        gold = np.array([any(g.lower() in t for g in q.gold_titles) for t in titles])
+        gold = np.array([q.resource_gold(rid, t) for rid, t in zip(ids, titles)])
         out.append({"q": q, "values": values, "met": met, "con": contradicted, "axis": axis, "gold": gold, "first": first})
     return out
 
@@ -112,7 +112,7 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
     adv = Advisor(Settings.from_env())
-    dev = [q for q in read_questions(Path(args.dev)) if q.gold_titles]
+    dev = [q for q in read_questions(Path(args.dev)) if q.gold_titles or q.gold_ids]
     cached = cached_signals(adv, dev)
     order = list(range(len(cached)))
     random.Random(0).shuffle(order)
@@ -133,7 +133,7 @@ def main() -> int:
         "dev_with_chosen": summarize(ranks(cached, chosen), (1, 3)),
     }
     if args.heldout and Path(args.heldout).exists():
-        held = cached_signals(adv, [q for q in read_questions(Path(args.heldout)) if q.gold_titles])
+        held = cached_signals(adv, [q for q in read_questions(Path(args.heldout)) if q.gold_titles or q.gold_ids])
         report["heldout_current"] = summarize(ranks(held, WEIGHTS), (1, 3))
         report["heldout_with_chosen"] = summarize(ranks(held, chosen), (1, 3))
         report["heldout_by_type_current"] = per_type(held, ranks(held, WEIGHTS))

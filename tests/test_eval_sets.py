@@ -39,3 +39,41 @@ def test_held_out_questions_are_not_development_questions():
     assert not {q.question for q in dev} & {q.question for q in held}
     intents = {json.loads(line)["intent"] for line in (EVAL / "heldout.jsonl").read_text().splitlines() if line}
     assert {"prove", "derive", "define"} <= intents
+
+
+RESOURCE_SETS = sorted(p.name for p in EVAL.glob("resources*.jsonl"))
+
+
+@pytest.mark.parametrize("name", RESOURCE_SETS)
+def test_resource_gold_names_catalog_records(name):
+    from advisor.library.catalog import load_catalog
+
+    resources = load_catalog(CORPUS).resources
+    titles = [r.title for r in resources.values()]
+    questions = read_questions(EVAL / name)
+    assert questions and len({q.id for q in questions}) == len(questions)
+    for q in questions:
+        assert q.type, f"{q.id}: no type"
+        for rid in q.gold_ids or []:
+            assert rid in resources, f"{q.id}: gold id {rid} is not a catalog record"
+        for t in q.gold_titles or []:
+            assert any(t.lower() in title.lower() for title in titles), f"{q.id}: no catalog title contains {t!r}"
+
+
+def test_resource_gold_by_id_is_exact_and_by_title_is_a_substring():
+    from advisor.search.evaluate import Question
+
+    by_id = Question("a", "q", gold_titles=["Mathematics for Machine Learning"], gold_ids=["mml-book"])
+    assert by_id.resource_gold("mml-book", "Mathematics for Machine Learning")
+    assert not by_id.resource_gold("other", "Mathematics for Machine Learning (course notes)")
+    by_title = Question("b", "q", gold_titles=["mathematics for machine learning"])
+    assert by_title.resource_gold("other", "Mathematics for Machine Learning (course notes)")
+    assert not by_title.resource_gold("x", "Pattern Recognition")
+
+
+def test_resource_sets_do_not_share_questions():
+    seen: dict[str, str] = {}
+    for name in RESOURCE_SETS:
+        for q in read_questions(EVAL / name):
+            assert q.question not in seen, f"{name} {q.id} repeats a question of {seen.get(q.question)}"
+            seen[q.question] = name

@@ -1,4 +1,4 @@
-"""The evaluation contract: passage questions (page-level gold) and resource questions (title gold)."""
+"""The evaluation contract: passage questions (page-level gold) and resource questions (record ids or title gold)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ class Question:
     gold: list[dict] | None = None
     gold_titles: list[str] | None = None
     type: str | None = None  # question type, for per-type figures (named, prerequisites, ...)
+    gold_ids: list[str] | None = None  # catalog record ids: exact where a title substring is ambiguous
+
+    def resource_gold(self, rid: str, title: str) -> bool:
+        """Whether a resource is a gold answer: by record id when the question gives ids, else by title."""
+        if self.gold_ids:
+            return rid in self.gold_ids
+        title = title.lower()
+        return any(t.lower() in title for t in self.gold_titles or [])
 
 
 def read_questions(path: Path) -> list[Question]:
@@ -36,13 +44,13 @@ def read_questions(path: Path) -> list[Question]:
             raise UserInputError(f"{path}:{n}: not valid JSON") from None
         if not isinstance(obj, dict) or not obj.get("question"):
             raise UserInputError(f"{path}:{n}: needs a 'question'")
-        if not obj.get("gold") and not obj.get("gold_titles"):
-            raise UserInputError(f"{path}:{n}: needs 'gold' or 'gold_titles'")
+        if not obj.get("gold") and not obj.get("gold_titles") and not obj.get("gold_ids"):
+            raise UserInputError(f"{path}:{n}: needs 'gold', 'gold_ids' or 'gold_titles'")
         for g in obj.get("gold") or []:
             if not isinstance(g, dict) or "file" not in g or len(g.get("pages", [])) != 2:
                 raise UserInputError(f"{path}:{n}: each gold entry needs 'file' and 'pages': [first, last]")
         out.append(Question(str(obj.get("id", n)), obj["question"], obj.get("gold"), obj.get("gold_titles"),
-                            obj.get("type") or obj.get("intent")))
+                            obj.get("type") or obj.get("intent"), obj.get("gold_ids")))
     return out
 
 
@@ -59,11 +67,6 @@ def passage_hit(hit: Hit, gold: list[dict]) -> bool:
         if path_matches(c.path, g["file"]) and c.page_start <= last and c.page_end >= first:
             return True
     return False
-
-
-def title_hit(match: ResourceMatch, titles: list[str]) -> bool:
-    title = match.resource.title.lower()
-    return any(t.lower() in title for t in titles)
 
 
 def first_rank(flags: list[bool]) -> int | None:
@@ -94,7 +97,7 @@ def run_eval(questions: list[Question], search: Callable[[str], list[Hit]],
             row.update(kind="passages", rank=rank, top=[f"{h.chunk.path}#page={h.chunk.page_start}" for h in hits[:3]])
         else:
             matches = recommend(q.question)[:10]
-            rank = first_rank([title_hit(m, q.gold_titles or []) for m in matches])
+            rank = first_rank([q.resource_gold(m.resource.id, m.resource.title) for m in matches])
             resource_ranks.append(rank)
             if q.type:
                 by_type.setdefault(q.type, []).append(rank)
