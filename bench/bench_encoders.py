@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, Timer, dump_json, machine_info, print_table, rss_mb  # noqa: E402
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
-EVAL_FILES = ("passages.jsonl", "heldout.jsonl", "resources.jsonl", "resources_heldout.jsonl")
+EVAL_FILES = ("passages.jsonl", "heldout.jsonl", "resources.jsonl", "resources_heldout_c.jsonl")
 TARGET_INDEX_S = 180.0
 TARGET_RATIO = 0.6
 MAX_MRR_DROP = 0.01

@@ -5,7 +5,8 @@ weight combination of a small grid is scored offline. 5-fold cross-validation on
 reports how well the choice generalizes; the held-out set is only reported, with the weights chosen on
 the whole development set, never used to choose.
 
-    python bench/tune_resources.py [--dev tests/eval/resources.jsonl] [--heldout tests/eval/resources_heldout.jsonl]
+    python bench/tune_resources.py [--dev tests/eval/resources.jsonl tests/eval/resources_a.jsonl ...]
+                                   [--heldout tests/eval/resources_heldout_c.jsonl]
 
 The held-out set is read only when `--heldout` is given (report once, at the end; never while choosing).
 """
@@ -27,6 +28,10 @@ from advisor.config import Settings  # noqa: E402
 from advisor.search.evaluate import read_questions, summarize  # noqa: E402
 from advisor.search.recommend import SIGNALS, WEIGHTS  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
+
+# the development sets: A and B were held out in rounds 1-3 of issue #14 and became development sets in round 4,
+# when a new held-out set (resources_heldout_c) was written
+DEV_SETS = ("resources", "resources_a", "resources_b")
 
 GRID = {
     "named": (1.0, 3.0, 6.0),
@@ -107,12 +112,12 @@ def per_type(cached, rs) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dev", default="tests/eval/resources.jsonl")
+    ap.add_argument("--dev", nargs="+", default=[f"tests/eval/{n}.jsonl" for n in DEV_SETS])
     ap.add_argument("--heldout", default=None)
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
     adv = Advisor(Settings.from_env())
-    dev = [q for q in read_questions(Path(args.dev)) if q.gold_titles or q.gold_ids]
+    dev = [q for name in args.dev for q in read_questions(Path(name)) if q.gold_titles or q.gold_ids]
     cached = cached_signals(adv, dev)
     order = list(range(len(cached)))
     random.Random(0).shuffle(order)
