@@ -16,14 +16,16 @@ _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from"
 _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|i read|i start)|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
-                     r"what (math|maths|mathematics) do i need)", re.I)
+                     r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
+                     r"(read|study|learn|do|get|know|need|use|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
+                     r"(what|where|which)\b[^.?!]{0,40}\b(first|beforehand)\s*[?.!]?\s*$)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
                    r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
                    r"(worked|went|gone|got|made it|read) through|completed|already (know|read|did|done|finished|"
                    r"covered|took|taken)|lacks?|(not|isn'?t|wasn'?t) (rigorous|mathematical|deep|formal|detailed) enough|"
-                   r"level up|step up)\b", re.I)
+                   r"level up|step up|next|follow[- ]on|wanting more|now (i )?(want|need|looking)|instead)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only)|"
