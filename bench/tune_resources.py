@@ -34,14 +34,16 @@ from advisor.service import Advisor  # noqa: E402
 DEV_SETS = ("resources", "resources_a", "resources_b")
 
 GRID = {
-    "named": (1.0, 3.0, 6.0),
+    "named": (1.0, 3.0),
     "fields": (0.0, 0.5, 1.0, 2.0),
     "dense": (0.0, 0.5, 1.0, 2.0),
     "topics": (0.0, 0.5, 1.0, 2.0),
-    "evidence": (0.0, 0.25, 0.5, 1.0),
+    "evidence": (0.25,),  # kept as a floor (see recommend.WEIGHTS); CV chose 0 on rich records
     "related": (0.0, 0.5, 1.0, 2.0),
     "lift": (1.3, 1.8, 2.5),
     "drop": (0.4,),
+    "paper": (1.0, 0.8, 0.6),
+    "free": (1.0, 1.1, 1.2),
 }
 
 
@@ -60,8 +62,11 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
         contradicted = np.array([sig.prefs.get(rid, (0, 0))[1] for rid in ids])
         axis = np.array([0.0 if rid in sig.excluded else sig.axis.get(rid, 1.0) for rid in ids])
         first = np.array([rid in sig.choice for rid in ids])
+        unasked = np.array([rid in sig.unasked for rid in ids])
+        free = np.array([rid in sig.free for rid in ids])
         gold = np.array([q.resource_gold(rid, t) for rid, t in zip(ids, titles)])
-        out.append({"q": q, "values": values, "met": met, "con": contradicted, "axis": axis, "gold": gold, "first": first})
+        out.append({"q": q, "values": values, "met": met, "con": contradicted, "axis": axis, "gold": gold, "first": first,
+                    "unasked": unasked, "free": free})
     return out
 
 
@@ -71,7 +76,7 @@ def _stacked(cached) -> dict:
     if _STACKS.get("of") is not cached:  # the list itself is kept, so an identity check is safe
         _STACKS.clear()
         _STACKS.update(of=cached, **{f: np.stack([c[f] for c in cached]) for f in ("values", "met", "con", "axis",
-                                                                               "gold", "first")})
+                                                                               "gold", "first", "unasked", "free")})
     return _STACKS
 
 
@@ -81,7 +86,8 @@ _STACKS: dict = {}
 def ranks(cached, weights) -> list[int | None]:
     st = _stacked(cached)
     w = np.array([weights[name] for name in SIGNALS])
-    scores = (st["values"] @ w) * weights["lift"] ** st["met"] * weights["drop"] ** st["con"] * st["axis"]
+    scores = ((st["values"] @ w) * weights["lift"] ** st["met"] * weights["drop"] ** st["con"] * st["axis"]
+              * np.where(st["unasked"], weights["paper"], 1.0) * np.where(st["free"], weights["free"], 1.0))
     scores = np.where(st["first"] & (scores > 0), scores + 1e6, scores)  # "A or B?": A and B first
     good = np.where(st["gold"] & (scores > 0), scores, -np.inf).max(axis=1)
     rank = 1 + (scores > good[:, None]).sum(axis=1)

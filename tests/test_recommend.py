@@ -323,3 +323,52 @@ def test_a_name_given_in_the_catalog_beats_the_same_surname_of_another_record():
     reader = IntentReader(books)
     assert reader.read("Smith's book on patterns").mentioned == ["old"]
     assert reader.read("the Smiths' deep things book").mentioned[0] == "new"
+
+
+def test_a_named_resource_is_left_out_when_the_learner_asks_for_something_after_it():
+    reader = IntentReader(SHELF)
+    for q in ("read ISL cover to cover, what should I read next?", "ISL done. next?",
+              "ISL was great for regression but it has no proofs. what free book covers the theory?",
+              "did ISL, it was basically code. I'd like lecture videos that explain why lasso works",
+              "I want to read ESL but my probability is weak. what should I read first?",
+              "ESL assumes I know regression. how do I prep?"):
+        intent = reader.read(q)
+        assert intent.moves_away or intent.wants_prerequisites, q
+    # a lookup of the named resource itself, or a choice that includes it, keeps it
+    for q in ("ESL chapter 7 keeps getting cited, which book is that?", "ISL videos and labs, where do I get them?",
+              "ESL vs the other Hastie book, which one has the lasso path?", "is ESL free?"):
+        intent = reader.read(q)
+        assert not (intent.moves_away or intent.wants_prerequisites), q
+
+
+def test_papers_wait_for_a_question_that_asks_for_one_and_free_wins_a_tie():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {"backprop": Topic("backprop", "Backpropagation")}
+    shelf = {
+        "paper": Resource("paper", "Learning Representations by Error Propagation", ["Ann Alpha"], kind="paper",
+                          topics=["backprop"], access="free"),
+        "book": Resource("book", "Neural Nets From Scratch", ["Bob Beta"], kind="book", topics=["backprop"],
+                         access="free"),
+        "paid": Resource("paid", "Neural Nets Handbook", ["Cat Gamma"], kind="book", topics=["backprop"],
+                         access="paid"),
+    }
+    reader, ranker = IntentReader(shelf), ResourceRanker(shelf, topics, TopicMatcher(topics))
+
+    def ask(question: str) -> list[str]:
+        sig = ranker.signals(question, reader.read(question), lambda text: {rid: 0.5 for rid in shelf}, [])
+        return [m.resource.id for m in ranker.rank(sig, 3, None, [])]
+
+    assert ask("how does backpropagation work?") == ["book", "paid", "paper"]  # teaching texts first, free first
+    for q in ("the original backpropagation paper", "who introduced backpropagation?",
+              "where does backpropagation come from?"):
+        assert ask(q)[0] == "paper", q
+    assert ask("a paid book on backpropagation is fine")[0] in ("book", "paid")
+
+
+def test_a_choice_between_two_named_resources_is_decided_by_a_stated_need():
+    ask = _catalog()
+    # both cover widgets; only one is free
+    assert ask("The Rigorous Widget Monograph or A Gentle Widget Primer? I'd like a free PDF")[0] == "gentle"
+    assert ask("A Gentle Widget Primer or Widgets in Practice and Theory? I'd like a free PDF")[0] == "gentle"

@@ -28,7 +28,7 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"level up|step up|next|follow[- ]on|wanting more|now (i )?(want|need|looking)|instead)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
-                   r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only)|"
+                   r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
                    r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
@@ -45,6 +45,16 @@ _EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|the
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle)\b", re.I)
+# After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
+# "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
+# a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
+_REQUEST = re.compile(r"[.;,!?\u2014-]\s.*\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|"
+                      r"i'?d like|i would like|i (really |now )?(want|need)|looking for|point me)\b", re.I)
+# ... unless the request points back at X: "which book is that?", "where do I get them?"
+_BACK_TO_NAME = re.compile(r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
+                           r"about) (it|them|that|this|those|these|they)\b", re.I)
+# "X vs the other one, which one ...?": a choice that includes X, even when the other is not recognised
+_CHOOSING = re.compile(r"\b(vs\.?|versus|which one|which of)\b", re.I)
 _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than)\b", re.I)
 
 
@@ -88,7 +98,9 @@ _FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _FILLER and len(w) > 1}
+    """Title words, singular ("cheatsheet" names the "cheatsheets")."""
+    words = (w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _FILLER and len(w) > 1)
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
 def squashed(text: str) -> str:
@@ -210,12 +222,14 @@ class IntentReader:
                 rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", rest[b:], count=1), a
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
+        tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
+        asks_else = bool(_REQUEST.search(tail)) and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question)
         return Intent(
             mentioned=mentioned,
             wants_prerequisites=bool(_PREREQ.search(question)) or before_name,
             wants_next_step=bool(_NEXT.search(said)),
             compares=compares,
-            moves_away=bool(mentioned) and not compares and bool(_NEXT.search(said) or _AWAY.search(said)),
+            moves_away=bool(mentioned) and not compares and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else),
             direction="easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
         )
@@ -251,7 +265,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
     (r"\b(book|textbook)\b", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|refresher|formula sheet)\b", "kind", ("cheatsheet",)),
-    (r"\b(paper|article|original)\b", "kind", ("paper",)),
+    (r"\b(paper|article|original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
+     r"proposed|invented)|(comes?|came) from|who (introduced|proposed|invented))\b", "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive[sd]?|deriving)\b"

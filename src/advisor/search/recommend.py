@@ -34,8 +34,10 @@ FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0
 # bare record is known only by its passages, so their relevance keeps a floor of 0.25 (dev MRR -0.002).
 SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related")
 # `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts.
-WEIGHTS = {"named": 1.0, "fields": 0.5, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 1.0,
-           "lift": 1.3, "drop": 0.4}
+# `paper` multiplies a research paper when the question asks for no paper: "how does backprop work" wants a
+# text that teaches it, not the 1986 article (unless the learner comes from a paper, or asks for one).
+WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 2.0,
+           "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.1}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
 PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
@@ -43,6 +45,14 @@ PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it 
 AXIS_FACTORS = {"ahead": 1.0, "level": 0.6, "behind": 0.3}
 LEVELS = ("intro", "intermediate", "advanced")
 _K1, _B = 1.2, 0.75
+# Function words never name a record: "where does X come from" must not match "Learning From Data" by its title.
+_STOP = frozenset(keyword_tokens(
+    "a an the of for and or to in on at by with from into onto about as is are was were be been being it its this "
+    "that these those there here i me my we our you your he she they them their what which who whom whose where when "
+    "why how do does did doing done can could should would will shall may might must not no nor so than then too very "
+    "just only also any all some more most other such own same each both few up down out off over under again further "
+    "once if but because until while during before after above below between through come comes came get got go goes "
+    "want need like know read use"))
 # Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
 _OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
              ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",)}
@@ -118,11 +128,14 @@ class Signals:
     excluded: set[str] = field(default_factory=set)
     topics: list[str] = field(default_factory=list)
     choice: set[str] = field(default_factory=set)  # "A or B?": the answer is one of these, ranked by the rest
+    unasked: set[str] = field(default_factory=set)  # papers, when the question asks for no paper
+    free: set[str] = field(default_factory=set)  # free resources, when the question says nothing of access
 
     def score(self, rid: str, weights: dict[str, float] = WEIGHTS) -> float:
         base = sum(w * self.values.get(name, {}).get(rid, 0.0) for name, w in weights.items() if name in SIGNALS)
         met, contradicted = self.prefs.get(rid, (0, 0))
-        return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0)
+        prior = (weights["paper"] if rid in self.unasked else 1.0) * (weights["free"] if rid in self.free else 1.0)
+        return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0) * prior
 
 
 def _scaled(raw: dict[str, float]) -> dict[str, float]:
@@ -185,7 +198,7 @@ class ResourceRanker:
             top = max(axis_topics.values(), default=0.0)  # the ones the learner asks for, when they name some
             names = [self.topics[t].name for t, w in axis_topics.items() if t in self.topics and w == top]
             text = ", ".join(names[:6] + [text])
-        sig.values["fields"] = _scaled(self.fields.scores(keyword_tokens(text)))
+        sig.values["fields"] = _scaled(self.fields.scores([t for t in keyword_tokens(text) if t not in _STOP]))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
         low = min(dense.values(), default=0.0)
         sig.values["dense"] = _scaled({rid: s - low for rid, s in dense.items()})
@@ -195,11 +208,15 @@ class ResourceRanker:
         sig.values["evidence"] = _scaled(self._evidence(passages))
         sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
         prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
+        if "paper" not in prefs.get("kind", ()) and not any(r.kind == "paper" for r in named_records):
+            sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named}
+        if "access" not in prefs:  # other things equal, a learner can open a free text today
+            sig.free = {rid for rid, r in self.resources.items() if r.is_free}
         for rid, r in self.resources.items():
             sig.prefs[rid] = preference_counts(r, prefs)
             sig.axis[rid] = self._axis_factor(intent, named_records, r, wanted if foundations else {},
                                               self._needed_level(wanted) if foundations else 0)
-        if choosing:
+        if len(sig.choice) >= 2:
             sig.axis.update(_closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
 
@@ -344,14 +361,20 @@ def _relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
 
 
 def _closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> dict[str, float]:
-    """"A or B, which is gentler / more rigorous / for a first course?": the asked side is relative to the
-    candidates, so the one nearest to what is asked is chosen even when neither is at the asked end."""
+    """"A or B, which is gentler / more rigorous / for a first course / free?": the asked side is relative to the
+    candidates, so the one nearest to what is asked is chosen even when neither is at the asked end, and a
+    stated need (free, a course) decides between two that both fit the topic."""
     factors = {r.id: 1.0 for r in candidates}
-    for attr, scale in (("math_depth", DEPTHS), ("level", LEVELS)):
-        if attr not in prefs or len(candidates) < 2:
-            continue
-        wanted = [scale.index(v) for v in prefs[attr] if v in scale]
-        dist = {r.id: min(abs(_rank(getattr(r, attr), scale) - w) for w in wanted) for r in candidates}
+    scales = {"math_depth": DEPTHS, "level": LEVELS}
+    for attr, wanted_values in prefs.items():
+        if len(candidates) < 2:
+            break
+        scale = scales.get(attr)
+        if scale:  # an ordered attribute: nearer is better
+            wanted = [scale.index(v) for v in wanted_values if v in scale]
+            dist = {r.id: min(abs(_rank(getattr(r, attr), scale) - w) for w in wanted) for r in candidates}
+        else:  # free or not, a course or a book: the candidate that has it is the one asked for
+            dist = {r.id: int(getattr(r, attr, None) not in wanted_values) for r in candidates}
         best = min(dist.values())
         for rid, d in dist.items():
             factors[rid] *= AXIS_FACTORS["level"] ** (d - best)
