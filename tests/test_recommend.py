@@ -372,3 +372,24 @@ def test_a_choice_between_two_named_resources_is_decided_by_a_stated_need():
     # both cover widgets; only one is free
     assert ask("The Rigorous Widget Monograph or A Gentle Widget Primer? I'd like a free PDF")[0] == "gentle"
     assert ask("A Gentle Widget Primer or Widgets in Practice and Theory? I'd like a free PDF")[0] == "gentle"
+
+
+def test_a_typed_out_title_beats_the_authors_other_record_and_a_stated_gap_is_a_foundation_to_teach():
+    rs = {"paper": Resource("paper", "Auto-Encoding Variational Bayes", ["Diederik P. Kingma", "Max Welling"],
+                            kind="paper"),
+          "tutorial": Resource("tutorial", "An Introduction to Variational Autoencoders", ["Diederik P. Kingma",
+                               "Max Welling"], kind="paper", aliases=["Kingma and Welling VAE tutorial"])}
+    reader = IntentReader(rs)
+    assert reader.read("Kingma and Welling's autoencoding variational Bayes").mentioned == ["paper"]
+    assert reader.read("the Kingma and Welling VAE tutorial").mentioned == ["tutorial"]
+    intent = IntentReader(SHELF).read("before ESL, what first? my probability is weak but I know regression")
+    assert intent.wants_prerequisites and intent.lacks == "my probability is weak"
+    # the topic the learner lacks is asked for even when X covers it too (and is not among X's prerequisites)
+    ranker, reader = _ranker(SHELF)
+    q = "thinking about the Graphical Models Treatise but I've never done graphical models. what first?"
+    intent = reader.read(q)
+    wanted, excluded = ranker._axis(intent, ranker.matcher.find(intent.rest), [SHELF["pgm"]],
+                                    ranker.matcher.find(intent.lacks))
+    assert excluded == {"pgm"} and wanted["graphical-models"] == 1.0 and wanted["probability"] == 0.5
+    wanted, _ = ranker._axis(intent, ranker.matcher.find(intent.rest), [SHELF["pgm"]])
+    assert "graphical-models" not in wanted

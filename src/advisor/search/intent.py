@@ -53,6 +53,19 @@ _REQUEST = re.compile(r"[.;,!?\u2014-]\s.*\b(what|which|where|any|anything|somet
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
 _BACK_TO_NAME = re.compile(r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
                            r"about) (it|them|that|this|those|these|they)\b", re.I)
+# What the learner says they lack: the topic to start from, before X ("never seen markov chains", "my
+# probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
+_LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched)|"
+                   r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
+                   r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
+                   r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with)\b", re.I)
+_SENTENCES = re.compile(r"[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
+
+
+def lack_clauses(text: str) -> str:
+    return " ".join(p for p in _SENTENCES.split(text) if p and _LACK.search(p))
+
+
 # "X vs the other one, which one ...?": a choice that includes X, even when the other is not recognised
 _CHOOSING = re.compile(r"\b(vs\.?|versus|which one|which of)\b", re.I)
 _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than)\b", re.I)
@@ -117,6 +130,7 @@ class Intent:
     moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
     direction: str = "harder"  # or "easier": which way along the depth axis a move away goes
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
+    lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
 
 
 # the record kind a noun after a name asks for ("the Learning From Data book")
@@ -172,8 +186,11 @@ class IntentReader:
         # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229; and "the X book" names
         # the book called X, not the course of the same name.
         asked = _content_words(question)
+        # a whole title typed out ("autoencoding variational bayes") outweighs the authors' names it shares with
+        # their other records
+        typed = {rid for whole, rid in self.titles if whole in flat}
         strength = {rid: len(self.title_words.get(rid, set()) & asked) + self._kind_named(question, b, rid)
-                    for _, b, rid in spans}
+                    + 3 * (rid in typed) for _, b, rid in spans}
         # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as
         # PRML's name beats the surname of the Bishops' 2024 book (unless the question says more of that one)
         derived = {(a, b, rid) for a, b, rid in spans if (question[a:b].lower(), rid) in self.derived}
@@ -232,6 +249,7 @@ class IntentReader:
             moves_away=bool(mentioned) and not compares and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else),
             direction="easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
+            lacks=lack_clauses(rest),
         )
 
 

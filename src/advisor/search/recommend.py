@@ -187,7 +187,7 @@ class ResourceRanker:
         choosing = intent.compares and len(intent.mentioned) >= 2 and bool(topic_words(intent.rest).strip())
         asking = intent.rest if (away or choosing) else query
         sig = Signals(topics=self.matcher.find(asking))
-        axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records)
+        axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, self.matcher.find(intent.lacks))
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
         named = {rid: 1.0 for rid in intent.mentioned if rid not in sig.excluded}
         sig.choice = set(intent.mentioned) if intent.compares else set()
@@ -261,14 +261,15 @@ class ResourceRanker:
         return matches[:k]
 
     # --- "before X", "X was too applied": leave X out, move along the prerequisite or depth axis --------
-    def _axis(self, intent: Intent, topics: list[str],
-              named: list[Resource]) -> tuple[dict[str, float] | None, set[str]]:
-        """The topics a move away is scored on (topic -> weight), and the resources it leaves out."""
+    def _axis(self, intent: Intent, topics: list[str], named: list[Resource],
+              lacked: list[str] = ()) -> tuple[dict[str, float] | None, set[str]]:
+        """The topics a move away is scored on (topic -> weight), and the resources it leaves out; `lacked`:
+        the topics the learner says they lack, asked for even when X itself covers them."""
         if intent.wants_prerequisites:
             own = {t for r in named for t in resource_topics(r)}
             needed = {t for r in named for t in r.prerequisites}
             # "a probability book before PML": the prerequisite the learner names, not all of them
-            asked = [t for t in topics if t in needed or t not in own] if named else []
+            asked = [t for t in topics if t in needed or t not in own or t in lacked] if named else []
             # "what probability background before X?": X's needs that build on the asked topic are asked too
             asked += [t for t in needed if t not in asked and t in self.topics
                       and any(a in self.topics[t].prerequisites for a in asked)]
