@@ -393,3 +393,18 @@ def test_a_typed_out_title_beats_the_authors_other_record_and_a_stated_gap_is_a_
     assert excluded == {"pgm"} and wanted["graphical-models"] == 1.0 and wanted["probability"] == 0.5
     wanted, _ = ranker._axis(intent, ranker.matcher.find(intent.rest), [SHELF["pgm"]])
     assert "graphical-models" not in wanted
+
+
+def test_a_mistyped_topic_word_is_set_right_only_when_no_dictionary_knows_it():
+    from advisor.search.intent import Speller
+
+    english = {"learn", "processes", "from", "scratch", "heard", "invented", "that", "probability"}
+    speller = Speller(["Gaussian processes", "Probability", "Inverted index", "Markov chains"], ["Hardt wrote"],
+                      english)
+    assert speller.fix("learn gausian processes from scratch") == "learn gaussian processes from scratch"
+    assert speller.fix("markov chians") == "markov chains"  # a swap
+    assert speller.fix("who invented it? I heard thats it") == "who invented it? I heard thats it"
+    # without a dictionary nothing changes: only a dictionary says "heard" is a word
+    assert Speller(["Gaussian processes"], [], set()).fix("gausian processes") == "gausian processes"
+    # two topic words one edit away: no guess
+    assert Speller(["ranking", "banking"], [], {"x"}).fix("ganking") == "ganking"

@@ -11,7 +11,7 @@ from ..store.embeddings import Embedder, encode_queries, separate_query_path
 from ..errors import UserInputError
 from ..store.hybrid import HybridIndex
 from ..store.index import LoadedIndex
-from .intent import IntentReader, question_intent, topic_words
+from .intent import IntentReader, Speller, question_intent, topic_words
 from .recommend import ResourceRanker, Signals, record_similarities
 from ..store.keywords import keyword_tokens
 from ..ingest.passages import chunk_kinds
@@ -81,6 +81,10 @@ class Retriever:
         self.expand = expand
         self.reranker = reranker
         self.intents = IntentReader(index.resources)
+        records = [r for r in index.resources.values() if r.from_catalog]
+        self.speller = Speller([term for t in topics.values() for term in t.terms],
+                               [r.description for r in records] + [r.title for r in records],
+                               getattr(embedder, "whole_words", set)())
         self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity)
         self.evidence_similarity = evidence_similarity
         self.kind_boost = kind_boost
@@ -200,6 +204,9 @@ class Retriever:
     def resource_signals(self, query: str, passages: list[Hit], qvec: np.ndarray | None = None,
                          rvec: np.ndarray | None = None) -> Signals:
         """`rvec`: the question's record-side vector when the caller has it (record_vector)."""
+        fixed = self.speller.fix(query)  # "gausian processes": the topic and the records' words are found
+        if fixed != query:
+            query, qvec, rvec = fixed, None, None
         rvec = self.record_vector(query, qvec) if rvec is None else rvec
 
         def similarities(text: str) -> dict[str, float]:

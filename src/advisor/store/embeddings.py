@@ -68,6 +68,10 @@ class TokenizerSpans:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
 
+    def whole_words(self) -> set[str]:
+        """The words the tokenizer holds whole: a dictionary of correctly spelt words, for the speller."""
+        return {t for t in self.tokenizer.get_vocab() if t.isalpha() and t.isascii()}
+
 
 class SentenceTransformerEmbedder(TokenizerSpans):
     backend = "torch"
