@@ -408,3 +408,16 @@ def test_a_mistyped_topic_word_is_set_right_only_when_no_dictionary_knows_it():
     assert Speller(["Gaussian processes"], [], set()).fix("gausian processes") == "gausian processes"
     # two topic words one edit away: no guess
     assert Speller(["ranking", "banking"], [], {"x"}).fix("ganking") == "ganking"
+
+
+def test_the_friendlier_of_two_books_of_one_depth_is_the_lower_level_and_weak_maths_asks_for_gentle():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.recommend import _closest
+
+    a = Resource("a", "Concentration for Beginners", ["A B"], level="intermediate", math_depth="proof-heavy")
+    b = Resource("b", "Concentration Treatise", ["C D"], level="advanced", math_depth="proof-heavy")
+    friendly = _closest(attribute_preferences("which is friendlier?"), [a, b])
+    assert friendly["a"] > friendly["b"]
+    rigorous = _closest(attribute_preferences("which has more proofs?"), [a, b])
+    assert rigorous["a"] == rigorous["b"]  # a wish for proofs says nothing of level
+    assert attribute_preferences("my math is weak, which one?")["math_depth"] == ("applied", "moderate")

@@ -294,7 +294,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "math_depth", ("rigorous", "proof-heavy")),
     (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much )?math|no proofs|not proofs|minimal proofs|"
      r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise|"
-     r"runnable code|with code|in code|implement(ing|ation)?)\b",
+     r"runnable code|with code|in code|implement(ing|ation)?)\b"
+     r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
+     r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|"
      r"(my|a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read)|never (seen|done|taken|took|studied))\b",

@@ -367,6 +367,12 @@ def _closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> d
     stated need (free, a course) decides between two that both fit the topic."""
     factors = {r.id: 1.0 for r in candidates}
     scales = {"math_depth": DEPTHS, "level": LEVELS}
+    weights = dict.fromkeys(prefs, 1.0)
+    if "level" not in prefs and all(_rank(v, DEPTHS) <= 1 for v in prefs.get("math_depth", ("rigorous",))):
+        # "which is friendlier?" between two books of one depth: the lower level is the gentler way in (a wish
+        # for proofs says nothing of level: the proof-writing course is not the graduate monograph)
+        prefs = {**prefs, "level": ("intro",)}
+        weights["level"] = 0.5
     for attr, wanted_values in prefs.items():
         if len(candidates) < 2:
             break
@@ -378,7 +384,7 @@ def _closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> d
             dist = {r.id: int(getattr(r, attr, None) not in wanted_values) for r in candidates}
         best = min(dist.values())
         for rid, d in dist.items():
-            factors[rid] *= AXIS_FACTORS["level"] ** (d - best)
+            factors[rid] *= AXIS_FACTORS["level"] ** (weights[attr] * (d - best))
     return factors
 
 
