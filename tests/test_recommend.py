@@ -421,3 +421,15 @@ def test_the_friendlier_of_two_books_of_one_depth_is_the_lower_level_and_weak_ma
     rigorous = _closest(attribute_preferences("which has more proofs?"), [a, b])
     assert rigorous["a"] == rigorous["b"]  # a wish for proofs says nothing of level
     assert attribute_preferences("my math is weak, which one?")["math_depth"] == ("applied", "moderate")
+
+
+def test_asking_for_a_textbook_counts_against_a_video_course_but_not_the_other_way():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.recommend import preference_counts
+
+    course = Resource("c", "Machine Learning (MOOC)", ["A B"], kind="course")
+    book = Resource("b", "Machine Learning: A Textbook", ["C D"], kind="book")
+    assert preference_counts(course, attribute_preferences("a gentle first textbook on ML")) == (0, 1)
+    assert preference_counts(book, attribute_preferences("a gentle first textbook on ML")) == (1, 0)
+    assert preference_counts(book, attribute_preferences("video lectures on ML")) == (0, 0)  # a book may come with lectures
+    assert preference_counts(course, attribute_preferences("a book or a course on ML")) == (1, 0)

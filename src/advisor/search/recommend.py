@@ -55,7 +55,9 @@ _STOP = frozenset(keyword_tokens(
     "want need like know read use"))
 # Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
 _OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
-             ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",)}
+             ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",),
+             # a textbook is not a video course
+             ("kind", "book"): ("course", "video-series")}
 
 
 def resource_topics(r: Resource) -> set[str]:
