@@ -29,14 +29,15 @@ from .intent import Intent, attribute_preferences, topic_words
 
 # Field weights inside the record's BM25: names far above topics and chapters, those above the description.
 FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
-# Signal weights, chosen by 5-fold cross-validation on tests/eval/resources.jsonl (docs/evaluation.md),
-# except `evidence`: CV picked 0 because every shipped record is rich, but a book a learner adds with a
-# bare record is known only by its passages, so their relevance keeps a floor of 0.25 (dev MRR -0.002).
+# Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
+# but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
+# every shipped record is rich, but a book a learner adds with a bare record is known only by its passages, so
+# their relevance keeps a floor of 0.25.
 SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related")
-# `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts.
-# `paper` multiplies a research paper when the question asks for no paper: "how does backprop work" wants a
+# `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts;
+# `free` a free resource when the question says nothing of access (a learner can open it today); `paper` multiplies a research paper when the question asks for no paper: "how does backprop work" wants a
 # text that teaches it, not the 1986 article (unless the learner comes from a paper, or asks for one).
-WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 2.0,
+WEIGHTS = {"named": 1.0, "fields": 1.0, "dense": 2.0, "topics": 0.5, "evidence": 0.25, "related": 1.0,
            "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.1}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
