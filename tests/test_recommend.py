@@ -433,3 +433,24 @@ def test_asking_for_a_textbook_counts_against_a_video_course_but_not_the_other_w
     assert preference_counts(book, attribute_preferences("a gentle first textbook on ML")) == (1, 0)
     assert preference_counts(book, attribute_preferences("video lectures on ML")) == (0, 0)  # a book may come with lectures
     assert preference_counts(course, attribute_preferences("a book or a course on ML")) == (1, 0)
+
+
+def test_before_a_paper_the_answer_teaches_rather_than_being_another_paper():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {"vi": Topic("vi", "Variational inference"), "diffusion": Topic("diffusion", "Diffusion models",
+                                                                             prerequisites=["vi"])}
+    shelf = {
+        "ddpm": Resource("ddpm", "Denoising Diffusion Models", ["A B"], kind="paper", topics=["diffusion"],
+                         prerequisites=["vi"]),
+        "svi": Resource("svi", "Stochastic Variational Methods", ["C D"], kind="paper", topics=["vi"]),
+        "notes": Resource("notes", "Variational Inference Notes", ["E F"], kind="lecture-notes", topics=["vi"]),
+    }
+    reader, ranker = IntentReader(shelf), ResourceRanker(shelf, topics, TopicMatcher(topics))
+    for q, first in (("what should I read before the Denoising Diffusion Models paper?", "notes"),
+                     ("read the Denoising Diffusion Models paper, what next?", None)):
+        sig = ranker.signals(q, reader.read(q), lambda text: {rid: 0.5 for rid in shelf}, [])
+        assert ("svi" in sig.unasked) == (first is not None), q
+        ranked = [m.resource.id for m in ranker.rank(sig, 3, None, [])]
+        assert "ddpm" not in ranked and (first is None or ranked[0] == first), q

@@ -211,7 +211,9 @@ class ResourceRanker:
         sig.values["evidence"] = _scaled(self._evidence(passages))
         sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
         prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
-        if "paper" not in prefs.get("kind", ()) and not any(r.kind == "paper" for r in named_records):
+        # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
+        from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
+        if "paper" not in prefs.get("kind", ()) and not from_paper:
             sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named}
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}
