@@ -408,6 +408,12 @@ def test_a_mistyped_topic_word_is_set_right_only_when_no_dictionary_knows_it():
     assert Speller(["Gaussian processes"], [], set()).fix("gausian processes") == "gausian processes"
     # two topic words one edit away: no guess
     assert Speller(["ranking", "banking"], [], {"x"}).fix("ganking") == "ganking"
+    # the catalog's technical words (not dictionary words) say the corpus knows the subject
+    speller = Speller(["Stochastic optimization"], ["Adam and its variant AdaMax; a recipe for tuning"],
+                      {"where", "does", "come", "from", "recipe", "bread", "variant"})
+    assert speller.catalog_terms("where does AdaMax come from?") == {"adamax"}
+    assert speller.catalog_terms("a recipe for sourdough bread") == set()
+    assert Speller(["x"], ["AdaMax"], set()).catalog_terms("AdaMax") == set()  # no dictionary: no judgement
 
 
 def test_the_friendlier_of_two_books_of_one_depth_is_the_lower_level_and_weak_maths_asks_for_gentle():

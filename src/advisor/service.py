@@ -308,7 +308,8 @@ class Advisor(LibraryOperations):
         topics = set(retriever.matcher.find(query))
         if any(topics & resource_topics(r) for r in index.resources.values()):
             return True
-        return bool(retriever.intents.read(query).mentioned)
+        # ... and so does a technical word some record writes ("where does AdaMax come from?")
+        return bool(retriever.intents.read(query).mentioned) or bool(retriever.speller.catalog_terms(query))
 
     # --- files and links ------------------------------------------------------------------------
     def has_pages(self, chunk: Chunk) -> bool:

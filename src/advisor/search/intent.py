@@ -407,7 +407,9 @@ class Speller:
     def __init__(self, vocabulary: list[str], prose: list[str], english: set[str]):
         words = {w.lower() for text in vocabulary for w in _WORD.findall(text)}
         self.enabled = bool(english)
-        self.known = words | {w.lower() for text in prose for w in _WORD.findall(text)} | english
+        # the catalog's own technical words: ones it writes that the dictionary does not hold ("adamax", "rmsprop")
+        self.terms = (words | {w.lower() for text in prose for w in _WORD.findall(text)}) - english
+        self.known = self.terms | english
         self.near: dict[str, set[str]] = {}
         for w in words:
             for key in _deletes(w) | {w}:
@@ -421,6 +423,10 @@ class Speller:
         found = set().union(*(self.near.get(k, set()) for k in _deletes(lowered) | {lowered}))
         found = {w for w in found if abs(len(w) - len(lowered)) <= 1}
         return next(iter(found)) if len(found) == 1 else word
+
+    def catalog_terms(self, text: str) -> set[str]:
+        """The technical words of a question that the catalog uses (none without a dictionary)."""
+        return {w.lower() for w in _WORD.findall(text) if w.lower() in self.terms} if self.enabled else set()
 
     def fix(self, text: str) -> str:
         return _WORD.sub(lambda m: self._fixed(m.group(0)), text) if self.enabled else text
