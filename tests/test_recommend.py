@@ -396,7 +396,7 @@ def test_a_typed_out_title_beats_the_authors_other_record_and_a_stated_gap_is_a_
 
 
 def test_a_mistyped_topic_word_is_set_right_only_when_no_dictionary_knows_it():
-    from advisor.search.intent import Speller
+    from advisor.search.spelling import Speller
 
     english = {"learn", "processes", "from", "scratch", "heard", "invented", "that", "probability"}
     speller = Speller(["Gaussian processes", "Probability", "Inverted index", "Markov chains"], ["Hardt wrote"],

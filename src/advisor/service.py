@@ -30,7 +30,7 @@ from .search.guide import best_resource_for, compare, prerequisite_order
 from .store.index import LoadedIndex
 from .store.stores import open_store
 from .search.rerank import load_reranker
-from .search.recommend import resource_topics
+from .search.fields import resource_topics
 from .search.retrieval import Retriever
 from .service_library import LibraryOperations
 from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, FetchStatus, Filters, Hit, Progress, Step

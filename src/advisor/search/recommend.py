@@ -2,8 +2,8 @@
 
 A record is scored from five signals, each scaled to [0, 1] over the catalog for one question:
 - `named`: the question names it (title, short title, alias, acronym, course code, author);
-- `fields`: BM25 over its fields, title/aliases/authors weighted far above topics and chapters, and
-  those above the description (the learner's words that carry no topic are left out first);
+- `fields`: BM25 over its fields (search/fields.py), title/aliases/authors weighted far above topics and
+  chapters, and those above the description (the learner's words that carry no topic are left out first);
 - `dense`: cosine of the question to the record's text;
 - `topics`: the vocabulary topics the question names that the record covers, rare topics counting more;
 - `evidence`: how relevant its best passage is (by relevance, never by how many passages it has);
@@ -23,20 +23,19 @@ from typing import Callable
 import numpy as np
 
 from ..library.topics import Topic, TopicMatcher
-from ..store.keywords import keyword_tokens
 from ..types import Filters, Hit, Resource, ResourceMatch
+from .fields import FieldIndex, resource_topics
 from .intent import Intent, attribute_preferences, topic_words
 
-# Field weights inside the record's BM25: names far above topics and chapters, those above the description.
-FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
 # but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
 # every shipped record is rich, but a book a learner adds with a bare record is known only by its passages, so
 # their relevance keeps a floor of 0.25.
 SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related")
 # `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts;
-# `free` a free resource when the question says nothing of access (a learner can open it today); `paper` multiplies a research paper when the question asks for no paper: "how does backprop work" wants a
-# text that teaches it, not the 1986 article (unless the learner comes from a paper, or asks for one).
+# `free` a free resource when the question says nothing of access (a learner can open it today); `paper` a research
+# paper when the question asks for no paper: "how does backprop work" wants a text that teaches it, not the 1986
+# article (unless the learner comes from a paper, or asks for one).
 WEIGHTS = {"named": 1.0, "fields": 1.0, "dense": 2.0, "topics": 0.5, "evidence": 0.25, "related": 1.0,
            "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.1}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
@@ -45,24 +44,11 @@ PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it 
 # Along the axis of a move away from X: on the asked side, level with X, or on the wrong side.
 AXIS_FACTORS = {"ahead": 1.0, "level": 0.6, "behind": 0.3}
 LEVELS = ("intro", "intermediate", "advanced")
-_K1, _B = 1.2, 0.75
-# Function words never name a record: "where does X come from" must not match "Learning From Data" by its title.
-_STOP = frozenset(keyword_tokens(
-    "a an the of for and or to in on at by with from into onto about as is are was were be been being it its this "
-    "that these those there here i me my we our you your he she they them their what which who whom whose where when "
-    "why how do does did doing done can could should would will shall may might must not no nor so than then too very "
-    "just only also any all some more most other such own same each both few up down out off over under again further "
-    "once if but because until while during before after above below between through come comes came get got go goes "
-    "want need like know read use"))
 # Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
 _OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
              ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",),
              # a textbook is not a video course
              ("kind", "book"): ("course", "video-series")}
-
-
-def resource_topics(r: Resource) -> set[str]:
-    return set(r.topics) | {t for c in r.chapters for t in c.topics}
 
 
 def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[int, int]:
@@ -75,50 +61,6 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
             misses += 1
     return hits, misses
-
-
-class FieldIndex:
-    """BM25 per field over the catalog records (a few hundred: built in memory when the index loads)."""
-
-    def __init__(self, resources: dict[str, Resource], topics: dict[str, Topic]):
-        self.ids = [rid for rid, r in resources.items() if r.from_catalog]
-        self.fields: dict[str, list[Counter]] = {name: [] for name in FIELD_WEIGHTS}
-        for rid in self.ids:
-            r = resources[rid]
-            topic_text = " ".join(" ".join(topics[t].terms) if t in topics else t.replace("-", " ")
-                                  for t in sorted(resource_topics(r)))
-            texts = {
-                "names": " ".join([r.title, *r.aliases]),
-                "authors": " ".join(r.authors),
-                "topics": topic_text + " " + " ".join(c.title for c in r.chapters),
-                "description": r.description,
-            }
-            for name, text in texts.items():
-                self.fields[name].append(Counter(keyword_tokens(text)))
-        self.stats = {}
-        for name, docs in self.fields.items():
-            df: Counter = Counter()
-            for d in docs:
-                df.update(d.keys())
-            avg = (sum(sum(d.values()) for d in docs) / len(docs)) if docs else 1.0
-            self.stats[name] = (df, max(avg, 1.0))
-
-    def scores(self, tokens: list[str]) -> dict[str, float]:
-        n = max(len(self.ids), 1)
-        out: dict[str, float] = {}
-        for name, weight in FIELD_WEIGHTS.items():
-            df, avg = self.stats[name]
-            for i, doc in enumerate(self.fields[name]):
-                length = sum(doc.values())
-                s = 0.0
-                for t in set(tokens):
-                    tf = doc.get(t, 0)
-                    if tf:
-                        idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-                        s += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg))
-                if s:
-                    out[self.ids[i]] = out.get(self.ids[i], 0.0) + weight * s
-        return out
 
 
 @dataclass
@@ -201,7 +143,7 @@ class ResourceRanker:
             top = max(axis_topics.values(), default=0.0)  # the ones the learner asks for, when they name some
             names = [self.topics[t].name for t, w in axis_topics.items() if t in self.topics and w == top]
             text = ", ".join(names[:6] + [text])
-        sig.values["fields"] = _scaled(self.fields.scores([t for t in keyword_tokens(text) if t not in _STOP]))
+        sig.values["fields"] = _scaled(self.fields.scores(text))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
         low = min(dense.values(), default=0.0)
         sig.values["dense"] = _scaled({rid: s - low for rid, s in dense.items()})

@@ -6,17 +6,18 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..errors import UserInputError
+from ..ingest.passages import chunk_kinds
 from ..library.topics import Topic, TopicMatcher
 from ..store.embeddings import Embedder, encode_queries, separate_query_path
-from ..errors import UserInputError
 from ..store.hybrid import HybridIndex
 from ..store.index import LoadedIndex
-from .intent import IntentReader, Speller, question_intent, topic_words
-from .recommend import ResourceRanker, Signals, record_similarities
 from ..store.keywords import keyword_tokens
-from ..ingest.passages import chunk_kinds
 from ..textnorm import normalize
 from ..types import Filters, Hit, ResourceMatch
+from .intent import IntentReader, question_intent, topic_words
+from .recommend import ResourceRanker, Signals, record_similarities
+from .spelling import Speller
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = 60, weights: Sequence[float] | None = None) -> dict[int, float]:
