@@ -460,3 +460,21 @@ def test_before_a_paper_the_answer_teaches_rather_than_being_another_paper():
         assert ("svi" in sig.unasked) == (first is not None), q
         ranked = [m.resource.id for m in ranker.rank(sig, 3, None, [])]
         assert "ddpm" not in ranked and (first is None or ranked[0] == first), q
+
+
+def test_what_presupposes_x_subject_comes_after_x_and_a_study_step_prefers_a_text_to_a_paper():
+    from advisor.search.intent import Intent
+    from advisor.search.recommend import ResourceRanker
+
+    x = Resource("x", "Widgets Explained", ["A B"], level="intermediate", topics=["widgets"], prerequisites=["algebra"])
+    follow = Resource("f", "Widget Exercises", ["C D"], level="intro", topics=["algebra"], prerequisites=["widgets"])
+    plain = Resource("p", "Algebra Basics", ["E F"], level="intro", topics=["algebra"])
+    before = Intent(mentioned=["x"], wants_prerequisites=True)
+    assert ResourceRanker._axis_factor(before, [x], follow, {"algebra": 1.0}) < 0.5
+    assert ResourceRanker._axis_factor(before, [x], plain, {"algebra": 1.0}) == 1.0
+
+    paper = Resource("paper", "Widgets: A New Method", ["G H"], kind="paper", topics=["widgets"], access="free")
+    book = Resource("book", "The Widget Book", ["I J"], kind="book", topics=["algebra", "gadgets", "sprockets",
+                                                                            "widgets"], access="paid")
+    assert best_resource_for("widgets", {"paper": paper, "book": book}, set())[0] is book
+    assert best_resource_for("widgets", {"paper": paper}, set())[0] is paper  # nothing else covers it

@@ -48,8 +48,9 @@ def prerequisite_order(targets: list[str], topics: dict[str, Topic], limit: int 
 
 
 def best_resource_for(topic: str, resources: dict[str, Resource], indexed: set[str]) -> tuple[Resource | None, str | None]:
-    """The resource that teaches a topic best for a learner on the way: one that treats it centrally (a chapter
-    on it, or among its first topics) beats one that touches it; then free, gentler, indexed ones first.
+    """The resource that teaches a topic best for a learner on the way: a text that teaches (not a research paper)
+    that treats it centrally (a chapter on it, or among its first topics) beats one that touches it; then free,
+    gentler, indexed ones first.
     A resource that does not list the topic is never named for it."""
     level_rank = {"intro": 0, "intermediate": 1, "advanced": 2}
     best, best_key, best_chapter = None, None, None
@@ -60,7 +61,8 @@ def best_resource_for(topic: str, resources: dict[str, Resource], indexed: set[s
         if chapter is None and topic not in r.topics:
             continue
         central = chapter is not None or r.topics.index(topic) < 3
-        key = (not central, not r.is_free, level_rank.get(r.level or "", 1), r.id not in indexed,
+        # a research paper teaches a step only when nothing else covers it
+        key = (r.kind == "paper", not central, not r.is_free, level_rank.get(r.level or "", 1), r.id not in indexed,
                len(r.topics), r.id)
         if best_key is None or key < best_key:
             best, best_key, best_chapter = r, key, chapter

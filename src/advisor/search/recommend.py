@@ -254,7 +254,9 @@ class ResourceRanker:
             # measure-theoretic probability
             level = _rank(r.level, LEVELS)
             below = min(ref, needed_level) - level > 1
-            return factor * (AXIS_FACTORS["behind"] if level > ref else AXIS_FACTORS["level"] if below else 1.0)
+            # what presupposes X's own subject comes after X, not before ("Improved Training of WGANs" needs WGAN)
+            after = any(x.topics and x.topics[0] in r.prerequisites for x in named)
+            return factor * (AXIS_FACTORS["behind"] if level > ref or after else AXIS_FACTORS["level"] if below else 1.0)
         if not (named and intent.moves_away):
             return 1.0
         depth, level = _rank(r.math_depth, DEPTHS), _rank(r.level, LEVELS)
