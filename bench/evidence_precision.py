@@ -26,7 +26,7 @@ def dump(args) -> None:
     from advisor.service import Advisor
 
     adv = Advisor()
-    questions = [q for q in read_questions(Path(args.set)) if q.gold_titles]
+    questions = [q for q in read_questions(Path(args.set)) if q.gold_titles or q.gold_ids]
     matcher = adv.retriever.matcher
     chosen = [q for q in questions if matcher.find(q.question)][: args.n]
     with open(args.out, "a", encoding="utf-8") as out:

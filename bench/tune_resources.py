@@ -54,9 +54,10 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
     titles = [adv.loaded.resources[r].title for r in ids]
     out = []
     for q in questions:
-        qvec = retriever.embed_query(q.question)
-        passages = retriever.search(q.question, 20, None, qvec=qvec)
-        sig = retriever.resource_signals(q.question, passages, qvec)
+        text = retriever.speller.fix(q.question)  # as Advisor.ask reads it
+        qvec = retriever.embed_query(text)
+        passages = retriever.search(text, 20, None, qvec=qvec)
+        sig = retriever.resource_signals(text, passages, qvec)
         values = np.array([[sig.values.get(name, {}).get(rid, 0.0) for name in SIGNALS] for rid in ids])
         met = np.array([sig.prefs.get(rid, (0, 0))[0] for rid in ids])
         contradicted = np.array([sig.prefs.get(rid, (0, 0))[1] for rid in ids])
@@ -89,8 +90,14 @@ def ranks(cached, weights) -> list[int | None]:
     scores = ((st["values"] @ w) * weights["lift"] ** st["met"] * weights["drop"] ** st["con"] * st["axis"]
               * np.where(st["unasked"], weights["paper"], 1.0) * np.where(st["free"], weights["free"], 1.0))
     scores = np.where(st["first"] & (scores > 0), scores + 1e6, scores)  # "A or B?": A and B first
-    good = np.where(st["gold"] & (scores > 0), scores, -np.inf).max(axis=1)
-    rank = 1 + (scores > good[:, None]).sum(axis=1)
+    gold_scores = np.where(st["gold"] & (scores > 0), scores, -np.inf)
+    good = gold_scores.max(axis=1)
+    # ties are broken as the product breaks them, by resource id (ids are sorted, so by column): a tie with a
+    # resource of a smaller id ranks that one first
+    first_gold = np.argmax(gold_scores == good[:, None], axis=1)
+    columns = np.arange(scores.shape[1])[None, :]
+    ties = ((scores == good[:, None]) & (columns < first_gold[:, None])).sum(axis=1)
+    rank = 1 + (scores > good[:, None]).sum(axis=1) + ties
     return [int(r) if np.isfinite(g) and r <= 10 else None for r, g in zip(rank, good)]
 
 

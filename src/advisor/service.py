@@ -220,14 +220,15 @@ class Advisor(LibraryOperations):
 
     # --- asking ---------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
-        query = check_query(query)
+        query = self.retriever.speller.fix(check_query(query))  # "gausian processes": searched as meant
         return self.retriever.search(query, k or self.settings.top_k, filters, mode=mode)
 
     def ask(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
             k_resources: int = 5, k_passages: int = 5) -> Answer:
         question = check_query(question)
-        query = condense(question, history or [])
         retriever = self.retriever
+        # a mistyped topic word is set right for every part of the answer ("searched for: ..." says so)
+        query = retriever.speller.fix(condense(question, history or []))
         qvec = retriever.embed_query(query)
         passages = retriever.search(query, max(k_passages, 20), filters, qvec=qvec)
         rvec = retriever.record_vector(query, qvec)  # a second encoding only under onnx-int8: once per question
@@ -308,8 +309,7 @@ class Advisor(LibraryOperations):
         topics = set(retriever.matcher.find(query))
         if any(topics & resource_topics(r) for r in index.resources.values()):
             return True
-        # ... and so does a technical word some record writes ("where does AdaMax come from?")
-        return bool(retriever.intents.read(query).mentioned) or bool(retriever.speller.catalog_terms(query))
+        return bool(retriever.intents.read(query).mentioned)
 
     # --- files and links ------------------------------------------------------------------------
     def has_pages(self, chunk: Chunk) -> bool:

@@ -17,15 +17,18 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
-                     r"(read|study|learn|do|get|know|need|use|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
-                     r"(what|where|which)\b[^.?!]{0,40}\b(first|beforehand)\s*[?.!]?\s*$)", re.I)
+                     r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
+                     r"(read|study|learn|get|know|need|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
+                     r"\b(what|where)\b[^.?!]{0,12}\b(first|beforehand)\s*[?.!]?\s*$)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
                    r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
                    r"(worked|went|gone|got|made it|read) through|completed|already (know|read|did|done|finished|"
                    r"covered|took|taken)|lacks?|(not|isn'?t|wasn'?t) (rigorous|mathematical|deep|formal|detailed) enough|"
-                   r"level up|step up|next|follow[- ]on|wanting more|now (i )?(want|need|looking)|instead)\b", re.I)
+                   r"level up|step up|next(?=\s*[?.!])|(read|study|learn|take|do|watch|use) next|what'?s next|what is next|"
+                   r"next (book|course|text|read|resource|step)|follow[- ]on|wanting more|now (i )?(want|need|looking)|"
+                   r"instead)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
@@ -48,8 +51,15 @@ _EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|the
 # After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
 # "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
-_REQUEST = re.compile(r"[.;,!?\u2014-]\s.*\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|"
-                      r"i'?d like|i would like|i (really |now )?(want|need)|looking for|point me)\b", re.I)
+_REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|point me)\b", re.I)
+# "I want information theory that connects to ...": a wish said after X is a request in itself
+_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|looking for)\b", re.I)
+# ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
+_WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
+                             r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead)\b",
+                             re.I)
+_LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth)\b", re.I)
+_CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
 _BACK_TO_NAME = re.compile(r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
                            r"about) (it|them|that|this|those|these|they)\b", re.I)
@@ -106,14 +116,15 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     return names
 
 
-_FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "book", "course", "notes",
+_FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "book", "course", "note",
            "paper", "lectures", "lecture", "introduction", "machine", "learning", "edition", "2nd", "3rd", "4th"}
 
 
 def _content_words(text: str) -> set[str]:
     """Title words, singular ("cheatsheet" names the "cheatsheets")."""
-    words = (w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _FILLER and len(w) > 1)
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
+    words = (w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in re.findall(r"[a-z0-9]+", text.lower()))
+    return {w for w in words if w not in _FILLER and len(w) > 1}
 
 
 def squashed(text: str) -> str:
@@ -240,7 +251,10 @@ class IntentReader:
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
         tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
-        asks_else = bool(_REQUEST.search(tail)) and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question)
+        later = _CLAUSES.split(tail)[1:]  # the clauses after the one that names X
+        asks_else = (any((_WISH.search(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c)) and not _LOOKUP.search(c)
+                         for c in later)
+                     and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
         return Intent(
             mentioned=mentioned,
             wants_prerequisites=bool(_PREREQ.search(question)) or before_name,
@@ -284,7 +298,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(book|textbook)\b", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|refresher|formula sheet)\b", "kind", ("cheatsheet",)),
     (r"\b(paper|article|original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
-     r"proposed|invented)|(comes?|came) from|who (introduced|proposed|invented))\b", "kind", ("paper",)),
+     r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
+     "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive[sd]?|deriving)\b"

@@ -85,7 +85,8 @@ class Retriever:
         records = [r for r in index.resources.values() if r.from_catalog]
         self.speller = Speller([term for t in topics.values() for term in t.terms],
                                [r.description for r in records] + [r.title for r in records],
-                               getattr(embedder, "whole_words", set)())
+                               getattr(embedder, "whole_words", set)(),
+                               [a for r in records for a in r.authors], [a for r in records for a in r.aliases])
         self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity)
         self.evidence_similarity = evidence_similarity
         self.kind_boost = kind_boost
@@ -205,9 +206,6 @@ class Retriever:
     def resource_signals(self, query: str, passages: list[Hit], qvec: np.ndarray | None = None,
                          rvec: np.ndarray | None = None) -> Signals:
         """`rvec`: the question's record-side vector when the caller has it (record_vector)."""
-        fixed = self.speller.fix(query)  # "gausian processes": the topic and the records' words are found
-        if fixed != query:
-            query, qvec, rvec = fixed, None, None
         rvec = self.record_vector(query, qvec) if rvec is None else rvec
 
         def similarities(text: str) -> dict[str, float]:

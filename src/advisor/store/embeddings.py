@@ -69,8 +69,13 @@ class TokenizerSpans:
         return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
 
     def whole_words(self) -> set[str]:
-        """The words the tokenizer holds whole: a dictionary of correctly spelt words, for the speller."""
-        return {t for t in self.tokenizer.get_vocab() if t.isalpha() and t.isascii()}
+        """The words a lowercasing WordPiece tokenizer holds whole: a dictionary of correctly spelt words, for the
+        speller. Other vocabularies (SentencePiece "▁word", byte-level BPE "Ġword", cased ones) hold fragments
+        as often as words, so they give none, and the speller stays off."""
+        vocab = self.tokenizer.get_vocab()
+        if not any(t.startswith("##") for t in vocab) or not getattr(self.tokenizer, "do_lower_case", True):
+            return set()
+        return {t for t in vocab if t.isalpha() and t.isascii() and t.islower()}
 
 
 class SentenceTransformerEmbedder(TokenizerSpans):
