@@ -190,16 +190,16 @@ class IntentReader:
             for m in pattern.finditer(question):
                 spans.append((m.start(), m.end(), rid))
         flat = squashed(question)
+        typed = {rid for whole, rid in self.titles if whole in flat}  # whole titles typed, punctuation or not
         # a title typed without punctuation has no place of its own: only for records named no other way
         found = {rid for _, _, rid in spans}
-        spans += [(0, len(question), rid) for whole, rid in self.titles if whole in flat and rid not in found]
+        spans += [(0, len(question), rid) for rid in typed if rid not in found]
         # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
         # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229; and "the X book" names
         # the book called X, not the course of the same name.
         asked = _content_words(question)
         # a whole title typed out ("autoencoding variational bayes") outweighs the authors' names it shares with
         # their other records
-        typed = {rid for whole, rid in self.titles if whole in flat}
         strength = {rid: len(self.title_words.get(rid, set()) & asked) + self._kind_named(question, b, rid)
                     + 3 * (rid in typed) for _, b, rid in spans}
         # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as

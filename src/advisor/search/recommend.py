@@ -318,8 +318,9 @@ def _closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> d
     scales = {"math_depth": DEPTHS, "level": LEVELS}
     weights = dict.fromkeys(prefs, 1.0)
     if "level" not in prefs and all(_rank(v, DEPTHS) <= 1 for v in prefs.get("math_depth", ("rigorous",))):
-        # "which is friendlier?" between two books of one depth: the lower level is the gentler way in (a wish
-        # for proofs says nothing of level: the proof-writing course is not the graduate monograph)
+        # "which is friendlier?": the lower level is the gentler way in, at half the weight of depth, so it decides
+        # between two of one depth (a wish for proofs says nothing of level: the proof-writing course is not the
+        # graduate monograph)
         prefs = {**prefs, "level": ("intro",)}
         weights["level"] = 0.5
     for attr, wanted_values in prefs.items():
