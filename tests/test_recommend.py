@@ -342,6 +342,21 @@ def test_a_named_resource_is_left_out_when_the_learner_asks_for_something_after_
               "do they cover regression first in ESL?"):
         intent = reader.read(q)
         assert not (intent.moves_away or intent.wants_prerequisites), q
+    for q in ("is ESL too hard for a beginner?", "ESL - what does it cover and do I need probability first?",
+              "is ESL a good book for a first course?", "ESL, is it free?"):
+        intent = reader.read(q)
+        assert intent.about == ["esl"] and not (intent.moves_away or intent.wants_prerequisites), q
+
+
+def test_a_yes_no_question_about_a_named_resource_keeps_it_but_a_request_for_another_moves_away():
+    reader = IntentReader(SHELF)
+    for q in ("ESL was too hard, is there something easier?", "ESL was too hard. Do you know a gentler book?",
+              "I found ESL too hard - what should I read instead?", "did ESL, loved it, now want more theory"):
+        intent = reader.read(q)
+        assert intent.moves_away and not intent.about, q
+    # the question is about the one it asks after, though it names the other
+    intent = reader.read("I found ESL too hard. Is ISL better?")
+    assert intent.about == ["isl"] and intent.mentioned[0] == "isl" and not intent.moves_away
 
 
 def test_papers_wait_for_a_question_that_asks_for_one_and_free_wins_a_tie():

@@ -8,6 +8,7 @@ on the previous turn. Nothing else in the package reads a question's wording.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..types import Resource
@@ -65,6 +66,27 @@ _BACK_TO_NAME = re.compile(r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(i
                            r"about) (it|them|that|this|those|these|they)\b", re.I)
 # What the learner says they lack: the topic to start from, before X ("never seen markov chains", "my
 # probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
+# A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do
+# they cover and do I need probability first?", "is that meant to be taken after Y?". A yes/no question (or one
+# about "it", "they", "the book") asks about X; a request for another resource ("is there something gentler?",
+# "what should I read before X?") still moves away from X.
+_PRONOUN_SUBJECT = (r"(it|they|that|this|those|these|he|she|the (book|textbook|course|class|lectures?|notes|paper|"
+                    r"series|videos?|text|specialization))")
+_ABOUT_PRONOUN = re.compile(
+    rf"^\W*(is|are|was|were|does|do|did|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t)\s+"
+    rf"{_PRONOUN_SUBJECT}\b|\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
+    rf"{_PRONOUN_SUBJECT}\b", re.I)
+# ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
+_POLAR = re.compile(r"^\W*((is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t)\b|"
+                    r"(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
+# what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
+# in one that names X is X ("is ESL a good book for beginners?")
+_OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
+_OTHER_RESOURCE = re.compile(rf"\b({_OTHER}|books?|textbooks?|courses?|lectures|videos?|notes|papers?|resources?)\b",
+                             re.I)
+_OTHER_THAN_NAMED = re.compile(rf"\b({_OTHER})\b", re.I)
+_QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
+
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched)|"
                    r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
@@ -142,6 +164,7 @@ class Intent:
     direction: str = "harder"  # or "easier": which way along the depth axis a move away goes
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
+    about: list[str] = field(default_factory=list)  # a question about these named resources themselves
 
 
 # the record kind a noun after a name asks for ("the Learning From Data book")
@@ -255,16 +278,50 @@ class IntentReader:
         asks_else = (any((_WISH.search(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c)) and not _LOOKUP.search(c)
                          for c in later)
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
+        about = [] if compares else lookup_targets(question, spans)
+        if about:
+            mentioned = list(dict.fromkeys(about + mentioned))
         return Intent(
             mentioned=mentioned,
-            wants_prerequisites=bool(_PREREQ.search(question)) or before_name,
-            wants_next_step=bool(_NEXT.search(said)),
+            wants_prerequisites=not about and (bool(_PREREQ.search(question)) or before_name),
+            wants_next_step=not about and bool(_NEXT.search(said)),
             compares=compares,
-            moves_away=bool(mentioned) and not compares and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else),
+            moves_away=bool(mentioned) and not compares and not about
+            and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else),
             direction="easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
             lacks=lack_clauses(rest),
+            about=about,
         )
+
+
+def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """The named resources a question asks about (kept first), when no part of it asks for another resource."""
+    spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
+    if not spans:
+        return []
+    targets: list[tuple[int, int, str]] = []
+    start = 0
+    for m in [*_QUESTIONS.finditer(question), None]:
+        end = m.start() if m else len(question)
+        clause = question[start:end]
+        inside = [s for s in spans if s[0] >= start and s[1] <= end]
+        before = [s for s in spans if s[1] <= start]
+        bare = clause
+        for a, b, _ in sorted(inside, reverse=True):
+            bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
+        if _ABOUT_PRONOUN.search(clause):  # "is it free?", "what do they cover": about the name said before
+            targets += before or inside
+        elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
+            targets += inside or before  # "is X too hard for me?", "do I need probability first?"
+        elif (_WISH.search(bare) or _REQUEST.search(bare) and _WANTS_RESOURCE.search(bare)) and not _LOOKUP.search(bare):
+            return []  # a request for another resource
+        start = m.end() if m else len(question)
+    # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
+    # words naming one
+    sharing = Counter((a, b) for a, b, _ in targets)
+    alone = [rid for a, b, rid in targets if sharing[(a, b)] == 1]
+    return list(dict.fromkeys(alone or [rid for _, _, rid in targets]))
 
 
 # --- passage kinds a question asks for ------------------------------------------------------

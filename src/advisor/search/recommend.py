@@ -134,7 +134,9 @@ class ResourceRanker:
         sig = Signals(topics=self.matcher.find(asking))
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, self.matcher.find(intent.lacks))
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
-        named = {rid: 1.0 for rid in intent.mentioned if rid not in sig.excluded}
+        # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
+        named = {rid: 1.0 if not intent.about or rid in intent.about else 0.5
+                 for rid in intent.mentioned if rid not in sig.excluded}
         sig.choice = set(intent.mentioned) if intent.compares else set()
         sig.values["named"] = named
         plain = topic_words(query)
