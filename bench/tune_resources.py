@@ -30,8 +30,9 @@ from advisor.search.recommend import SIGNALS, WEIGHTS  # noqa: E402
 from advisor.service import Advisor  # noqa: E402
 
 # the development sets: A and B were held out in rounds 1-3 of issue #14 and became development sets in round 4,
-# when a new held-out set (resources_heldout_c) was written
-DEV_SETS = ("resources", "resources_a", "resources_b")
+# when a new held-out set (resources_heldout_c) was written; resources_e was written for round 5, beside a new
+# held-out set (resources_heldout_d)
+DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e")
 
 GRID = {
     "named": (1.0, 3.0),

@@ -510,3 +510,40 @@ def test_what_presupposes_x_subject_comes_after_x_and_a_study_step_prefers_a_tex
                                                                             "widgets"], access="paid")
     assert best_resource_for("widgets", {"paper": paper, "book": book}, set())[0] is book
     assert best_resource_for("widgets", {"paper": paper}, set())[0] is paper  # nothing else covers it
+
+
+def test_a_name_after_not_the_is_left_out_and_a_year_counts_only_when_no_resource_is_named_beside_it():
+    reader = IntentReader(SHELF)
+    intent = reader.read("the Hastie book on statistical learning, not the ESL one")
+    assert intent.refused == ["esl"] and "esl" not in intent.mentioned
+    assert reader.read("the 2015 paper on regression").years == (2015,)
+    assert reader.read("I know ESL is from 2009, what came before it?").years == ()
+    assert reader.read("I have not read ESL yet, is it free?").about == ["esl"]
+
+
+def test_more_ways_of_asking_for_prerequisites_and_of_asking_about_the_named_resource():
+    reader = IntentReader(SHELF)
+    for q in ("going to read ESL next week, what should I brush up on?", "want to read ESL, what should come before it?",
+              "planning on ESL, what's the gap?", "ESL lost me, what background am I missing?"):
+        assert reader.read(q).wants_prerequisites, q
+    for q in ("ESL - too hard if all I know is regression? and is there a free pdf", "ESL, any good?"):
+        intent = reader.read(q)
+        assert intent.about == ["esl"] and not (intent.moves_away or intent.wants_prerequisites), q
+    for q in ("ESL is 700 pages. Shorter free intro to the lasso?", "ESL feels dated, looking for a modern book",
+              "read ESL; where's the Bayesian version of the same models?"):
+        assert reader.read(q).moves_away, q
+
+
+def test_a_refused_kind_and_a_paid_book_when_free_is_asked_count_against_a_resource():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.recommend import preference_counts
+
+    prefs = attribute_preferences("a free article on matrix calculus, not a whole course")
+    assert "course" in prefs["avoid_kind"] and "course" not in prefs.get("kind", ())
+    assert preference_counts(Resource("c", "C", kind="course", access="free"), prefs) == (1, 1)
+    assert preference_counts(Resource("b", "B", kind="book", access="paid"), prefs) == (0, 1)
+    assert preference_counts(Resource("p", "P", kind="paper", access="free"), prefs) == (2, 0)  # free, an article
+    assert attribute_preferences("I prefer reading over watching videos")["avoid_kind"] == ("video-series", "course")
+    assert attribute_preferences("cant pay for the book")["access"] == ("free", "free-online")
+    assert attribute_preferences("ridge vs lasso with no equations please")["math_depth"] == ("applied", "moderate")
+    assert min(attribute_preferences("a modern textbook on deep nets")["year"]) >= 2015

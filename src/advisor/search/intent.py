@@ -7,6 +7,7 @@ on the previous turn. Nothing else in the package reads a question's wording.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,7 +21,10 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
                      r"(read|study|learn|get|know|need|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
-                     r"\b(what|where)\b[^.?!]{0,12}\b(first|beforehand)\s*[?.!]?\s*$)", re.I)
+                     r"\b(what|where)\b[^.?!]{0,12}\b(first|beforehand)\s*[?.!]?\s*$|"
+                     r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
+                     r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
+                     r"missing (background|foundations?|prerequisites?))", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
@@ -32,6 +36,7 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"instead)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
+                   r"shorter|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
                    r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
@@ -48,7 +53,7 @@ _EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|the
                      r"|\bbeyond me\b|\bgave up\b|\bbounced off\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
-                     r"|\bmore (accessible|intuitive|applied|practical|gentle)\b", re.I)
+                     r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b", re.I)
 # After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
 # "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
@@ -57,12 +62,14 @@ _REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|
 _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|looking for)\b", re.I)
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
-                             r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead)\b",
+                             r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
+                             r"version|variant|treatment|sequel|successor|extension)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth)\b", re.I)
 _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
-_BACK_TO_NAME = re.compile(r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
+_BACK_TO_NAME = re.compile(r"\bthe (original|actual) (paper|article|publication)\b|"
+                           r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
                            r"about) (it|them|that|this|those|these|they)\b", re.I)
 # What the learner says they lack: the topic to start from, before X ("never seen markov chains", "my
 # probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
@@ -77,8 +84,13 @@ _ABOUT_PRONOUN = re.compile(
     rf"{_PRONOUN_SUBJECT}\b|\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
     rf"{_PRONOUN_SUBJECT}\b", re.I)
 # ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
-_POLAR = re.compile(r"^\W*((is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t)\b|"
-                    r"(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
+_POLAR = re.compile(r"^\W*((and|so|also|or|but)\s+)?((is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|"
+                    r"aren'?t|doesn'?t)\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
+# X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
+_OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
+                       r"online version|edition|solutions?( manual)?|errata)\b", re.I)
+_ELLIPTIC = re.compile(r"^\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free|still (available|offered|"
+                       r"running|online)|good (for|enough)|ok for|suitable)\b[^.!]*\?", re.I)
 # what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
 # in one that names X is X ("is ESL a good book for beginners?")
 _OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
@@ -87,6 +99,7 @@ _OTHER_RESOURCE = re.compile(rf"\b({_OTHER}|books?|textbooks?|courses?|lectures|
 _OTHER_THAN_NAMED = re.compile(rf"\b({_OTHER})\b", re.I)
 _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
 
+_NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched)|"
                    r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
@@ -165,6 +178,8 @@ class Intent:
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
     about: list[str] = field(default_factory=list)  # a question about these named resources themselves
+    refused: list[str] = field(default_factory=list)  # "not the book with Ben-David": named to be left out
+    years: tuple[int, ...] = ()  # "the 2015 diffusion paper" (not "DDPM is 2020": a fact about a named one)
 
 
 # the record kind a noun after a name asks for ("the Learning From Data book")
@@ -206,14 +221,14 @@ class IntentReader:
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id))
 
-    def _named_spans(self, question: str) -> list[tuple[int, int, str]]:
+    def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
         """The resources a question names, each with the words that name it (longest names first)."""
         spans: list[tuple[int, int, str]] = []
         for pattern, rid in self.patterns:
-            for m in pattern.finditer(question):
+            for m in pattern.finditer(question) if rid not in skip else ():
                 spans.append((m.start(), m.end(), rid))
         flat = squashed(question)
-        typed = {rid for whole, rid in self.titles if whole in flat}  # whole titles typed, punctuation or not
+        typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip}  # whole titles typed, punctuation or not
         # a title typed without punctuation has no place of its own: only for records named no other way
         found = {rid for _, _, rid in spans}
         spans += [(0, len(question), rid) for rid in typed if rid not in found]
@@ -263,6 +278,10 @@ class IntentReader:
 
     def read(self, question: str) -> Intent:
         spans = self._named_spans(question)
+        # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
+        refused = frozenset(rid for a, _, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a]))
+        if refused:  # the words it shared with another record name that one
+            spans = self._named_spans(question, refused)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         compares = len(mentioned) >= 2 and bool(_COMPARE.search(question))
         before_name = any(_BEFORE_NAME.search(question[:a]) for a, _, _ in spans)
@@ -292,7 +311,21 @@ class IntentReader:
             rest=" ".join(rest.split()),
             lacks=lack_clauses(rest),
             about=about,
+            refused=sorted(refused - set(mentioned)),
+            years=unnamed_years(question, spans),
         )
+
+
+def unnamed_years(question: str, spans: list[tuple[int, int, str]]) -> tuple[int, ...]:
+    """Years in the clauses that name no resource."""
+    years: list[int] = []
+    start = 0
+    for m in [*_QUESTIONS.finditer(question), None]:
+        end = m.start() if m else len(question)
+        if not any(start <= a < end for a, _, _ in spans):
+            years += [int(y) for y in _YEAR.findall(question[start:end])]
+        start = m.end() if m else len(question)
+    return tuple(years)
 
 
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
@@ -310,8 +343,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         bare = clause
         for a, b, _ in sorted(inside, reverse=True):
             bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
-        if _ABOUT_PRONOUN.search(clause):  # "is it free?", "what do they cover": about the name said before
-            targets += before or inside
+        asked = clause + (m.group() if m else "")  # with its question mark
+        if _ABOUT_PRONOUN.search(clause) or _OWN_COPY.search(clause) or _ELLIPTIC.match(asked):
+            targets += before or inside  # "is it free?", "what do they cover": about the name said before
         elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
             targets += inside or before  # "is X too hard for me?", "do I need probability first?"
         elif (_WISH.search(bare) or _REQUEST.search(bare) and _WANTS_RESOURCE.search(bare)) and not _LOOKUP.search(bare):
@@ -350,7 +384,8 @@ def question_intent(question: str) -> tuple[str, ...]:
 # --- resource attributes a question prefers ----------------------------------------------------
 # Words in a question that say what kind of resource the learner wants (not what topic).
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
-    (r"\b(free|open[- ]access|no cost|without paying|can't afford|cannot afford)\b", "access", ("free", "free-online")),
+    (r"\b(free|open[- ]access|no cost|without paying|can'?t afford|cannot afford|can'?t pay|cannot pay|no budget)\b",
+     "access", ("free", "free-online")),
     (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
     (r"\b(book|textbook)\b", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|refresher|formula sheet)\b", "kind", ("cheatsheet",)),
@@ -364,7 +399,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much )?math|no proofs|not proofs|minimal proofs|"
+    (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
+     r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
@@ -377,17 +413,33 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
-# "a course, not a book", "(not videos)", "no textbooks": what is refused is not what is asked for
-_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t)\s+(an?\s+|the\s+|just\s+)?"
-                      r"(books?|textbooks?|videos?|courses?|lectures?|papers?|cheat ?sheets?|notes)\b", re.I)
+# "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
+# not what is asked for, and counts against that kind
+_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over)\s+((an?|the|just|only|whole|full|"
+                      r"entire|watching|reading)\s+){0,2}(books?|textbooks?|videos?|courses?|lectures?|papers?|"
+                      r"cheat ?sheets?|notes)\b", re.I)
+_REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-series", "course"),
+                  "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
+                  "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
+# "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
+RECENT_YEARS = 8
 
 
-def attribute_preferences(query: str) -> dict[str, tuple[str, ...]]:
-    prefs: dict[str, tuple[str, ...]] = {}
-    lowered = _REFUSED.sub(" ", query.lower())
+def attribute_preferences(query: str) -> dict[str, tuple]:
+    prefs: dict[str, tuple] = {}
+    lowered = query.lower()
+    avoided = tuple(k for m in _REFUSED.finditer(lowered) for k in _REFUSED_KINDS.get(m.group(4).rstrip("s"), ()))
+    if avoided:
+        prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
+    lowered = _REFUSED.sub(" ", lowered)
     for pattern, attr, values in _PREFERENCES:
         if re.search(pattern, lowered):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
+    if _RECENT.search(query):
+        now = datetime.date.today().year
+        prefs["year"] = tuple(range(now - RECENT_YEARS, now + 1))
     return prefs
 
 

@@ -47,6 +47,8 @@ LEVELS = ("intro", "intermediate", "advanced")
 # Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
 _OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
              ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",),
+             # asked for free, a paid book is what the learner cannot use
+             ("access", "free"): ("paid",), ("access", "free-online"): ("paid",),
              # a textbook is not a video course
              ("kind", "book"): ("course", "video-series")}
 
@@ -55,6 +57,9 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
     """How many asked-for attributes the resource has, and how many sit at the far end of what was asked."""
     hits = misses = 0
     for attr, wanted in prefs.items():
+        if attr.startswith("avoid_"):  # "not a whole course": a kind refused
+            misses += getattr(r, attr[len("avoid_"):], None) in wanted
+            continue
         value = getattr(r, attr, None)
         if value in wanted:
             hits += 1
@@ -133,6 +138,7 @@ class ResourceRanker:
         asking = intent.rest if (away or choosing) else query
         sig = Signals(topics=self.matcher.find(asking))
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, self.matcher.find(intent.lacks))
+        sig.excluded |= set(intent.refused)
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
         # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
         named = {rid: 1.0 if not intent.about or rid in intent.about else 0.5
@@ -155,6 +161,8 @@ class ResourceRanker:
         sig.values["evidence"] = _scaled(self._evidence(passages))
         sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
         prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
+        if intent.years:
+            prefs["year"] = intent.years
         # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
         from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
         if "paper" not in prefs.get("kind", ()) and not from_paper:
