@@ -547,3 +547,31 @@ def test_a_refused_kind_and_a_paid_book_when_free_is_asked_count_against_a_resou
     assert attribute_preferences("cant pay for the book")["access"] == ("free", "free-online")
     assert attribute_preferences("ridge vs lasso with no equations please")["math_depth"] == ("applied", "moderate")
     assert min(attribute_preferences("a modern textbook on deep nets")["year"]) >= 2015
+
+
+def test_after_a_paper_what_builds_on_it_comes_first_and_earlier_asks_for_its_predecessors():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {t: Topic(t, t.replace("-", " ")) for t in ("gan", "wgan", "f-divergences")}
+    shelf = {
+        "wgan": Resource("wgan", "Wasserstein Generative Networks", ["Ann Arjo"], kind="paper", year=2017,
+                         level="advanced", math_depth="rigorous", topics=["wgan", "gan"], prerequisites=["gan"]),
+        "gp": Resource("gp", "Improved Wasserstein Training", ["Ish Gul"], kind="paper", year=2017, level="advanced",
+                       math_depth="rigorous", topics=["wgan", "gan"], prerequisites=["wgan"]),
+        "principled": Resource("principled", "Principled Generative Training", ["Leo Bot"], kind="paper", year=2017,
+                               level="advanced", math_depth="proof-heavy", topics=["gan", "f-divergences"],
+                               prerequisites=["gan"]),
+        "gan": Resource("gan", "Generative Adversarial Nets", ["Ian Good"], kind="paper", year=2014,
+                        level="advanced", math_depth="rigorous", topics=["gan"]),
+    }
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+
+    def ranked(q):
+        sig = ranker.signals(q, reader.read(q), lambda text: {rid: 0.5 for rid in shelf}, [])
+        return [m.resource.id for m in ranker.rank(sig, 4, None, [])]
+
+    assert ranked("finished the Wasserstein Generative Networks paper; what's the next paper on gan?")[0] == "gp"
+    assert reader.read("Wasserstein Generative Networks: gans go back further, what was the earlier paper?"
+                       ).direction == "earlier"
+    assert ranked("Wasserstein Generative Networks: gans go back further, what was the earlier paper?")[0] == "gan"

@@ -99,6 +99,9 @@ _OTHER_RESOURCE = re.compile(rf"\b({_OTHER}|books?|textbooks?|courses?|lectures|
 _OTHER_THAN_NAMED = re.compile(rf"\b({_OTHER})\b", re.I)
 _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
 
+# "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
+_EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
+                      r"(the )?(first|original) (paper|one|idea))\b", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched)|"
                    r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
@@ -174,7 +177,7 @@ class Intent:
     wants_next_step: bool = False
     compares: bool = False
     moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
-    direction: str = "harder"  # or "easier": which way along the depth axis a move away goes
+    direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
     about: list[str] = field(default_factory=list)  # a question about these named resources themselves
@@ -307,7 +310,7 @@ class IntentReader:
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
             and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else),
-            direction="easier" if _EASIER.search(said) else "harder",
+            direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
             lacks=lack_clauses(rest),
             about=about,

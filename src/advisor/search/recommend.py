@@ -269,6 +269,13 @@ class ResourceRanker:
             return factor * (AXIS_FACTORS["behind"] if level > ref or after else AXIS_FACTORS["level"] if below else 1.0)
         if not (named and intent.moves_away):
             return 1.0
+        if intent.direction == "harder" and any(x.topics and x.topics[0] in r.prerequisites for x in named):
+            return AXIS_FACTORS["ahead"]  # what builds on X is the next step from X (WGAN-GP after WGAN)
+        if intent.direction == "earlier":  # X's predecessors: older than X
+            years = [x.year for x in named if x.year]
+            if not (r.year and years):
+                return AXIS_FACTORS["level"]
+            return AXIS_FACTORS["ahead" if r.year < min(years) else "level" if r.year == min(years) else "behind"]
         depth, level = _rank(r.math_depth, DEPTHS), _rank(r.level, LEVELS)
         ref_depth = max(_rank(x.math_depth, DEPTHS) for x in named)
         ref_level = max(_rank(x.level, LEVELS) for x in named)
