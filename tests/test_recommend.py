@@ -575,3 +575,20 @@ def test_after_a_paper_what_builds_on_it_comes_first_and_earlier_asks_for_its_pr
     assert reader.read("Wasserstein Generative Networks: gans go back further, what was the earlier paper?"
                        ).direction == "earlier"
     assert ranked("Wasserstein Generative Networks: gans go back further, what was the earlier paper?")[0] == "gan"
+
+
+def test_what_the_learner_already_knows_is_not_what_they_ask_for():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("PhD student, solid on convex optimization and probability. Want a learning theory book") \
+        == ["solid on convex optimization and probability"]
+    assert known_clauses("gaussians fine, neural nets fine, but the ELBO is new to me") == ["gaussians fine",
+                                                                                             "neural nets fine"]
+    for said in ("where do I get comfortable with gaussians?", "the book assumes I'm fluent with gaussians",
+                 "I know nothing about optimal transport", "I know there was an earlier paper",
+                 "I'm not comfortable with proofs"):
+        assert known_clauses(said) == [], said
+    ranker, reader = _ranker(SHELF)
+    # "probability" is known: the learner asks for graphical models, not for the probability book
+    ranked = _ranked(ranker, reader, "I am solid on probability. Which book on graphical models?")
+    assert ranked[0] == "pgm" and "prob" not in ranked[:2]

@@ -103,7 +103,8 @@ _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
                       r"(the )?(first|original) (paper|one|idea))\b", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
-_LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched)|"
+_LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
+                   r"(is|are) new to me|(know|knew) (nothing|little|very little)|"
                    r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
                    r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with)\b", re.I)
@@ -112,6 +113,23 @@ _SENTENCES = re.compile(r"[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
 
 def lack_clauses(text: str) -> str:
     return " ".join(p for p in _SENTENCES.split(text) if p and _LACK.search(p))
+
+
+# What the learner says they already know is not what they ask for: "solid on convex optimization and probability",
+# "I know linear algebra but ...", "gaussians fine, neural nets fine, but the ELBO is new to me"
+_KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((solid|comfortable|fine|good|strong|"
+                   r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
+                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
+                   r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you)\b)|"
+                   r"familiar with|(background|degree|phd|masters?) in)\b|\bfine\s*$", re.I)
+# ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
+_ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
+_KNOW_PARTS = re.compile(r"[.?!;,:]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
+
+
+def known_clauses(text: str) -> list[str]:
+    return [p for p in _KNOW_PARTS.split(text) if p and _KNOW.search(p) and not _LACK.search(p)
+            and not _ASSUMES.search(p)]
 
 
 # "X vs the other one, which one ...?": a choice that includes X, even when the other is not recognised
@@ -180,6 +198,7 @@ class Intent:
     direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
+    knows: list[str] = field(default_factory=list)  # the parts where they say what they know ("solid on probability")
     about: list[str] = field(default_factory=list)  # a question about these named resources themselves
     refused: list[str] = field(default_factory=list)  # "not the book with Ben-David": named to be left out
     years: tuple[int, ...] = ()  # "the 2015 diffusion paper" (not "DDPM is 2020": a fact about a named one)
@@ -313,6 +332,7 @@ class IntentReader:
             direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
             lacks=lack_clauses(rest),
+            knows=known_clauses(rest),
             about=about,
             refused=sorted(refused - set(mentioned)),
             years=unnamed_years(question, spans),

@@ -136,8 +136,12 @@ class ResourceRanker:
         # "A or B for X?": both are named; what decides between them is the rest of the question
         choosing = intent.compares and len(intent.mentioned) >= 2 and bool(topic_words(intent.rest).strip())
         asking = intent.rest if (away or choosing) else query
-        sig = Signals(topics=self.matcher.find(asking))
-        axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, self.matcher.find(intent.lacks))
+        # what the learner says they know is not asked for ("solid on probability, want a learning theory book")
+        query, asking = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
+        known = set(self.matcher.find(" ".join(intent.knows))) - set(self.matcher.find(intent.lacks))
+        sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known])
+        axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, self.matcher.find(intent.lacks),
+                                               known)
         sig.excluded |= set(intent.refused)
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
         # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
@@ -218,8 +222,8 @@ class ResourceRanker:
         return matches[:k]
 
     # --- "before X", "X was too applied": leave X out, move along the prerequisite or depth axis --------
-    def _axis(self, intent: Intent, topics: list[str], named: list[Resource],
-              lacked: list[str] = ()) -> tuple[dict[str, float] | None, set[str]]:
+    def _axis(self, intent: Intent, topics: list[str], named: list[Resource], lacked: list[str] = (),
+              known: set[str] = frozenset()) -> tuple[dict[str, float] | None, set[str]]:
         """The topics a move away is scored on (topic -> weight), and the resources it leaves out; `lacked`:
         the topics the learner says they lack, asked for even when X itself covers them."""
         if intent.wants_prerequisites:
@@ -232,6 +236,7 @@ class ResourceRanker:
                       and any(a in self.topics[t].prerequisites for a in asked)]
             needs = [t for r in named for t in r.prerequisites] if named else \
                 [p for t in topics if t in self.topics for p in self.topics[t].prerequisites]
+            needs = [t for t in needs if t not in known]  # "I know linear algebra": not a foundation to teach
             wanted = {**dict.fromkeys(needs, 0.5 if asked else 1.0), **dict.fromkeys(asked, 1.0)}
             return (wanted or None), {r.id for r in named}
         if named and intent.moves_away:
@@ -315,6 +320,14 @@ class ResourceRanker:
                     s /= 0.5 + 0.5 * len(own) / self.mean_topics
                 scores[r.id] = s
         return scores
+
+
+def _unsaid(text: str, parts: list[str]) -> str:
+    """The text without the parts where the learner says what they know (kept when nothing else is left)."""
+    out = text
+    for p in parts:
+        out = out.replace(p, " ")
+    return out if topic_words(out).strip() else text
 
 
 def _relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
