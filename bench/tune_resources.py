@@ -41,6 +41,7 @@ GRID = {
     "topics": (0.0, 0.5, 1.0, 2.0),
     "evidence": (0.25,),  # kept as a floor (see recommend.WEIGHTS); CV chose 0 on rich records
     "related": (0.0, 0.5, 1.0, 2.0),
+    "advised": (0.0, 0.5, 1.0, 2.0),
     "lift": (1.3, 1.8, 2.5),
     "drop": (0.4,),
     "paper": (1.0, 0.8, 0.6),

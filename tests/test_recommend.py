@@ -592,3 +592,39 @@ def test_what_the_learner_already_knows_is_not_what_they_ask_for():
     # "probability" is known: the learner asks for graphical models, not for the probability book
     ranked = _ranked(ranker, reader, "I am solid on probability. Which book on graphical models?")
     assert ranked[0] == "pgm" and "prob" not in ranked[:2]
+
+
+def test_the_order_a_record_advises_in_its_own_text_links_it_to_the_records_it_names():
+    from advisor.search.advice import Advice
+
+    shelf = {
+        "gvl": Resource("gvl", "Matrix Computations", ["Gene Golub", "Charles Van Loan"], description=(
+            "The reference for matrix algorithms. Learn the ideas first from Trefethen and Bau, and use Horn and "
+            "Johnson for matrix theory rather than algorithms.")),
+        "tb": Resource("tb", "Numerical Linear Algebra", ["Lloyd Trefethen", "David Bau"], description=(
+            "A first course on matrix algorithms. It is the natural preparation for Golub and Van Loan.")),
+        "hj": Resource("hj", "Matrix Analysis", ["Roger Horn", "Charles Johnson"], description="Matrix theory."),
+        "intro": Resource("intro", "Friendly Matrices", ["Ann Other"], description=(
+            "A gentle start. Follow it with Trefethen and Bau when you need algorithms.")),
+    }
+    advice = Advice(shelf, IntentReader(shelf))
+    assert advice.before["gvl"] == {"tb": 1.0}  # Horn and Johnson is named without an order
+    assert advice.after["tb"]["gvl"] == 1.0 and advice.after["intro"] == {"tb": 1.0}
+    assert advice.before["tb"]["intro"] == 0.5  # said in the other record's text: less direct
+    assert advice.next_to([shelf["gvl"], shelf["intro"]], "before") == {"tb": 1.0}
+
+
+def test_a_gap_then_a_request_asks_for_foundations_and_a_title_used_as_a_phrase_names_nothing_in_lowercase():
+    from advisor.search.intent import attribute_preferences
+
+    reader = IntentReader(SHELF)
+    intent = reader.read("ESL uses the lasso and I have no background in regression. what to read?")
+    assert intent.wants_prerequisites
+    assert not reader.read("ESL was great. what to read next on the lasso?").wants_prerequisites
+    books = {"cvx": Resource("cvx", "Convex Optimization", ["Stephen Boyd"], description=(
+        "For engineers: convex optimization problems, convex optimization duality, convex optimization methods."))}
+    assert IntentReader(books).read("a free book on online convex optimization").mentioned == []
+    assert IntentReader(books).read("Boyd's Convex Optimization").mentioned == ["cvx"]
+    assert attribute_preferences("optimal transport, rigorously")["math_depth"] == ("rigorous", "proof-heavy")
+    assert "level" not in attribute_preferences("optimal transport, but not Villani as a first read")
+    assert attribute_preferences("a quick refresher")["kind"] == ("cheatsheet", "lecture-notes", "tutorial")

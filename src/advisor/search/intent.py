@@ -45,6 +45,11 @@ _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than
 # the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
 _KIND_AFTER_NAME = re.compile(r"^('s)?\s*(book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|"
                               r"specialization|tutorial)\b", re.I)
+# ... and the words describing it between a possessive and that noun: "Durrett's probability book" asks for no
+# probability book
+_DESCRIBED_AFTER_NAME = re.compile(r"^'s\s+((?!(and|or|but|a|an|the|for|to|on|with|in|of)\b)[\w-]+\s+){1,3}"
+                                   r"(book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|"
+                                   r"specialization|tutorial|survey|review|monograph)\b", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
 _EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|abstract|mathy|math[- ]heavy|"
@@ -104,7 +109,7 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(the )?(first|original) (paper|one|idea))\b", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
-                   r"(is|are) new to me|(know|knew) (nothing|little|very little)|"
+                   r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
                    r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
                    r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with)\b", re.I)
@@ -213,7 +218,7 @@ _KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "
 
 class IntentReader:
     def __init__(self, resources: dict[str, Resource]):
-        self.patterns: list[tuple[re.Pattern, str]] = []
+        self.patterns: list[tuple[re.Pattern, str, str]] = []  # with the name's first word, lowercased
         self.derived: set[tuple[str, str]] = set()  # (name, id): an acronym made from a title, not a given name
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
         self.title_words: dict[str, set[str]] = {}
@@ -229,7 +234,9 @@ class IntentReader:
                 continue
             self.title_words[r.id] = _content_words(" ".join([r.title, *r.aliases]))
             whole = squashed(r.title)
-            if len(whole) >= 14:
+            # "online convex optimization" does not name the book called "Convex Optimization": a title the
+            # catalog's prose uses as a phrase is a topic when typed in lowercase
+            if len(whole) >= 14 and r.title.lower() not in self.common_phrases:
                 self.titles.append((whole, r.id))
             ac = acronym(r.title)
             if ac and ac not in r.aliases:
@@ -241,13 +248,16 @@ class IntentReader:
             for name, case in resource_names(r, self.common_words, self.common_phrases):
                 body = r"\s+".join(re.escape(w) for w in name.split())
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
-                self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id))
+                self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
+                                      name.split()[0].lower()))
 
     def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
         """The resources a question names, each with the words that name it (longest names first)."""
         spans: list[tuple[int, int, str]] = []
-        for pattern, rid in self.patterns:
-            for m in pattern.finditer(question) if rid not in skip else ():
+        lowered = question.lower()
+        for pattern, rid, first in self.patterns:
+            # a substring test first: a catalog description is scanned for 1,400 names
+            for m in pattern.finditer(question) if first in lowered and rid not in skip else ():
                 spans.append((m.start(), m.end(), rid))
         flat = squashed(question)
         typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip}  # whole titles typed, punctuation or not
@@ -291,6 +301,10 @@ class IntentReader:
                 if len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
                 or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid)]
 
+    def names_in(self, text: str) -> list[tuple[int, int, str]]:
+        """The resources a text names, where it names them."""
+        return sorted({s for s in self._named_spans(text) if (s[0], s[1]) != (0, len(text))})
+
     def _kind_named(self, question: str, end: int, rid: str) -> int:
         """1 when the kind noun right after a name ("the Learning From Data book") is that record's kind."""
         m = _KIND_AFTER_NAME.match(question[end:])
@@ -311,7 +325,8 @@ class IntentReader:
         rest, cut = question, len(question) + 1
         for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))}, reverse=True):
             if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
-                rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", rest[b:], count=1), a
+                after = _DESCRIBED_AFTER_NAME.sub(" ", rest[b:], count=1)
+                rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", after, count=1), a
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
         tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
@@ -320,11 +335,14 @@ class IntentReader:
                          for c in later)
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
         about = [] if compares else lookup_targets(question, spans)
+        # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
+        # what comes before X
+        lacking = bool(mentioned) and asks_else and bool(lack_clauses(rest)) and not _EASIER.search(said)
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
         return Intent(
             mentioned=mentioned,
-            wants_prerequisites=not about and (bool(_PREREQ.search(question)) or before_name),
+            wants_prerequisites=not about and (bool(_PREREQ.search(question)) or before_name or lacking),
             wants_next_step=not about and bool(_NEXT.search(said)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
@@ -411,13 +429,15 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "access", ("free", "free-online")),
     (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
     (r"\b(book|textbook)\b", "kind", ("book",)),
-    (r"\b(cheat ?sheets?|reference cards?|quick reference|refresher|formula sheet)\b", "kind", ("cheatsheet",)),
+    (r"\b(cheat ?sheets?|reference cards?|quick reference|formula sheet)\b", "kind", ("cheatsheet",)),
+    # a refresher is a short text: a cheatsheet, a review handout or a tutorial
+    (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
     (r"\b(paper|article|original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
      r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
      "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
-    (r"\b(rigou?rous|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
+    (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
      r"|\b(the|actual|real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
@@ -430,9 +450,10 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|"
-     r"(my|a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read)|never (seen|done|taken|took|studied))\b",
+     r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read)|never (seen|done|taken|took|studied))\b",
      "level", ("intro",)),
-    (r"\b(advanced|graduate|research[- ]level|phd)\b", "level", ("advanced",)),
+    (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
+     "level", ("advanced",)),
 ]
 
 

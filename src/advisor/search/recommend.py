@@ -24,19 +24,20 @@ import numpy as np
 
 from ..library.topics import Topic, TopicMatcher
 from ..types import Filters, Hit, Resource, ResourceMatch
+from .advice import Advice
 from .fields import FieldIndex, resource_topics
-from .intent import Intent, attribute_preferences, topic_words
+from .intent import Intent, IntentReader, attribute_preferences, topic_words
 
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
 # but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
 # every shipped record is rich, but a book a learner adds with a bare record is known only by its passages, so
 # their relevance keeps a floor of 0.25.
-SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related")
+SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised")
 # `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts;
 # `free` a free resource when the question says nothing of access (a learner can open it today); `paper` a research
 # paper when the question asks for no paper: "how does backprop work" wants a text that teaches it, not the 1986
 # article (unless the learner comes from a paper, or asks for one).
-WEIGHTS = {"named": 1.0, "fields": 1.0, "dense": 2.0, "topics": 0.5, "evidence": 0.25, "related": 1.0,
+WEIGHTS = {"named": 1.0, "fields": 1.0, "dense": 2.0, "topics": 0.5, "evidence": 0.25, "related": 1.0, "advised": 1.0,
            "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.1}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
@@ -95,8 +96,9 @@ def _scaled(raw: dict[str, float]) -> dict[str, float]:
 
 class ResourceRanker:
     def __init__(self, resources: dict[str, Resource], topics: dict[str, Topic], matcher: TopicMatcher,
-                 evidence_floor: float = 0.45):
+                 evidence_floor: float = 0.45, reader: IntentReader | None = None):
         self.resources = resources
+        self.advice = Advice(resources, reader or IntentReader(resources))
         self.topics = topics
         self.matcher = matcher
         self.fields = FieldIndex(resources, topics)
@@ -164,6 +166,7 @@ class ResourceRanker:
         sig.values["topics"] = _scaled(self._topic_overlap(wanted, foundations))
         sig.values["evidence"] = _scaled(self._evidence(passages))
         sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
+        sig.values["advised"] = self._advised(intent, named_records, sig.excluded)
         prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
         if intent.years:
             prefs["year"] = intent.years
@@ -192,6 +195,13 @@ class ResourceRanker:
                 if rid not in excluded and (needed is None or _teaches(self.resources[rid], needed)):
                     out[rid] = max(out.get(rid, 0.0), w)
         return out
+
+    def _advised(self, intent: Intent, named: list[Resource], excluded: set[str]) -> dict[str, float]:
+        """What X's catalog text sends the learner to before X (or for a gentler start), or after it."""
+        if not named or not (intent.wants_prerequisites or intent.moves_away):
+            return {}
+        side = "before" if intent.wants_prerequisites or intent.direction in ("easier", "earlier") else "after"
+        return {rid: w for rid, w in self.advice.next_to(named, side).items() if rid not in excluded}
 
     def _evidence(self, passages: list[Hit]) -> dict[str, float]:
         best: dict[str, float] = {}

@@ -87,7 +87,7 @@ class Retriever:
                                [r.description for r in records] + [r.title for r in records],
                                getattr(embedder, "whole_words", set)(),
                                [a for r in records for a in r.authors], [a for r in records for a in r.aliases])
-        self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity)
+        self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity, self.intents)
         self.evidence_similarity = evidence_similarity
         self.kind_boost = kind_boost
         if fusion not in ("convex", "rrf"):

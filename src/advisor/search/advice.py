@@ -1,0 +1,75 @@
+"""What the catalog's own descriptions advise about order: "learn the ideas first from Trefethen and Bau", "read
+a textbook chapter on MCMC (Bishop ch. 11 or MacKay) first", "take it after Silver's course", "follow with MIT
+18.02SC". Read once from the records, as links between them: for "before X" the records X's description
+sends the learner to first, for "after X" the ones it sends them to next.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..types import Resource
+from .intent import IntentReader
+
+# a cue that the resource named near it comes before the described one ...
+_BEFORE = re.compile(r"\b(first|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
+                     r"gentle start|gentler|easier|on-?ramp|entry point|primer|warm[- ]?up|start with|begin with|"
+                     r"(take|read|do|study|use|watch) (it|this|them) after|after finishing|refresher)\b", re.I)
+# ... or after it
+_AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|then|next|afterwards|"
+                    r"after (it|this|that|them)|continue (with|to|on)|go on to|move (on )?to|sequel|for rigou?r|"
+                    r"for depth|deeper|more advanced|when you want more|before moving|(prerequisite|preparation) for|"
+                    r"prepares? (you )?for|leads? (in)?to|before (taking|reading|starting|tackling))\b", re.I)
+_PARTS = re.compile(r"(?<=[.;!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|but)\s+")
+INVERSE = 0.5  # "X: read Y first" also says X comes after Y, less directly
+
+
+class Advice:
+    """`before[x]`: records x's catalog text (or theirs) places before x; `after[x]`: after it."""
+
+    def __init__(self, resources: dict[str, Resource], reader: IntentReader):
+        self.before: dict[str, dict[str, float]] = {}
+        self.after: dict[str, dict[str, float]] = {}
+        for x in resources.values():
+            if not x.from_catalog or not x.description:
+                continue
+            text = " ".join(x.description.split())
+            names = reader.names_in(text)  # once per record: naming is the slow part
+            start = 0
+            for m in [*_PARTS.finditer(text), None]:
+                end = m.start() if m else len(text)
+                inside = [(a - start, b - start, rid) for a, b, rid in names if a >= start and b <= end]
+                part, start = text[start:end], (m.end() if m else len(text))
+                for rid, side in _sides(part, inside):
+                    if rid == x.id or rid not in resources:
+                        continue
+                    near, far = (self.before, self.after) if side == "before" else (self.after, self.before)
+                    _link(near, x.id, rid, 1.0)
+                    _link(far, rid, x.id, INVERSE)
+
+    def next_to(self, named: list[Resource], side: str) -> dict[str, float]:
+        links = self.before if side == "before" else self.after
+        out: dict[str, float] = {}
+        for x in named:
+            for rid, w in links.get(x.id, {}).items():
+                out[rid] = max(out.get(rid, 0.0), w)
+        return out
+
+
+def _sides(part: str, names: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """Each name in a sentence with the side of the nearest order cue, if the sentence has one."""
+    cues = [(m.start(), m.end(), "before") for m in _BEFORE.finditer(part)] + \
+           [(m.start(), m.end(), "after") for m in _AFTER.finditer(part)]
+    if not cues:
+        return []
+    out = []
+    for a, b, rid in names:
+        def distance(cue):
+            return a - cue[1] if cue[1] <= a else cue[0] - b if cue[0] >= b else 0
+        out.append((rid, min(cues, key=lambda c: (distance(c), c[2]))[2]))
+    return out
+
+
+def _link(links: dict[str, dict[str, float]], x: str, rid: str, w: float) -> None:
+    own = links.setdefault(x, {})
+    own[rid] = max(own.get(rid, 0.0), w)
