@@ -34,18 +34,21 @@ from advisor.service import Advisor  # noqa: E402
 # held-out set (resources_heldout_d)
 DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e")
 
+# Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
+# new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit
 GRID = {
-    "named": (1.0, 3.0),
-    "fields": (0.0, 0.5, 1.0, 2.0),
-    "dense": (0.0, 0.5, 1.0, 2.0),
-    "topics": (0.0, 0.5, 1.0, 2.0),
+    "named": (1.0,),
+    "fields": (0.5, 1.0, 2.0),
+    "dense": (1.0, 2.0),
+    "topics": (0.0, 0.5, 1.0),
     "evidence": (0.25,),  # kept as a floor (see recommend.WEIGHTS); CV chose 0 on rich records
-    "related": (0.0, 0.5, 1.0, 2.0),
-    "advised": (0.0, 0.5, 1.0, 2.0),
-    "lift": (1.3, 1.8, 2.5),
+    "related": (0.5, 1.0, 2.0),
+    "advised": (0.5, 1.0, 2.0),
+    "lift": (1.3, 1.8),
     "drop": (0.4,),
-    "paper": (1.0, 0.8, 0.6),
-    "free": (1.0, 1.1, 1.2),
+    "paper": (0.8,),
+    "free": (1.0, 1.1),
+    "authority": (0.0, 0.1, 0.2, 0.4),
 }
 
 
@@ -67,9 +70,10 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
         first = np.array([rid in sig.choice for rid in ids])
         unasked = np.array([rid in sig.unasked for rid in ids])
         free = np.array([rid in sig.free for rid in ids])
+        authority = np.array([sig.authority.get(rid, 0.0) for rid in ids])
         gold = np.array([q.resource_gold(rid, t) for rid, t in zip(ids, titles)])
         out.append({"q": q, "values": values, "met": met, "con": contradicted, "axis": axis, "gold": gold, "first": first,
-                    "unasked": unasked, "free": free})
+                    "unasked": unasked, "free": free, "authority": authority})
     return out
 
 
@@ -79,7 +83,8 @@ def _stacked(cached) -> dict:
     if _STACKS.get("of") is not cached:  # the list itself is kept, so an identity check is safe
         _STACKS.clear()
         _STACKS.update(of=cached, **{f: np.stack([c[f] for c in cached]) for f in ("values", "met", "con", "axis",
-                                                                               "gold", "first", "unasked", "free")})
+                                                                               "gold", "first", "unasked", "free",
+                                                                               "authority")})
     return _STACKS
 
 
@@ -90,7 +95,8 @@ def ranks(cached, weights) -> list[int | None]:
     st = _stacked(cached)
     w = np.array([weights[name] for name in SIGNALS])
     scores = ((st["values"] @ w) * weights["lift"] ** st["met"] * weights["drop"] ** st["con"] * st["axis"]
-              * np.where(st["unasked"], weights["paper"], 1.0) * np.where(st["free"], weights["free"], 1.0))
+              * np.where(st["unasked"], weights["paper"], 1.0) * np.where(st["free"], weights["free"], 1.0)
+              * (1.0 + weights["authority"] * st["authority"]))
     scores = np.where(st["first"] & (scores > 0), scores + 1e6, scores)  # "A or B?": A and B first
     gold_scores = np.where(st["gold"] & (scores > 0), scores, -np.inf)
     good = gold_scores.max(axis=1)

@@ -30,11 +30,15 @@ class Advice:
     def __init__(self, resources: dict[str, Resource], reader: IntentReader):
         self.before: dict[str, dict[str, float]] = {}
         self.after: dict[str, dict[str, float]] = {}
+        self.mentioned_by: dict[str, set[str]] = {}  # the records whose text names a record
         for x in resources.values():
             if not x.from_catalog or not x.description:
                 continue
             text = " ".join(x.description.split())
             names = reader.names_in(text)  # once per record: naming is the slow part
+            for _, _, rid in names:
+                if rid != x.id:
+                    self.mentioned_by.setdefault(rid, set()).add(x.id)
             start = 0
             for m in [*_PARTS.finditer(text), None]:
                 end = m.start() if m else len(text)

@@ -38,7 +38,7 @@ SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised
 # paper when the question asks for no paper: "how does backprop work" wants a text that teaches it, not the 1986
 # article (unless the learner comes from a paper, or asks for one).
 WEIGHTS = {"named": 1.0, "fields": 1.0, "dense": 2.0, "topics": 0.5, "evidence": 0.25, "related": 1.0, "advised": 1.0,
-           "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.1}
+           "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.1, "authority": 0.2}
 DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
 AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
 PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
@@ -81,11 +81,13 @@ class Signals:
     choice: set[str] = field(default_factory=set)  # "A or B?": the answer is one of these, ranked by the rest
     unasked: set[str] = field(default_factory=set)  # papers, when the question asks for no paper
     free: set[str] = field(default_factory=set)  # free resources, when the question says nothing of access
+    authority: dict[str, float] = field(default_factory=dict)  # how often the catalog points to a record, in [0, 1]
 
     def score(self, rid: str, weights: dict[str, float] = WEIGHTS) -> float:
         base = sum(w * self.values.get(name, {}).get(rid, 0.0) for name, w in weights.items() if name in SIGNALS)
         met, contradicted = self.prefs.get(rid, (0, 0))
-        prior = (weights["paper"] if rid in self.unasked else 1.0) * (weights["free"] if rid in self.free else 1.0)
+        prior = (weights["paper"] if rid in self.unasked else 1.0) * (weights["free"] if rid in self.free else 1.0) \
+            * (1.0 + weights["authority"] * self.authority.get(rid, 0.0))
         return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0) * prior
 
 
@@ -99,6 +101,13 @@ class ResourceRanker:
                  evidence_floor: float = 0.45, reader: IntentReader | None = None):
         self.resources = resources
         self.advice = Advice(resources, reader or IntentReader(resources))
+        # Authority: how many records list a record among their neighbours or name it in their text. The
+        # catalog's authors point to the standard texts (UML, PRML) again and again, and to a niche monograph
+        # rarely: between two records that fit a question as well, the standard one is the safer first pick.
+        pointed = Counter(o for r in resources.values() if r.from_catalog for o in set(r.related) if o != r.id)
+        pointed.update({rid: len(by) for rid, by in self.advice.mentioned_by.items()})
+        top = math.log1p(max(pointed.values(), default=0))
+        self.authority = {rid: math.log1p(n) / top for rid, n in pointed.items()} if top else {}
         self.topics = topics
         self.matcher = matcher
         self.fields = FieldIndex(resources, topics)
@@ -174,6 +183,7 @@ class ResourceRanker:
         from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
         if "paper" not in prefs.get("kind", ()) and not from_paper:
             sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named}
+        sig.authority = self.authority
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}
         for rid, r in self.resources.items():
