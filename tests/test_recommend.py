@@ -446,6 +446,9 @@ def test_a_mistyped_topic_word_is_set_right_only_when_no_dictionary_knows_it():
     assert speller.fix("chaneg point") == "change point"
     assert speller.fix("Hilbrt spaces") == "Hilbert spaces"  # the capital kept
     assert speller.fix("Stéphane") == "Stéphane"  # not a fragment of a word with other letters
+    # authors' surnames are set right too: "Trefethan and Bau"
+    speller = Speller(["Numerical analysis"], [], {"and", "book"}, authors=["Lloyd N. Trefethen", "David Bau"])
+    assert speller.fix("Trefethan and Bau book") == "Trefethen and Bau book"
 
 
 def test_the_friendlier_of_two_books_of_one_depth_is_the_lower_level_and_weak_maths_asks_for_gentle():
@@ -649,3 +652,14 @@ def test_between_two_records_that_fit_as_well_the_one_the_catalog_points_to_more
     assert [m.resource.id for m in ranker.rank(sig, 2, None, [])] == ["std", "niche"]
     # with no authority weight the tie falls back to the id order: the test above is not won by chance
     assert [m.resource.id for m in ranker.rank(sig, 2, None, [], {**WEIGHTS, "authority": 0.0})] == ["niche", "std"]
+
+
+def test_a_gentler_way_into_x_before_x_is_a_move_down_and_a_qualified_wish_keeps_a_question_about_x():
+    reader = IntentReader(SHELF)
+    intent = reader.read("I'd like to read ESL but proofs scare me. Is there a gentler book on the same ideas first?")
+    assert intent.moves_away and intent.direction == "easier" and not intent.wants_prerequisites
+    assert reader.read("ESL lost me, what background am I missing?").wants_prerequisites  # foundations asked
+    for q in ("ESL as a first stats text - bad idea?",
+              "does ESL have exercises with solutions? want something i can self study from"):
+        assert reader.read(q).about == ["esl"], q
+    assert reader.read("is ESL any good? if not, what else should I read?").about == []

@@ -52,10 +52,10 @@ _DESCRIBED_AFTER_NAME = re.compile(r"^'s\s+((?!(and|or|but|a|an|the|for|to|on|wi
                                    r"specialization|tutorial|survey|review|monograph)\b", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
-_EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|abstract|mathy|math[- ]heavy|"
+_EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
                      r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
-                     r"|\bbeyond me\b|\bgave up\b|\bbounced off\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
+                     r"|\bbeyond me\b|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b", re.I)
@@ -95,7 +95,11 @@ _POLAR = re.compile(r"^\W*((and|so|also|or|but)\s+)?((is|are|was|were|does|would
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
                        r"online version|edition|solutions?( manual)?|errata)\b", re.I)
 _ELLIPTIC = re.compile(r"^\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free|still (available|offered|"
-                       r"running|online)|good (for|enough)|ok for|suitable)\b[^.!]*\?", re.I)
+                       r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
+                       r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
+# a later request cancels a question about X only when it asks in so many words for another resource
+_ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
+                   r"else|instead|different)\b", re.I)
 # what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
 # in one that names X is X ("is ESL a good book for beginners?")
 _OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
@@ -107,6 +111,9 @@ _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
                       r"(the )?(first|original) (paper|one|idea))\b", re.I)
+# asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
+_GENTLER = re.compile(r"\b(gentler|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
+                      r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
                    r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
@@ -338,15 +345,19 @@ class IntentReader:
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
         # what comes before X
         lacking = bool(mentioned) and asks_else and bool(lack_clauses(rest)) and not _EASIER.search(said)
+        # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
+        # easier way into X's own subject, not X's foundations
+        gentler_first = bool(mentioned) and bool(_GENTLER.search(said)) and not about and not compares
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
         return Intent(
             mentioned=mentioned,
-            wants_prerequisites=not about and (bool(_PREREQ.search(question)) or before_name or lacking),
+            wants_prerequisites=not about and not gentler_first
+            and (bool(_PREREQ.search(question)) or before_name or lacking),
             wants_next_step=not about and bool(_NEXT.search(said)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
-            and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else),
+            and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first),
             direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
             lacks=lack_clauses(rest),
@@ -389,8 +400,10 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             targets += before or inside  # "is it free?", "what do they cover": about the name said before
         elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
             targets += inside or before  # "is X too hard for me?", "do I need probability first?"
-        elif (_WISH.search(bare) or _REQUEST.search(bare) and _WANTS_RESOURCE.search(bare)) and not _LOOKUP.search(bare):
-            return []  # a request for another resource
+        elif ((_WISH.search(bare) or _REQUEST.search(bare)) and _WANTS_RESOURCE.search(bare)
+              and _ASKS.search(bare)
+              and not _LOOKUP.search(bare)):
+            return []  # a request for another resource ("want something i can self study from" qualifies X)
         start = m.end() if m else len(question)
     # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
     # words naming one

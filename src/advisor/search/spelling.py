@@ -1,4 +1,4 @@
-"""Words a learner mistypes, set right to the topic vocabulary's spelling.
+"""Words a learner mistypes, set right to the topic vocabulary's (or an author's) spelling.
 
 Word-level only (no question semantics: those are in intent.py).
 """
@@ -34,13 +34,15 @@ class Speller:
 
     A word is changed only when neither the dictionary (`english`: the embedder's whole-word vocabulary) nor
     the catalog (its topic names, titles, authors, aliases and prose) knows it, and it is one edit (insertion,
-    deletion, substitution, swap) away from exactly one word of the topic names. Without a dictionary nothing
+    deletion, substitution, swap) away from exactly one word of the topic names and authors' surnames. Without a dictionary nothing
     is changed: "heard" is one edit from "Hardt", and only a dictionary says it is a word.
     """
 
     def __init__(self, vocabulary: list[str], prose: list[str], english: set[str], authors: list[str] = (),
                  aliases: list[str] = ()):
         words = {w.lower() for text in vocabulary for w in _WORD.findall(text)}
+        # authors' surnames too: "Trefethan and Bau", "Wassermann's All of Statistics", "goodfelow"
+        words |= {w.lower() for a in authors if a.split() for w in _WORD.findall(a.split()[-1])}
         self.enabled = bool(english)
         self.known = words | {w.lower() for text in [*prose, *authors, *aliases] for w in _WORD.findall(text)} | english
         self.near: dict[str, set[str]] = {}
