@@ -663,3 +663,24 @@ def test_a_gentler_way_into_x_before_x_is_a_move_down_and_a_qualified_wish_keeps
               "does ESL have exercises with solutions? want something i can self study from"):
         assert reader.read(q).about == ["esl"], q
     assert reader.read("is ESL any good? if not, what else should I read?").about == []
+
+
+def test_a_platform_in_one_title_names_that_record_and_a_volume_number_picks_between_two():
+    books = {
+        "ud": Resource("ud", "Intro to Machine Learning (Udacity UD120)", ["Sebastian Thrun"], kind="course"),
+        "py": Resource("py", "Statistical Learning (with Applications in Python)", ["Gareth James"],
+                       description="Labs in Python."),
+        "other": Resource("other", "Another Book (Athena Scientific)", ["Dimitri Bert"],
+                          description="Python code. Python labs."),
+        "third": Resource("third", "A Third Book", ["Ann Other"], description="Exercises in Python."),
+        "p1": Resource("p1", "Probabilistic Machine Learning: An Introduction", ["Kevin Murphy"],
+                       aliases=["PML book 1"]),
+        "p2": Resource("p2", "Probabilistic Machine Learning: Advanced Topics", ["Kevin Murphy"],
+                       aliases=["PML book 2"]),
+    }
+    reader = IntentReader(books)
+    assert reader.read("did udacity's course, what next?").mentioned == ["ud"]
+    assert reader.read("a python book on statistics").mentioned == []  # a word many records use
+    assert reader.read("a scientific computing book").mentioned == []  # a publisher's word, not a name
+    assert reader.read("finished murphy's probabilistic ML book 1, what next?").mentioned == ["p1"]
+    assert set(reader.read("murphy's probabilistic ML books").mentioned) == {"p1", "p2"}

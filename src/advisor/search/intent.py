@@ -223,6 +223,12 @@ _KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "
                "tutorial": "tutorial"}
 
 
+# words of a publisher's or school's name that are not names by themselves ("Athena Scientific", "Imperial College
+# London", "Khan Academy", "OCW Scholar")
+_INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "university", "institute", "press",
+                      "school", "online", "open"}
+
+
 class IntentReader:
     def __init__(self, resources: dict[str, Resource]):
         self.patterns: list[tuple[re.Pattern, str, str]] = []  # with the name's first word, lowercased
@@ -236,6 +242,9 @@ class IntentReader:
         # a short title the catalog writes in lowercase again and again is a topic ("linear algebra")
         shorts = {re.split(r"[:(]", r.title)[0].strip().lower() for r in resources.values()}
         self.common_phrases = frozenset(t for t in shorts if len(t) > 3 and prose.count(t) >= 3)
+        self.numbers = {r.id: set(re.findall(r"(?<![\w.])[1-3](?![\w.])", " ".join([r.title, *r.aliases])))
+                        for r in resources.values()}
+        self._add_places(resources)
         for r in resources.values():
             if not r.from_catalog:
                 continue
@@ -277,8 +286,9 @@ class IntentReader:
         asked = _content_words(question)
         # a whole title typed out ("autoencoding variational bayes") outweighs the authors' names it shares with
         # their other records
+        numbers = set(re.findall(r"(?<![\w.])[1-3](?![\w.])", question))  # "probabilistic ML book 1" is PML1
         strength = {rid: len(self.title_words.get(rid, set()) & asked) + self._kind_named(question, b, rid)
-                    + 3 * (rid in typed) for _, b, rid in spans}
+                    + 3 * (rid in typed) + bool(numbers & self.numbers.get(rid, set())) for _, b, rid in spans}
         # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as
         # PRML's name beats the surname of the Bishops' 2024 book (unless the question says more of that one)
         derived = {(a, b, rid) for a, b, rid in spans if (question[a:b].lower(), rid) in self.derived}
@@ -307,6 +317,26 @@ class IntentReader:
         return [(a, b, rid) for a, b, rid in named
                 if len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
                 or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid)]
+
+    def _add_places(self, resources: dict[str, Resource]) -> None:
+        """A platform or school said in one title's brackets names that record ("Udacity's intro to ML",
+        "the Caltech course"); not a word the catalog writes in lowercase, and not a person's first name."""
+        first_names = {a.split()[0].lower() for r in resources.values() for a in r.authors if len(a.split()) > 1}
+        found: dict[str, set[str]] = {}
+        for r in resources.values():
+            if r.from_catalog:
+                for bracket in re.findall(r"\(([^)]*)\)", r.title):
+                    for w in re.findall(r"\b[A-Z][A-Za-z]{3,}\b", bracket):
+                        found.setdefault(w, set()).add(r.id)
+        texts = [r.description.lower() for r in resources.values()]
+        for w, rids in found.items():
+            # "Python" (ISLR's edition) is in many records' prose: a word, not a place
+            used = sum(1 for t in texts if re.search(rf"\b{re.escape(w.lower())}\b", t))
+            if (len(rids) == 1 and used <= 2 and w.lower() not in self.common_words | _INSTITUTION_WORDS
+                    and w.lower() not in first_names):
+                rid = next(iter(rids))
+                self.derived.add((w.lower(), rid))
+                self.patterns.append((re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I), rid, w.lower()))
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
         """The resources a text names, where it names them."""
@@ -344,7 +374,8 @@ class IntentReader:
         about = [] if compares else lookup_targets(question, spans)
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
         # what comes before X
-        lacking = bool(mentioned) and asks_else and bool(lack_clauses(rest)) and not _EASIER.search(said)
+        lacking = (bool(mentioned) and asks_else and not _EASIER.search(said)  # the learner's gap, not X's ("zero math")
+                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lack_clauses(rest), re.I)))
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         gentler_first = bool(mentioned) and bool(_GENTLER.search(said)) and not about and not compares
