@@ -684,3 +684,26 @@ def test_a_platform_in_one_title_names_that_record_and_a_volume_number_picks_bet
     assert reader.read("a scientific computing book").mentioned == []  # a publisher's word, not a name
     assert reader.read("finished murphy's probabilistic ML book 1, what next?").mentioned == ["p1"]
     assert set(reader.read("murphy's probabilistic ML books").mentioned) == {"p1", "p2"}
+
+
+def test_content_the_learner_does_not_want_counts_against_records_about_it_or_presupposing_it():
+    from advisor.search.intent import attribute_preferences, known_clauses
+    from advisor.search.recommend import preference_counts
+
+    reader = IntentReader(SHELF)
+    assert reader.read("a probability book, calc only, no measure theory please").unwanted.startswith("measure theory")
+    # said of X, or a gap the learner states, it is not a wish
+    assert reader.read("ESL is hand-wavy, no regret proofs. what next?").unwanted == ""
+    assert reader.read("a book on lasso? I have no background in regression").unwanted == ""
+    assert reader.read("whats the original lasso paper? not ESL, the first one").unwanted == ""
+    measure = Resource("m", "Measure Things", ["A B"], topics=["measure-theory"])
+    needs = Resource("n", "Graduate Chance", ["C D"], topics=["probability"], prerequisites=["measure-theory"])
+    plain = Resource("p", "Chance", ["E F"], topics=["probability"])
+    prefs = {"avoid_topic": ("measure-theory",)}
+    assert [preference_counts(r, prefs)[1] for r in (measure, needs, plain)] == [1, 1, 0]
+    assert attribute_preferences("not interested in proofs, I learn best by doing")["math_depth"] == ("applied",
+                                                                                                     "moderate")
+    assert "book" in attribute_preferences("a course with homework rather than just read a book")["avoid_kind"]
+    assert reader.read("one free book on the maths so I can eventually read ESL").wants_prerequisites
+    assert known_clauses("2nd year undergrad, had probability and a bit of markov chains") == [
+        "had probability and a bit of markov chains"]

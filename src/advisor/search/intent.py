@@ -24,7 +24,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"\b(what|where)\b[^.?!]{0,12}\b(first|beforehand)\s*[?.!]?\s*$|"
                      r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
-                     r"missing (background|foundations?|prerequisites?))", re.I)
+                     r"missing (background|foundations?|prerequisites?)|"
+                     r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
+                     r"(read|follow|understand|tackle|take|get through|start))", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
@@ -111,6 +113,9 @@ _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
                       r"(the )?(first|original) (paper|one|idea))\b", re.I)
+# "calc background only, no measure theory", "without heavy proofs": content the learner does not want
+_UNWANTED = re.compile(r"\b(no|without|not)\s+((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)",
+                       re.I)
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 _GENTLER = re.compile(r"\b(gentler|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)
@@ -133,7 +138,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
                    r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you)\b)|"
-                   r"familiar with|(background|degree|phd|masters?) in)\b|\bfine\s*$", re.I)
+                   r"familiar with|(background|degree|phd|masters?) in)\b|\bfine\s*$"
+                   r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b", re.I)
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
 _KNOW_PARTS = re.compile(r"[.?!;,:]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
@@ -214,6 +220,7 @@ class Intent:
     about: list[str] = field(default_factory=list)  # a question about these named resources themselves
     refused: list[str] = field(default_factory=list)  # "not the book with Ben-David": named to be left out
     years: tuple[int, ...] = ()  # "the 2015 diffusion paper" (not "DDPM is 2020": a fact about a named one)
+    unwanted: str = ""  # what the learner does not want ("no measure theory", "without proofs"), not a gap they state
 
 
 # the record kind a noun after a name asks for ("the Learning From Data book")
@@ -350,7 +357,7 @@ class IntentReader:
         return int(self.kinds.get(rid) == _KIND_NOUNS.get(m.group(2).lower()))
 
     def read(self, question: str) -> Intent:
-        spans = self._named_spans(question)
+        spans = named_anyhow = self._named_spans(question)
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
         refused = frozenset(rid for a, _, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a]))
         if refused:  # the words it shared with another record name that one
@@ -372,6 +379,7 @@ class IntentReader:
                          for c in later)
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
         about = [] if compares else lookup_targets(question, spans)
+        own = unnamed_clauses(question, named_anyhow)  # "not DDPM" names DDPM, though to refuse it
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
         # what comes before X
         lacking = (bool(mentioned) and asks_else and not _EASIER.search(said)  # the learner's gap, not X's ("zero math")
@@ -395,20 +403,22 @@ class IntentReader:
             knows=known_clauses(rest),
             about=about,
             refused=sorted(refused - set(mentioned)),
-            years=unnamed_years(question, spans),
+            years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
+            unwanted=" ".join(m.group(4) for c in own for m in _UNWANTED.finditer(c) if not _LACK.search(m.group(0))),
         )
 
 
-def unnamed_years(question: str, spans: list[tuple[int, int, str]]) -> tuple[int, ...]:
-    """Years in the clauses that name no resource."""
-    years: list[int] = []
+def unnamed_clauses(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """The sentences that name no resource: what the learner says of their own wish, not of X ("X is hand-wavy,
+    no regret proofs" says what X lacks)."""
+    out: list[str] = []
     start = 0
-    for m in [*_QUESTIONS.finditer(question), None]:
+    for m in [*_SENTENCES.finditer(question), None]:
         end = m.start() if m else len(question)
         if not any(start <= a < end for a, _, _ in spans):
-            years += [int(y) for y in _YEAR.findall(question[start:end])]
+            out.append(question[start:end])
         start = m.end() if m else len(question)
-    return tuple(years)
+    return out
 
 
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
@@ -488,6 +498,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "math_depth", ("rigorous", "proof-heavy")),
     (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
+     r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
      r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
@@ -503,12 +514,16 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
 
 # "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
 # not what is asked for, and counts against that kind
-_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over)\s+((an?|the|just|only|whole|full|"
-                      r"entire|watching|reading)\s+){0,2}(books?|textbooks?|videos?|courses?|lectures?|papers?|"
+_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just)\s+((an?|the|just|only|"
+                      r"whole|full|entire|watching|reading|read|watch)\s+){0,2}(books?|textbooks?|videos?|courses?|"
+                      r"lectures?|papers?|"
                       r"cheat ?sheets?|notes)\b", re.I)
 _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-series", "course"),
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
+_NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid)"
+                        r"\s+((the|any|much|heavy|real|too many)\s+)?(proofs?|theory|theorems?|rigou?r|derivations?|"
+                        r"maths?|mathematics)\b", re.I)
 # "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
@@ -522,8 +537,9 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
     lowered = _REFUSED.sub(" ", lowered)
+    unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     for pattern, attr, values in _PREFERENCES:
-        if re.search(pattern, lowered):
+        if re.search(pattern, unproved if values == ("rigorous", "proof-heavy") else lowered):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
     if _RECENT.search(query):
         now = datetime.date.today().year

@@ -58,6 +58,9 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
     """How many asked-for attributes the resource has, and how many sit at the far end of what was asked."""
     hits = misses = 0
     for attr, wanted in prefs.items():
+        if attr == "avoid_topic":  # "no measure theory": a record about it, or presupposing it
+            misses += any(t in r.prerequisites or t in r.topics[:AXIS_TOPICS] for t in wanted)
+            continue
         if attr.startswith("avoid_"):  # "not a whole course": a kind refused
             misses += getattr(r, attr[len("avoid_"):], None) in wanted
             continue
@@ -150,9 +153,11 @@ class ResourceRanker:
         # what the learner says they know is not asked for ("solid on probability, want a learning theory book")
         query, asking = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
         known = set(self.matcher.find(" ".join(intent.knows))) - set(self.matcher.find(intent.lacks))
-        sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known])
-        axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, self.matcher.find(intent.lacks),
-                                               known)
+        unwanted = set() if intent.wants_prerequisites else set(self.matcher.find(intent.unwanted)) - known
+        sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known | unwanted])
+        # "it is all about regret. I don't know that framework": a gap said without its topic is the question's topics
+        lacked = self.matcher.find(intent.lacks) or (sig.topics if intent.lacks else [])
+        axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
         sig.excluded |= set(intent.refused)
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
         # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
@@ -179,6 +184,8 @@ class ResourceRanker:
         prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
         if intent.years:
             prefs["year"] = intent.years
+        if unwanted:
+            prefs["avoid_topic"] = tuple(sorted(unwanted))
         # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
         from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
         if "paper" not in prefs.get("kind", ()) and not from_paper:
