@@ -707,3 +707,13 @@ def test_content_the_learner_does_not_want_counts_against_records_about_it_or_pr
     assert reader.read("one free book on the maths so I can eventually read ESL").wants_prerequisites
     assert known_clauses("2nd year undergrad, had probability and a bit of markov chains") == [
         "had probability and a bit of markov chains"]
+
+
+def test_a_name_that_is_also_a_topic_stays_in_what_is_asked_beyond_the_names():
+    books = {"blm": Resource("blm", "Concentration Inequalities: A Nonasymptotic Theory", ["Stéphane Boucheron",
+                                                                                            "Gábor Lugosi"])}
+    intent = IntentReader(books, ["Concentration inequalities"]).read(
+        "Boucheron and Lugosi for concentration inequalities is too hard, anything gentler?")
+    assert intent.mentioned == ["blm"] and "concentration inequalities" in intent.rest
+    assert "concentration inequalities" not in IntentReader(books).read(
+        "Boucheron and Lugosi for concentration inequalities is too hard, anything gentler?").rest

@@ -11,6 +11,7 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from ..types import Resource
 
@@ -237,7 +238,7 @@ _INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "
 
 
 class IntentReader:
-    def __init__(self, resources: dict[str, Resource]):
+    def __init__(self, resources: dict[str, Resource], topic_terms: Iterable[str] = ()):
         self.patterns: list[tuple[re.Pattern, str, str]] = []  # with the name's first word, lowercased
         self.derived: set[tuple[str, str]] = set()  # (name, id): an acronym made from a title, not a given name
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
@@ -249,6 +250,8 @@ class IntentReader:
         # a short title the catalog writes in lowercase again and again is a topic ("linear algebra")
         shorts = {re.split(r"[:(]", r.title)[0].strip().lower() for r in resources.values()}
         self.common_phrases = frozenset(t for t in shorts if len(t) > 3 and prose.count(t) >= 3)
+        # a name that is also a topic ("Concentration Inequalities") stays in what is asked beyond the names
+        self.topic_terms = frozenset(" ".join(t.lower().split()) for t in topic_terms)
         self.numbers = {r.id: set(re.findall(r"(?<![\w.])[1-3](?![\w.])", " ".join([r.title, *r.aliases])))
                         for r in resources.values()}
         self._add_places(resources)
@@ -367,7 +370,8 @@ class IntentReader:
         before_name = any(_BEFORE_NAME.search(question[:a]) for a, _, _ in spans)
         # the question without the names (and "X's book", "the X paper"): what it asks beyond X
         rest, cut = question, len(question) + 1
-        for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))}, reverse=True):
+        for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))
+                            and " ".join(question[a:b].lower().split()) not in self.topic_terms}, reverse=True):
             if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
                 after = _DESCRIBED_AFTER_NAME.sub(" ", rest[b:], count=1)
                 rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", after, count=1), a
