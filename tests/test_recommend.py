@@ -393,13 +393,13 @@ def test_papers_wait_for_a_question_that_asks_for_one_and_free_wins_a_tie():
 
 def test_a_choice_between_two_named_resources_is_decided_by_a_stated_need():
     from advisor.search.intent import attribute_preferences
-    from advisor.search.recommend import _closest
+    from advisor.search.recommend import closest
 
     free = Resource("f", "Free Widgets", ["A B"], kind="book", access="free")
     paid = Resource("p", "Paid Widgets", ["C D"], kind="course", access="paid")
-    factors = _closest(attribute_preferences("I'd like a free PDF"), [free, paid])
+    factors = closest(attribute_preferences("I'd like a free PDF"), [free, paid])
     assert factors["f"] == 1.0 and factors["p"] < 1.0
-    factors = _closest(attribute_preferences("I want a video course"), [free, paid])
+    factors = closest(attribute_preferences("I want a video course"), [free, paid])
     assert factors["p"] == 1.0 and factors["f"] < 1.0
     ask = _catalog()
     # both cover widgets; only one is free
@@ -455,13 +455,13 @@ def test_a_mistyped_topic_word_is_set_right_only_when_no_dictionary_knows_it():
 
 def test_the_friendlier_of_two_books_of_one_depth_is_the_lower_level_and_weak_maths_asks_for_gentle():
     from advisor.search.intent import attribute_preferences
-    from advisor.search.recommend import _closest
+    from advisor.search.recommend import closest
 
     a = Resource("a", "Concentration for Beginners", ["A B"], level="intermediate", math_depth="proof-heavy")
     b = Resource("b", "Concentration Treatise", ["C D"], level="advanced", math_depth="proof-heavy")
-    friendly = _closest(attribute_preferences("which is friendlier?"), [a, b])
+    friendly = closest(attribute_preferences("which is friendlier?"), [a, b])
     assert friendly["a"] > friendly["b"]
-    rigorous = _closest(attribute_preferences("which has more proofs?"), [a, b])
+    rigorous = closest(attribute_preferences("which has more proofs?"), [a, b])
     assert rigorous["a"] == rigorous["b"]  # a wish for proofs says nothing of level
     assert attribute_preferences("my math is weak, which one?")["math_depth"] == ("applied", "moderate")
 

@@ -1,6 +1,6 @@
 """Which resource to use: every catalog record scored as a whole, fields weighted, preferences soft.
 
-A record is scored from five signals, each scaled to [0, 1] over the catalog for one question:
+A record is scored from seven signals, each scaled to [0, 1] over the catalog for one question:
 - `named`: the question names it (title, short title, alias, acronym, course code, author);
 - `fields`: BM25 over its fields (search/fields.py), title/aliases/authors weighted far above topics and
   chapters, and those above the description (the learner's words that carry no topic are left out first);
@@ -8,7 +8,10 @@ A record is scored from five signals, each scaled to [0, 1] over the catalog for
 - `topics`: the vocabulary topics the question names that the record covers, rare topics counting more;
 - `evidence`: how relevant its best passage is (by relevance, never by how many passages it has);
 - `related`: for "before X", "after X", "X was too hard", the record is linked to X in the catalog (`related`,
-  either way): the curated neighbours of X, kept only on the asked side of X by the axis factor.
+  either way): the curated neighbours of X, kept only on the asked side of X by the axis factor;
+- `advised`: for the same questions, X's own text (or the record's) sends the learner to it first or next
+  (search/advice.py).
+An `authority` prior (how often the catalog points to a record) lifts the standard texts a little.
 The weights (`WEIGHTS`) were chosen by cross-validation on the development questions
 (bench/tune_resources.py); preferences (free, kind, level, maths depth) multiply the sum as soft factors.
 """
@@ -27,6 +30,8 @@ from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
 from .fields import FieldIndex, resource_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
+from .preferences import (AXIS_FACTORS, AXIS_TOPICS, DEPTHS, LEVELS, closest, rank_on, relative_depth,
+                          preference_counts)
 
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
 # but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
@@ -37,42 +42,12 @@ SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised
 # `free` a free resource when the question says nothing of access (a learner can open it today); `paper` a research
 # paper when the question asks for no paper: "how does backprop work" wants a text that teaches it, not the 1986
 # article (unless the learner comes from a paper, or asks for one).
-# Round 5 (679 development questions): CV chose `topics` 0 and `free` 1.0 on all of them (and on the first 582): the vocabulary topics are
-# already in the fielded BM25 (with their IDF), and `authority` now does what the free prior did (the standard texts
-# the catalog points to are mostly free). Both stay computed, for the weights to be re-chosen.
+# Round 5 (679 development questions): CV chose `topics` 0 and `free` 1.0 on all of them (and on the first 582):
+# the vocabulary topics are already in the fielded BM25 (with their IDF), and `authority` now does what the free
+# prior did (the standard texts the catalog points to are mostly free). Both stay computed, for re-choosing.
 WEIGHTS = {"named": 1.0, "fields": 1.0, "dense": 2.0, "topics": 0.0, "evidence": 0.25, "related": 1.0, "advised": 1.0,
            "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.0, "authority": 0.2}
-DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
-AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
 PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
-# Along the axis of a move away from X: on the asked side, level with X, or on the wrong side.
-AXIS_FACTORS = {"ahead": 1.0, "level": 0.6, "behind": 0.3}
-LEVELS = ("intro", "intermediate", "advanced")
-# Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
-_OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
-             ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",),
-             # asked for free, a paid book is what the learner cannot use
-             ("access", "free"): ("paid",), ("access", "free-online"): ("paid",),
-             # a textbook is not a video course
-             ("kind", "book"): ("course", "video-series")}
-
-
-def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[int, int]:
-    """How many asked-for attributes the resource has, and how many sit at the far end of what was asked."""
-    hits = misses = 0
-    for attr, wanted in prefs.items():
-        if attr == "avoid_topic":  # "no measure theory": a record about it, or presupposing it
-            misses += any(t in r.prerequisites or t in r.topics[:AXIS_TOPICS] for t in wanted)
-            continue
-        if attr.startswith("avoid_"):  # "not a whole course": a kind refused
-            misses += getattr(r, attr[len("avoid_"):], None) in wanted
-            continue
-        value = getattr(r, attr, None)
-        if value in wanted:
-            hits += 1
-        elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
-            misses += 1
-    return hits, misses
 
 
 @dataclass
@@ -130,7 +105,7 @@ class ResourceRanker:
         about: dict[str, list[int]] = {}
         for r in catalog:
             for t in self.central[r.id]:
-                about.setdefault(t, []).append(_rank(r.level, LEVELS))
+                about.setdefault(t, []).append(rank_on(r.level, LEVELS))
         self.topic_level = {t: sorted(v)[len(v) // 2] for t, v in about.items()}
         # `related` read both ways: a record's own list (ISL -> ESL) counts fully, being listed by another half
         self.linked: dict[str, dict[str, float]] = {r.id: {} for r in catalog}
@@ -184,7 +159,7 @@ class ResourceRanker:
         sig.values["evidence"] = _scaled(self._evidence(passages))
         sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded)
-        prefs = _relative_depth(attribute_preferences(asking), intent, named_records)
+        prefs = relative_depth(attribute_preferences(asking), intent, named_records)
         if intent.years:
             prefs["year"] = intent.years
         if unwanted:
@@ -201,7 +176,7 @@ class ResourceRanker:
             sig.axis[rid] = self._axis_factor(intent, named_records, r, wanted if foundations else {},
                                               self._needed_level(wanted) if foundations else 0)
         if len(sig.choice) >= 2:
-            sig.axis.update(_closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
+            sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
 
     def _neighbours(self, named: list[Resource], excluded: set[str],
@@ -294,10 +269,10 @@ class ResourceRanker:
             total = sum(needed.values())
             presumed = sum(w for t, w in needed.items() if t in r.prerequisites) / total if total else 0.0
             factor = 1.0 - 0.5 * presumed
-            ref = max((_rank(x.level, LEVELS) for x in named), default=len(LEVELS) - 1)
+            ref = max((rank_on(x.level, LEVELS) for x in named), default=len(LEVELS) - 1)
             # not above X, and not far below the hardest foundation: an intro text does not teach
             # measure-theoretic probability
-            level = _rank(r.level, LEVELS)
+            level = rank_on(r.level, LEVELS)
             below = min(ref, needed_level) - level > 1
             # what presupposes X's own subject comes after X, not before ("Improved Training of WGANs" needs WGAN)
             after = any(x.topics and x.topics[0] in r.prerequisites for x in named)
@@ -311,9 +286,9 @@ class ResourceRanker:
             if not (r.year and years):
                 return AXIS_FACTORS["level"]
             return AXIS_FACTORS["ahead" if r.year < min(years) else "level" if r.year == min(years) else "behind"]
-        depth, level = _rank(r.math_depth, DEPTHS), _rank(r.level, LEVELS)
-        ref_depth = max(_rank(x.math_depth, DEPTHS) for x in named)
-        ref_level = max(_rank(x.level, LEVELS) for x in named)
+        depth, level = rank_on(r.math_depth, DEPTHS), rank_on(r.level, LEVELS)
+        ref_depth = max(rank_on(x.math_depth, DEPTHS) for x in named)
+        ref_level = max(rank_on(x.level, LEVELS) for x in named)
         if intent.direction == "easier":
             depth, level, ref_depth, ref_level = -depth, -level, -ref_depth, -ref_level
         if depth > ref_depth or (depth == ref_depth and level > ref_level):
@@ -360,44 +335,6 @@ def _unsaid(text: str, parts: list[str]) -> str:
     return out if topic_words(out).strip() else text
 
 
-def _relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
-                    named: list[Resource]) -> dict[str, tuple[str, ...]]:
-    """"Gentler than UML", "more rigorous than ISL": a depth asked while moving away from X is relative to X."""
-    if "math_depth" not in prefs or not (named and intent.moves_away) or intent.wants_prerequisites:
-        return prefs
-    ref = max(_rank(x.math_depth, DEPTHS) for x in named)
-    side = DEPTHS[:ref] if intent.direction == "easier" else DEPTHS[ref + 1:]
-    return {**prefs, "math_depth": side or prefs["math_depth"]}
-
-
-def _closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> dict[str, float]:
-    """"A or B, which is gentler / more rigorous / for a first course / free?": the asked side is relative to the
-    candidates, so the one nearest to what is asked is chosen even when neither is at the asked end, and a
-    stated need (free, a course) decides between two that both fit the topic."""
-    factors = {r.id: 1.0 for r in candidates}
-    scales = {"math_depth": DEPTHS, "level": LEVELS}
-    weights = dict.fromkeys(prefs, 1.0)
-    if "level" not in prefs and all(_rank(v, DEPTHS) <= 1 for v in prefs.get("math_depth", ("rigorous",))):
-        # "which is friendlier?": the lower level is the gentler way in, at half the weight of depth, so it decides
-        # between two of one depth (a wish for proofs says nothing of level: the proof-writing course is not the
-        # graduate monograph)
-        prefs = {**prefs, "level": ("intro",)}
-        weights["level"] = 0.5
-    for attr, wanted_values in prefs.items():
-        if len(candidates) < 2:
-            break
-        scale = scales.get(attr)
-        if scale:  # an ordered attribute: nearer is better
-            wanted = [scale.index(v) for v in wanted_values if v in scale]
-            dist = {r.id: min(abs(_rank(getattr(r, attr), scale) - w) for w in wanted) for r in candidates}
-        else:  # free or not, a course or a book: the candidate that has it is the one asked for
-            dist = {r.id: int(getattr(r, attr, None) not in wanted_values) for r in candidates}
-        best = min(dist.values())
-        for rid, d in dist.items():
-            factors[rid] *= AXIS_FACTORS["level"] ** (weights[attr] * (d - best))
-    return factors
-
-
 def _targets(named: list[Resource]) -> list[Resource]:
     """Of the resources a prerequisite question names, those it asks about (not those teaching another's needs)."""
     foundations = {r.id for r in named if any(x is not r and _teaches(r, x.prerequisites) for x in named)}
@@ -408,10 +345,6 @@ def _teaches(r: Resource, topics) -> bool:
     """Whether a record covers one of the topics without presupposing it."""
     own = resource_topics(r)
     return any(t in own and t not in r.prerequisites for t in topics)
-
-
-def _rank(value: str | None, scale: tuple[str, ...]) -> int:
-    return scale.index(value) if value in scale else 1
 
 
 def record_similarities(catalog_index, qvec: np.ndarray, resource_of: Callable) -> dict[str, float]:

@@ -1,6 +1,6 @@
 """Words a learner mistypes, set right to the topic vocabulary's (or an author's) spelling.
 
-Word-level only (no question semantics: those are in intent.py).
+Word-level only (no question semantics: those are in the intent package).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class Speller:
 
     A word is changed only when neither the dictionary (`english`: the embedder's whole-word vocabulary) nor
     the catalog (its topic names, titles, authors, aliases and prose) knows it, and it is one edit (insertion,
-    deletion, substitution, swap) away from exactly one word of the topic names and authors' surnames. Without a dictionary nothing
+    deletion, substitution, swap) away from exactly one word of the topic names and authors' surnames. Without a
+    dictionary nothing
     is changed: "heard" is one edit from "Hardt", and only a dictionary says it is a word.
     """
 

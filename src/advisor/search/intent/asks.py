@@ -1,0 +1,170 @@
+"""What a question asks for beyond a ranking: passage kinds, preferred attributes, a comparison table, a study
+path, a follow-up on the previous turn, and the words that carry its topic."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from .cues import _PREREQ
+
+# --- passage kinds a question asks for ------------------------------------------------------
+_INTENTS: list[tuple[re.Pattern, tuple[str, ...]]] = [
+    (re.compile(r"(?i)\b(prove[sd]?|proofs?|proving|show that|why is .* true|rigorous(ly)? (argument|justification))\b"),
+     ("proof", "theorem")),
+    (re.compile(r"(?i)\b(deriv(e|es|ed|ation|ing)|work(ed)? out|step[- ]by[- ]step|how (do|does|is) .* (obtained|computed|come from))\b"),
+     ("derivation",)),
+    (re.compile(r"(?i)\b(defin(e|ed|ition|itions)|formal definition)\b"), ("definition",)),
+    (re.compile(r"(?i)\b(theorem|lemma|corollary|statement of)\b"), ("theorem",)),
+    (re.compile(r"(?i)\b(examples?|worked example|illustrat\w+|for instance)\b"), ("example",)),
+    (re.compile(r"(?i)\b(exercises?|practice problems?|problem sets?|homework|problems to (solve|practice))\b"), ("exercise",)),
+    (re.compile(r"(?i)\b(algorithm|pseudo-?code|procedure|steps of)\b"), ("algorithm",)),
+]
+
+
+def question_intent(question: str) -> tuple[str, ...]:
+    """Passage kinds the question asks for, e.g. 'where is X proved' -> ('proof', 'theorem')."""
+    wanted: list[str] = []
+    for pattern, kinds in _INTENTS:
+        if pattern.search(question):
+            wanted.extend(k for k in kinds if k not in wanted)
+    return tuple(wanted)
+
+
+# --- resource attributes a question prefers ----------------------------------------------------
+# Words in a question that say what kind of resource the learner wants (not what topic).
+_PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
+    (r"\b(free|open[- ]access|no cost|without paying|can'?t afford|cannot afford|can'?t pay|cannot pay|no budget)\b",
+     "access", ("free", "free-online")),
+    (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
+    (r"\b(book|textbook)\b", "kind", ("book",)),
+    (r"\b(cheat ?sheets?|reference cards?|quick reference|formula sheet)\b", "kind", ("cheatsheet",)),
+    # a refresher is a short text: a cheatsheet, a review handout or a tutorial
+    (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
+    (r"\b(paper|article|original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
+     r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
+     "kind", ("paper",)),
+    (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
+    (r"\btutorial\b", "kind", ("tutorial",)),
+    (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems?|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
+     r"|\b(the|actual|real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
+     r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
+     r"|\b(just|only) (sklearn|api|library) calls?\b",
+     "math_depth", ("rigorous", "proof-heavy")),
+    (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
+     r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
+     r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
+     r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise|"
+     r"runnable code|with code|in code|implement(ing|ation)?)\b"
+     r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
+     r"|\bweak (at|in|on) (math|maths|mathematics)\b",
+     "math_depth", ("applied", "moderate")),
+    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|"
+     r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read)|never (seen|done|taken|took|studied))\b",
+     "level", ("intro",)),
+    (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
+     "level", ("advanced",)),
+]
+
+
+# "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
+# not what is asked for, and counts against that kind
+_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just)\s+((an?|the|just|only|"
+                      r"whole|full|entire|watching|reading|read|watch)\s+){0,2}(books?|textbooks?|videos?|courses?|"
+                      r"lectures?|papers?|"
+                      r"cheat ?sheets?|notes)\b", re.I)
+_REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-series", "course"),
+                  "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
+                  "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
+_NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid)"
+                        r"\s+((the|any|much|heavy|real|too many)\s+)?(proofs?|theory|theorems?|rigou?r|derivations?|"
+                        r"maths?|mathematics)\b", re.I)
+# "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
+_RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
+RECENT_YEARS = 8
+
+
+def attribute_preferences(query: str) -> dict[str, tuple]:
+    prefs: dict[str, tuple] = {}
+    lowered = query.lower()
+    avoided = tuple(k for m in _REFUSED.finditer(lowered) for k in _REFUSED_KINDS.get(m.group(4).rstrip("s"), ()))
+    if avoided:
+        prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
+    lowered = _REFUSED.sub(" ", lowered)
+    unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
+    for pattern, attr, values in _PREFERENCES:
+        if re.search(pattern, unproved if values == ("rigorous", "proof-heavy") else lowered):
+            prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
+    if _RECENT.search(query):
+        now = datetime.date.today().year
+        prefs["year"] = tuple(range(now - RECENT_YEARS, now + 1))
+    return prefs
+
+
+# --- answers beyond a ranking: a comparison table, a study path ----------------------------------
+_COMPARE_TABLE = re.compile(r"(?i)\bcompare\b.*\b(treat|cover|present|explain|handle)\w*|\bhow do (my|the) (books|resources|texts)\b"
+                      r"|\bcompare\b.*\b(in|across) (my|the) (books|library|resources|texts)\b")
+_PATH = re.compile(r"(?i)\b(study|learning) (path|plan|roadmap|order)\b|\broadmap\b|\bwhat (should|do) i (learn|study|read|know) "
+                   r"(first|before)\b|\b(learn|study|know) (first )?before\b|\bwhat (math|maths|mathematics) do i need\b"
+                   r"|\bprerequisites? (for|of|to)\b|\bprereqs?\b")
+
+
+def wants_comparison(question: str) -> bool:
+    return bool(_COMPARE_TABLE.search(question))
+
+
+def wants_path(question: str) -> bool:
+    return bool(_PATH.search(question) or _PREREQ.search(question))
+
+
+# A follow-up that leans on an earlier turn ("which of those is free?") is searched with it.
+_ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
+
+
+def condense(question: str, history: list[str]) -> str:
+    """A follow-up that leans on earlier turns ("which of those is free?") is searched with them."""
+    if not history:
+        return question
+    if _ANAPHORA.search(question):
+        return f"{history[-1]} {question}"
+    return question
+
+
+# "which of those is free?", "any of them for beginners?", "is it free?", "which one has proofs?"
+_REFERS_BACK = re.compile(
+    r"\b(of|among|from|between)\s+(those|these|them|the above|the ones|your (?:suggestions|recommendations))\b"
+    r"|\b(those|these)\b"
+    r"|\b(which|what|any|is|are|does|do)\b[^?]*\b(them|ones|one of them)\b"
+    r"|^\s*(?:and\s+|so\s+)?(?:which|what)\s+one\b"
+    r"|^\s*(?:and\s+|so\s+)?(?:is|are|does|do)\s+(?:it|that one|this one)\b",
+    re.I,
+)
+
+
+def refers_to_previous(question: str) -> bool:
+    """Whether a follow-up asks about the resources of the previous answer."""
+    return bool(_REFERS_BACK.search(question))
+
+
+# --- the words of a question that carry its topic ---------------------------------------------
+# Words about the resource wanted, the asking or the learner, not about the topic: alone they must never
+# pull a passage or a record ("book" and "dimension" finding an anecdote about a building).
+_META = re.compile(
+    r"(?<![\w.])(which|what|where|who|whose|how|when|why|is|are|was|were|does|do|did|can|could|should|would|"
+    r"books?|textbooks?|texts?|courses?|class(es)?|lectures?|lecture notes|notes|videos?|series|playlists?|"
+    r"papers?|articles?|cheat ?sheets?|refreshers?|references?|resources?|materials?|pdfs?|mooc|online|"
+    r"free|cheap|paid|recommend(ed|ations?)?|suggest(ions?)?|good|best|great|nice|decent|"
+    r"covers?|covering|covered|treats?|teach(es)?|explains?|discuss(es)?|proofs?|prove[sd]?|rigorous(ly)?|"
+    r"intro(ductory|duction)?|beginners?|advanced|gentle|easy|hard|first|read(ing)?|learn|study|want|need|"
+    r"looking|something|anything|the|for|about|that|this)\b",
+    re.I)
+
+
+def topic_words(question: str, strip_names: bool = False) -> str:
+    """The question without its meta words; `strip_names` also drops possessives (the named resource goes)."""
+    text = _META.sub(" ", question)
+    text = re.sub(r"(?<!\S)[^\w\s]+(?!\S)|[?!.,;:]+(?=\s|$)", " ", text)
+    if strip_names:
+        text = re.sub(r"\b\w+'s\b", " ", text)
+    return " ".join(text.split()) or question
+

@@ -1,0 +1,199 @@
+"""The cues a question's wording gives, and the readers of its clauses: what it asks beyond its topic.
+
+Regular expressions only, and the functions that read a question clause by clause (what the learner lacks,
+knows, asks about a named resource). The reader of names is in `reader.py`, the preferences in `asks.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "&"}
+_PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|i read|i start)|"
+                     r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
+                     r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
+                     r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
+                     r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
+                     r"(read|study|learn|get|know|need|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
+                     r"\b(what|where)\b[^.?!]{0,12}\b(first|beforehand)\s*[?.!]?\s*$|"
+                     r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
+                     r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
+                     r"missing (background|foundations?|prerequisites?)|"
+                     r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
+                     r"(read|follow|understand|tackle|take|get through|start))", re.I)
+_NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
+                   r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
+                   r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
+                   r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
+                   r"(worked|went|gone|got|made it|read) through|completed|already (know|read|did|done|finished|"
+                   r"covered|took|taken)|lacks?|(not|isn'?t|wasn'?t) (rigorous|mathematical|deep|formal|detailed) enough|"
+                   r"level up|step up|next(?=\s*[?.!])|(read|study|learn|take|do|watch|use) next|what'?s next|what is next|"
+                   r"next (book|course|text|read|resource|step)|follow[- ]on|wanting more|now (i )?(want|need|looking)|"
+                   r"instead)\b", re.I)
+# A question about something other than the resource it names: leave that one out, move along an axis.
+_AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
+                   r"shorter|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
+                   r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
+                   r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
+                   r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
+                   r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
+                   r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
+# the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
+_KIND_AFTER_NAME = re.compile(r"^('s)?\s*(book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|"
+                              r"specialization|tutorial)\b", re.I)
+# ... and the words describing it between a possessive and that noun: "Durrett's probability book" asks for no
+# probability book
+_DESCRIBED_AFTER_NAME = re.compile(r"^'s\s+((?!(and|or|but|a|an|the|for|to|on|with|in|of)\b)[\w-]+\s+){1,3}"
+                                   r"(book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|"
+                                   r"specialization|tutorial|survey|review|monograph)\b", re.I)
+# "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
+_BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
+_EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
+                     r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
+                     r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
+                     r"|\bbeyond me\b|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
+                     r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
+                     r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
+                     r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b", re.I)
+# After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
+# "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
+# a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
+_REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|point me)\b", re.I)
+# "I want information theory that connects to ...": a wish said after X is a request in itself
+_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|looking for)\b", re.I)
+# ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
+_WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
+                             r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
+                             r"version|variant|treatment|sequel|successor|extension)\b",
+                             re.I)
+_LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth)\b", re.I)
+_CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
+# ... unless the request points back at X: "which book is that?", "where do I get them?"
+_BACK_TO_NAME = re.compile(r"\bthe (original|actual) (paper|article|publication)\b|"
+                           r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
+                           r"about) (it|them|that|this|those|these|they)\b", re.I)
+# What the learner says they lack: the topic to start from, before X ("never seen markov chains", "my
+# probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
+# A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do
+# they cover and do I need probability first?", "is that meant to be taken after Y?". A yes/no question (or one
+# about "it", "they", "the book") asks about X; a request for another resource ("is there something gentler?",
+# "what should I read before X?") still moves away from X.
+_PRONOUN_SUBJECT = (r"(it|they|that|this|those|these|he|she|the (book|textbook|course|class|lectures?|notes|paper|"
+                    r"series|videos?|text|specialization))")
+_ABOUT_PRONOUN = re.compile(
+    rf"^\W*(is|are|was|were|does|do|did|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t)\s+"
+    rf"{_PRONOUN_SUBJECT}\b|\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
+    rf"{_PRONOUN_SUBJECT}\b", re.I)
+# ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
+_POLAR = re.compile(r"^\W*((and|so|also|or|but)\s+)?((is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|"
+                    r"aren'?t|doesn'?t)\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
+# X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
+_OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
+                       r"online version|edition|solutions?( manual)?|errata)\b", re.I)
+_ELLIPTIC = re.compile(r"^\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free|still (available|offered|"
+                       r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
+                       r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
+# a later request cancels a question about X only when it asks in so many words for another resource
+_ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
+                   r"else|instead|different)\b", re.I)
+# what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
+# in one that names X is X ("is ESL a good book for beginners?")
+_OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
+_OTHER_RESOURCE = re.compile(rf"\b({_OTHER}|books?|textbooks?|courses?|lectures|videos?|notes|papers?|resources?)\b",
+                             re.I)
+_OTHER_THAN_NAMED = re.compile(rf"\b({_OTHER})\b", re.I)
+_QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
+
+# "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
+_EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
+                      r"(the )?(first|original) (paper|one|idea))\b", re.I)
+# "calc background only, no measure theory", "without heavy proofs": content the learner does not want
+_UNWANTED = re.compile(r"\b(no|without|not)\s+((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)",
+                       re.I)
+# asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
+_GENTLER = re.compile(r"\b(gentler|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
+                      r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)
+_NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
+_LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
+                   r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
+                   r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
+                   r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
+                   r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with)\b", re.I)
+# a year said in a question ("the 2015 diffusion paper")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_SENTENCES = re.compile(r"[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
+
+
+def lack_clauses(text: str) -> str:
+    return " ".join(p for p in _SENTENCES.split(text) if p and _LACK.search(p))
+
+
+# What the learner says they already know is not what they ask for: "solid on convex optimization and probability",
+# "I know linear algebra but ...", "gaussians fine, neural nets fine, but the ELBO is new to me"
+_KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((solid|comfortable|fine|good|strong|"
+                   r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
+                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
+                   r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you)\b)|"
+                   r"familiar with|(background|degree|phd|masters?) in)\b|\bfine\s*$"
+                   r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b", re.I)
+# ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
+_ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
+_KNOW_PARTS = re.compile(r"[.?!;,:]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
+
+
+def known_clauses(text: str) -> list[str]:
+    return [p for p in _KNOW_PARTS.split(text) if p and _KNOW.search(p) and not _LACK.search(p)
+            and not _ASSUMES.search(p)]
+
+
+# "X vs the other one, which one ...?": a choice that includes X, even when the other is not recognised
+_CHOOSING = re.compile(r"\b(vs\.?|versus|which one|which of)\b", re.I)
+_COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than)\b", re.I)
+
+
+
+def unnamed_clauses(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """The sentences that name no resource: what the learner says of their own wish, not of X ("X is hand-wavy,
+    no regret proofs" says what X lacks)."""
+    out: list[str] = []
+    start = 0
+    for m in [*_SENTENCES.finditer(question), None]:
+        end = m.start() if m else len(question)
+        if not any(start <= a < end for a, _, _ in spans):
+            out.append(question[start:end])
+        start = m.end() if m else len(question)
+    return out
+
+
+def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """The named resources a question asks about (kept first), when no part of it asks for another resource."""
+    spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
+    if not spans:
+        return []
+    targets: list[tuple[int, int, str]] = []
+    start = 0
+    for m in [*_QUESTIONS.finditer(question), None]:
+        end = m.start() if m else len(question)
+        clause = question[start:end]
+        inside = [s for s in spans if s[0] >= start and s[1] <= end]
+        before = [s for s in spans if s[1] <= start]
+        bare = clause
+        for a, b, _ in sorted(inside, reverse=True):
+            bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
+        asked = clause + (m.group() if m else "")  # with its question mark
+        if _ABOUT_PRONOUN.search(clause) or _OWN_COPY.search(clause) or _ELLIPTIC.match(asked):
+            targets += before or inside  # "is it free?", "what do they cover": about the name said before
+        elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
+            targets += inside or before  # "is X too hard for me?", "do I need probability first?"
+        elif ((_WISH.search(bare) or _REQUEST.search(bare)) and _WANTS_RESOURCE.search(bare)
+              and _ASKS.search(bare)
+              and not _LOOKUP.search(bare)):
+            return []  # a request for another resource ("want something i can self study from" qualifies X)
+        start = m.end() if m else len(question)
+    # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
+    # words naming one
+    sharing = Counter((a, b) for a, b, _ in targets)
+    alone = [rid for a, b, rid in targets if sharing[(a, b)] == 1]
+    return list(dict.fromkeys(alone or [rid for _, _, rid in targets]))
+

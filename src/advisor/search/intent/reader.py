@@ -1,0 +1,272 @@
+"""The resources a question names, and the Intent it reads: named, before X, after X, a choice, a lookup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ...types import Resource
+# the package's wording cues (cues.py), shared by its modules
+from .cues import (_AWAY, _BACK_TO_NAME, _BEFORE_NAME, _CHOOSING, _CLAUSES, _COMPARE, _DESCRIBED_AFTER_NAME,
+                   _EARLIER, _EASIER, _GENTLER, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ,
+                   _REQUEST, _SMALL, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses,
+                   lookup_targets, unnamed_clauses)
+
+
+def acronym(title: str) -> str | None:
+    head = re.split(r"[:(]", title)[0]
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", head) if w.lower() not in _SMALL]
+    letters = "".join(w[0].upper() for w in words)
+    return letters if 3 <= len(letters) <= 6 else None
+
+
+def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
+                   common_phrases: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+    """Ways a learner names a resource: (text, case_sensitive)."""
+    names: list[tuple[str, bool]] = []
+    short = re.split(r"[:(]", r.title)[0].strip()
+    if (len(short.split()) >= 2 and short.lower() not in common_phrases) or re.search(r"\d", short):
+        names.append((short, False))  # not "Linear Algebra" or "Deep Learning": those name a topic
+    code = re.findall(r"\b([A-Z]{2,}\s?\d{2,4}[A-Za-z]?)(?![\w])", r.title)  # CS229, CS 156, EE364a
+    names.extend((c, False) for c in code)
+    names.extend((c.replace(" ", ""), False) for c in code if " " in c)
+    names.extend((c, False) for c in re.findall(r"(?<![\w.])(\d{1,2}\.[A-Z]?\d{2,4})(?![\w])", r.title))  # 18.06, 6.036
+    for alias in r.aliases:
+        names.append((alias, bool(re.fullmatch(r"[A-Z]{2,6}", alias))))  # "ESL" is case-sensitive; "d2l", "Bishop's book" not
+    ac = acronym(r.title)
+    if ac and r.kind in ("book", "paper", "lecture-notes"):
+        names.append((ac, True))
+    people = [a for a in r.authors if a.split()]
+    surnames = [a.split()[-1] for a in people]
+    if len(surnames) >= 2:
+        names.append((f"{surnames[0]} and {surnames[1]}", False))
+        names.append((f"{surnames[0]} & {surnames[1]}", False))
+    for surname in surnames[:3]:
+        if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
+            names.append((surname, surname.lower() in common_words))
+    names.extend((a, False) for a in people[:2] if len(a.split()) >= 2)  # "Andrew Ng"
+    return names
+
+
+_FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "book", "course", "note",
+           "paper", "lectures", "lecture", "introduction", "machine", "learning", "edition", "2nd", "3rd", "4th"}
+
+
+def _content_words(text: str) -> set[str]:
+    """Title words, singular ("cheatsheet" names the "cheatsheets")."""
+    words = (w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in re.findall(r"[a-z0-9]+", text.lower()))
+    return {w for w in words if w not in _FILLER and len(w) > 1}
+
+
+def squashed(text: str) -> str:
+    """Letters and digits only: "Auto-Encoding Variational Bayes" and "autoencoding variational bayes" agree."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@dataclass
+class Intent:
+    mentioned: list[str] = field(default_factory=list)  # resource ids named in the question
+    wants_prerequisites: bool = False
+    wants_next_step: bool = False
+    compares: bool = False
+    moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
+    direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
+    rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
+    lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
+    knows: list[str] = field(default_factory=list)  # the parts where they say what they know ("solid on probability")
+    about: list[str] = field(default_factory=list)  # a question about these named resources themselves
+    refused: list[str] = field(default_factory=list)  # "not the book with Ben-David": named to be left out
+    years: tuple[int, ...] = ()  # "the 2015 diffusion paper" (not "DDPM is 2020": a fact about a named one)
+    unwanted: str = ""  # what the learner does not want ("no measure theory", "without proofs"), not a gap they state
+
+
+# the record kind a noun after a name asks for ("the Learning From Data book")
+_KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
+               "lecture": "course", "lectures": "course", "specialization": "course", "notes": "lecture-notes",
+               "lecture notes": "lecture-notes", "video": "video-series", "videos": "video-series",
+               "tutorial": "tutorial"}
+
+
+# words of a publisher's or school's name that are not names by themselves ("Athena Scientific", "Imperial College
+# London", "Khan Academy", "OCW Scholar")
+_INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "university", "institute", "press",
+                      "school", "online", "open"}
+
+
+class IntentReader:
+    def __init__(self, resources: dict[str, Resource], topic_terms: Iterable[str] = ()):
+        self.patterns: list[tuple[re.Pattern, str, str]] = []  # with the name's first word, lowercased
+        self.derived: set[tuple[str, str]] = set()  # (name, id): an acronym made from a title, not a given name
+        self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
+        self.title_words: dict[str, set[str]] = {}
+        self.kinds = {rid: r.kind for rid, r in resources.items()}
+        # words the catalog itself writes in lowercase ("cover", "long"): as surnames they count only capitalised
+        prose = " ".join(r.description for r in resources.values())
+        self.common_words = frozenset(re.findall(r"\b[a-z]{4,}\b", prose))
+        # a short title the catalog writes in lowercase again and again is a topic ("linear algebra")
+        shorts = {re.split(r"[:(]", r.title)[0].strip().lower() for r in resources.values()}
+        self.common_phrases = frozenset(t for t in shorts if len(t) > 3 and prose.count(t) >= 3)
+        # a name that is also a topic ("Concentration Inequalities") stays in what is asked beyond the names
+        self.topic_terms = frozenset(" ".join(t.lower().split()) for t in topic_terms)
+        self.numbers = {r.id: set(re.findall(r"(?<![\w.])[1-3](?![\w.])", " ".join([r.title, *r.aliases])))
+                        for r in resources.values()}
+        self._add_places(resources)
+        for r in resources.values():
+            if not r.from_catalog:
+                continue
+            self.title_words[r.id] = _content_words(" ".join([r.title, *r.aliases]))
+            whole = squashed(r.title)
+            # "online convex optimization" does not name the book called "Convex Optimization": a title the
+            # catalog's prose uses as a phrase is a topic when typed in lowercase
+            if len(whole) >= 14 and r.title.lower() not in self.common_phrases:
+                self.titles.append((whole, r.id))
+            ac = acronym(r.title)
+            if ac and ac not in r.aliases:
+                self.derived.add((ac.lower(), r.id))
+            # an author's surname names each of their records; a name the catalog gives one of them beats it
+            # ("Bishop" given to PRML: "Bishop's book" is PRML, not the Bishops' 2024 book)
+            self.derived.update((a.split()[-1].lower(), r.id) for a in r.authors if a.split()
+                                if a.split()[-1] not in r.aliases)
+            for name, case in resource_names(r, self.common_words, self.common_phrases):
+                body = r"\s+".join(re.escape(w) for w in name.split())
+                # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
+                self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
+                                      name.split()[0].lower()))
+
+    def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+        """The resources a question names, each with the words that name it (longest names first)."""
+        spans: list[tuple[int, int, str]] = []
+        lowered = question.lower()
+        for pattern, rid, first in self.patterns:
+            # a substring test first: a catalog description is scanned for 1,400 names
+            for m in pattern.finditer(question) if first in lowered and rid not in skip else ():
+                spans.append((m.start(), m.end(), rid))
+        flat = squashed(question)
+        typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip}  # whole titles typed, punctuation or not
+        # a title typed without punctuation has no place of its own: only for records named no other way
+        found = {rid for _, _, rid in spans}
+        spans += [(0, len(question), rid) for rid in typed if rid not in found]
+        # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
+        # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229; and "the X book" names
+        # the book called X, not the course of the same name.
+        asked = _content_words(question)
+        # a whole title typed out ("autoencoding variational bayes") outweighs the authors' names it shares with
+        # their other records
+        numbers = set(re.findall(r"(?<![\w.])[1-3](?![\w.])", question))  # "probabilistic ML book 1" is PML1
+        strength = {rid: len(self.title_words.get(rid, set()) & asked) + self._kind_named(question, b, rid)
+                    + 3 * (rid in typed) + bool(numbers & self.numbers.get(rid, set())) for _, b, rid in spans}
+        # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as
+        # PRML's name beats the surname of the Bishops' 2024 book (unless the question says more of that one)
+        derived = {(a, b, rid) for a, b, rid in spans if (question[a:b].lower(), rid) in self.derived}
+        given = {}
+        for a, b, rid in spans:
+            if (a, b, rid) not in derived:
+                given[(a, b)] = max(given.get((a, b), -1), strength[rid])
+        spans = [(a, b, rid) for a, b, rid in spans
+                 if (a, b, rid) not in derived or strength[rid] > given.get((a, b), -1)]
+        longest = sorted(spans, key=lambda s: (-(s[1] - s[0]), -strength[s[2]]))
+        taken: list[tuple[int, int, int]] = []  # span and the strength of what it named
+        named: list[tuple[int, int, str]] = []
+        for a, b, rid in longest:
+            overlap = [t for t in taken if a < t[1] and t[0] < b]
+            # the same words already name another resource: keep this one only for an identical, as strong match
+            if overlap and not any((a, b) == t[:2] and strength[rid] >= t[2] for t in overlap):
+                continue
+            taken.append((a, b, strength[rid]))
+            named.append((a, b, rid))
+        # words naming several resources go with the one the question also names otherwise: "Murphy's PML" is
+        # PML1 (Murphy wrote two), "the VAE paper (Kingma, Welling)" the paper, not their later tutorial
+        spans_of: dict[str, set] = {}
+        for a, b, rid in named:
+            spans_of.setdefault(rid, set()).add((a, b))
+        shared = {(a, b): {rid for x, y, rid in named if (x, y) == (a, b)} for a, b, _ in named}
+        return [(a, b, rid) for a, b, rid in named
+                if len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
+                or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid)]
+
+    def _add_places(self, resources: dict[str, Resource]) -> None:
+        """A platform or school said in one title's brackets names that record ("Udacity's intro to ML",
+        "the Caltech course"); not a word the catalog writes in lowercase, and not a person's first name."""
+        first_names = {a.split()[0].lower() for r in resources.values() for a in r.authors if len(a.split()) > 1}
+        found: dict[str, set[str]] = {}
+        for r in resources.values():
+            if r.from_catalog:
+                for bracket in re.findall(r"\(([^)]*)\)", r.title):
+                    for w in re.findall(r"\b[A-Z][A-Za-z]{3,}\b", bracket):
+                        found.setdefault(w, set()).add(r.id)
+        texts = [r.description.lower() for r in resources.values()]
+        for w, rids in found.items():
+            # "Python" (ISLR's edition) is in many records' prose: a word, not a place
+            used = sum(1 for t in texts if re.search(rf"\b{re.escape(w.lower())}\b", t))
+            if (len(rids) == 1 and used <= 2 and w.lower() not in self.common_words | _INSTITUTION_WORDS
+                    and w.lower() not in first_names):
+                rid = next(iter(rids))
+                self.derived.add((w.lower(), rid))
+                self.patterns.append((re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I), rid, w.lower()))
+
+    def names_in(self, text: str) -> list[tuple[int, int, str]]:
+        """The resources a text names, where it names them."""
+        return sorted({s for s in self._named_spans(text) if (s[0], s[1]) != (0, len(text))})
+
+    def _kind_named(self, question: str, end: int, rid: str) -> int:
+        """1 when the kind noun right after a name ("the Learning From Data book") is that record's kind."""
+        m = _KIND_AFTER_NAME.match(question[end:])
+        if not m:
+            return 0
+        return int(self.kinds.get(rid) == _KIND_NOUNS.get(m.group(2).lower()))
+
+    def read(self, question: str) -> Intent:
+        spans = named_anyhow = self._named_spans(question)
+        # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
+        refused = frozenset(rid for a, _, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a]))
+        if refused:  # the words it shared with another record name that one
+            spans = self._named_spans(question, refused)
+        mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
+        compares = len(mentioned) >= 2 and bool(_COMPARE.search(question))
+        before_name = any(_BEFORE_NAME.search(question[:a]) for a, _, _ in spans)
+        # the question without the names (and "X's book", "the X paper"): what it asks beyond X
+        rest, cut = question, len(question) + 1
+        for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))
+                            and " ".join(question[a:b].lower().split()) not in self.topic_terms}, reverse=True):
+            if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
+                after = _DESCRIBED_AFTER_NAME.sub(" ", rest[b:], count=1)
+                rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", after, count=1), a
+        # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
+        said = rest if spans else question
+        tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
+        later = _CLAUSES.split(tail)[1:]  # the clauses after the one that names X
+        asks_else = (any((_WISH.search(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c)) and not _LOOKUP.search(c)
+                         for c in later)
+                     and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
+        about = [] if compares else lookup_targets(question, spans)
+        own = unnamed_clauses(question, named_anyhow)  # "not DDPM" names DDPM, though to refuse it
+        # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
+        # what comes before X
+        lacking = (bool(mentioned) and asks_else and not _EASIER.search(said)  # the learner's gap, not X's ("zero math")
+                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lack_clauses(rest), re.I)))
+        # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
+        # easier way into X's own subject, not X's foundations
+        gentler_first = bool(mentioned) and bool(_GENTLER.search(said)) and not about and not compares
+        if about:
+            mentioned = list(dict.fromkeys(about + mentioned))
+        return Intent(
+            mentioned=mentioned,
+            wants_prerequisites=not about and not gentler_first
+            and (bool(_PREREQ.search(question)) or before_name or lacking),
+            wants_next_step=not about and bool(_NEXT.search(said)),
+            compares=compares,
+            moves_away=bool(mentioned) and not compares and not about
+            and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first),
+            direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
+            rest=" ".join(rest.split()),
+            lacks=lack_clauses(rest),
+            knows=known_clauses(rest),
+            about=about,
+            refused=sorted(refused - set(mentioned)),
+            years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
+            unwanted=" ".join(m.group(4) for c in own for m in _UNWANTED.finditer(c) if not _LACK.search(m.group(0))),
+        )
+
+

@@ -1,0 +1,81 @@
+"""Soft preferences: what a question prefers (free, a kind, a level, a maths depth) met or contradicted by a record,
+and the depth and level scales the axis moves use."""
+
+from __future__ import annotations
+
+from ..types import Resource
+from .intent import Intent
+
+AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
+
+DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
+LEVELS = ("intro", "intermediate", "advanced")
+# Along the axis of a move away from X: on the asked side, level with X, or on the wrong side.
+AXIS_FACTORS = {"ahead": 1.0, "level": 0.6, "behind": 0.3}
+# Soft preference factors: a wanted value is lifted, the far end of the axis pushed down (never removed).
+_OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied"): ("proof-heavy",),
+             ("level", "intro"): ("advanced",), ("level", "advanced"): ("intro",),
+             # asked for free, a paid book is what the learner cannot use
+             ("access", "free"): ("paid",), ("access", "free-online"): ("paid",),
+             # a textbook is not a video course
+             ("kind", "book"): ("course", "video-series")}
+
+
+def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[int, int]:
+    """How many asked-for attributes the resource has, and how many sit at the far end of what was asked."""
+    hits = misses = 0
+    for attr, wanted in prefs.items():
+        if attr == "avoid_topic":  # "no measure theory": a record about it, or presupposing it
+            misses += any(t in r.prerequisites or t in r.topics[:AXIS_TOPICS] for t in wanted)
+            continue
+        if attr.startswith("avoid_"):  # "not a whole course": a kind refused
+            misses += getattr(r, attr[len("avoid_"):], None) in wanted
+            continue
+        value = getattr(r, attr, None)
+        if value in wanted:
+            hits += 1
+        elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
+            misses += 1
+    return hits, misses
+
+
+def relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
+                    named: list[Resource]) -> dict[str, tuple[str, ...]]:
+    """"Gentler than UML", "more rigorous than ISL": a depth asked while moving away from X is relative to X."""
+    if "math_depth" not in prefs or not (named and intent.moves_away) or intent.wants_prerequisites:
+        return prefs
+    ref = max(rank_on(x.math_depth, DEPTHS) for x in named)
+    side = DEPTHS[:ref] if intent.direction == "easier" else DEPTHS[ref + 1:]
+    return {**prefs, "math_depth": side or prefs["math_depth"]}
+
+
+def closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> dict[str, float]:
+    """"A or B, which is gentler / more rigorous / for a first course / free?": the asked side is relative to the
+    candidates, so the one nearest to what is asked is chosen even when neither is at the asked end, and a
+    stated need (free, a course) decides between two that both fit the topic."""
+    factors = {r.id: 1.0 for r in candidates}
+    scales = {"math_depth": DEPTHS, "level": LEVELS}
+    weights = dict.fromkeys(prefs, 1.0)
+    if "level" not in prefs and all(rank_on(v, DEPTHS) <= 1 for v in prefs.get("math_depth", ("rigorous",))):
+        # "which is friendlier?": the lower level is the gentler way in, at half the weight of depth, so it decides
+        # between two of one depth (a wish for proofs says nothing of level: the proof-writing course is not the
+        # graduate monograph)
+        prefs = {**prefs, "level": ("intro",)}
+        weights["level"] = 0.5
+    for attr, wanted_values in prefs.items():
+        if len(candidates) < 2:
+            break
+        scale = scales.get(attr)
+        if scale:  # an ordered attribute: nearer is better
+            wanted = [scale.index(v) for v in wanted_values if v in scale]
+            dist = {r.id: min(abs(rank_on(getattr(r, attr), scale) - w) for w in wanted) for r in candidates}
+        else:  # free or not, a course or a book: the candidate that has it is the one asked for
+            dist = {r.id: int(getattr(r, attr, None) not in wanted_values) for r in candidates}
+        best = min(dist.values())
+        for rid, d in dist.items():
+            factors[rid] *= AXIS_FACTORS["level"] ** (weights[attr] * (d - best))
+    return factors
+
+
+def rank_on(value: str | None, scale: tuple[str, ...]) -> int:
+    return scale.index(value) if value in scale else 1
