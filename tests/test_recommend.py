@@ -721,3 +721,16 @@ def test_a_name_that_is_also_a_topic_stays_in_what_is_asked_beyond_the_names():
     assert intent.mentioned == ["blm"] and "concentration inequalities" in intent.rest
     assert "concentration inequalities" not in IntentReader(books).read(
         "Boucheron and Lugosi for concentration inequalities is too hard, anything gentler?").rest
+
+
+def test_faster_than_i_watch_is_no_move_and_or_is_there_something_is_no_choice():
+    reader = IntentReader(SHELF)
+    assert not reader.read("ESL videos - are there written notes? I read faster than I watch").moves_away
+    assert reader.read("is there anything more rigorous than ISL?").moves_away
+    intent = reader.read("finished ISL. Is ESL a good next book or is there something gentler?")
+    assert not intent.compares
+    assert reader.read("ISL vs ESL or the course, which one?").compares
+    for q in ("ESL uses the lasso, which I've never seen. what should I read to follow it?",
+              "I've never studied regression at all. ESL keeps coming up, what should come first?"):
+        assert reader.read(q).wants_prerequisites, q
+    assert reader.read("I have never done regression (no lasso, no ridge). which book?").unwanted == ""

@@ -16,7 +16,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
                      r"(read|study|learn|get|know|need|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
-                     r"\b(what|where)\b[^.?!]{0,12}\b(first|beforehand)\s*[?.!]?\s*$|"
+                     r"\b(what|where)\b[^.?!]{0,16}\b(first|beforehand)\s*[?.!]?\s*$|"
+                     r"(read|study|learn|know)\b[^.?!]{0,25}\bto (follow|understand|read|get through|tackle) "
+                     r"(it|this|that|them)\b|"
                      r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
                      r"missing (background|foundations?|prerequisites?)|"
@@ -32,7 +34,8 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"next (book|course|text|read|resource|step)|follow[- ]on|wanting more|now (i )?(want|need|looking)|"
                    r"instead)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
-_AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|than|too \w+|"
+_AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|"
+                   r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
                    r"shorter|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
                    r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"

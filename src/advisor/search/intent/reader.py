@@ -14,6 +14,9 @@ from .cues import (_AWAY, _BACK_TO_NAME, _BEFORE_NAME, _CHOOSING, _CLAUSES, _COM
                    lookup_targets, unnamed_clauses)
 
 
+_OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
+
+
 def acronym(title: str) -> str | None:
     head = re.split(r"[:(]", title)[0]
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", head) if w.lower() not in _SMALL]
@@ -224,7 +227,8 @@ class IntentReader:
         if refused:  # the words it shared with another record name that one
             spans = self._named_spans(question, refused)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
-        compares = len(mentioned) >= 2 and bool(_COMPARE.search(question))
+        # "is X a good first book or is there something friendlier?" chooses nothing between two names
+        compares = len(mentioned) >= 2 and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
         before_name = any(_BEFORE_NAME.search(question[:a]) for a, _, _ in spans)
         # the question without the names (and "X's book", "the X paper"): what it asks beyond X
         rest, cut = question, len(question) + 1
@@ -266,7 +270,7 @@ class IntentReader:
             about=about,
             refused=sorted(refused - set(mentioned)),
             years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
-            unwanted=" ".join(m.group(4) for c in own for m in _UNWANTED.finditer(c) if not _LACK.search(m.group(0))),
+            unwanted=" ".join(m.group(4) for c in own if not _LACK.search(c) for m in _UNWANTED.finditer(c)),
         )
 
 
