@@ -734,3 +734,7 @@ def test_faster_than_i_watch_is_no_move_and_or_is_there_something_is_no_choice()
               "I've never studied regression at all. ESL keeps coming up, what should come first?"):
         assert reader.read(q).wants_prerequisites, q
     assert reader.read("I have never done regression (no lasso, no ridge). which book?").unwanted == ""
+
+
+def test_a_question_after_a_colon_is_about_the_name_before_it():
+    assert IntentReader(SHELF).read("ESL lectures: free? I want the theory in lecture form").about == ["esl"]

@@ -94,7 +94,7 @@ _POLAR = re.compile(r"^\W*((and|so|also|or|but)\s+)?((is|are|was|were|does|would
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
                        r"online version|edition|solutions?( manual)?|errata)\b", re.I)
-_ELLIPTIC = re.compile(r"^\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free|still (available|offered|"
+_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free|still (available|offered|"
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
                        r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
@@ -185,7 +185,7 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         for a, b, _ in sorted(inside, reverse=True):
             bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
         asked = clause + (m.group() if m else "")  # with its question mark
-        if _ABOUT_PRONOUN.search(clause) or _OWN_COPY.search(clause) or _ELLIPTIC.match(asked):
+        if _ABOUT_PRONOUN.search(clause) or _OWN_COPY.search(clause) or _ELLIPTIC.search(asked):
             targets += before or inside  # "is it free?", "what do they cover": about the name said before
         elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
             targets += inside or before  # "is X too hard for me?", "do I need probability first?"
