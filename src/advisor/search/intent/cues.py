@@ -42,14 +42,13 @@ _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
                    r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
+_KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial"
 # the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
-_KIND_AFTER_NAME = re.compile(r"^('s)?\s*(book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|"
-                              r"specialization|tutorial)\b", re.I)
+_KIND_AFTER_NAME = re.compile(rf"^('s)?\s*({_KIND_WORDS})\b", re.I)
 # ... and the words describing it between a possessive and that noun: "Durrett's probability book" asks for no
 # probability book
-_DESCRIBED_AFTER_NAME = re.compile(r"^'s\s+((?!(and|or|but|a|an|the|for|to|on|with|in|of)\b)[\w-]+\s+){1,3}"
-                                   r"(book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|"
-                                   r"specialization|tutorial|survey|review|monograph)\b", re.I)
+_DESCRIBED_AFTER_NAME = re.compile(rf"^'s\s+((?!(and|or|but|a|an|the|for|to|on|with|in|of)\b)[\w-]+\s+){{1,3}}"
+                                   rf"({_KIND_WORDS}|survey|review|monograph)\b", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
 _EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
@@ -84,13 +83,13 @@ _BACK_TO_NAME = re.compile(r"\bthe (original|actual) (paper|article|publication)
 # "what should I read before X?") still moves away from X.
 _PRONOUN_SUBJECT = (r"(it|they|that|this|those|these|he|she|the (book|textbook|course|class|lectures?|notes|paper|"
                     r"series|videos?|text|specialization))")
+_AUX = r"is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t"
 _ABOUT_PRONOUN = re.compile(
-    rf"^\W*(is|are|was|were|does|do|did|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t)\s+"
+    rf"^\W*({_AUX}|do|did)\s+"
     rf"{_PRONOUN_SUBJECT}\b|\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
     rf"{_PRONOUN_SUBJECT}\b", re.I)
 # ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
-_POLAR = re.compile(r"^\W*((and|so|also|or|but)\s+)?((is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|"
-                    r"aren'?t|doesn'?t)\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
+_POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
                        r"online version|edition|solutions?( manual)?|errata)\b", re.I)
