@@ -130,11 +130,12 @@ class ResourceRanker:
         asking = intent.rest if (away or choosing) else query
         # what the learner says they know is not asked for ("solid on probability, want a learning theory book")
         query, asking = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
-        known = set(self.matcher.find(" ".join(intent.knows))) - set(self.matcher.find(intent.lacks))
+        gaps = self.matcher.find(intent.lacks)
+        known = set(self.matcher.find(" ".join(intent.knows))) - set(gaps)
         unwanted = set() if intent.wants_prerequisites else set(self.matcher.find(intent.unwanted)) - known
         sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known | unwanted])
         # "it is all about regret. I don't know that framework": a gap said without its topic is the question's topics
-        lacked = self.matcher.find(intent.lacks) or (sig.topics if intent.lacks else [])
+        lacked = gaps or (sig.topics if intent.lacks else [])
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
         sig.excluded |= set(intent.refused)
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks

@@ -246,10 +246,11 @@ class IntentReader:
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
         about = [] if compares else lookup_targets(question, spans)
         own = unnamed_clauses(question, named_anyhow)  # "not DDPM" names DDPM, though to refuse it
+        lacks = lack_clauses(rest)
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
         # what comes before X
         lacking = (bool(mentioned) and asks_else and not _EASIER.search(said)  # the learner's gap, not X's ("zero math")
-                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lack_clauses(rest), re.I)))
+                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lacks, re.I)))
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         gentler_first = bool(mentioned) and bool(_GENTLER.search(said)) and not about and not compares
@@ -265,7 +266,7 @@ class IntentReader:
             and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first),
             direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
             rest=" ".join(rest.split()),
-            lacks=lack_clauses(rest),
+            lacks=lacks,
             knows=known_clauses(rest),
             about=about,
             refused=sorted(refused - set(mentioned)),
