@@ -738,3 +738,13 @@ def test_faster_than_i_watch_is_no_move_and_or_is_there_something_is_no_choice()
 
 def test_a_question_after_a_colon_is_about_the_name_before_it():
     assert IntentReader(SHELF).read("ESL lectures: free? I want the theory in lecture form").about == ["esl"]
+
+
+def test_a_move_on_that_asks_no_more_depth_goes_sideways_and_a_lower_record_is_not_pushed_behind():
+    ranker, reader = _ranker(SHELF)
+
+    def axis(q):
+        return ranker.signals(q, reader.read(q), lambda text: {}, []).axis
+
+    assert axis("finished ESL, it says nothing on neural networks. next book?")["dl"] == 0.6
+    assert axis("finished ESL, want something more rigorous on neural networks")["dl"] == 0.3

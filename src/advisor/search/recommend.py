@@ -298,7 +298,8 @@ class ResourceRanker:
             return AXIS_FACTORS["level"]
         if intent.direction == "easier" and (depth > ref_depth or level > ref_level):
             return AXIS_FACTORS["ahead"]  # gentler on one axis is gentler
-        return AXIS_FACTORS["behind"]
+        # a move on that names no wish for depth is a move sideways: the lower side is no worse than level
+        return AXIS_FACTORS["behind" if intent.direction != "harder" or intent.deeper else "level"]
 
     def _topic_overlap(self, wanted: dict[str, float], foundations: bool = False) -> dict[str, float]:
         """IDF-weighted overlap with the wanted topics; for foundations, a topic a record presupposes

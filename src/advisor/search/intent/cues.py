@@ -33,6 +33,12 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"level up|step up|next(?=\s*[?.!])|(read|study|learn|take|do|watch|use) next|what'?s next|what is next|"
                    r"next (book|course|text|read|resource|step)|follow[- ]on|wanting more|now (i )?(want|need|looking)|"
                    r"instead)\b", re.I)
+# a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
+# "B&V says nothing on SGD, next book?" moves sideways, to other topics at any depth
+_DEEPER = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
+                     r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|theory|"
+                     r"theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|harder|proofs?|"
+                     r"prove|rigou?r\w*|graduate|advanced|derivations?|derive)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"

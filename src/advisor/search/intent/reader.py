@@ -8,7 +8,7 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
-from .cues import (_AWAY, _BACK_TO_NAME, _BEFORE_NAME, _CHOOSING, _CLAUSES, _COMPARE, _DESCRIBED_AFTER_NAME,
+from .cues import (_AWAY, _BACK_TO_NAME, _DEEPER, _BEFORE_NAME, _CHOOSING, _CLAUSES, _COMPARE, _DESCRIBED_AFTER_NAME,
                    _EARLIER, _EASIER, _GENTLER, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ,
                    _REQUEST, _SMALL, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses,
                    lookup_targets, unnamed_clauses)
@@ -76,6 +76,7 @@ class Intent:
     compares: bool = False
     moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
     direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
+    deeper: bool = False  # a move on that asks for more depth in so many words
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
     knows: list[str] = field(default_factory=list)  # the parts where they say what they know ("solid on probability")
@@ -265,6 +266,7 @@ class IntentReader:
             moves_away=bool(mentioned) and not compares and not about
             and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first),
             direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
+            deeper=bool(_DEEPER.search(said)),
             rest=" ".join(rest.split()),
             lacks=lacks,
             knows=known_clauses(rest),
