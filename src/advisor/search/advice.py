@@ -10,6 +10,7 @@ import re
 
 from ..types import Resource
 from .intent import IntentReader
+from .intent.cues import pieces
 
 # a cue that the resource named near it comes before the described one ...
 _BEFORE = re.compile(r"\b(first|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
@@ -39,12 +40,9 @@ class Advice:
             for _, _, rid in names:
                 if rid != x.id:
                     self.mentioned_by.setdefault(rid, set()).add(x.id)
-            start = 0
-            for m in [*_PARTS.finditer(text), None]:
-                end = m.start() if m else len(text)
+            for start, end, _ in pieces(_PARTS, text):
                 inside = [(a - start, b - start, rid) for a, b, rid in names if a >= start and b <= end]
-                part, start = text[start:end], (m.end() if m else len(text))
-                for rid, side in _sides(part, inside):
+                for rid, side in _sides(text[start:end], inside):
                     if rid == x.id or rid not in resources:
                         continue
                     near, far = (self.before, self.after) if side == "before" else (self.after, self.before)

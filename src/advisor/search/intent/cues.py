@@ -161,17 +161,21 @@ _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than)\b", re.I)
 
 
 
+def pieces(separator: re.Pattern, text: str) -> list[tuple[int, int, str]]:
+    """The stretches of text between separators: (start, end, the separator after it, "" at the end)."""
+    out: list[tuple[int, int, str]] = []
+    start = 0
+    for m in [*separator.finditer(text), None]:
+        out.append((start, m.start() if m else len(text), m.group() if m else ""))
+        start = m.end() if m else len(text)
+    return out
+
+
 def unnamed_clauses(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
     """The sentences that name no resource: what the learner says of their own wish, not of X ("X is hand-wavy,
     no regret proofs" says what X lacks)."""
-    out: list[str] = []
-    start = 0
-    for m in [*_SENTENCES.finditer(question), None]:
-        end = m.start() if m else len(question)
-        if not any(start <= a < end for a, _, _ in spans):
-            out.append(question[start:end])
-        start = m.end() if m else len(question)
-    return out
+    return [question[start:end] for start, end, _ in pieces(_SENTENCES, question)
+            if not any(start <= a < end for a, _, _ in spans)]
 
 
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
@@ -180,16 +184,14 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
     if not spans:
         return []
     targets: list[tuple[int, int, str]] = []
-    start = 0
-    for m in [*_QUESTIONS.finditer(question), None]:
-        end = m.start() if m else len(question)
+    for start, end, mark in pieces(_QUESTIONS, question):
         clause = question[start:end]
         inside = [s for s in spans if s[0] >= start and s[1] <= end]
         before = [s for s in spans if s[1] <= start]
         bare = clause
         for a, b, _ in sorted(inside, reverse=True):
             bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
-        asked = clause + (m.group() if m else "")  # with its question mark
+        asked = clause + mark  # with its question mark
         if _ABOUT_PRONOUN.search(clause) or _OWN_COPY.search(clause) or _ELLIPTIC.search(asked):
             targets += before or inside  # "is it free?", "what do they cover": about the name said before
         elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
@@ -198,7 +200,6 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
               and _ASKS.search(bare)
               and not _LOOKUP.search(bare)):
             return []  # a request for another resource ("want something i can self study from" qualifies X)
-        start = m.end() if m else len(question)
     # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
     # words naming one
     sharing = Counter((a, b) for a, b, _ in targets)
