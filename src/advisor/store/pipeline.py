@@ -45,6 +45,7 @@ class Emitter:
 
 
 _DONE = object()
+GROUP_BATCHES = 16  # batches per encode() call while the reader is ahead (~12 s of work: the progress bar still moves)
 
 
 def read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, files_meta, report, file_timeout,
@@ -69,8 +70,11 @@ def read_and_embed(todo, embedder, fingerprint, batch_size, progress, emit, file
     files_done = pages_done = 0
 
     def flush(force: bool) -> None:
-        while pending and (force or len(pending) >= batch_size * 4):
-            batch = pending[: batch_size * 4]
+        # the encoder sorts what it gets by length: the more it gets at once, the less padding it embeds
+        # (512 chunks at once embed ~5 % fewer token slots than 128 on the shipped corpus)
+        group = batch_size * GROUP_BATCHES
+        while pending and (force or len(pending) >= group):
+            batch = pending[:group]
             del pending[: len(batch)]
             t = time.perf_counter()
             vecs = embedder.encode([embedding_text(c) for c in batch], batch_size=batch_size)
