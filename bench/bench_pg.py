@@ -288,6 +288,11 @@ def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, star
         **after_load, "latencies": [x for part in lat for x in part], "errors": sum(errors),
         "seconds": seconds, "peak_rss_mb": peak_rss_mb(), "rss_mb": rss_mb(),
     }))
+    # the parent reads the database processes' CPU before they exit: a backend gone is not counted
+    measured = Path(str(start_file) + ".measured")
+    deadline = time.perf_counter() + 60
+    while not measured.exists() and time.perf_counter() < deadline:
+        time.sleep(0.05)
     store.close()
     return 0
 
@@ -332,6 +337,7 @@ def concurrent(kind: str, where: str, n: int, processes: int, threads: int, seco
     while not all(Path(o).exists() for o in outs) and all(pr.poll() is None for pr in procs):
         time.sleep(0.05)
     db_cpu = server_cpu_since(db0, pgdata) if pgdata else None  # the workers' backends are still connected
+    Path(str(start) + ".measured").write_text("1")  # now the workers may close their connections
     for pr in procs:
         pr.wait()
     res = [json.loads(Path(o).read_text()) for o in outs]
