@@ -198,6 +198,11 @@ class CatalogEmbedding:
             for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
                 c.passage_kind = "catalog"
                 self.fresh.append(c)
+        # embedded longest first, so that each batch holds records of about one length: records run from a
+        # few lines to a full chunk, and a batch in catalog order pads most of them (~20 % of the work)
+        self.texts = [embedding_text(c) for c in self.fresh]
+        self.order = sorted(range(len(self.fresh)), key=lambda i: -len(self.texts[i]))
+        self.fresh_vectors = np.zeros((len(self.fresh), self.dimension), dtype=np.float32)
 
     @property
     def remaining(self) -> int:
@@ -208,14 +213,14 @@ class CatalogEmbedding:
         if not self.remaining:
             return False
         t = time.perf_counter()
-        batch = self.fresh[self.done: self.done + self.batch_size]
-        self.vectors.append(encode_queries(self.embedder, [embedding_text(c) for c in batch], batch_size=self.batch_size))
-        self.done += len(batch)
+        rows = self.order[self.done: self.done + self.batch_size]
+        self.fresh_vectors[rows] = encode_queries(self.embedder, [self.texts[i] for i in rows], batch_size=self.batch_size)
+        self.done += len(rows)
         self.seconds += time.perf_counter() - t
         return True
 
     def finish(self) -> tuple[list[Chunk], np.ndarray]:
         while self.step():
             pass
-        matrix = np.concatenate(self.vectors) if self.vectors else np.zeros((0, self.dimension), dtype=np.float32)
+        matrix = np.concatenate(self.vectors + [self.fresh_vectors])
         return self.chunks + self.fresh, matrix
