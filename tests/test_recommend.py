@@ -69,6 +69,24 @@ def test_cited_passages_are_on_topic_close_to_the_best_and_not_repeated():
     assert [h.chunk.path for h in kept] == ["cheat.pdf", "uml.pdf"]
 
 
+def test_a_passage_is_evidence_for_its_resource_only_when_it_names_the_asked_topic():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    vc = Topic("vc-dimension", "VC dimension", ["Vapnik-Chervonenkis dimension", "shattering"])
+    books = {"uml.pdf": Resource("uml.pdf", "Learning Theory Book", ["A Author"], topics=["vc-dimension"]),
+             "ladr.pdf": Resource("ladr.pdf", "Linear Algebra Book", ["B Author"], topics=["vector-spaces"])}
+    ranker = ResourceRanker(books, {"vc-dimension": vc}, TopicMatcher({"vc-dimension": vc}))
+    question = "which book covers VC dimension proofs?"
+    passages = [_hit("The dimension of a vector space, with proofs.", 0.80, "ladr.pdf"),
+                _hit("A class shatters a set; its VC dimension is the largest such set.", 0.70, "uml.pdf")]
+    sig = ranker.signals(question, IntentReader(books).read(question), lambda text: {}, passages)
+    assert set(sig.values["evidence"]) == {"uml.pdf"}
+    # when no passage names the topic, closeness alone decides, as for the cited passages
+    sig = ranker.signals(question, IntentReader(books).read(question), lambda text: {}, passages[:1])
+    assert set(sig.values["evidence"]) == {"ladr.pdf"}
+
+
 def test_study_path_puts_foundations_first():
     topics = {
         "vectors": Topic("vectors", "Vectors"),

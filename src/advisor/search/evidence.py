@@ -40,11 +40,17 @@ def topic_terms(names: list[list[str]]) -> list[str]:
     return [" ".join(_WORD.findall(normalize(term).lower())) for terms in names for term in terms if term.strip()]
 
 
+def about_topic(hits: list[Hit], terms: list[str]) -> list[Hit]:
+    """The passages that name one of the question's topics, when any does; else all of them."""
+    if not terms:
+        return hits
+    about = [h for h in hits if mentions(h.chunk.text, terms)]
+    return about or hits  # nothing names the topic: fall back to closeness alone
+
+
 def on_topic(hits: list[Hit], terms: list[str]) -> list[Hit]:
     """The passages an answer may cite, in rank order (see the module docstring)."""
-    if terms:
-        about = [h for h in hits if mentions(h.chunk.text, terms)]
-        hits = about or hits  # nothing names the topic: fall back to closeness alone
+    hits = about_topic(hits, terms)
     if not hits:
         return []
     best = max((h.dense or 0.0) for h in hits)

@@ -28,6 +28,7 @@ import numpy as np
 from ..library.topics import Topic, TopicMatcher
 from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
+from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, resource_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
 from .preferences import (AXIS_FACTORS, AXIS_TOPICS, DEPTHS, LEVELS, closest, rank_on, relative_depth,
@@ -157,7 +158,10 @@ class ResourceRanker:
         wanted = axis_topics if axis_topics is not None else dict.fromkeys(sig.topics, 1.0)
         foundations = intent.wants_prerequisites and axis_topics is not None
         sig.values["topics"] = _scaled(self._topic_overlap(wanted, foundations))
-        sig.values["evidence"] = _scaled(self._evidence(passages))
+        # a passage is evidence for its resource as it is for the answer: when the question names a topic,
+        # only a passage that names it ("VC dimension proofs" is not a linear algebra book's pages on dimension)
+        named_terms = topic_terms([self.topics[t].terms for t in sig.topics if t in self.topics])
+        sig.values["evidence"] = _scaled(self._evidence(about_topic(passages, named_terms)))
         sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded)
         prefs = relative_depth(attribute_preferences(asking), intent, named_records)
