@@ -185,7 +185,7 @@ def pg_sizes(uri: str) -> dict:
         gen = conn.execute("SELECT generation FROM advisor_current").fetchone()[0]
         p = f"advisor_g{gen}"
         row = conn.execute(
-            f"SELECT pg_table_size('{p}_texts'), pg_indexes_size('{p}_texts'), pg_total_relation_size('{p}_terms'), "
+            f"SELECT pg_table_size('{p}_texts'), pg_indexes_size('{p}_texts'), pg_total_relation_size('{p}_impact'), "
             f"pg_database_size(current_database())").fetchone()
         hnsw = conn.execute(
             "SELECT pg_relation_size(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "

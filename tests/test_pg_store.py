@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from advisor.config import Settings
@@ -231,3 +232,27 @@ def test_a_read_only_role_serves_questions_and_a_build_with_it_is_one_clear_line
     assert reader.search("VC dimension")  # still served
     reader.close()
     pg_server.psql(f"\\c {name}\nREVOKE ALL ON ALL TABLES IN SCHEMA public FROM reader_{name};")
+
+
+def test_postings_are_read_highest_score_first_and_a_common_terms_head_suffices(tmp_path, corpus, pg_uri, embedder):
+    laptop = Advisor(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake", overlap_tokens=8),
+                     embedder=embedder)
+    laptop.index()
+    shared = Advisor(Settings(corpus_dir=corpus, index_dir=tmp_path / "unused", model="fake", overlap_tokens=8,
+                              store=pg_uri), embedder=embedder)
+    shared.index()
+    texts = shared.loaded.texts
+    assert texts.impact_ordered
+    tokens = ["the", "of", "dimension"]
+    exact = laptop.loaded.texts.bm25_scores(tokens)
+    # a head as long as the library: every score is the file store's
+    assert np.allclose(texts.bm25_scores(tokens), exact, atol=1e-6)
+    # a head of one posting per term: each term's best passage, with that term's score, and nothing else
+    texts.postings_read = 1
+    head = texts.bm25_scores(tokens)
+    one_term = [laptop.loaded.texts.bm25_scores([t]) for t in tokens]
+    best = {int(np.argmax(s)) for s in one_term if s.max() > 0}
+    assert set(np.flatnonzero(head)) == best
+    for i in best:
+        assert head[i] == pytest.approx(sum(s[i] for s in one_term if int(np.argmax(s)) == i), abs=1e-6)
+    shared.close()

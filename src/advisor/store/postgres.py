@@ -26,7 +26,7 @@ from .pg_passages import Database, PgPassages, as_array, from_json
 log = logging.getLogger("advisor")
 SCHEMA_VERSION = 1
 LOCK_KEY = 0x61647669736F72  # "advisor": the advisory lock that serializes builds
-GENERATION_TABLES = ("texts", "catalog", "terms")
+GENERATION_TABLES = ("texts", "catalog", "terms", "impact")  # "terms": generations written before impact order
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE TABLE IF NOT EXISTS advisor_schema (version int NOT NULL);
@@ -119,12 +119,13 @@ class PgStore:
             if row is None:
                 return None
             catalog = conn.execute(f"SELECT data, embedding FROM {_prefix(row[0])}_catalog ORDER BY pos").fetchall()
-            return row, catalog
+            impact = conn.execute("SELECT to_regclass(%s)", (f"{_prefix(row[0])}_impact",)).fetchone()[0] is not None
+            return row, catalog, impact
 
         found = self.db.run(read)
         if found is None:
             raise NoIndexError(f"no index in {self.label} yet: run `advisor index` first")
-        (gen, manifest, resources_raw, n_texts, names, codes), catalog_rows = found
+        (gen, manifest, resources_raw, n_texts, names, codes), catalog_rows, impact = found
         manifest, resources_raw = from_json(manifest), from_json(resources_raw)
         if not keywords_current(manifest):
             raise IndexCorruptError(f"the index in {self.label} was built with an older keyword analysis; "
@@ -134,7 +135,8 @@ class PgStore:
         cat_chunks = [Chunk.from_dict(from_json(d)) for d, _ in catalog_rows]
         cat_vectors = np.array([as_array(e) for _, e in catalog_rows],
                                dtype=np.float32).reshape(len(cat_chunks), dimension)
-        texts = PgPassages(self.db, _prefix(gen), int(n_texts), np.frombuffer(codes, dtype=np.int32), from_json(names))
+        texts = PgPassages(self.db, _prefix(gen), int(n_texts), np.frombuffer(codes, dtype=np.int32), from_json(names),
+                           impact_ordered=impact)
         return LoadedIndex(None, manifest, texts, HybridIndex(cat_chunks, cat_vectors), resources,
                            dict(resources_raw["files"]), manifest.get("roots", []), version=f"generation {gen}")
 
@@ -196,7 +198,7 @@ class PgStore:
             _create_tables(conn, gen, dimension)
             _copy_chunks(conn, f"{_prefix(gen)}_texts", chunks, vectors)
             _copy_chunks(conn, f"{_prefix(gen)}_catalog", *catalog)
-            _copy_terms(conn, f"{_prefix(gen)}_terms", chunks)
+            _copy_terms(conn, f"{_prefix(gen)}_impact", chunks)
             failpoint("embedding-written")
             conn.execute(f"SET maintenance_work_mem = '{build_memory(len(chunks), dimension)}'")
             conn.execute(f"CREATE INDEX ON {_prefix(gen)}_texts USING hnsw (embedding vector_cosine_ops)")
@@ -265,7 +267,10 @@ def _create_tables(conn, gen: int, dimension: int) -> None:
     for part in ("texts", "catalog"):
         conn.execute(f"CREATE TABLE {p}_{part} (pos int PRIMARY KEY, path text NOT NULL, data jsonb NOT NULL, "
                      f"embedding vector({int(dimension)}) NOT NULL)")
-    conn.execute(f"CREATE TABLE {p}_terms (term text PRIMARY KEY, ids bytea NOT NULL, scores bytea NOT NULL)")
+    conn.execute(f"CREATE TABLE {p}_impact (term text PRIMARY KEY, ids bytea NOT NULL, scores bytea NOT NULL)")
+    # stored uncompressed, so that reading the head of a long postings list fetches only its first pages
+    conn.execute(f"ALTER TABLE {p}_impact ALTER COLUMN ids SET STORAGE EXTERNAL, "
+                 f"ALTER COLUMN scores SET STORAGE EXTERNAL")
     conn.execute(f"CREATE INDEX ON {p}_texts (path)")
 
 
@@ -278,7 +283,8 @@ def _copy_chunks(conn, table: str, chunks: list[Chunk], vectors: np.ndarray) -> 
 
 
 def _copy_terms(conn, table: str, chunks: list[Chunk]) -> None:
-    """Each term's postings as bm25s computed them: passage positions and their precomputed scores."""
+    """Each term's postings as bm25s computed them: passage positions and their precomputed scores, highest
+    score first (impact order: a query may read only the head of a common term's list)."""
     bm25 = build_bm25(chunks)
     if bm25 is None:
         return
@@ -290,5 +296,6 @@ def _copy_terms(conn, table: str, chunks: list[Chunk]) -> None:
                 continue
             start, end = int(indptr[tid]), int(indptr[tid + 1])
             if term and end > start:
-                copy.write_row((term, indices[start:end].astype(np.int32).tobytes(),
-                                data[start:end].astype(np.float32).tobytes()))
+                order = np.argsort(-data[start:end], kind="stable")
+                copy.write_row((term, indices[start:end][order].astype(np.int32).tobytes(),
+                                data[start:end][order].astype(np.float32).tobytes()))
