@@ -766,3 +766,58 @@ def test_a_move_on_that_asks_no_more_depth_goes_sideways_and_a_lower_record_is_n
 
     assert axis("finished ESL, it says nothing on neural networks. next book?")["dl"] == 0.6
     assert axis("finished ESL, want something more rigorous on neural networks")["dl"] == 0.3
+
+
+def test_a_verdict_on_the_named_resource_or_is_there_a_other_moves_away_from_it():
+    reader = IntentReader(SHELF)
+    terse = reader.read("ESL is super terse, i followed maybe half of it. is there a longer treatment?")
+    assert terse.moves_away and terse.direction == "easier"
+    assert reader.read("ISL is pretty hand-wavy, no proofs. I need the lasso with guarantees").deeper
+    assert reader.read("reading ESL and i dont get the lasso. is there a course-level intro?").moves_away
+    assert reader.read("i want to read ESL but is there a tutorial I should do first?").wants_prerequisites
+    # a question about X itself stays about X; "dense in C" is maths, not a verdict
+    assert not reader.read("is ESL too hard for me?").moves_away
+    assert reader.read("ESL says polynomials are dense in C, is it right?").direction == "harder"
+
+
+def test_what_x_leaves_out_is_a_move_sideways_at_x_level():
+    ranker, reader = _ranker(SHELF)
+    intent = reader.read("Finished ESL. It says nothing on graphical models, what next?")
+    assert intent.sideways and not intent.deeper
+    # the graphical-models treatise sits at ESL's level and depth: no step back for being level with it
+    assert _ranked(ranker, reader, "Finished ESL. It says nothing on graphical models, what next?")[0] == "pgm"
+    sig = ranker.signals("Finished ESL, what next for graphical models?",
+                         reader.read("Finished ESL, what next for graphical models?"), lambda text: {}, [])
+    assert sig.axis["pgm"] < 1.0  # a plain next step still wants a step past ESL
+
+
+def test_the_named_resource_said_again_is_no_wish_for_its_kind():
+    reader = IntentReader(SHELF)
+    intent = reader.read("Worked through ISL (the free one). The book barely touched graphical models. What next?")
+    assert "free" not in intent.rest and "book" not in intent.rest.lower()
+    assert intent.sideways
+    assert "book" in reader.read("Worked through ISL. Which is the book on graphical models to read?").rest
+
+
+def test_known_and_lacked_by_making_sense():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("Boyd done, duality finally makes sense. But SGD?") == ["duality finally makes sense"]
+    assert known_clauses("conditional distributions dont really make sense to me") == []
+
+
+def test_the_named_records_own_advice_beats_the_labels_it_shares():
+    shelf = {**SHELF,
+             "heavy": Resource("heavy", "Concentration Treatise", ["Ann Heavy"], level="advanced",
+                               math_depth="proof-heavy", topics=["probability"],
+                               description="Too heavy as a first exposure: Gentle Chance is the friendlier entry point."),
+             "gentle": Resource("gentle", "Gentle Chance", ["Bo Kind"], level="advanced", math_depth="proof-heavy",
+                                topics=["probability"]),
+             "other": Resource("other", "Chance Again", ["Cy Same"], level="advanced", math_depth="proof-heavy",
+                               topics=["probability"])}
+    ranker, reader = _ranker(shelf)
+    question = "Concentration Treatise is way over my head, anything friendlier on probability?"
+    sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
+    assert sig.values["advised"].get("gentle") == 1.0
+    assert sig.axis["gentle"] == 1.0 and sig.axis["other"] < 1.0  # same labels, only one vouched for
+    assert sig.prefs["gentle"][1] == 0 and sig.prefs["other"][1] >= 1

@@ -176,10 +176,15 @@ class ResourceRanker:
         sig.authority = self.authority
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}
+        # X's own record sending the learner to Y on the asked side ("Vershynin is the friendlier entry point")
+        # is finer than the level and depth labels the two share: Y is not held back by them
+        vouched = {rid for rid, w in sig.values["advised"].items() if w >= 1.0}
+        placed = {k: v for k, v in prefs.items() if k not in ("math_depth", "level")}
         for rid, r in self.resources.items():
-            sig.prefs[rid] = preference_counts(r, prefs)
-            sig.axis[rid] = self._axis_factor(intent, named_records, r, wanted if foundations else {},
-                                              self._needed_level(wanted) if foundations else 0)
+            sig.prefs[rid] = preference_counts(r, placed if rid in vouched else prefs)
+            sig.axis[rid] = 1.0 if rid in vouched else self._axis_factor(
+                intent, named_records, r, wanted if foundations else {},
+                self._needed_level(wanted) if foundations else 0)
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
@@ -299,7 +304,8 @@ class ResourceRanker:
         if depth > ref_depth or (depth == ref_depth and level > ref_level):
             return AXIS_FACTORS["ahead"]
         if depth == ref_depth and level == ref_level:
-            return AXIS_FACTORS["level"]
+            # what X leaves out is best learnt at X's level, unless more depth is asked for too
+            return AXIS_FACTORS["ahead" if intent.sideways and not intent.deeper else "level"]
         if intent.direction == "easier" and (depth > ref_depth or level > ref_level):
             return AXIS_FACTORS["ahead"]  # gentler on one axis is gentler
         # a move on that names no wish for depth is a move sideways: the lower side is no worse than level

@@ -15,6 +15,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
+                     r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}\b(first|beforehand)\b|"
                      r"(read|study|learn|get|know|need|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
                      r"\b(what|where)\b[^.?!]{0,16}\b(first|beforehand)\s*[?.!]?\s*$|"
                      r"(read|study|learn|know)\b[^.?!]{0,25}\bto (follow|understand|read|get through|tackle) "
@@ -38,9 +39,20 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
 _DEEPER = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                      r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|theory|"
                      r"theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|harder|proofs?|"
-                     r"prove|rigou?r\w*|graduate|advanced|derivations?|derive)\b", re.I)
+                     r"prove|rigou?r\w*|graduate|advanced|derivations?|derive|hand-?wavy|informal|shallow|superficial|"
+                     r"guarantees?)\b", re.I)
+# what a learner says a resource is ("is super terse", "was pretty hand-wavy"): a verdict on it, not a request for it
+_INTENSIFIER = r"((pretty|super|very|really|way|kind of|kinda|a bit|quite|so|rather|extremely|incredibly|fairly|too)\s+)?"
+_JUDGED = (rf"(is|are|was|were|feels?|felt|seems?|seemed|gets?|got)\s+{_INTENSIFIER}")
+# what X leaves out ("says nothing on SGD", "barely touched estimation"): a move sideways, to that topic at X's level
+_SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with) (nothing|little|almost nothing) (on|about|of)|"
+                       r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention|touch|get (in)?to|go into)|"
+                       r"barely (touch\w*|cover\w*|mention\w*|discuss\w*)|skips?|skipped|omits?|omitted|leaves? out|left out|"
+                       r"no (coverage|mention|treatment|discussion) of)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
-_AWAY = re.compile(r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|"
+_AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
+                   r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
+                   r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
                    r"shorter|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
@@ -55,9 +67,16 @@ _KIND_AFTER_NAME = re.compile(rf"^('s)?\s*({_KIND_WORDS})\b", re.I)
 # probability book
 _DESCRIBED_AFTER_NAME = re.compile(rf"^'s\s+((?!(and|or|but|a|an|the|for|to|on|with|in|of)\b)[\w-]+\s+){{1,3}}"
                                    rf"({_KIND_WORDS}|survey|review|monograph)\b", re.I)
+# ... and what is said of it in brackets right after ("Grinstead and Snell (the free one)")
+_BRACKET_AFTER_NAME = re.compile(r"^\s*\([^()]{0,60}\)")
+# "the book barely touched it", "the course was too slow": the named resource again, not a wish for a book
+_ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
+                       r"(?!\s+(on|about|for|that|which|to|with|covering|i|you|where|in|by)\b)(?=\s+[a-z]+)", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
-_EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
+_EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"
+                     r"math-heavy)\b|"
+                     r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
                      r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
                      r"|\bbeyond me\b|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
@@ -67,13 +86,15 @@ _EASIER = re.compile(r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|the
 # After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
 # "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
-_REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|point me)\b", re.I)
+_REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|point me|(is|are) there (a|an|any|some))\b",
+                      re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
 _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|looking for)\b", re.I)
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
                              r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
-                             r"version|variant|treatment|sequel|successor|extension)\b",
+                             r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
+                             r"primers?|overviews?|surveys?|monographs?|references?)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth)\b", re.I)
 _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
@@ -127,7 +148,9 @@ _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|u
                    r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
                    r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
-                   r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with)\b", re.I)
+                   r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with|"
+                   r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
+                   r"(hasn'?t|has not|never|didn'?t|did not|doesn'?t|does not) (really |quite |fully )?click(ed)?)\b", re.I)
 # a year said in a question ("the 2015 diffusion paper")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _SENTENCES = re.compile(r"[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
@@ -143,7 +166,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
                    r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you)\b)|"
-                   r"familiar with|(background|degree|phd|masters?) in)\b|\bfine\s*$"
+                   r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
+                   r"clicked)\b|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b", re.I)
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)

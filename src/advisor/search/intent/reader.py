@@ -8,9 +8,9 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
-from .cues import (_AWAY, _BACK_TO_NAME, _DEEPER, _BEFORE_NAME, _CHOOSING, _CLAUSES, _COMPARE, _DESCRIBED_AFTER_NAME,
+from .cues import (_ANAPHORA, _AWAY, _BRACKET_AFTER_NAME, _BACK_TO_NAME, _DEEPER, _BEFORE_NAME, _CHOOSING, _CLAUSES, _COMPARE, _DESCRIBED_AFTER_NAME,
                    _EARLIER, _EASIER, _GENTLER, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ,
-                   _REQUEST, _SMALL, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses,
+                   _REQUEST, _SIDEWAYS, _SMALL, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses,
                    lookup_targets, unnamed_clauses)
 
 
@@ -77,6 +77,7 @@ class Intent:
     moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
     direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
     deeper: bool = False  # a move on that asks for more depth in so many words
+    sideways: bool = False  # a move to what X leaves out ("says nothing on SGD"), not past X
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
     knows: list[str] = field(default_factory=list)  # the parts where they say what they know ("solid on probability")
@@ -236,8 +237,10 @@ class IntentReader:
         for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))
                             and " ".join(question[a:b].lower().split()) not in self.topic_terms}, reverse=True):
             if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
-                after = _DESCRIBED_AFTER_NAME.sub(" ", rest[b:], count=1)
+                after = _BRACKET_AFTER_NAME.sub(" ", _DESCRIBED_AFTER_NAME.sub(" ", rest[b:], count=1), count=1)
                 rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", after, count=1), a
+        if spans:  # "the book barely touched it" says more of X, and asks for no book
+            rest = _ANAPHORA.sub(" ", rest)
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
         tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
@@ -267,6 +270,7 @@ class IntentReader:
             and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first),
             direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
             deeper=bool(_DEEPER.search(said)),
+            sideways=bool(_SIDEWAYS.search(said)),
             rest=" ".join(rest.split()),
             lacks=lacks,
             knows=known_clauses(rest),
