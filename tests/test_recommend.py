@@ -821,3 +821,39 @@ def test_the_named_records_own_advice_beats_the_labels_it_shares():
     assert sig.values["advised"].get("gentle") == 1.0
     assert sig.axis["gentle"] == 1.0 and sig.axis["other"] < 1.0  # same labels, only one vouched for
     assert sig.prefs["gentle"][1] == 0 and sig.prefs["other"][1] >= 1
+
+
+def test_a_goal_then_a_gap_asks_for_what_comes_before_the_goal():
+    reader = IntentReader(SHELF)
+    intent = reader.read("I want to read ESL but I've never seen probability. gentle starting point?")
+    assert intent.wants_prerequisites and intent.mentioned == ["esl"]
+    assert not reader.read("I read ESL but I've never seen probability used like that").wants_prerequisites
+
+
+def test_a_foundation_text_listing_every_gap_is_not_too_far_below_it():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {t: Topic(t, n, prerequisites=p) for t, n, p in
+              [("calculus", "calculus", []), ("gradient", "gradients", ["calculus"]),
+               ("lagrange", "lagrange multipliers", ["gradient"]), ("optimization", "optimization", ["lagrange"]),
+               ("svm", "svm", ["optimization"])]}
+    shelf = {
+        "opt": Resource("opt", "Optimization Treatise", ["Ann Boyd"], level="advanced", math_depth="rigorous",
+                        topics=["optimization", "lagrange"], prerequisites=["calculus"]),
+        "opt2": Resource("opt2", "Constrained Problems", ["Bo Other"], level="advanced", math_depth="rigorous",
+                         topics=["lagrange", "gradient", "optimization"]),
+        "calc": Resource("calc", "Several Variables", ["Cy Teach"], level="intro", math_depth="moderate",
+                         topics=["calculus", "svm", "optimization", "gradient", "lagrange"]),
+        "short": Resource("short", "Calculus Basics", ["Di Teach"], level="intro", math_depth="moderate",
+                          topics=["calculus", "gradient"]),
+    }
+    ranker = ResourceRanker(shelf, topics, TopicMatcher(topics))
+    reader = IntentReader(shelf)
+    question = ("I want to read the Optimization Treatise for the svm stuff, but I never took calculus. "
+                "no idea what lagrange multipliers or gradients really are")
+    intent = reader.read(question)
+    assert intent.wants_prerequisites
+    sig = ranker.signals(question, intent, lambda text: {}, [])
+    # the gaps are what is asked, not what the book is read for ("the svm stuff")
+    assert sig.axis["calc"] == 1.0 and sig.axis["short"] < 1.0

@@ -179,12 +179,20 @@ class ResourceRanker:
         # X's own record sending the learner to Y on the asked side ("Vershynin is the friendlier entry point")
         # is finer than the level and depth labels the two share: Y is not held back by them
         vouched = {rid for rid, w in sig.values["advised"].items() if w >= 1.0}
+        # a record that lists every foundation the learner asks for teaches them, whatever the level of the books
+        # centred on it (the calculus course that ends with Lagrange multipliers is not "too far below" them)
+        top = max(wanted.values(), default=0.0)
+        asked_now = {t for t, w in wanted.items() if w == top}
+
+        def teaches(r: Resource) -> bool:
+            return bool(asked_now) and asked_now <= resource_topics(r)
+
         placed = {k: v for k, v in prefs.items() if k not in ("math_depth", "level")}
         for rid, r in self.resources.items():
             sig.prefs[rid] = preference_counts(r, placed if rid in vouched else prefs)
             sig.axis[rid] = 1.0 if rid in vouched else self._axis_factor(
                 intent, named_records, r, wanted if foundations else {},
-                self._needed_level(wanted) if foundations else 0)
+                self._needed_level(wanted) if foundations and not teaches(r) else 0)
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
@@ -245,7 +253,8 @@ class ResourceRanker:
             own = {t for r in named for t in resource_topics(r)}
             needed = {t for r in named for t in r.prerequisites}
             # "a probability book before PML": the prerequisite the learner names, not all of them
-            asked = [t for t in topics if t in needed or t not in own or t in lacked] if named else []
+            # ... and when they say what they lack, the rest is what X is read for ("Boyd for the SVM stuff")
+            asked = [t for t in topics if t in needed or t in lacked or (t not in own and not lacked)] if named else []
             # "what probability background before X?": X's needs that build on the asked topic are asked too
             asked += [t for t in needed if t not in asked and t in self.topics
                       and any(a in self.topics[t].prerequisites for a in asked)]

@@ -60,7 +60,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|"
-     r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read)|never (seen|done|taken|took|studied))\b",
+     r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b",
      "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
      "level", ("advanced",)),

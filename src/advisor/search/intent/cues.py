@@ -72,6 +72,10 @@ _BRACKET_AFTER_NAME = re.compile(r"^\s*\([^()]{0,60}\)")
 # "the book barely touched it", "the course was too slow": the named resource again, not a wish for a book
 _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
                        r"(?!\s+(on|about|for|that|which|to|with|covering|i|you|where|in|by)\b)(?=\s+[a-z]+)", re.I)
+# "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
+_GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
+                               r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
+                               r"follow|understand|do|go through)\s+((the|a|an)\s+)?[\'\"\u201c\u2018]?$", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
 _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"
