@@ -857,3 +857,25 @@ def test_a_foundation_text_listing_every_gap_is_not_too_far_below_it():
     sig = ranker.signals(question, intent, lambda text: {}, [])
     # the gaps are what is asked, not what the book is read for ("the svm stuff")
     assert sig.axis["calc"] == 1.0 and sig.axis["short"] < 1.0
+
+
+def test_a_title_after_its_authors_possessive_is_part_of_the_name():
+    prose = "convex optimization for learning. convex optimization again. convex optimization methods."
+    books = {"cvx": Resource("cvx", "Convex Optimization", ["Stephen Boyd"], description=prose),
+             "nw": Resource("nw", "Numerical Optimization", ["Jorge Nocedal", "Stephen Wright"], description=prose)}
+    intent = IntentReader(books).read("boyd's convex optimization vs nocedal & wright: which one covers BFGS?")
+    assert intent.compares and set(intent.mentioned) == {"cvx", "nw"}
+    assert "convex" not in intent.rest.lower() and "BFGS" in intent.rest
+    # a topic said after a possessive that is not the book's title stays asked
+    assert "convex" in IntentReader(books).read("boyd's chapter on online convex optimization?").rest
+
+
+def test_which_is_friendlier_between_two_follows_the_catalogs_own_word():
+    shelf = {"heavy": Resource("heavy", "Concentration Treatise", ["Ann Heavy"], level="advanced",
+                               math_depth="proof-heavy", topics=["probability"],
+                               description="Too heavy as a first exposure: Gentle Chance is the friendlier entry point."),
+             "gentle": Resource("gentle", "Gentle Chance", ["Bo Kind"], level="advanced", math_depth="proof-heavy",
+                                topics=["probability"])}
+    ranker, reader = _ranker(shelf)
+    assert _ranked(ranker, reader, "Concentration Treatise vs Gentle Chance, which is friendlier?")[0] == "gentle"
+    assert _ranked(ranker, reader, "Gentle Chance vs Concentration Treatise, which is friendlier?")[0] == "gentle"

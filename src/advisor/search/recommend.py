@@ -210,7 +210,12 @@ class ResourceRanker:
         return out
 
     def _advised(self, intent: Intent, named: list[Resource], excluded: set[str]) -> dict[str, float]:
-        """What X's catalog text sends the learner to before X (or for a gentler start), or after it."""
+        """What X's catalog text sends the learner to before X (or for a gentler start), or after it; in "A or B,
+        which is friendlier?", the one A's text calls the way in before A."""
+        if intent.compares and len(named) >= 2 and (intent.direction == "easier" or intent.deeper):
+            side = "before" if intent.direction == "easier" else "after"
+            ids = {r.id for r in named}
+            return {rid: w for rid, w in self.advice.next_to(named, side).items() if rid in ids and w >= 1.0}
         if not named or not (intent.wants_prerequisites or intent.moves_away):
             return {}
         side = "before" if intent.wants_prerequisites or intent.direction in ("easier", "earlier") else "after"

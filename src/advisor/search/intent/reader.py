@@ -107,6 +107,9 @@ class IntentReader:
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
         self.title_words: dict[str, set[str]] = {}
         self.kinds = {rid: r.kind for rid, r in resources.items()}
+        # "Boyd's Convex Optimization": a title said after its author's possessive is part of the name
+        self.short_titles = {rid: re.sub(r"^(the|an?)\s+", "", re.split(r"[:(]", r.title)[0].strip().lower())
+                             for rid, r in resources.items()}
         # words the catalog itself writes in lowercase ("cover", "long"): as surnames they count only capitalised
         prose = " ".join(r.description for r in resources.values())
         self.common_words = frozenset(re.findall(r"\b[a-z]{4,}\b", prose))
@@ -234,9 +237,15 @@ class IntentReader:
         before_name = any(_BEFORE_NAME.search(question[:a]) for a, _, _ in spans)
         # the question without the names (and "X's book", "the X paper"): what it asks beyond X
         rest, cut = question, len(question) + 1
+        titled = {}
+        for a, b, rid in spans:
+            title = self.short_titles.get(rid, "")
+            m = re.match(rf"'s\s+{re.escape(title)}\b", question[b:], re.I) if len(title) > 3 else None
+            titled[(a, b)] = max(titled.get((a, b), 0), m.end() if m else 0)
         for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))
                             and " ".join(question[a:b].lower().split()) not in self.topic_terms}, reverse=True):
             if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
+                b = b + titled[(a, b)] if b + titled.get((a, b), 0) <= cut else b
                 after = _BRACKET_AFTER_NAME.sub(" ", _DESCRIBED_AFTER_NAME.sub(" ", rest[b:], count=1), count=1)
                 rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", after, count=1), a
         if spans:  # "the book barely touched it" says more of X, and asks for no book
