@@ -6,8 +6,10 @@
 One run:
 1. builds a full index of the corpus with each backend (model loaded and warmed first, so loading is not
    counted), in temp folders: full-index seconds per backend;
-2. encodes every text chunk of the torch index with the bare torch model (model.encode through the torch
-   embedder, batch 32): the "raw torch encode" each index time is compared with (target <= 0.6x);
+2. encodes every chunk the torch index embedded (its text chunks, then its catalog chunks) with the bare torch
+   model (model.encode through the torch embedder, batch 32): the "raw torch encode" each index time is compared
+   with (target <= 0.6x); the ratio against the text chunks alone is printed beside it (the figure of round 6
+   and before, whose denominator left out the catalog the index also embeds);
 3. encodes the same sample of those chunks with each backend, in alternating order, rounds kept at their
    best: chunks/s; and the cosine of each backend's vectors to torch's on every chunk (from its index);
 4. runs the four evaluation files through Advisor.evaluate() on each backend's index: MRR@10;
@@ -199,15 +201,24 @@ def main() -> int:
         texts = [embedding_text(c) for c in chunks]
         print(f"  {len(texts)} text chunks")
 
-        # 2. raw torch encode of every chunk (the denominator of the index-time target)
+        # 2. raw torch encode of every chunk the index encodes (the denominator of the index-time target): the
+        # text chunks, and the catalog's chunks, which the full index embeds too
         torch_emb = advisors["torch"].embedder
+        catalog_texts = ([embedding_text(c) for c in advisors["torch"].loaded.catalog.chunks]
+                         if not args.no_index else [])
         if not args.no_raw:
             l0 = load()
             with Timer() as t_raw:
                 torch_emb.encode(texts, batch_size=args.batch_size)
-            result["raw_torch_encode"] = {"seconds": t_raw.seconds, "chunks": len(texts),
+            with Timer() as t_cat:
+                if catalog_texts:
+                    torch_emb.encode(catalog_texts, batch_size=args.batch_size)
+            result["raw_torch_encode"] = {"seconds": t_raw.seconds + t_cat.seconds, "texts_seconds": t_raw.seconds,
+                                          "catalog_seconds": t_cat.seconds, "chunks": len(texts) + len(catalog_texts),
+                                          "text_chunks": len(texts), "catalog_chunks": len(catalog_texts),
                                           "chunks_per_s": len(texts) / t_raw.seconds, "load_start": l0, "load_end": load()}
-            print(f"  raw torch encode of all {len(texts)} chunks: {t_raw.seconds:.1f} s, load {load()}")
+            print(f"  raw torch encode of all {len(texts)} text chunks: {t_raw.seconds:.1f} s, and of the "
+                  f"{len(catalog_texts)} catalog chunks: {t_cat.seconds:.1f} s, load {load()}")
 
         # 3. speed on a sample, and agreement with torch
         rng = np.random.default_rng(0)
@@ -232,9 +243,12 @@ def main() -> int:
             result["raw_torch_encode"] = {"seconds": len(texts) / rate, "chunks": len(texts), "chunks_per_s": rate,
                                           "estimated_from_sample": True}
         raw = result.get("raw_torch_encode", {}).get("seconds")
+        raw_texts = result.get("raw_torch_encode", {}).get("texts_seconds")
         for b in args.backends:
             if raw and "index_s" in rows[b]:
                 rows[b]["index_over_raw_torch"] = rows[b]["index_s"] / raw
+                if raw_texts:  # the figure before the catalog was counted in the denominator (round 6 and earlier)
+                    rows[b]["index_over_raw_torch_texts_only"] = rows[b]["index_s"] / raw_texts
 
         result["backends"] = rows
         result["sample_chunks"] = len(sample)
@@ -359,7 +373,10 @@ def report(result: dict, args) -> None:
             ratio = r.get("index_over_raw_torch")
             print(f"{b}: full index {r['index_s']:.1f} s (target <= {TARGET_INDEX_S:.0f} s: {'met' if ok_t else 'missed'})"
                   + (f", {ratio:.2f}x raw torch encode (target <= {TARGET_RATIO}x: {'met' if ratio <= TARGET_RATIO else 'missed'})"
-                     if ratio else "") + f"; manifest backend {r.get('backend_recorded')!r}")
+                     if ratio else "")
+                  + (f" [{r['index_over_raw_torch_texts_only']:.2f}x the text chunks' encode alone]"
+                     if r.get("index_over_raw_torch_texts_only") else "")
+                  + f"; manifest backend {r.get('backend_recorded')!r}")
     ov = result.get("overlap")
     if ov:
         table = []
