@@ -879,3 +879,21 @@ def test_which_is_friendlier_between_two_follows_the_catalogs_own_word():
     ranker, reader = _ranker(shelf)
     assert _ranked(ranker, reader, "Concentration Treatise vs Gentle Chance, which is friendlier?")[0] == "gentle"
     assert _ranked(ranker, reader, "Gentle Chance vs Concentration Treatise, which is friendlier?")[0] == "gentle"
+
+
+def test_a_named_theorem_is_a_topic_not_a_wish_for_rigour():
+    from advisor.search.intent import attribute_preferences
+
+    assert "math_depth" not in attribute_preferences("play with the central limit theorem in the browser")
+    assert "math_depth" not in attribute_preferences("where is the policy gradient theorem worked out?")
+    assert attribute_preferences("a book that states the theorems and proves them")["math_depth"] == (
+        "rigorous", "proof-heavy")
+
+
+def test_what_is_not_wanted_counts_in_a_prerequisite_question_that_names_no_resource():
+    ranker, reader = _ranker(SHELF)
+    question = "Need a probability book for my ML prereqs. Calc background only, no graphical models."
+    intent = reader.read(question)
+    assert intent.wants_prerequisites and not intent.mentioned
+    sig = ranker.signals(question, intent, lambda text: {}, [])
+    assert sig.prefs["pgm"][1] >= 1 and sig.prefs["prob"][1] == 0

@@ -136,7 +136,9 @@ class ResourceRanker:
         query, asking = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
         gaps = self.matcher.find(intent.lacks)
         known = set(self.matcher.find(" ".join(intent.knows))) - set(gaps)
-        unwanted = set() if intent.wants_prerequisites else set(self.matcher.find(intent.unwanted)) - known
+        # "before X: no measure theory" may be the gap X needs; asked with no X, it is what the learner does not want
+        unwanted = set() if intent.wants_prerequisites and intent.mentioned \
+            else set(self.matcher.find(intent.unwanted)) - known
         sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known | unwanted])
         # "it is all about regret. I don't know that framework": a gap said without its topic is the question's topics
         lacked = gaps or (sig.topics if intent.lacks else [])
