@@ -804,6 +804,9 @@ def test_known_and_lacked_by_making_sense():
 
     assert known_clauses("Boyd done, duality finally makes sense. But SGD?") == ["duality finally makes sense"]
     assert known_clauses("conditional distributions dont really make sense to me") == []
+    assert known_clauses("beginner RL resource, I only have basic probability") == ["I only have basic probability"]
+    assert known_clauses("never took functional analysis, just real analysis") == ["just real analysis"]
+    assert known_clauses("just want to see what backprop does, no heavy maths") == []
 
 
 def test_the_named_records_own_advice_beats_the_labels_it_shares():
