@@ -900,3 +900,12 @@ def test_what_is_not_wanted_counts_in_a_prerequisite_question_that_names_no_reso
     assert intent.wants_prerequisites and not intent.mentioned
     sig = ranker.signals(question, intent, lambda text: {}, [])
     assert sig.prefs["pgm"][1] >= 1 and sig.prefs["prob"][1] == 0
+
+
+def test_a_level_refused_is_not_asked_and_a_middle_level_is():
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences("a mid-level ML course (not intro, not phd)")["level"] == ("intermediate",)
+    assert attribute_preferences("a textbook between ISLR and ESL")["level"] == ("intermediate",)
+    assert attribute_preferences("i am a beginner, not a phd")["level"] == ("intro",)
+    assert "level" not in attribute_preferences("not a beginner book please")

@@ -64,6 +64,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
      "level", ("advanced",)),
+    # "a mid-level course (not intro, not phd)", "between ISLR and ESL"
+    (r"\b(intermediate|mid[- ]?level|middle[- ]ground|in[- ]between|between \S+( \S+)? and)\b", "level",
+     ("intermediate",)),
 ]
 
 
@@ -84,6 +87,10 @@ _RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outd
 RECENT_YEARS = 8
 
 
+# "not intro, not phd", "not a beginner tutorial": a level refused is not a level asked for
+_NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|for)\s+)?[\w-]+", re.I)
+
+
 def attribute_preferences(query: str) -> dict[str, tuple]:
     prefs: dict[str, tuple] = {}
     lowered = query.lower()
@@ -92,8 +99,10 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
     lowered = _REFUSED.sub(" ", lowered)
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
+    unlevelled = _NOT_LEVEL.sub(" ", lowered)
     for pattern, attr, values in _PREFERENCES:
-        if re.search(pattern, unproved if values == ("rigorous", "proof-heavy") else lowered):
+        text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else lowered
+        if re.search(pattern, text):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
     if _RECENT.search(query):
         now = datetime.date.today().year
