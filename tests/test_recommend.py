@@ -909,3 +909,13 @@ def test_a_level_refused_is_not_asked_and_a_middle_level_is():
     assert attribute_preferences("a textbook between ISLR and ESL")["level"] == ("intermediate",)
     assert attribute_preferences("i am a beginner, not a phd")["level"] == ("intro",)
     assert "level" not in attribute_preferences("not a beginner book please")
+
+
+def test_the_first_paper_before_x_is_earlier_in_time_not_a_prerequisite():
+    papers = {"ddpm": Resource("ddpm", "Denoising Diffusion Probabilistic Models", ["Jonathan Ho"], kind="paper",
+                               year=2020, aliases=["DDPM"], topics=["diffusion"]),
+              "first": Resource("first", "Deep Unsupervised Learning", ["Jascha Sohl-Dickstein"], kind="paper",
+                                year=2015, topics=["diffusion"])}
+    intent = IntentReader(papers).read("What was the first diffusion model paper, before DDPM?")
+    assert intent.direction == "earlier" and intent.moves_away and not intent.wants_prerequisites
+    assert IntentReader(papers).read("what should I learn before DDPM?").wants_prerequisites

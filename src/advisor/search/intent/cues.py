@@ -140,7 +140,7 @@ _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
-                      r"(the )?(first|original) (paper|one|idea))\b", re.I)
+                      r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
 _UNWANTED = re.compile(r"\b(no|without|not)\s+((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)",
                        re.I)

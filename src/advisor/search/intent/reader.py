@@ -269,17 +269,19 @@ class IntentReader:
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         gentler_first = bool(mentioned) and bool(_GENTLER.search(said)) and not about and not compares
+        earlier = bool(_EARLIER.search(said))
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
         return Intent(
             mentioned=mentioned,
+            # "the first diffusion paper, before DDPM" asks for what came before X in time, not what X builds on
             wants_prerequisites=not about and not gentler_first
-            and (bool(_PREREQ.search(question)) or before_name or lacking),
+            and (bool(_PREREQ.search(question)) or before_name and not earlier or lacking),
             wants_next_step=not about and bool(_NEXT.search(said)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
-            and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first),
-            direction="earlier" if _EARLIER.search(said) else "easier" if _EASIER.search(said) else "harder",
+            and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first or before_name and earlier),
+            direction="earlier" if earlier else "easier" if _EASIER.search(said) else "harder",
             deeper=bool(_DEEPER.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
             rest=" ".join(rest.split()),
