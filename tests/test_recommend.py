@@ -882,6 +882,16 @@ def test_which_is_friendlier_between_two_follows_the_catalogs_own_word():
     ranker, reader = _ranker(shelf)
     assert _ranked(ranker, reader, "Concentration Treatise vs Gentle Chance, which is friendlier?")[0] == "gentle"
     assert _ranked(ranker, reader, "Gentle Chance vs Concentration Treatise, which is friendlier?")[0] == "gentle"
+    shelf = {"a-heavy": Resource("a-heavy", "Concentration Treatise", ["Ann Heavy"], level="advanced",
+                                 math_depth="proof-heavy", topics=["probability"],
+                                 description="Too heavy as a first exposure: Gentle Chance is the friendlier entry point."),
+             "z-gentle": Resource("z-gentle", "Gentle Chance", ["Bo Kind"], level="advanced", math_depth="proof-heavy",
+                                  topics=["probability"])}
+    ranker, reader = _ranker(shelf)
+    question = "for a first book on probability, Concentration Treatise or Gentle Chance?"
+    sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
+    assert sig.values["advised"] == {"z-gentle": 1.0}  # "a first book" asks for the way in, as "friendlier" does
+    assert _ranked(ranker, reader, question)[0] == "z-gentle"
 
 
 def test_a_named_theorem_is_a_topic_not_a_wish_for_rigour():

@@ -168,8 +168,10 @@ class ResourceRanker:
         named_terms = topic_terms([self.topics[t].terms for t in sig.topics if t in self.topics])
         sig.values["evidence"] = _scaled(self._evidence(about_topic(passages, named_terms)))
         sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
-        sig.values["advised"] = self._advised(intent, named_records, sig.excluded)
         prefs = relative_depth(attribute_preferences(asking), intent, named_records)
+        # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
+        gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
+        sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle)
         if intent.years:
             prefs["year"] = intent.years
         if unwanted:
@@ -214,11 +216,12 @@ class ResourceRanker:
                     out[rid] = max(out.get(rid, 0.0), w)
         return out
 
-    def _advised(self, intent: Intent, named: list[Resource], excluded: set[str]) -> dict[str, float]:
+    def _advised(self, intent: Intent, named: list[Resource], excluded: set[str],
+                 gentle: bool = False) -> dict[str, float]:
         """What X's catalog text sends the learner to before X (or for a gentler start), or after it; in "A or B,
         which is friendlier?", the one A's text calls the way in before A."""
-        if intent.compares and len(named) >= 2 and (intent.direction == "easier" or intent.deeper):
-            side = "before" if intent.direction == "easier" else "after"
+        if intent.compares and len(named) >= 2 and (gentle or intent.deeper):
+            side = "before" if gentle else "after"
             ids = {r.id for r in named}
             return {rid: w for rid, w in self.advice.next_to(named, side).items() if rid in ids and w >= 1.0}
         if not named or not (intent.wants_prerequisites or intent.moves_away):
