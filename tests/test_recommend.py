@@ -929,3 +929,26 @@ def test_the_first_paper_before_x_is_earlier_in_time_not_a_prerequisite():
     intent = IntentReader(papers).read("What was the first diffusion model paper, before DDPM?")
     assert intent.direction == "earlier" and intent.moves_away and not intent.wants_prerequisites
     assert IntentReader(papers).read("what should I learn before DDPM?").wants_prerequisites
+
+
+def test_a_finished_resource_is_behind_and_a_negated_wish_asks_nothing():
+    reader = IntentReader(SHELF)
+    done = reader.read("I finished ISL last semester but I've never taken a probability class. I want a course on it.")
+    assert done.moves_away and not done.wants_prerequisites
+    planned = reader.read("I want to read ESL but I've never taken a probability class. what first?")
+    assert planned.wants_prerequisites
+    about = reader.read("I'd like to read the ESL book, the part on the lasso. Not looking for heavy theory.")
+    assert not about.moves_away
+
+
+def test_what_a_learner_does_not_care_about_is_unwanted_and_depth_is_relative_only_when_compared():
+    from advisor.search.preferences import relative_depth
+
+    reader = IntentReader(SHELF)
+    assert "graphical models" in reader.read("a regression book, I don't care about graphical models").unwanted
+    named = [SHELF["esl"]]
+    plain = reader.read("Finished ESL. I want a mathematical course on graphical models now")
+    assert relative_depth({"math_depth": ("rigorous", "proof-heavy")}, plain, named)["math_depth"] == (
+        "rigorous", "proof-heavy")
+    more = reader.read("Finished ESL. I want something more mathematical now")
+    assert relative_depth({"math_depth": ("rigorous", "proof-heavy")}, more, named)["math_depth"] == ("proof-heavy",)

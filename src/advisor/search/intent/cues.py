@@ -72,6 +72,8 @@ _BRACKET_AFTER_NAME = re.compile(r"^\s*\([^()]{0,60}\)")
 # "the book barely touched it", "the course was too slow": the named resource again, not a wish for a book
 _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
                        r"(?!\s+(on|about|for|that|which|to|with|covering|i|you|where|in|by)\b)(?=\s+[a-z]+)", re.I)
+# "I finished X", "worked through X": X is behind the learner, so a gap they name comes after X, not before it
+_DONE = re.compile(r"\b(finished|done with|completed|worked through|went through|got through|read through)\b", re.I)
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
@@ -93,7 +95,7 @@ _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstra
 _REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|point me|(is|are) there (a|an|any|some))\b",
                       re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
-_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|looking for)\b", re.I)
+_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!not )(?<!n't )looking for)\b", re.I)
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
                              r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
@@ -142,8 +144,8 @@ _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
                       r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-_UNWANTED = re.compile(r"\b(no|without|not)\s+((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)",
-                       re.I)
+_UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
+                       r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 _GENTLER = re.compile(r"\b(gentler|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
-from .cues import (_ANAPHORA, _AWAY, _BRACKET_AFTER_NAME, _BACK_TO_NAME, _DEEPER, _BEFORE_NAME, _CHOOSING, _CLAUSES, _COMPARE, _DESCRIBED_AFTER_NAME,
+from .cues import (_ANAPHORA, _AWAY, _BRACKET_AFTER_NAME, _BACK_TO_NAME, _DEEPER, _BEFORE_NAME, _CHOOSING, _CLAUSES, _DONE, _COMPARE, _DESCRIBED_AFTER_NAME,
                    _EARLIER, _EASIER, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ,
                    _REQUEST, _SIDEWAYS, _SMALL, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses,
                    lookup_targets, unnamed_clauses)
@@ -265,6 +265,7 @@ class IntentReader:
         # ... as does "I want to read X but I've never seen optimal transport", without a request
         goal = any(_GOAL_BEFORE_NAME.search(question[max(0, a - 40):a]) for a, _, _ in spans)
         lacking = (bool(mentioned) and (asks_else or goal) and not _EASIER.search(said)  # the learner's gap, not X's
+                   and not _DONE.search(said)
                    and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lacks, re.I)))
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
