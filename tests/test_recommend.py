@@ -952,3 +952,12 @@ def test_what_a_learner_does_not_care_about_is_unwanted_and_depth_is_relative_on
         "rigorous", "proof-heavy")
     more = reader.read("Finished ESL. I want something more mathematical now")
     assert relative_depth({"math_depth": ("rigorous", "proof-heavy")}, more, named)["math_depth"] == ("proof-heavy",)
+
+
+def test_not_caring_about_theory_and_a_past_real_maths_ask_for_no_rigour():
+    from advisor.search.intent import attribute_preferences
+
+    prefs = attribute_preferences("last real maths was high school algebra. a linear algebra book, I don't care "
+                                  "about eigenvalue theory")
+    assert "math_depth" not in prefs
+    assert attribute_preferences("i want the real math behind it")["math_depth"] == ("rigorous", "proof-heavy")

@@ -47,7 +47,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
-     r"|\b(the|actual|real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
+     r"|\b(the|actual|the real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
@@ -79,8 +79,9 @@ _REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|
 _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-series", "course"),
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
-_NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid)"
-                        r"\s+((the|any|much|heavy|real|too many)\s+)?(proofs?|theory|theorems?|rigou?r|derivations?|"
+_NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
+                        r"(don'?t|do not) (care (about|for)|need|want))"
+                        r"\s+((the|any|much|heavy|real|too many)\s+)?([a-z-]+\s+)?(proofs?|theory|theorems?|rigou?r|derivations?|"
                         r"maths?|mathematics)\b", re.I)
 # "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
 _RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
