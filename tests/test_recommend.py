@@ -961,3 +961,15 @@ def test_not_caring_about_theory_and_a_past_real_maths_ask_for_no_rigour():
                                   "about eigenvalue theory")
     assert "math_depth" not in prefs
     assert attribute_preferences("i want the real math behind it")["math_depth"] == ("rigorous", "proof-heavy")
+
+
+def test_kinds_the_learner_does_not_like_are_refused():
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences("I really don't like lecture videos, I'd rather read") == {
+        "avoid_kind": ("video-series", "course")}
+    assert attribute_preferences("a clear derivation, not another full lecture course")["avoid_kind"] == (
+        "course", "video-series")
+    assert attribute_preferences("by playing with visualisations, not by reading a textbook")["avoid_kind"] == (
+        "book",)
+    assert attribute_preferences("I want lecture videos") == {"kind": ("course", "video-series")}

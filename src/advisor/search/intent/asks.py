@@ -72,11 +72,15 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
 
 # "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
 # not what is asked for, and counts against that kind
-_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just)\s+((an?|the|just|only|"
-                      r"whole|full|entire|watching|reading|read|watch)\s+){0,2}(books?|textbooks?|videos?|courses?|"
+_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just|"
+                      r"(?:don'?t|do not|doesn'?t) (?:really )?(?:like|want|enjoy)|hate)\s+((an?|the|just|only|another|"
+                      r"more|by|whole|full|entire|long|watching|reading|read|watch)\s+){0,3}(lecture videos?|lecture courses?|"
+                      r"video courses?|books?|textbooks?|videos?|courses?|"
                       r"lectures?|papers?|"
                       r"cheat ?sheets?|notes)\b", re.I)
 _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-series", "course"),
+                  "lecture video": ("video-series", "course"), "lecture course": ("course", "video-series"),
+                  "video course": ("course", "video-series"),
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
 _NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
