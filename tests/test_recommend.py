@@ -973,3 +973,5 @@ def test_kinds_the_learner_does_not_like_are_refused():
     assert attribute_preferences("by playing with visualisations, not by reading a textbook")["avoid_kind"] == (
         "book",)
     assert attribute_preferences("I want lecture videos") == {"kind": ("course", "video-series")}
+    # a readable book says how it is written, not how much mathematics it has
+    assert "math_depth" not in attribute_preferences("best print book on functional analysis that's readable")

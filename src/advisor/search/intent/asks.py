@@ -54,7 +54,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
-     r"friendl\w*|approachable|accessible|readable|more explanation|fast tour|shorter|lighter|concise|"
+     r"friendl\w*|approachable|accessible|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
