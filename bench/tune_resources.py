@@ -32,7 +32,8 @@ from advisor.service import Advisor  # noqa: E402
 # the development sets: A and B were held out in rounds 1-3 of issue #14 and became development sets in round 4,
 # when a new held-out set (resources_heldout_c) was written; resources_e and resources_f were written for round 5,
 # beside a new held-out set (resources_heldout_d)
-DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources_f")
+# resources_h was written for round 7 (the types weakest on the held-out set G).
+DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources_f", "resources_h")
 
 # Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
 # new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit
