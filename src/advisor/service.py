@@ -77,6 +77,12 @@ class Advisor(LibraryOperations):
                     self._store = open_store(self.settings)
         return self._store
 
+    def __enter__(self) -> "Advisor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def close(self) -> None:
         """Release the store's connections (the Postgres store's pool); the advisor reopens them if used again."""
         with self._lock:
