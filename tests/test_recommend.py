@@ -975,3 +975,11 @@ def test_kinds_the_learner_does_not_like_are_refused():
     assert attribute_preferences("I want lecture videos") == {"kind": ("course", "video-series")}
     # a readable book says how it is written, not how much mathematics it has
     assert "math_depth" not in attribute_preferences("best print book on functional analysis that's readable")
+
+
+def test_a_title_typed_in_full_names_it_not_a_shorter_title_inside_it():
+    papers = {"wgan": Resource("wgan", "Wasserstein GAN", ["Martin Arjovsky"], kind="paper"),
+              "gp": Resource("gp", "Improved Training of Wasserstein GANs", ["Ishaan Gulrajani"], kind="paper")}
+    reader = IntentReader(papers)
+    assert reader.read("is Improved Training of Wasserstein GANs any good?").mentioned == ["gp"]
+    assert reader.read("is the wasserstein gan paper any good?").mentioned == ["wgan"]

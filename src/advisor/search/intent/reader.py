@@ -155,6 +155,11 @@ class IntentReader:
         typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip}  # whole titles typed, punctuation or not
         # a title typed without punctuation has no place of its own: only for records named no other way
         found = {rid for _, _, rid in spans}
+        # "Improved Training of Wasserstein GANs" holds "Wasserstein GAN": a title inside a longer one typed is that one
+        whole = {rid: w for w, rid in self.titles}
+        typed = {rid for rid in typed if not any(o != rid and whole.get(rid, "") in whole.get(o, "")
+                                                 and len(whole.get(o, "")) > len(whole.get(rid, ""))
+                                                 for o in typed)}
         spans += [(0, len(question), rid) for rid in typed if rid not in found]
         # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
         # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229; and "the X book" names
