@@ -810,12 +810,7 @@ def test_known_and_lacked_by_making_sense():
 
 
 def test_the_named_records_own_advice_beats_the_labels_it_shares():
-    shelf = {**SHELF,
-             "heavy": Resource("heavy", "Concentration Treatise", ["Ann Heavy"], level="advanced",
-                               math_depth="proof-heavy", topics=["probability"],
-                               description="Too heavy as a first exposure: Gentle Chance is the friendlier entry point."),
-             "gentle": Resource("gentle", "Gentle Chance", ["Bo Kind"], level="advanced", math_depth="proof-heavy",
-                                topics=["probability"]),
+    shelf = {**SHELF, **_treatise_and_its_way_in(),
              "other": Resource("other", "Chance Again", ["Cy Same"], level="advanced", math_depth="proof-heavy",
                                topics=["probability"])}
     ranker, reader = _ranker(shelf)
@@ -873,21 +868,21 @@ def test_a_title_after_its_authors_possessive_is_part_of_the_name():
     assert "convex" in IntentReader(books).read("boyd's chapter on online convex optimization?").rest
 
 
+def _treatise_and_its_way_in(heavy: str = "heavy", gentle: str = "gentle") -> dict[str, Resource]:
+    """Two records with the same labels, the first one's text calling the second the friendlier way in."""
+    return {heavy: Resource(heavy, "Concentration Treatise", ["Ann Heavy"], level="advanced", math_depth="proof-heavy",
+                            topics=["probability"],
+                            description="Too heavy as a first exposure: Gentle Chance is the friendlier entry point."),
+            gentle: Resource(gentle, "Gentle Chance", ["Bo Kind"], level="advanced", math_depth="proof-heavy",
+                             topics=["probability"])}
+
+
 def test_which_is_friendlier_between_two_follows_the_catalogs_own_word():
-    shelf = {"heavy": Resource("heavy", "Concentration Treatise", ["Ann Heavy"], level="advanced",
-                               math_depth="proof-heavy", topics=["probability"],
-                               description="Too heavy as a first exposure: Gentle Chance is the friendlier entry point."),
-             "gentle": Resource("gentle", "Gentle Chance", ["Bo Kind"], level="advanced", math_depth="proof-heavy",
-                                topics=["probability"])}
-    ranker, reader = _ranker(shelf)
+    ranker, reader = _ranker(_treatise_and_its_way_in())
     assert _ranked(ranker, reader, "Concentration Treatise vs Gentle Chance, which is friendlier?")[0] == "gentle"
     assert _ranked(ranker, reader, "Gentle Chance vs Concentration Treatise, which is friendlier?")[0] == "gentle"
-    shelf = {"a-heavy": Resource("a-heavy", "Concentration Treatise", ["Ann Heavy"], level="advanced",
-                                 math_depth="proof-heavy", topics=["probability"],
-                                 description="Too heavy as a first exposure: Gentle Chance is the friendlier entry point."),
-             "z-gentle": Resource("z-gentle", "Gentle Chance", ["Bo Kind"], level="advanced", math_depth="proof-heavy",
-                                  topics=["probability"])}
-    ranker, reader = _ranker(shelf)
+    # ids whose order would break a tie the other way
+    ranker, reader = _ranker(_treatise_and_its_way_in("a-heavy", "z-gentle"))
     question = "for a first book on probability, Concentration Treatise or Gentle Chance?"
     sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
     assert sig.values["advised"] == {"z-gentle": 1.0}  # "a first book" asks for the way in, as "friendlier" does

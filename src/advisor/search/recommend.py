@@ -183,26 +183,29 @@ class ResourceRanker:
         sig.authority = self.authority
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}
-        # X's own record sending the learner to Y on the asked side ("Vershynin is the friendlier entry point")
-        # is finer than the level and depth labels the two share: Y is not held back by them
-        vouched = {rid for rid, w in sig.values["advised"].items() if w >= 1.0}
-        # a record that lists every foundation the learner asks for teaches them, whatever the level of the books
-        # centred on it (the calculus course that ends with Lagrange multipliers is not "too far below" them)
-        top = max(wanted.values(), default=0.0)
-        asked_now = {t for t, w in wanted.items() if w == top}
-
-        def teaches(r: Resource) -> bool:
-            return bool(asked_now) and asked_now <= resource_topics(r)
-
-        placed = {k: v for k, v in prefs.items() if k not in ("math_depth", "level")}
-        for rid, r in self.resources.items():
-            sig.prefs[rid] = preference_counts(r, placed if rid in vouched else prefs)
-            sig.axis[rid] = 1.0 if rid in vouched else self._axis_factor(
-                intent, named_records, r, wanted if foundations else {},
-                self._needed_level(wanted) if foundations and not teaches(r) else 0)
+        self._soft_factors(sig, intent, named_records, prefs, wanted if foundations else {})
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
+
+    def _soft_factors(self, sig: Signals, intent: Intent, named: list[Resource], prefs: dict[str, tuple],
+                      needed: dict[str, float]) -> None:
+        """Each record's preferences met and contradicted, and its factor along the axis of a move; `needed`: the
+        foundations asked for, in a prerequisite question."""
+        # X's own record sending the learner to Y on the asked side ("Vershynin is the friendlier entry point")
+        # is finer than the level and depth labels the two share: Y is not held back by them
+        vouched = {rid for rid, w in sig.values["advised"].items() if w >= 1.0}
+        placed = {k: v for k, v in prefs.items() if k not in ("math_depth", "level")}
+        # a record that lists every foundation the learner asks for teaches them, whatever the level of the books
+        # centred on it (the calculus course that ends with Lagrange multipliers is not "too far below" them)
+        top = max(needed.values(), default=0.0)
+        asked = {t for t, w in needed.items() if w == top}
+        needed_level = self._needed_level(needed) if needed else 0
+        for rid, r in self.resources.items():
+            sig.prefs[rid] = preference_counts(r, placed if rid in vouched else prefs)
+            teaches = bool(asked) and asked <= resource_topics(r)
+            sig.axis[rid] = 1.0 if rid in vouched else self._axis_factor(
+                intent, named, r, needed, 0 if teaches else needed_level)
 
     def _neighbours(self, named: list[Resource], excluded: set[str],
                     needed: dict[str, float] | None) -> dict[str, float]:
