@@ -8,10 +8,11 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
-from .cues import (_ANAPHORA, _AWAY, _BRACKET_AFTER_NAME, _BACK_TO_NAME, _DEEPER, _BEFORE_NAME, _CHOOSING, _CLAUSES, _DONE, _COMPARE, _DESCRIBED_AFTER_NAME,
-                   _EARLIER, _EASIER, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ,
-                   _REQUEST, _SIDEWAYS, _SMALL, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses,
-                   lookup_targets, unnamed_clauses)
+from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES, _COMPARE,
+                   _DEEPER, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER, _GENTLER, _GOAL_BEFORE_NAME,
+                   _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
+                   _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets,
+                   unnamed_clauses)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -142,6 +143,7 @@ class IntentReader:
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
                                       name.split()[0].lower()))
+        self.whole_titles = {rid: whole for whole, rid in self.titles}
 
     def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
         """The resources a question names, each with the words that name it (longest names first)."""
@@ -156,9 +158,8 @@ class IntentReader:
         # a title typed without punctuation has no place of its own: only for records named no other way
         found = {rid for _, _, rid in spans}
         # "Improved Training of Wasserstein GANs" holds "Wasserstein GAN": a title inside a longer one typed is that one
-        whole = {rid: w for w, rid in self.titles}
-        typed = {rid for rid in typed if not any(o != rid and whole.get(rid, "") in whole.get(o, "")
-                                                 and len(whole.get(o, "")) > len(whole.get(rid, ""))
+        whole = self.whole_titles
+        typed = {rid for rid in typed if not any(o != rid and whole[rid] in whole[o] and len(whole[o]) > len(whole[rid])
                                                  for o in typed)}
         spans += [(0, len(question), rid) for rid in typed if rid not in found]
         # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
