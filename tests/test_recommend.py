@@ -978,3 +978,71 @@ def test_a_title_typed_in_full_names_it_not_a_shorter_title_inside_it():
     reader = IntentReader(papers)
     assert reader.read("is Improved Training of Wasserstein GANs any good?").mentioned == ["gp"]
     assert reader.read("is the wasserstein gan paper any good?").mentioned == ["wgan"]
+
+
+def test_advice_names_a_co_authors_other_record_and_reads_choose_it_after_and_et_al():
+    from advisor.search.advice import Advice
+
+    shelf = {
+        "bbvi": Resource("bbvi", "Black Box Variational Inference", ["Rajesh Ranganath", "David Blei"], description=(
+            "Score-function gradients for VI. Read Blei et al.'s VI review first; then compare with the VAE paper.")),
+        "review": Resource("review", "Variational Inference: A Review for Statisticians", ["David Blei"],
+                           aliases=["Blei VI review"], description="The first paper on VI."),
+        "vae": Resource("vae", "Auto-Encoding Variational Bayes", ["Diederik Kingma"], aliases=["VAE paper"],
+                        description="Amortised inference."),
+        "flows": Resource("flows", "Variational Inference with Normalizing Flows", ["Danilo Rezende"], description=(
+            "Planar and radial flows. Short; Papamakarios et al. Normalizing flows review is the follow-up.")),
+        "nf": Resource("nf", "Normalizing Flows for Probabilistic Modeling", ["George Papamakarios"],
+                       description="A long review. Choose it after the Rezende paper."),
+    }
+    advice = Advice(shelf, IntentReader(shelf))
+    # BBVI's own author, Blei, names his other record here, not BBVI itself
+    assert advice.before["bbvi"] == {"review": 1.0}
+    assert advice.after["bbvi"]["vae"] == 1.0
+    assert advice.after["flows"]["nf"] == 1.0  # "et al." does not end the sentence that says "follow-up"
+    assert advice.before["nf"]["flows"] == 1.0  # "choose it after X": X comes first
+
+
+def test_the_same_authors_and_the_same_course_are_wishes_met():
+    shelf = dict(SHELF)
+    shelf["esl"] = Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie", "Gareth James"],
+                            aliases=["ESL"], level="advanced", math_depth="rigorous", topics=["regression"])
+    shelf["other"] = Resource("other", "Regression Theory", ["Ann Deeper"], level="advanced",
+                              math_depth="rigorous", topics=["regression"])
+    ranker, reader = _ranker(shelf)
+    question = "ISL was lovely but never derives anything. I'd like the more mathematical book by the same authors."
+    assert reader.read(question).same_source
+    assert _ranked(ranker, reader, question)[0] == "esl"
+    assert not reader.read("ISL was lovely but never derives anything. A more mathematical book?").same_source
+
+
+def test_what_the_learner_says_before_a_name_reads_a_topic_a_gap_and_a_request_right():
+    topics = ["numerical linear algebra", "probability", "variational inference"]
+    shelf = {
+        "tb": Resource("tb", "Numerical Linear Algebra", ["Lloyd Trefethen"]),
+        "gvl": Resource("gvl", "Matrix Computations", ["Gene Golub", "Charles Van Loan"]),
+        "tel": Resource("tel", "Deep Learning Theory Lecture Notes", ["Matus Telgarsky"], kind="lecture-notes"),
+        "cs": Resource("cs", "CS229 Cheatsheets", ["Afshine Amidi"], kind="cheatsheet"),
+        "bbvi": Resource("bbvi", "Black Box Variational Inference", ["Rajesh Ranganath"], kind="paper"),
+        "dl": Resource("dl", "Deep Learning", ["Ian Goodfellow"], aliases=["Goodfellow"]),
+    }
+    reader = IntentReader(shelf, topics)
+    # a title that is a topic's name, in lower case, is the topic
+    nla = reader.read("I'll need Golub & Van Loan eventually. What should I learn numerical linear algebra from "
+                      "before it?")
+    assert nla.mentioned == ["gvl"] and nla.wants_prerequisites
+    assert reader.read("Is Numerical Linear Algebra a good first book?").mentioned == ["tb"]
+    # asking what X recommends first asks for what comes before X, not about X
+    first = reader.read("Telgarsky's notes look great, but learning theory is new to me. What foundation do they "
+                        "recommend first?")
+    assert first.wants_prerequisites and not first.about
+    assert reader.read("Telgarsky's notes: what do they cover, and do I need probability first?").about == ["tel"]
+    # a lack that names no subject is no gap to fill first
+    assert not reader.read("The CS229 Cheatsheets are nice, but I can't learn from formulas with zero derivations. "
+                           "I want full written notes.").wants_prerequisites
+    assert reader.read("BBVI is next on my list, but I've never met variational inference. What's the "
+                       "pre-reading?").wants_prerequisites
+    # "Free textbook ... ?" after X asks for another book; "it predates ..." is what X leaves out
+    gap = reader.read("Goodfellow gave me foundations, but it predates transformers. Free textbook with good "
+                      "figures that picks up where it leaves off?")
+    assert gap.moves_away and gap.sideways and not gap.about

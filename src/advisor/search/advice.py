@@ -15,13 +15,14 @@ from .intent.cues import pieces
 # a cue that the resource named near it comes before the described one ...
 _BEFORE = re.compile(r"\b(first|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
                      r"gentle start|gentler|easier|on-?ramp|entry point|primer|warm[- ]?up|start with|begin with|"
-                     r"(take|read|do|study|use|watch) (it|this|them) after|after finishing|refresher)\b", re.I)
+                     r"(take|read|do|study|use|watch|choose|pick|try) (it|this|them) after|after finishing|refresher)\b", re.I)
 # ... or after it
 _AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|then|next|afterwards|"
-                    r"after (it|this|that|them)|continue (with|to|on)|go on to|move (on )?to|sequel|for rigou?r|"
+                    r"after (it|this|that|them)|follow-?ups?|continue (with|to|on)|go on to|move (on )?to|sequel|for rigou?r|"
                     r"for depth|deeper|more advanced|when you want more|before moving|(prerequisite|preparation) for|"
                     r"prepares? (you )?for|leads? (in)?to|before (taking|reading|starting|tackling))\b", re.I)
-_PARTS = re.compile(r"(?<=[.;!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|but)\s+")
+# sentences end at ". X", not at "et al. X" or "e.g. X"
+_PARTS = re.compile(r"(?<![ (]al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bch\.)(?<=[.;!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|but)\s+")
 INVERSE = 0.5  # "X: read Y first" also says X comes after Y, less directly
 
 
@@ -36,7 +37,9 @@ class Advice:
             if not x.from_catalog or not x.description:
                 continue
             text = " ".join(x.description.split())
-            names = reader.names_in(text)  # once per record: naming is the slow part
+            # once per record: naming is the slow part. Not the record itself: in BBVI's text "Read Blei et al.'s
+            # review first" names Blei's review, though Blei wrote BBVI too
+            names = reader.names_in(text, frozenset({x.id}))
             for _, _, rid in names:
                 if rid != x.id:
                     self.mentioned_by.setdefault(rid, set()).add(x.id)

@@ -19,6 +19,7 @@ The weights (`WEIGHTS`) were chosen by cross-validation on the development quest
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -74,6 +75,17 @@ class Signals:
         prior = (weights["paper"] if rid in self.unasked else 1.0) * (weights["free"] if rid in self.free else 1.0) \
             * (1.0 + weights["authority"] * self.authority.get(rid, 0.0))
         return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0) * prior
+
+
+def _sources(records: list[Resource]) -> set[str]:
+    """Who made these records: their authors, and the course codes in their titles ("CS 229" and "CS229" agree)."""
+    out = {a.lower() for r in records for a in r.authors}
+    for r in records:
+        out |= {("code", re.sub(r"\s", "", m).lower()) for m in _COURSE_CODE.findall(" ".join([r.title, *r.aliases]))}
+    return out
+
+
+_COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b")
 
 
 def _scaled(raw: dict[str, float]) -> dict[str, float]:
@@ -201,8 +213,12 @@ class ResourceRanker:
         top = max(needed.values(), default=0.0)
         asked = {t for t, w in needed.items() if w == top}
         needed_level = self._needed_level(needed) if needed else 0
+        source = _sources(named) if intent.same_source else set()
         for rid, r in self.resources.items():
             sig.prefs[rid] = preference_counts(r, placed if rid in vouched else prefs)
+            if source & _sources([r]) and all(rid != x.id for x in named):  # "by the same authors": a wish met
+                met, contradicted = sig.prefs[rid]
+                sig.prefs[rid] = (met + 1, contradicted)
             teaches = bool(asked) and asked <= resource_topics(r)
             sig.axis[rid] = 1.0 if rid in vouched else self._axis_factor(
                 intent, named, r, needed, 0 if teaches else needed_level)

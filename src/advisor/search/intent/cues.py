@@ -16,11 +16,12 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
                      r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}\b(first|beforehand)\b|"
-                     r"(read|study|learn|get|know|need|take|watch)\b[^.?!]{0,30}\b(first|beforehand)\s*[?.!]|"
-                     r"\b(what|where)\b[^.?!]{0,16}\b(first|beforehand)\s*[?.!]?\s*$|"
+                     r"(read|study|learn|get|know|need|take|watch|bridge|cover)\b[^.?!]{0,60}\b(first|beforehand)\s*[?.!]|"
+                     r"\b(what|where)\b[^.?!]{0,40}(?<!my )(?<!a )(?<!the )(?<!your )\b(first|beforehand)\s*[?.!]?\s*$|"
                      r"(read|study|learn|know)\b[^.?!]{0,25}\bto (follow|understand|read|get through|tackle) "
                      r"(it|this|that|them)\b|"
                      r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
+                     r"pre-?reading|before (it|that|this|them)\s*[?.!]?\s*$|(then|and) (come|go|get) back to (it|this|that|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
                      r"missing (background|foundations?|prerequisites?)|"
                      r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
@@ -48,11 +49,12 @@ _JUDGED = (rf"(is|are|was|were|feels?|felt|seems?|seemed|gets?|got)\s+{_INTENSIF
 _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with) (nothing|little|almost nothing) (on|about|of)|"
                        r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention|touch|get (in)?to|go into)|"
                        r"barely (touch\w*|cover\w*|mention\w*|discuss\w*)|skips?|skipped|omits?|omitted|leaves? out|left out|"
-                       r"no (coverage|mention|treatment|discussion) of)\b", re.I)
+                       r"no (coverage|mention|treatment|discussion) of|predates?|stops? (before|short of)|"
+                       r"(same|similar) (spirit|style|level|vein|flavou?r)|picks? up where)\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
-                   r"\b(instead of|rather than|alternatives? (to|for)|other than|replacement for|"
+                   r"\b(instead of|rather than|(i'?d|i would|would) (much )?rather|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
                    r"shorter|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
@@ -126,7 +128,7 @@ _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|y
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
                        r"online version|edition|solutions?( manual)?|errata)\b", re.I)
-_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free|still (available|offered|"
+_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
                        r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
@@ -149,6 +151,13 @@ _UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|fo
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 _GENTLER = re.compile(r"\b(gentler|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)
+_ADVISES = re.compile(r"\b(recommend\w*|suggest\w*|advis\w*|point to|send you to)\b", re.I)
+# the learner wants a record from the people or the course that made X
+_SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|these) (very )?same\b|"
+                          r"\bsame (authors?|people|group|team|source|course|class|lecturers?|professors?|instructors?)\b",
+                          re.I)
+# what a gap is in when it names no topic: maths, or background in general
+_SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?)\b")
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
                    r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
@@ -225,7 +234,11 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         for a, b, _ in sorted(inside, reverse=True):
             bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
         asked = clause + mark  # with its question mark
-        if _ABOUT_PRONOUN.search(clause) or _OWN_COPY.search(clause) or _ELLIPTIC.search(asked):
+        # "what foundation do they recommend first?" asks for what X sends the learner to before it, not about X
+        # ("what do they cover, and do I need probability first?" asks about X)
+        if (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
+                or _OWN_COPY.search(clause) \
+                or _ELLIPTIC.search(asked):
             targets += before or inside  # "is it free?", "what do they cover": about the name said before
         elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
             targets += inside or before  # "is X too hard for me?", "do I need probability first?"

@@ -10,7 +10,7 @@ from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
 from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES, _COMPARE,
                    _DEEPER, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER, _GENTLER, _GOAL_BEFORE_NAME,
-                   _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
+                   _KIND_AFTER_NAME, _LACK, _SAME_SOURCE, _SUBJECT, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
                    _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets,
                    unnamed_clauses)
 
@@ -86,6 +86,7 @@ class Intent:
     refused: list[str] = field(default_factory=list)  # "not the book with Ben-David": named to be left out
     years: tuple[int, ...] = ()  # "the 2015 diffusion paper" (not "DDPM is 2020": a fact about a named one)
     unwanted: str = ""  # what the learner does not want ("no measure theory", "without proofs"), not a gap they state
+    same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
 
 
 # the record kind a noun after a name asks for ("the Learning From Data book")
@@ -220,9 +221,18 @@ class IntentReader:
                 self.derived.add((w.lower(), rid))
                 self.patterns.append((re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I), rid, w.lower()))
 
-    def names_in(self, text: str) -> list[tuple[int, int, str]]:
-        """The resources a text names, where it names them."""
-        return sorted({s for s in self._named_spans(text) if (s[0], s[1]) != (0, len(text))})
+    def _names_subject(self, text: str) -> bool:
+        """Whether the text names a topic, or maths or background in general (without a topic vocabulary to
+        tell, any text does)."""
+        if not self.topic_terms:
+            return True
+        words = " ".join(re.findall(r"[a-z0-9'-]+", text.lower()))
+        return bool(_SUBJECT.search(words)) or any(re.search(rf"\b{re.escape(t)}\b", words) for t in self.topic_terms
+                                                   if t.split()[0] in words)
+
+    def names_in(self, text: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+        """The resources a text names, where it names them (never those in `skip`)."""
+        return sorted({s for s in self._named_spans(text, skip) if (s[0], s[1]) != (0, len(text))})
 
     def _kind_named(self, question: str, end: int, rid: str) -> int:
         """1 when the kind noun right after a name ("the Learning From Data book") is that record's kind."""
@@ -232,7 +242,11 @@ class IntentReader:
         return int(self.kinds.get(rid) == _KIND_NOUNS.get(m.group(2).lower()))
 
     def read(self, question: str) -> Intent:
-        spans = named_anyhow = self._named_spans(question)
+        # "the ideas of numerical linear algebra" asks a topic: a title that is a topic's name, typed in lower case,
+        # is the topic
+        spans = named_anyhow = [s for s in self._named_spans(question)
+                                if not (question[s[0]:s[1]].islower()
+                                        and " ".join(question[s[0]:s[1]].split()) in self.topic_terms)]
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
         refused = frozenset(rid for a, _, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a]))
         if refused:  # the words it shared with another record name that one
@@ -272,7 +286,8 @@ class IntentReader:
         goal = any(_GOAL_BEFORE_NAME.search(question[max(0, a - 40):a]) for a, _, _ in spans)
         lacking = (bool(mentioned) and (asks_else or goal) and not _EASIER.search(said)  # the learner's gap, not X's
                    and not _DONE.search(said)
-                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lacks, re.I)))
+                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lacks, re.I))
+                   and self._names_subject(lacks))  # "I can't learn from formulas with zero derivations" is no gap
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         gentler_first = bool(mentioned) and bool(_GENTLER.search(said)) and not about and not compares
@@ -287,7 +302,8 @@ class IntentReader:
             wants_next_step=not about and bool(_NEXT.search(said)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
-            and bool(_NEXT.search(said) or _AWAY.search(said) or asks_else or gentler_first or before_name and earlier),
+            and bool(_NEXT.search(said) or _AWAY.search(said) or _SIDEWAYS.search(said) or asks_else or gentler_first
+                     or before_name and earlier),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) else "harder",
             deeper=bool(_DEEPER.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
@@ -298,6 +314,7 @@ class IntentReader:
             refused=sorted(refused - set(mentioned)),
             years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
             unwanted=" ".join(m.group(4) for c in own if not _LACK.search(c) for m in _UNWANTED.finditer(c)),
+            same_source=bool(mentioned) and bool(_SAME_SOURCE.search(said)),
         )
 
 
