@@ -234,7 +234,8 @@ def test_a_read_only_role_serves_questions_and_a_build_with_it_is_one_clear_line
     pg_server.psql(f"\\c {name}\nREVOKE ALL ON ALL TABLES IN SCHEMA public FROM reader_{name};")
 
 
-def test_postings_are_read_highest_score_first_and_a_common_terms_head_suffices(tmp_path, corpus, pg_uri, embedder):
+def test_keyword_scores_are_the_file_stores_and_a_short_head_still_finds_the_exact_best(tmp_path, corpus, pg_uri,
+                                                                                        embedder):
     laptop = Advisor(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake", overlap_tokens=8),
                      embedder=embedder)
     laptop.index()
@@ -243,16 +244,14 @@ def test_postings_are_read_highest_score_first_and_a_common_terms_head_suffices(
     shared.index()
     texts = shared.loaded.texts
     assert texts.impact_ordered
-    tokens = ["the", "of", "dimension"]
-    exact = laptop.loaded.texts.bm25_scores(tokens)
-    # a head as long as the library: every score is the file store's
-    assert np.allclose(texts.bm25_scores(tokens), exact, atol=1e-6)
-    # a head of one posting per term: each term's best passage, with that term's score, and nothing else
+    groups = [(["the", "of", "dimension"], 1.0), (["dimension", "vector"], 0.5)]
+    exact = laptop.loaded.texts.keyword_scores(groups)
+    assert np.allclose(texts.keyword_scores(groups), exact, atol=1e-5)  # no `need`: every score exact
+    # heads of one posting per term, then the rest where the bound does not settle: the best are the file store's
     texts.postings_read = 1
-    head = texts.bm25_scores(tokens)
-    one_term = [laptop.loaded.texts.bm25_scores([t]) for t in tokens]
-    best = {int(np.argmax(s)) for s in one_term if s.max() > 0}
-    assert set(np.flatnonzero(head)) == best
-    for i in best:
-        assert head[i] == pytest.approx(sum(s[i] for s in one_term if int(np.argmax(s)) == i), abs=1e-6)
+    for need in (1, 3, 10):
+        got = texts.keyword_scores(groups, need)
+        best = np.argsort(-got, kind="stable")[:need]
+        assert sorted(exact[best]) == pytest.approx(sorted(np.sort(exact)[-need:]), abs=1e-5)
+        assert np.all(got <= exact + 1e-5)  # a partial sum never exceeds the true one
     shared.close()

@@ -115,25 +115,28 @@ class Retriever:
         asked = topic_words(query) if self.topic_words_only else query
         return keyword_tokens(asked), keyword_tokens(extra) if extra else []
 
-    def keyword_scores(self, idx: HybridIndex, query: str) -> np.ndarray:
+    def keyword_scores(self, idx: HybridIndex, query: str, need: int | None = None) -> np.ndarray:
+        """BM25 of the question's words plus half that of its expansion; with `need`, exact for the `need` best
+        (the shared store may then leave out what cannot change them)."""
         asked, extra = self.query_tokens(query)
-        scores = idx.bm25_scores(asked)
-        if extra:
-            scores = scores + EXPANSION_WEIGHT * idx.bm25_scores(extra)
-        return scores
+        return idx.keyword_scores([(asked, 1.0), (extra, EXPANSION_WEIGHT)], need)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
                qvec: np.ndarray | None = None) -> list[Hit]:
         """Ranked passages from the full texts (catalog records are not passages)."""
         qvec = self.embed_query(query) if qvec is None and mode != "bm25" else qvec
-        hits = self._search_index(self.index.texts, query, qvec, filters, mode, self.candidates)
+        wanted = max(k, 30) if self.reranker is not None else k
+        hits = self._search_index(self.index.texts, query, qvec, filters, mode, self.candidates, wanted)
         if self.collapse_places:
             hits = one_per_place(hits)
         if self.reranker is not None and hits:
             hits = self.reranker(query, hits[: max(k, 30)])
         return hits[:k]
 
-    def _search_index(self, idx: HybridIndex, query: str, qvec, filters, mode: str, n: int) -> list[Hit]:
+    def _search_index(self, idx: HybridIndex, query: str, qvec, filters, mode: str, n: int,
+                      wanted: int | None = None) -> list[Hit]:
+        """The fused candidates, best first, as hits: all of them, or (`wanted`) at least enough for that many
+        places, fetched in batches (the shared store sends each passage's text: only those that are shown)."""
         if not len(idx):
             return []
         allowed = self._allowed_mask(idx, filters)
@@ -150,7 +153,7 @@ class Retriever:
         bm25_ids: list[int] = []
         bm25_scores: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
-            bm25_all = self.keyword_scores(idx, query)
+            bm25_all = self.keyword_scores(idx, query, None if allowed is not None else n)
             if allowed is not None:
                 bm25_all = np.where(allowed, bm25_all, 0.0)
             matched = np.flatnonzero(bm25_all > 0)  # a small part of a large index: partition only those
@@ -171,23 +174,24 @@ class Retriever:
             fused = convex_fusion({i: dense_scores[i] for i in candidates},
                                   {i: float(bm25_all[i]) for i in candidates} if bm25_ids else {}, self.dense_weight)
             bonus = lambda i: self.kind_boost  # noqa: E731  (fused scores are in standard deviations)
-        found = idx.fetch(fused)  # one round trip in the Postgres store
-        wanted = question_intent(query) if self.kind_boost else ()
-        if wanted:
-            for i in list(fused):
-                if set(chunk_kinds(found[i])) & set(wanted):
-                    fused[i] += bonus(i)
+        kinds = question_intent(query) if self.kind_boost else ()
+        found = idx.fetch(fused) if kinds else {}  # the kind bonus reorders: every candidate's kind is needed
+        for i in (list(fused) if kinds else ()):
+            if set(chunk_kinds(found[i])) & set(kinds):
+                fused[i] += bonus(i)
         order = sorted(fused, key=lambda i: -fused[i])
         dense_rank = {i: r for r, i in enumerate(dense_ids)}
         bm25_rank = {i: r for r, i in enumerate(bm25_ids)}
-        hits = []
-        for i in order:
-            chunk = found[i]
-            hits.append(Hit(
-                chunk=chunk, score=fused[i], resource_id=self._resource_of(chunk),
-                dense=dense_scores.get(i), bm25=bm25_scores.get(i),
-                dense_rank=dense_rank.get(i), bm25_rank=bm25_rank.get(i),
-            ))
+        hits: list[Hit] = []
+        batch = len(order) if wanted is None else 2 * wanted  # a place can hold several candidates
+        for start in range(0, len(order), max(batch, 1)):
+            part = order[start:start + batch]
+            found.update(idx.fetch([i for i in part if i not in found]))  # one round trip in the shared store
+            hits += [Hit(chunk=found[i], score=fused[i], resource_id=self._resource_of(found[i]),
+                         dense=dense_scores.get(i), bm25=bm25_scores.get(i),
+                         dense_rank=dense_rank.get(i), bm25_rank=bm25_rank.get(i)) for i in part]
+            if wanted is not None and len(one_per_place(hits) if self.collapse_places else hits) >= wanted:
+                break
         return hits
 
     def _resource_of(self, chunk) -> str:

@@ -80,6 +80,14 @@ class HybridIndex:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
+    def keyword_scores(self, groups: list[tuple[list[str], float]], need: int | None = None) -> np.ndarray:
+        """Sum of weight x BM25 over the token groups, every score exact (`need` is for stores that read less)."""
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        for tokens, weight in groups:
+            if tokens:
+                scores = scores + weight * self.bm25_scores(tokens)
+        return scores
+
     def bm25_search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         scores = self.bm25_scores(tokens)
         if not scores.size:

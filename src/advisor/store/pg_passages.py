@@ -17,9 +17,10 @@ import numpy as np
 from ..errors import StoreError
 from ..types import Chunk
 from .hybrid import resource_mask
+from .impact import ImpactReader
 
 T = TypeVar("T")
-POSTINGS_READ = 20_000  # see PgPassages.postings_read
+POSTINGS_READ = 5_000  # see PgPassages.postings_read
 RETRIES = 3  # attempts per statement when the connection drops (a fresh connection each time)
 
 
@@ -159,25 +160,44 @@ class PgPassages:
 
     def bm25_scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 of every passage for these query tokens (a repeated token counts again, as in bm25s)."""
+        return self.keyword_scores([(tokens, 1.0)])
+
+    def keyword_scores(self, groups: list[tuple[list[str], float]], need: int | None = None) -> np.ndarray:
+        """Sum of weight x BM25 over the token groups. With `need`, the passages with the `need` best sums are
+        exactly the file store's, but a passage's sum may lack a term whose unread postings could not change
+        that set (a lower bound); without it, every score is exact."""
+        counts: dict[str, float] = {}
+        for tokens, weight in groups:
+            for t in tokens:
+                counts[t] = counts.get(t, 0.0) + weight
         scores = np.zeros(self.n, dtype=np.float32)
-        if not tokens or not self.n:
+        if not counts or not self.n:
             return scores
-        counts: dict[str, int] = {}
-        for t in tokens:
-            counts[t] = counts.get(t, 0) + 1
-        # binary results: in text format a bytea travels hex-encoded, twice its size, encoded by the server and
-        # decoded by the app (a common term's postings at 1M passages are megabytes; 4x the wall time)
-        if self.impact_ordered:
-            size = 4 * self.postings_read
-            sql, params = (f"SELECT term, substring(ids from 1 for %s), substring(scores from 1 for %s) "
-                           f"FROM {self.terms_table} WHERE term = ANY(%s)"), (size, size, list(counts))
-        else:
-            sql, params = f"SELECT term, ids, scores FROM {self.terms_table} WHERE term = ANY(%s)", (list(counts),)
-        rows = self.db.run(lambda conn: conn.execute(sql, params, binary=True).fetchall())
-        for term, ids, values in rows:
-            # a term's postings name each passage once, so plain fancy-index addition is exact
-            scores[np.frombuffer(ids, dtype=np.int32)] += counts[term] * np.frombuffer(values, dtype=np.float32)
+        if not self.impact_ordered:  # postings in passage order: read whole
+            sql = f"SELECT term, ids, scores FROM {self.terms_table} WHERE term = ANY(%s)"
+            for term, ids, values in self.db.run(lambda conn: conn.execute(sql, (list(counts),), binary=True).fetchall()):
+                # a term's postings name each passage once, so plain fancy-index addition is exact
+                scores[np.frombuffer(ids, dtype=np.int32)] += counts[term] * np.frombuffer(values, dtype=np.float32)
+            return scores
+        ImpactReader(self._postings, counts, scores, need, self.postings_read).run()
         return scores
+
+    def _postings(self, terms: list[str], skip: dict[str, int], size: int | None) -> list[tuple[str, bytes, bytes]]:
+        """(term, ids, scores) of these terms' postings (4 bytes each), after the first `skip[term]`, at most `size`
+        of them. Binary results: in text a bytea travels hex-encoded, twice its size, encoded by the server and
+        decoded by the app (a common term's postings at 1M passages are megabytes)."""
+        if not any(skip.values()):
+            read = "ids, scores" if size is None else "substring(ids from 1 for %s), substring(scores from 1 for %s)"
+            sql = f"SELECT term, {read} FROM {self.terms_table} WHERE term = ANY(%s)"
+            params: tuple = (terms,) if size is None else (4 * size, 4 * size, terms)
+        else:
+            limit = "" if size is None else " for %s"
+            sql = (f"SELECT t.term, substring(t.ids from r.skip * 4 + 1{limit}), "
+                   f"substring(t.scores from r.skip * 4 + 1{limit}) FROM {self.terms_table} t "
+                   f"JOIN unnest(%s::text[], %s::int[]) AS r(term, skip) USING (term)")
+            params = ((4 * size, 4 * size) if size is not None else ()) + (terms, [skip[t] for t in terms])
+        return self.db.run(lambda conn: conn.execute(sql, params, binary=True).fetchall())
+
 
     def dense_scores(self, ids: list[int], query: np.ndarray) -> list[float]:
         if not ids:
