@@ -1,6 +1,7 @@
 """The shared store (Postgres + pgvector) against the file store, at 100k-1M chunks, in the same run.
 
     .venv/bin/python bench/bench_pg.py [--quick] [--sizes 100000,1000000] [--seconds 30] [--json out.json]
+        [--shared-buffers 6GB] [--keep DIR]
 
 Starts a throw-away Postgres 16 + pgvector (the pgserver package) in a temp dir, then per size, in a
 fresh subprocess (so its peak memory is its own), all Postgres figures first, then the file store's (a run
@@ -241,6 +242,39 @@ def one_client(retriever, plan) -> dict:
     return percentiles_ms(times)
 
 
+def keyword_exactness(retriever, texts, plan) -> dict:
+    """The keyword side as the Retriever asks it (the best CANDIDATES, read from the heads of impact-ordered
+    postings and, where the bound does not settle, the rest) against every posting read: same best passages?"""
+    from advisor.store import impact
+
+    rounds: list[int] = []
+    real_run = impact.ImpactReader.run
+
+    def counted(self):
+        real_run(self)
+        rounds.append(self.rounds)
+
+    impact.ImpactReader.run = counted
+    try:
+        same, t_need, t_all = [], [], []
+        for q, _ in plan:
+            t0 = time.perf_counter()
+            got = retriever.keyword_scores(texts, q, CANDIDATES)
+            t1 = time.perf_counter()
+            exact = retriever.keyword_scores(texts, q)
+            t_need.append(t1 - t0)
+            t_all.append(time.perf_counter() - t1)
+            order = np.argsort(-exact, kind="stable")[:CANDIDATES]
+            best = set(order[exact[order] > 0].tolist())
+            mine = set(np.argsort(-got, kind="stable")[:len(best)]) if best else set()
+            same.append(len(mine & best) / len(best) if best else 1.0)
+    finally:
+        impact.ImpactReader.run = real_run
+    settled = [r for r in rounds if r > 0]
+    return {"same_best": float(np.mean(same)), "one_round": float(np.mean([r == 1 for r in settled])),
+            "head": texts.postings_read, "need_ms": percentiles_ms(t_need), "all_ms": percentiles_ms(t_all)}
+
+
 # --- an app process for the concurrent test --------------------------------------------------------------
 def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, start_file: str, out: str,
                seed: int) -> int:
@@ -352,10 +386,10 @@ def concurrent(kind: str, where: str, n: int, processes: int, threads: int, seco
 
 
 # --- one size, in its own process --------------------------------------------------------------------------
-def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_queries: int, skip_file: bool) -> dict:
+def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_queries: int, skip_file: bool,
+            reuse: bool = False) -> dict:
     from bench_query import synthetic_chunks
 
-    from advisor.store.index import IndexStore
     from advisor.store.postgres import PgStore
 
     out: dict = {"chunks": n}
@@ -374,7 +408,25 @@ def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_qu
     catalog = ([], np.zeros((0, DIM), dtype=np.float32))
     save("data made")
 
-    # Postgres build
+    probe = PgStore(uri)
+    reused = reuse and (probe.read_manifest() or {}).get("counts", {}).get("chunks") == n  # --keep, same size
+    probe.close()
+    if reused:
+        out["pg_build"] = {"reused": True, **pg_sizes(uri)}
+    else:
+        build_pg(uri, pgdata, chunks, vectors, catalog, resources, manifest_for(n), out)
+    save("postgres build")
+    measured = run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save)
+    if not skip_file:
+        run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, *measured)
+    out["bench_peak_rss_mb"] = peak_rss_mb()
+    save("done")
+    return out
+
+
+def build_pg(uri, pgdata, chunks, vectors, catalog, resources, manifest, out) -> None:
+    from advisor.store.postgres import PgStore
+
     clock = PhaseClock()
     clock.install()
     store = PgStore(uri)
@@ -384,14 +436,16 @@ def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_qu
     with ServerMemory(pgdata) as server, Timer() as t:
         t0 = time.perf_counter()
         with store.lock():
-            store.write_version((chunks, vectors), catalog, resources, manifest_for(n))
+            store.write_version((chunks, vectors), catalog, resources, manifest)
         t_end = time.perf_counter()
     out["pg_build"] = {"total_s": t.seconds, **clock.phases(t0, t_end), "app_peak_mb": peak_rss_mb() - base,
                        "server_peak_anon_mb": server.peak_mb, "notices": sorted(set(clock.notices)),
                        **pg_sizes(uri)}
     store.close()
-    save(f"postgres build {t.seconds:.0f} s")
 
+
+def run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save):
+    """Recall, one client and 20 clients on the Postgres store; returns what the file store's turn reuses."""
     # recall@10 against exact search (ground truth kept for the file store's turn)
     qsets = {"question-like": model.queries(n_queries, n, "question", seed=2),
              "passage-like": model.queries(n_queries, n, "passage", seed=3)}
@@ -421,55 +475,70 @@ def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_qu
 
     # one client, hybrid; then 20 concurrent clients over 2 app processes
     plan = query_plan(n, 200)
+    out["pg_keywords"] = keyword_exactness(make_retriever(pg_loaded), texts, plan[:100])
+    save("pg keywords")
     out["pg_one"] = one_client(make_retriever(pg_loaded), plan)
     pg_store.close()
     del pg_loaded, texts
     save(f"pg one client p95 {out['pg_one']['p95_ms']:.1f} ms")
     out["pg_conc"] = concurrent("pg", uri, n, 2, 10, seconds, pgdata)
     save(f"pg 20 clients p95 {out['pg_conc']['p95_ms']:.1f} ms")
+    return qsets, truth, plan
 
-    # the file store, same chunks, same queries
-    if not skip_file:
-        file_dir = Path(tempfile.mkdtemp(prefix="bench-pg-filestore-"))
-        fstore = IndexStore(file_dir)
-        reset_peak_rss()
-        base = rss_mb()
-        with Timer() as t, fstore.lock():
-            fstore.write_version((chunks, vectors), catalog, resources, manifest_for(n))
-        out["file_build"] = {"total_s": t.seconds, "app_peak_mb": peak_rss_mb() - base,
-                             "disk_mb": sum(f.stat().st_size for f in file_dir.rglob("*") if f.is_file()) / 2**20}
-        save(f"file build {t.seconds:.0f} s")
-        del chunks, vectors
-        _f_store, f_loaded = open_loaded("file", str(file_dir))
-        found_t = {}
-        times = []
-        for name, q in qsets.items():
-            found = []
-            for v in q:
-                t1 = time.perf_counter()
-                found.append(f_loaded.texts.dense_search(v, CANDIDATES)[0])
-                times.append(time.perf_counter() - t1)
-            found_t[name] = recall_at_k(found, truth[name])
-        out["file_recall"] = {"index": type(f_loaded.texts.dense).__name__, **found_t, **percentiles_ms(times)}
-        save("file recall")
-        out["file_one"] = one_client(make_retriever(f_loaded), plan)
-        del f_loaded
-        save(f"file one client p95 {out['file_one']['p95_ms']:.1f} ms")
-        out["file_conc"] = concurrent("file", str(file_dir), n, 2, 10, seconds)
-        save(f"file 20 clients p95 {out['file_conc']['p95_ms']:.1f} ms")
-        shutil.rmtree(file_dir, ignore_errors=True)
-    out["bench_peak_rss_mb"] = peak_rss_mb()
-    save("done")
-    return out
+
+def run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, qsets, truth, plan) -> None:
+    """The file store, same chunks, same queries."""
+    from advisor.store.index import IndexStore
+
+    file_dir = Path(tempfile.mkdtemp(prefix="bench-pg-filestore-"))
+    fstore = IndexStore(file_dir)
+    reset_peak_rss()
+    base = rss_mb()
+    with Timer() as t, fstore.lock():
+        fstore.write_version((chunks, vectors), catalog, resources, manifest_for(n))
+    out["file_build"] = {"total_s": t.seconds, "app_peak_mb": peak_rss_mb() - base,
+                         "disk_mb": sum(f.stat().st_size for f in file_dir.rglob("*") if f.is_file()) / 2**20}
+    save(f"file build {t.seconds:.0f} s")
+    del chunks, vectors
+    _f_store, f_loaded = open_loaded("file", str(file_dir))
+    found_t = {}
+    times = []
+    for name, q in qsets.items():
+        found = []
+        for v in q:
+            t1 = time.perf_counter()
+            found.append(f_loaded.texts.dense_search(v, CANDIDATES)[0])
+            times.append(time.perf_counter() - t1)
+        found_t[name] = recall_at_k(found, truth[name])
+    out["file_recall"] = {"index": type(f_loaded.texts.dense).__name__, **found_t, **percentiles_ms(times)}
+    save("file recall")
+    out["file_one"] = one_client(make_retriever(f_loaded), plan)
+    del f_loaded
+    save(f"file one client p95 {out['file_one']['p95_ms']:.1f} ms")
+    out["file_conc"] = concurrent("file", str(file_dir), n, 2, 10, seconds)
+    save(f"file 20 clients p95 {out['file_conc']['p95_ms']:.1f} ms")
+    shutil.rmtree(file_dir, ignore_errors=True)
 
 
 # --- driver ---------------------------------------------------------------------------------------------------
-def start_server():
+def start_server(shared_buffers: str, keep: Path | None = None):
+    """A throw-away server (or, with `keep`, one whose data stays there for --reuse), configured as
+    docs/deployment.md advises: `shared_buffers` large enough for the HNSW index (pgserver's default is 128 MB;
+    at 1M passages the index is ~2 GB and every search then reads pages through the kernel)."""
     import pgserver
 
-    data = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    server = pgserver.get_server(data, cleanup_mode="delete")
-    return server, data
+    data = keep or Path(tempfile.mkdtemp(prefix="bench-pg-"))
+    data.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    server.psql(f"ALTER SYSTEM SET shared_buffers = '{shared_buffers}';")  # read at start: restart once
+    server.cleanup()
+    return pgserver.get_server(data, cleanup_mode="stop" if keep else "delete"), data
+
+
+def default_shared_buffers() -> str:
+    """A quarter of the RAM, as docs/deployment.md advises, at most 8 GB."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(128, min(8192, total // 4 // 2**20))}MB"
 
 
 def report(results: list[dict], info: dict, seconds: float) -> None:
@@ -481,6 +550,7 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
           f"HNSW m=16 ef_construction=64 (pgvector defaults), maintenance_work_mem sized by PgStore.build_memory")
     if ok[0].get("distribution"):
         print(f"vectors: {ok[0]['distribution']}")
+    built = [r for r in ok if not r["pg_build"].get("reused")]
     print_table([{
         "chunks": r["chunks"], "PG total s": r["pg_build"]["total_s"], "COPY chunks s": r["pg_build"]["copy_chunks_s"],
         "postings s": r["pg_build"]["postings_s"], "HNSW+ANALYZE s": r["pg_build"]["hnsw_analyze_s"],
@@ -488,9 +558,11 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
         "server peak MB": r["pg_build"]["server_peak_anon_mb"], "HNSW MB": r["pg_build"]["hnsw_mb"],
         "DB MB": r["pg_build"]["database_mb"],
         "file total s": r.get("file_build", {}).get("total_s", ""), "file disk MB": r.get("file_build", {}).get("disk_mb", ""),
-    } for r in ok], title="build (no embedding): Postgres write_version by phase vs file store write_version")
+    } for r in built], title="build (no embedding): Postgres write_version by phase vs file store write_version")
     for r in ok:
-        if r["pg_build"]["notices"]:
+        if r["pg_build"].get("reused"):
+            print(f"  [{r['chunks']:,}] Postgres: passages reused from an earlier --keep run (no build figures)")
+        elif r["pg_build"]["notices"]:
             print(f"  [{r['chunks']:,}] server notices: {r['pg_build']['notices']}")
     rec = [r for r in ok if "pg_recall" in r]
     if rec:
@@ -507,6 +579,15 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
                              "p50 ms": f["p50_ms"], "p95 ms": f["p95_ms"]})
         print_table(rows, title=f"dense recall@{K} vs exact (k={CANDIDATES}, one query at a time; store default "
                                 f"ef_search = max(PgPassages.ef_search, 2k))")
+    kw = [r for r in ok if "pg_keywords" in r]
+    if kw:
+        print_table([{"chunks": r["chunks"], "head": r["pg_keywords"]["head"],
+                      "best = exact": r["pg_keywords"]["same_best"],
+                      "answered by heads": r["pg_keywords"]["one_round"],
+                      "p50 ms": r["pg_keywords"]["need_ms"]["p50_ms"], "p95 ms": r["pg_keywords"]["need_ms"]["p95_ms"],
+                      "all postings p50 ms": r["pg_keywords"]["all_ms"]["p50_ms"],
+                      "all postings p95 ms": r["pg_keywords"]["all_ms"]["p95_ms"]} for r in kw],
+                    title=f"keyword side (Postgres): the best {CANDIDATES} from heads + bound, against every posting read")
     rows = []
     for r in ok:
         for kind, name in (("pg", "Postgres"), ("file", "file")):
@@ -542,6 +623,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=None, help="duration of the concurrent test (default 30; 10 with --quick)")
     ap.add_argument("--queries", type=int, default=200, help="held-out query vectors per kind for recall")
     ap.add_argument("--skip-file", action="store_true", help="Postgres only (no file-store comparison)")
+    ap.add_argument("--shared-buffers", default=None,
+                    help="the server's shared_buffers (default: a quarter of the RAM, at most 8 GB)")
+    ap.add_argument("--keep", metavar="DIR", help="keep the server's data in DIR; a later run with the same DIR "
+                    "and size reuses the written passages instead of building them again")
     ap.add_argument("--json", metavar="PATH")
     ap.add_argument("--_one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--_uri", help=argparse.SUPPRESS)
@@ -553,6 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--_threads", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--_start", help=argparse.SUPPRESS)
     ap.add_argument("--_seed", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--_reuse", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     seconds = args.seconds or (10.0 if args.quick else 30.0)
     logging.basicConfig(level=logging.WARNING)
@@ -561,24 +647,29 @@ def main(argv: list[str] | None = None) -> int:
     if args._worker:
         return run_worker(args._worker, args._where, args._n, args._threads, seconds, args._start, args._out, args._seed)
     if args._one:
-        run_one(args._one, args._uri, Path(args._pgdata), Path(args._out), seconds, args.queries, args.skip_file)
+        run_one(args._one, args._uri, Path(args._pgdata), Path(args._out), seconds, args.queries, args.skip_file,
+                args._reuse)
         return 0
 
     sizes = [int(s.replace("_", "")) for s in (args.sizes or ("10000" if args.quick else "100000")).split(",")]
     info = machine_info()
-    server, pgdata = start_server()
+    shared_buffers = args.shared_buffers or default_shared_buffers()
+    info["shared_buffers"] = shared_buffers
+    server, pgdata = start_server(shared_buffers, Path(args.keep).resolve() if args.keep else None)
     results = []
     try:
         for n in sizes:
             db = f"bench_{n}"
-            server.psql(f"CREATE DATABASE {db};")
+            if not (args.keep and db in server.psql("SELECT datname FROM pg_database;")):
+                server.psql(f"CREATE DATABASE {db};")
             uri = server.get_uri(db)
             out = Path(tempfile.mkstemp(suffix=".json", prefix="bench-pg-")[1])
             print(f"size {n:,} (load {os.getloadavg()[0]:.1f}) ...", file=sys.stderr, flush=True)
             t0 = time.perf_counter()
             proc = subprocess.run([sys.executable, __file__, "--_one", str(n), "--_uri", uri, "--_pgdata", str(pgdata),
                                    "--_out", str(out), "--seconds", str(seconds), "--queries", str(args.queries),
-                                   *(["--skip-file"] if args.skip_file else [])], check=False)
+                                   *(["--skip-file"] if args.skip_file else []),
+                                   *(["--_reuse"] if args.keep else [])], check=False)
             res = json.loads(out.read_text()) if out.stat().st_size else {"chunks": n}
             out.unlink()
             res["wall_seconds"] = time.perf_counter() - t0
@@ -587,7 +678,8 @@ def main(argv: list[str] | None = None) -> int:
                 res["failed"] = proc.returncode
                 print(f"size {n:,} failed (exit {proc.returncode}) at stage {res.get('stage')!r}", file=sys.stderr)
             results.append(res)
-            server.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE);")
+            if not args.keep:
+                server.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE);")
     finally:
         server.cleanup()
     print(f"advisor shared-store benchmark  ({info.get('cpu', '?')}, {info['cpus']} cpus, load at start "
