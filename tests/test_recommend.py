@@ -1046,3 +1046,31 @@ def test_what_the_learner_says_before_a_name_reads_a_topic_a_gap_and_a_request_r
     gap = reader.read("Goodfellow gave me foundations, but it predates transformers. Free textbook with good "
                       "figures that picks up where it leaves off?")
     assert gap.moves_away and gap.sideways and not gap.about
+
+
+def test_words_next_to_a_shared_name_choose_the_record_not_words_elsewhere():
+    shelf = {
+        "course": Resource("course", "CS229: Machine Learning (Stanford)", ["Andrew Ng"], kind="course",
+                           aliases=["CS229"]),
+        "review": Resource("review", "Linear Algebra Review and Reference (CS229 section notes)", ["Zico Kolter"],
+                           kind="lecture-notes", aliases=["CS229"]),
+    }
+    reader = IntentReader(shelf)
+    assert reader.read("the CS229 linear algebra handout assumes too much").mentioned == ["review"]
+    asked = "I want a course that takes me to the linear algebra and calculus that CS229 expects, ending with PCA."
+    assert "course" in reader.read(asked).mentioned  # the title words far from the name no longer pick the notes
+    assert reader.read("Starting Stanford CS229 next month. Linear algebra is fine, probability is not.").mentioned \
+        == ["course"]
+
+
+def test_a_refused_style_of_maths_and_a_kind_in_the_learners_past_are_not_wishes():
+    from advisor.search.intent import attribute_preferences
+
+    computed = attribute_preferences("I want to do the posterior computations step by step in R rather than "
+                                     "reading theorems, formulas explained rather than derived")
+    assert "math_depth" not in computed
+    assert attribute_preferences("the proofs of the theorems, please")["math_depth"] == ("rigorous", "proof-heavy")
+    past = attribute_preferences("Background: one intro stats class and I took a course on R. My first book on "
+                                 "statistical learning?")
+    assert past["kind"] == ("book",)
+    assert attribute_preferences("a good class on convex optimization")["kind"] == ("course", "video-series")

@@ -84,9 +84,15 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
 _NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
+                        r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want))"
-                        r"\s+((the|any|much|heavy|real|too many)\s+)?([a-z-]+\s+)?(proofs?|theory|theorems?|rigou?r|derivations?|"
+                        r"\s+((the|any|much|heavy|real|too many)\s+)?([a-z-]+\s+)?(proofs?|proved|proven|theory|theorems?|"
+                        r"rigou?r|derivations?|derived|"
                         r"maths?|mathematics)\b", re.I)
+# "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for
+_PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|a "
+                        r"single)\s+)?([\w-]+\s+){0,2}|(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"
+                        r"college|university)\s+([\w-]+\s+)?)(class|course|module|lecture)(es|s)?\b", re.I)
 # "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
 _RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
 RECENT_YEARS = 8
@@ -102,7 +108,7 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
     avoided = tuple(k for m in _REFUSED.finditer(lowered) for k in _REFUSED_KINDS.get(m.group(4).rstrip("s"), ()))
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
-    lowered = _REFUSED.sub(" ", lowered)
+    lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", lowered))
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     unlevelled = _NOT_LEVEL.sub(" ", lowered)
     for pattern, attr, values in _PREFERENCES:

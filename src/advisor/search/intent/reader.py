@@ -64,6 +64,13 @@ def _content_words(text: str) -> set[str]:
     return {w for w in words if w not in _FILLER and len(w) > 1}
 
 
+def _near(text: str, a: int, b: int, words: int = 3) -> str:
+    """The name at text[a:b] with up to `words` words on each side, within its sentence."""
+    left = re.split(r"[.;!?]\s", text[:a])[-1].split()[-words:]
+    right = re.split(r"[.;!?](\s|$)", text[b:])[0].split()[:words]
+    return " ".join([*left, text[a:b], *right])
+
+
 def squashed(text: str) -> str:
     """Letters and digits only: "Auto-Encoding Variational Bayes" and "autoencoding variational bayes" agree."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
@@ -170,8 +177,14 @@ class IntentReader:
         # a whole title typed out ("autoencoding variational bayes") outweighs the authors' names it shares with
         # their other records
         numbers = set(re.findall(r"(?<![\w.])[1-3](?![\w.])", question))  # "probabilistic ML book 1" is PML1
-        strength = {rid: len(self.title_words.get(rid, set()) & asked) + self._kind_named(question, b, rid)
-                    + 3 * (rid in typed) + bool(numbers & self.numbers.get(rid, set())) for _, b, rid in spans}
+        strength: dict[str, int] = {}
+        for a, b, rid in spans:
+            # the title's words said next to the name ("the CS229 linear algebra handout"), not anywhere in the
+            # question ("the linear algebra ... CS229 expects" names the course)
+            near = _content_words(_near(question, a, b)) if (a, b) != (0, len(question)) else asked
+            strength[rid] = max(strength.get(rid, 0), len(self.title_words.get(rid, set()) & near)
+                                + self._kind_named(question, b, rid) + 3 * (rid in typed)
+                                + bool(numbers & self.numbers.get(rid, set())))
         # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as
         # PRML's name beats the surname of the Bishops' 2024 book (unless the question says more of that one)
         derived = {(a, b, rid) for a, b, rid in spans if (question[a:b].lower(), rid) in self.derived}
