@@ -1074,3 +1074,16 @@ def test_a_refused_style_of_maths_and_a_kind_in_the_learners_past_are_not_wishes
                                  "statistical learning?")
     assert past["kind"] == ("book",)
     assert attribute_preferences("a good class on convex optimization")["kind"] == ("course", "video-series")
+
+
+def test_a_kind_said_after_a_name_names_the_record_of_that_kind_carrying_the_name():
+    shelf = {
+        "course": Resource("course", "Statistics 110: Probability (Harvard)", ["Joe Blitzstein"], kind="course",
+                           aliases=["Stat 110"]),
+        "sheet": Resource("sheet", "Probability Cheatsheet v2.0 (Harvard Stat 110)", ["William Chen"],
+                          kind="cheatsheet"),
+    }
+    reader = IntentReader(shelf)
+    assert reader.read("That Stat 110 probability cheatsheet is too condensed for me").mentioned == ["sheet"]
+    assert reader.read("Stat 110 lectures were great, what next?").mentioned == ["course"]
+    assert reader.read("Stat 110 was great, what next?").mentioned == ["course"]

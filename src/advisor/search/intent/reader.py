@@ -103,6 +103,12 @@ _KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "
                "tutorial": "tutorial"}
 
 
+# a kind noun up to two words after a name ("Stat 110 probability cheatsheet"), and the record kind it is
+_NOUN_AFTER = re.compile(r"^('s)?\s+(([\w-]+\s+){0,2}?)(cheat ?sheets?|lecture notes|notes|textbooks?|books?|courses?|"
+                         r"lectures|videos|papers?)\b", re.I)
+_NOUN_KINDS = {"cheatsheet": "cheatsheet", "lecturenote": "lecture-notes", "note": "lecture-notes", "book": "book",
+               "textbook": "book", "course": "course", "lecture": "course", "video": "video-series", "paper": "paper"}
+
 # words of a publisher's or school's name that are not names by themselves ("Athena Scientific", "Imperial College
 # London", "Khan Academy", "OCW Scholar")
 _INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "university", "institute", "press",
@@ -116,6 +122,7 @@ class IntentReader:
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
         self.title_words: dict[str, set[str]] = {}
         self.kinds = {rid: r.kind for rid, r in resources.items()}
+        self.squashed_names = {rid: [squashed(n) for n in (r.title, *r.aliases)] for rid, r in resources.items()}
         # "Boyd's Convex Optimization": a title said after its author's possessive is part of the name
         self.short_titles = {rid: re.sub(r"^(the|an?)\s+", "", re.split(r"[:(]", r.title)[0].strip().lower())
                              for rid, r in resources.items()}
@@ -161,6 +168,7 @@ class IntentReader:
             # a substring test first: a catalog description is scanned for 1,400 names
             for m in pattern.finditer(question) if first in lowered and rid not in skip else ():
                 spans.append((m.start(), m.end(), rid))
+        spans += self._kind_said_after(question, spans, skip)
         flat = squashed(question)
         typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip}  # whole titles typed, punctuation or not
         # a title typed without punctuation has no place of its own: only for records named no other way
@@ -213,6 +221,23 @@ class IntentReader:
         return [(a, b, rid) for a, b, rid in named
                 if len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
                 or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid)]
+
+    def _kind_said_after(self, question: str, spans, skip) -> list[tuple[int, int, str]]:
+        """"The Stat 110 probability cheatsheet" names the cheatsheet whose title holds "Stat 110", not the
+        course called Stat 110: a kind said just after a name, that the named record is not, names the one record
+        of that kind carrying the name (the span grows to the noun, so it outranks the bare name)."""
+        out = []
+        for a, b, rid in spans:
+            m = _NOUN_AFTER.match(question[b:])
+            kind = _NOUN_KINDS.get(re.sub(r"s$", "", m.group(4).lower().replace(" ", ""))) if m else None
+            if kind is None or self.kinds.get(rid) == kind:
+                continue
+            name = squashed(question[a:b])
+            others = [o for o, names in self.squashed_names.items() if self.kinds.get(o) == kind and o not in skip
+                      and any(name in n for n in names)]
+            if len(others) == 1:
+                out.append((a, b + m.end(), others[0]))
+        return out
 
     def _add_places(self, resources: dict[str, Resource]) -> None:
         """A platform or school said in one title's brackets names that record ("Udacity's intro to ML",
