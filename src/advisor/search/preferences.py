@@ -88,3 +88,14 @@ def closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> di
 
 def rank_on(value: str | None, scale: tuple[str, ...]) -> int:
     return scale.index(value) if value in scale else 1
+
+
+def makers(records: list[Resource]) -> set[str]:
+    """Who made these records: their authors, and the course codes in their titles ("CS 229" and "CS229" agree)."""
+    out = {a.lower() for r in records for a in r.authors}
+    for r in records:
+        out |= {"code:" + re.sub(r"\s", "", m).lower() for m in _COURSE_CODE.findall(" ".join([r.title, *r.aliases]))}
+    return out
+
+
+_COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b")

@@ -19,7 +19,6 @@ The weights (`WEIGHTS`) were chosen by cross-validation on the development quest
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -32,7 +31,7 @@ from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, resource_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
-from .preferences import (AXIS_FACTORS, AXIS_TOPICS, DEPTHS, LEVELS, closest, rank_on, relative_depth,
+from .preferences import (AXIS_FACTORS, AXIS_TOPICS, DEPTHS, LEVELS, closest, makers, rank_on, relative_depth,
                           preference_counts)
 
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
@@ -75,17 +74,6 @@ class Signals:
         prior = (weights["paper"] if rid in self.unasked else 1.0) * (weights["free"] if rid in self.free else 1.0) \
             * (1.0 + weights["authority"] * self.authority.get(rid, 0.0))
         return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0) * prior
-
-
-def _sources(records: list[Resource]) -> set[str]:
-    """Who made these records: their authors, and the course codes in their titles ("CS 229" and "CS229" agree)."""
-    out = {a.lower() for r in records for a in r.authors}
-    for r in records:
-        out |= {("code", re.sub(r"\s", "", m).lower()) for m in _COURSE_CODE.findall(" ".join([r.title, *r.aliases]))}
-    return out
-
-
-_COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b")
 
 
 def _scaled(raw: dict[str, float]) -> dict[str, float]:
@@ -213,10 +201,10 @@ class ResourceRanker:
         top = max(needed.values(), default=0.0)
         asked = {t for t, w in needed.items() if w == top}
         needed_level = self._needed_level(needed) if needed else 0
-        source = _sources(named) if intent.same_source else set()
+        source = makers(named) if intent.same_source else set()
         for rid, r in self.resources.items():
             sig.prefs[rid] = preference_counts(r, placed if rid in vouched else prefs)
-            if source & _sources([r]) and all(rid != x.id for x in named):  # "by the same authors": a wish met
+            if source & makers([r]) and all(rid != x.id for x in named):  # "by the same authors": a wish met
                 met, contradicted = sig.prefs[rid]
                 sig.prefs[rid] = (met + 1, contradicted)
             teaches = bool(asked) and asked <= resource_topics(r)
