@@ -242,39 +242,6 @@ def one_client(retriever, plan) -> dict:
     return percentiles_ms(times)
 
 
-def keyword_exactness(retriever, texts, plan) -> dict:
-    """The keyword side as the Retriever asks it (the best CANDIDATES, read from the heads of impact-ordered
-    postings and, where the bound does not settle, the rest) against every posting read: same best passages?"""
-    from advisor.store import impact
-
-    rounds: list[int] = []
-    real_run = impact.ImpactReader.run
-
-    def counted(self):
-        real_run(self)
-        rounds.append(self.rounds)
-
-    impact.ImpactReader.run = counted
-    try:
-        same, t_need, t_all = [], [], []
-        for q, _ in plan:
-            t0 = time.perf_counter()
-            got = retriever.keyword_scores(texts, q, CANDIDATES)
-            t1 = time.perf_counter()
-            exact = retriever.keyword_scores(texts, q)
-            t_need.append(t1 - t0)
-            t_all.append(time.perf_counter() - t1)
-            order = np.argsort(-exact, kind="stable")[:CANDIDATES]
-            best = set(order[exact[order] > 0].tolist())
-            mine = set(np.argsort(-got, kind="stable")[:len(best)]) if best else set()
-            same.append(len(mine & best) / len(best) if best else 1.0)
-    finally:
-        impact.ImpactReader.run = real_run
-    settled = [r for r in rounds if r > 0]
-    return {"same_best": float(np.mean(same)), "one_round": float(np.mean([r == 1 for r in settled])),
-            "head": texts.postings_read, "need_ms": percentiles_ms(t_need), "all_ms": percentiles_ms(t_all)}
-
-
 # --- an app process for the concurrent test --------------------------------------------------------------
 def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, start_file: str, out: str,
                seed: int) -> int:
@@ -475,8 +442,6 @@ def run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save):
 
     # one client, hybrid; then 20 concurrent clients over 2 app processes
     plan = query_plan(n, 200)
-    out["pg_keywords"] = keyword_exactness(make_retriever(pg_loaded), texts, plan[:100])
-    save("pg keywords")
     out["pg_one"] = one_client(make_retriever(pg_loaded), plan)
     pg_store.close()
     del pg_loaded, texts
@@ -579,15 +544,6 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
                              "p50 ms": f["p50_ms"], "p95 ms": f["p95_ms"]})
         print_table(rows, title=f"dense recall@{K} vs exact (k={CANDIDATES}, one query at a time; store default "
                                 f"ef_search = max(PgPassages.ef_search, 2k))")
-    kw = [r for r in ok if "pg_keywords" in r]
-    if kw:
-        print_table([{"chunks": r["chunks"], "head": r["pg_keywords"]["head"],
-                      "best = exact": r["pg_keywords"]["same_best"],
-                      "answered by heads": r["pg_keywords"]["one_round"],
-                      "p50 ms": r["pg_keywords"]["need_ms"]["p50_ms"], "p95 ms": r["pg_keywords"]["need_ms"]["p95_ms"],
-                      "all postings p50 ms": r["pg_keywords"]["all_ms"]["p50_ms"],
-                      "all postings p95 ms": r["pg_keywords"]["all_ms"]["p95_ms"]} for r in kw],
-                    title=f"keyword side (Postgres): the best {CANDIDATES} from heads + bound, against every posting read")
     rows = []
     for r in ok:
         for kind, name in (("pg", "Postgres"), ("file", "file")):

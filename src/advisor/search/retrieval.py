@@ -115,11 +115,10 @@ class Retriever:
         asked = topic_words(query) if self.topic_words_only else query
         return keyword_tokens(asked), keyword_tokens(extra) if extra else []
 
-    def keyword_scores(self, idx: HybridIndex, query: str, need: int | None = None) -> np.ndarray:
-        """BM25 of the question's words plus half that of its expansion; with `need`, exact for the `need` best
-        (the shared store may then leave out what cannot change them)."""
+    def keyword_scores(self, idx: HybridIndex, query: str) -> np.ndarray:
+        """BM25 of the question's words plus half that of its expansion."""
         asked, extra = self.query_tokens(query)
-        return idx.keyword_scores([(asked, 1.0), (extra, EXPANSION_WEIGHT)], need)
+        return idx.keyword_scores([(asked, 1.0), (extra, EXPANSION_WEIGHT)])
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
                qvec: np.ndarray | None = None) -> list[Hit]:
@@ -153,7 +152,7 @@ class Retriever:
         bm25_ids: list[int] = []
         bm25_scores: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
-            bm25_all = self.keyword_scores(idx, query, None if allowed is not None else n)
+            bm25_all = self.keyword_scores(idx, query)
             if allowed is not None:
                 bm25_all = np.where(allowed, bm25_all, 0.0)
             matched = np.flatnonzero(bm25_all > 0)  # a small part of a large index: partition only those

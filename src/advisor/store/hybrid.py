@@ -80,8 +80,8 @@ class HybridIndex:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
-    def keyword_scores(self, groups: list[tuple[list[str], float]], need: int | None = None) -> np.ndarray:
-        """Sum of weight x BM25 over the token groups, every score exact (`need` is for stores that read less)."""
+    def keyword_scores(self, groups: list[tuple[list[str], float]]) -> np.ndarray:
+        """Sum of weight x BM25 over the token groups."""
         scores = np.zeros(len(self.chunks), dtype=np.float32)
         for tokens, weight in groups:
             if tokens:

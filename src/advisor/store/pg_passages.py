@@ -17,10 +17,8 @@ import numpy as np
 from ..errors import StoreError
 from ..types import Chunk
 from .hybrid import resource_mask
-from .impact import ImpactReader
 
 T = TypeVar("T")
-POSTINGS_READ = 5_000  # see PgPassages.postings_read
 RETRIES = 3  # attempts per statement when the connection drops (a fresh connection each time)
 
 
@@ -114,14 +112,10 @@ class PgPassages:
                  impact_ordered: bool = False):
         self.db = db
         self.texts_table = f"{prefix}_texts"
-        # a generation written before impact order keeps its postings in passage order: read whole
+        # postings are written highest score first (`_impact`); generations written before keep them in passage
+        # order (`_terms`). Either is read whole, so the order does not change a score
         self.terms_table = f"{prefix}_impact" if impact_ordered else f"{prefix}_terms"
         self.impact_ordered = impact_ordered
-        # postings read per query term, highest score first: a rarer term's whole list, a common term's head.
-        # A passage outside a common term's head misses that term's share of its score, which is at most the
-        # head's last score (a low one: a common term's idf is low, and the head holds its best matches).
-        # Below this many passages every score is exact: every evaluation set, and any laptop library
-        self.postings_read = POSTINGS_READ
         self.n = n
         self.resource_codes = codes
         self.resource_names = names
@@ -162,10 +156,10 @@ class PgPassages:
         """BM25 of every passage for these query tokens (a repeated token counts again, as in bm25s)."""
         return self.keyword_scores([(tokens, 1.0)])
 
-    def keyword_scores(self, groups: list[tuple[list[str], float]], need: int | None = None) -> np.ndarray:
-        """Sum of weight x BM25 over the token groups. With `need`, the passages with the `need` best sums are
-        exactly the file store's, but a passage's sum may lack a term whose unread postings could not change
-        that set (a lower bound); without it, every score is exact."""
+    def keyword_scores(self, groups: list[tuple[list[str], float]]) -> np.ndarray:
+        """Sum of weight x BM25 over the token groups, every score exact: each term's whole list is read.
+        (Reading only the heads of impact-ordered lists changed the ranking at 1M passages, and heads with a
+        bound that settles the best 60 were slower than whole lists there: docs/performance.md, round 8.)"""
         counts: dict[str, float] = {}
         for tokens, weight in groups:
             for t in tokens:
@@ -173,31 +167,13 @@ class PgPassages:
         scores = np.zeros(self.n, dtype=np.float32)
         if not counts or not self.n:
             return scores
-        if not self.impact_ordered:  # postings in passage order: read whole
-            sql = f"SELECT term, ids, scores FROM {self.terms_table} WHERE term = ANY(%s)"
-            for term, ids, values in self.db.run(lambda conn: conn.execute(sql, (list(counts),), binary=True).fetchall()):
-                # a term's postings name each passage once, so plain fancy-index addition is exact
-                scores[np.frombuffer(ids, dtype=np.int32)] += counts[term] * np.frombuffer(values, dtype=np.float32)
-            return scores
-        ImpactReader(self._postings, counts, scores, need, self.postings_read).run()
+        # binary results: in text a bytea travels hex-encoded, twice its size, encoded by the server and decoded
+        # by the app (a common term's postings at 1M passages are megabytes)
+        sql = f"SELECT term, ids, scores FROM {self.terms_table} WHERE term = ANY(%s)"
+        for term, ids, values in self.db.run(lambda conn: conn.execute(sql, (list(counts),), binary=True).fetchall()):
+            # a term's postings name each passage once, so plain fancy-index addition is exact
+            scores[np.frombuffer(ids, dtype=np.int32)] += counts[term] * np.frombuffer(values, dtype=np.float32)
         return scores
-
-    def _postings(self, terms: list[str], skip: dict[str, int], size: int | None) -> list[tuple[str, bytes, bytes]]:
-        """(term, ids, scores) of these terms' postings (4 bytes each), after the first `skip[term]`, at most `size`
-        of them. Binary results: in text a bytea travels hex-encoded, twice its size, encoded by the server and
-        decoded by the app (a common term's postings at 1M passages are megabytes)."""
-        if not any(skip.values()):
-            read = "ids, scores" if size is None else "substring(ids from 1 for %s), substring(scores from 1 for %s)"
-            sql = f"SELECT term, {read} FROM {self.terms_table} WHERE term = ANY(%s)"
-            params: tuple = (terms,) if size is None else (4 * size, 4 * size, terms)
-        else:
-            limit = "" if size is None else " for %s"
-            sql = (f"SELECT t.term, substring(t.ids from r.skip * 4 + 1{limit}), "
-                   f"substring(t.scores from r.skip * 4 + 1{limit}) FROM {self.terms_table} t "
-                   f"JOIN unnest(%s::text[], %s::int[]) AS r(term, skip) USING (term)")
-            params = ((4 * size, 4 * size) if size is not None else ()) + (terms, [skip[t] for t in terms])
-        return self.db.run(lambda conn: conn.execute(sql, params, binary=True).fetchall())
-
 
     def dense_scores(self, ids: list[int], query: np.ndarray) -> list[float]:
         if not ids:
