@@ -268,7 +268,7 @@ def _create_tables(conn, gen: int, dimension: int) -> None:
         conn.execute(f"CREATE TABLE {p}_{part} (pos int PRIMARY KEY, path text NOT NULL, data jsonb NOT NULL, "
                      f"embedding vector({int(dimension)}) NOT NULL)")
     conn.execute(f"CREATE TABLE {p}_impact (term text PRIMARY KEY, ids bytea NOT NULL, scores bytea NOT NULL)")
-    # stored uncompressed, so that reading the head of a long postings list fetches only its first pages
+    # stored uncompressed: positions and float scores barely compress, and a read then skips decompressing them
     conn.execute(f"ALTER TABLE {p}_impact ALTER COLUMN ids SET STORAGE EXTERNAL, "
                  f"ALTER COLUMN scores SET STORAGE EXTERNAL")
     conn.execute(f"CREATE INDEX ON {p}_texts (path)")
@@ -284,7 +284,7 @@ def _copy_chunks(conn, table: str, chunks: list[Chunk], vectors: np.ndarray) -> 
 
 def _copy_terms(conn, table: str, chunks: list[Chunk]) -> None:
     """Each term's postings as bm25s computed them: passage positions and their precomputed scores, highest
-    score first (impact order: a query may read only the head of a common term's list)."""
+    score first (impact order; queries read whole lists, see PgPassages.keyword_scores)."""
     bm25 = build_bm25(chunks)
     if bm25 is None:
         return
