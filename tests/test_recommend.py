@@ -1087,3 +1087,13 @@ def test_a_kind_said_after_a_name_names_the_record_of_that_kind_carrying_the_nam
     assert reader.read("That Stat 110 probability cheatsheet is too condensed for me").mentioned == ["sheet"]
     assert reader.read("Stat 110 lectures were great, what next?").mentioned == ["course"]
     assert reader.read("Stat 110 was great, what next?").mentioned == ["course"]
+
+
+def test_a_first_year_or_a_learner_not_yet_mathematically_mature_asks_for_the_intro_level():
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences("First-year undergrad, linear algebra textbook with proofs")["level"] == ("intro",)
+    assert attribute_preferences("a proof-based book that doesn't assume I'm already mathematically mature"
+                                 )["level"] == ("intro",)
+    # never having written a proof is a gap, not a level: a graduate may still want a graduate course
+    assert "level" not in attribute_preferences("Mech eng grad, never done proofs, I need duality and KKT")

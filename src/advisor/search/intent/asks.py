@@ -59,7 +59,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
-    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|"
+    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
+     r"(not|n'?t|without being) (yet |already )?mathematically mature|"
      r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b",
      "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
