@@ -60,8 +60,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
-     r"(not|n'?t|without being) (yet |already )?mathematically mature|"
-     r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b",
+     r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
+     r"|(\bnot|n't|\bwithout being)\b[^.?!,]{0,25}\bmathematically mature\b",
      "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
      "level", ("advanced",)),
