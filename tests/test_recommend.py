@@ -1097,3 +1097,21 @@ def test_a_first_year_or_a_learner_not_yet_mathematically_mature_asks_for_the_in
                                  )["level"] == ("intro",)
     # never having written a proof is a gap, not a level: a graduate may still want a graduate course
     assert "level" not in attribute_preferences("Mech eng grad, never done proofs, I need duality and KKT")
+
+
+def test_asking_a_rigorous_book_after_a_rigorous_one_is_no_step_past_it():
+    shelf = {
+        "boyd": Resource("boyd", "Convex Optimization", ["Stephen Boyd"], aliases=["Boyd"], level="advanced",
+                         math_depth="rigorous", topics=["regression"]),
+        "mid": Resource("mid", "Lasso Algorithms", ["Ann Other"], level="intermediate", math_depth="rigorous",
+                        topics=["lasso", "regression"]),
+        "peer": Resource("peer", "Sparse Models", ["Kay Author"], level="advanced", math_depth="rigorous",
+                         topics=["lasso"]),
+    }
+    ranker, reader = _ranker(shelf)
+    said = "Boyd is mostly modelling, yet I use the lasso day to day. I'd like a rigorous textbook on the lasso."
+    intent = reader.read(said)
+    assert intent.deeper and not intent.deeper_than
+    # rigorous, as asked, on the lasso and more: one level below Boyd is not held back as if more depth were asked
+    assert _ranked(ranker, reader, said)[0] == "mid"
+    assert reader.read("Boyd was too applied, something more rigorous on the lasso?").deeper_than

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -126,6 +126,9 @@ class ResourceRanker:
                 passages: list[Hit]) -> Signals:
         """`similarities(text)` gives each record's cosine to a text (the question, or what it leads to)."""
         named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
+        if intent.deeper and not intent.deeper_than and named_records \
+                and all(rank_on(x.math_depth, DEPTHS) >= DEPTHS.index("rigorous") for x in named_records):
+            intent = replace(intent, deeper=False)  # "a rigorous book" after a rigorous X is no step past X
         if intent.wants_prerequisites:
             # "the math4ml notes before CS 189": a named record teaching another's prerequisites is an answer
             named_records = _targets(named_records)

@@ -37,6 +37,11 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"instead)\b", re.I)
 # a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
 # "B&V says nothing on SGD, next book?" moves sideways, to other topics at any depth
+# ... of which these only compare with X: "rigorous" or "proofs" alone is a wish X itself may already meet
+_DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
+                          r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|"
+                          r"theory|theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|"
+                          r"harder|hand-?wavy|informal|shallow|superficial)\b", re.I)
 _DEEPER = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                      r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|theory|"
                      r"theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|harder|proofs?|"

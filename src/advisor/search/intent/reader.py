@@ -10,7 +10,7 @@ from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
 from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES, _COMPARE,
                    _DEEPER, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER, _GENTLER, _GOAL_BEFORE_NAME,
-                   _KIND_AFTER_NAME, _LACK, _SAME_SOURCE, _SUBJECT, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
+                   _DEEPER_THAN, _KIND_AFTER_NAME, _LACK, _SAME_SOURCE, _SUBJECT, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
                    _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets,
                    unnamed_clauses)
 
@@ -85,6 +85,7 @@ class Intent:
     moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
     direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
     deeper: bool = False  # a move on that asks for more depth in so many words
+    deeper_than: bool = False  # ... by comparing with X ("more rigorous", "too applied"), not only "rigorous"
     sideways: bool = False  # a move to what X leaves out ("says nothing on SGD"), not past X
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
@@ -344,6 +345,7 @@ class IntentReader:
                      or before_name and earlier),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) else "harder",
             deeper=bool(_DEEPER.search(said)),
+            deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
             rest=" ".join(rest.split()),
             lacks=lacks,
