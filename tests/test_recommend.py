@@ -1042,6 +1042,7 @@ def test_what_the_learner_says_before_a_name_reads_a_topic_a_gap_and_a_request_r
                            "I want full written notes.").wants_prerequisites
     assert reader.read("BBVI is next on my list, but I've never met variational inference. What's the "
                        "pre-reading?").wants_prerequisites
+    assert reader.read("No calculus since school. I want to get to where I can follow ML textbooks.").wants_prerequisites
     # "Free textbook ... ?" after X asks for another book; "it predates ..." is what X leaves out
     gap = reader.read("Goodfellow gave me foundations, but it predates transformers. Free textbook with good "
                       "figures that picks up where it leaves off?")
