@@ -1043,6 +1043,8 @@ def test_what_the_learner_says_before_a_name_reads_a_topic_a_gap_and_a_request_r
     assert reader.read("BBVI is next on my list, but I've never met variational inference. What's the "
                        "pre-reading?").wants_prerequisites
     assert reader.read("No calculus since school. I want to get to where I can follow ML textbooks.").wants_prerequisites
+    assert reader.read("Taking BBVI next term; the notes say probability needs to be solid. Any maths "
+                       "review for it?").wants_prerequisites
     # "Free textbook ... ?" after X asks for another book; "it predates ..." is what X leaves out
     gap = reader.read("Goodfellow gave me foundations, but it predates transformers. Free textbook with good "
                       "figures that picks up where it leaves off?")
@@ -1116,3 +1118,16 @@ def test_asking_a_rigorous_book_after_a_rigorous_one_is_no_step_past_it():
     # rigorous, as asked, on the lasso and more: one level below Boyd is not held back as if more depth were asked
     assert _ranked(ranker, reader, said)[0] == "mid"
     assert reader.read("Boyd was too applied, something more rigorous on the lasso?").deeper_than
+
+
+def test_a_records_own_maths_review_is_advice_to_read_it_first():
+    from advisor.search.advice import Advice
+
+    shelf = {
+        "course": Resource("course", "CS 189: Introduction to Machine Learning", ["Jonathan Shewchuk"], kind="course",
+                           description="Berkeley's course. Garrett Thomas's math4ml notes were written as its maths "
+                                       "review."),
+        "notes": Resource("notes", "Mathematics for Machine Learning (CS 189 notes)", ["Garrett Thomas"],
+                          aliases=["math4ml"], kind="lecture-notes", description="Notes."),
+    }
+    assert Advice(shelf, IntentReader(shelf)).before["course"] == {"notes": 1.0}

@@ -15,7 +15,8 @@ from .intent.cues import pieces
 # a cue that the resource named near it comes before the described one ...
 _BEFORE = re.compile(r"\b(first|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
                      r"gentle start|gentler|easier|on-?ramp|entry point|primer|warm[- ]?up|start with|begin with|"
-                     r"(take|read|do|study|use|watch|choose|pick|try) (it|this|them) after|after finishing|refresher)\b", re.I)
+                     r"(take|read|do|study|use|watch|choose|pick|try) (it|this|them) after|after finishing|refresher|"
+                     r"(maths?|mathematics) review)\b", re.I)
 # ... or after it
 _AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|then|next|afterwards|"
                     r"after (it|this|that|them)|follow-?ups?|continue (with|to|on)|go on to|move (on )?to|sequel|for rigou?r|"
