@@ -1045,6 +1045,9 @@ def test_what_the_learner_says_before_a_name_reads_a_topic_a_gap_and_a_request_r
     assert reader.read("No calculus since school. I want to get to where I can follow ML textbooks.").wants_prerequisites
     assert reader.read("Taking BBVI next term; the notes say probability needs to be solid. Any maths "
                        "review for it?").wants_prerequisites
+    # X judged too hard, then "what first?": a gentler way into X's own subject, not X's foundations
+    dense = reader.read("Goodfellow is super dense and I keep bouncing off chapter 3. What do I read first?")
+    assert dense.moves_away and dense.direction == "easier" and not dense.wants_prerequisites
     # "Free textbook ... ?" after X asks for another book; "it predates ..." is what X leaves out
     gap = reader.read("Goodfellow gave me foundations, but it predates transformers. Free textbook with good "
                       "figures that picks up where it leaves off?")

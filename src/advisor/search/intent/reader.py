@@ -329,7 +329,9 @@ class IntentReader:
                    and self._names_subject(lacks))  # "I can't learn from formulas with zero derivations" is no gap
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
-        gentler_first = bool(mentioned) and bool(_GENTLER.search(said)) and not about and not compares
+        # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
+        gentler_first = bool(mentioned) and bool(_GENTLER.search(said) or _EASIER.search(said)
+                                                 and _PREREQ.search(question)) and not about and not compares
         earlier = bool(_EARLIER.search(said))
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
