@@ -158,6 +158,8 @@ _UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|fo
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 _GENTLER = re.compile(r"\b(gentler|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)
+_FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?requisites?|(math|maths|mathematics) "
+                          r"do i need)\b", re.I)
 _ADVISES = re.compile(r"\b(recommend\w*|suggest\w*|advis\w*|point to|send you to)\b", re.I)
 # the learner wants a record from the people or the course that made X
 _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|these) (very )?same\b|"

@@ -10,7 +10,7 @@ from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
 from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES, _COMPARE,
                    _DEEPER, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER, _GENTLER, _GOAL_BEFORE_NAME,
-                   _DEEPER_THAN, _KIND_AFTER_NAME, _LACK, _SAME_SOURCE, _SUBJECT, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
+                   _DEEPER_THAN, _FOUNDATIONS, _KIND_AFTER_NAME, _LACK, _SAME_SOURCE, _SUBJECT, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
                    _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets,
                    unnamed_clauses)
 
@@ -330,8 +330,10 @@ class IntentReader:
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
+        # (unless foundations are asked in so many words: "ESL lost me, what background am I missing?")
         gentler_first = bool(mentioned) and bool(_GENTLER.search(said) or _EASIER.search(said)
-                                                 and _PREREQ.search(question)) and not about and not compares
+                                                 and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
+            and not about and not compares
         earlier = bool(_EARLIER.search(said))
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
