@@ -53,6 +53,9 @@ SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised
 # (development 0.847 -> 0.850 hit@1; cross-validated 0.841).
 WEIGHTS = {"named": 1.0, "fields": 1.0, "dense": 2.0, "topics": 0.5, "evidence": 0.25, "related": 0.5, "advised": 1.0,
            "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.0, "authority": 0.2}
+# before X, the weight of X's other prerequisites beside the gap the learner names ("the ELBO derivations lose me"):
+# a tie-breaker (development 819: 0.5 -> 0.25 gained one question and lost none; 0.1 gained two)
+NEEDS_BESIDE_ASKED = 0.25
 PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
 
 
@@ -286,7 +289,7 @@ class ResourceRanker:
             needs = [t for r in named for t in r.prerequisites] if named else \
                 [p for t in topics if t in self.topics for p in self.topics[t].prerequisites]
             needs = [t for t in needs if t not in known]  # "I know linear algebra": not a foundation to teach
-            wanted = {**dict.fromkeys(needs, 0.5 if asked else 1.0), **dict.fromkeys(asked, 1.0)}
+            wanted = {**dict.fromkeys(needs, NEEDS_BESIDE_ASKED if asked else 1.0), **dict.fromkeys(asked, 1.0)}
             return (wanted or None), {r.id for r in named}
         if named and intent.moves_away:
             # what the learner says they want next; what X is about (its first topics, then the rest) is
