@@ -44,11 +44,8 @@ _DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|s
                           r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|"
                           r"theory|theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|"
                           r"harder|hand-?wavy|informal|shallow|superficial)\b", re.I)
-_DEEPER = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
-                     r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|theory|"
-                     r"theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|harder|proofs?|"
-                     r"prove|rigou?r\w*|graduate|advanced|derivations?|derive|hand-?wavy|informal|shallow|superficial|"
-                     r"guarantees?)\b", re.I)
+_DEEPER = re.compile(_DEEPER_THAN.pattern + r"|\b(proofs?|prove|rigou?r\w*|graduate|advanced|derivations?|derive|"
+                                            r"guarantees?)\b", re.I)
 # what a learner says a resource is ("is super terse", "was pretty hand-wavy"): a verdict on it, not a request for it
 _INTENSIFIER = r"((pretty|super|very|really|way|kind of|kinda|a bit|quite|so|rather|extremely|incredibly|fairly|too)\s+)?"
 _JUDGED = (rf"(is|are|was|were|feels?|felt|seems?|seemed|gets?|got)\s+{_INTENSIFIER}")

@@ -101,14 +101,14 @@ class Intent:
 _KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
                "lecture": "course", "lectures": "course", "specialization": "course", "notes": "lecture-notes",
                "lecture notes": "lecture-notes", "video": "video-series", "videos": "video-series",
-               "tutorial": "tutorial"}
+               "tutorial": "tutorial", "books": "book", "textbooks": "book", "papers": "paper", "courses": "course",
+               "cheatsheet": "cheatsheet", "cheatsheets": "cheatsheet", "cheat sheet": "cheatsheet",
+               "cheat sheets": "cheatsheet"}
 
 
-# a kind noun up to two words after a name ("Stat 110 probability cheatsheet"), and the record kind it is
-_NOUN_AFTER = re.compile(r"^('s)?\s+(([\w-]+\s+){0,2}?)(cheat ?sheets?|lecture notes|notes|textbooks?|books?|courses?|"
-                         r"lectures|videos|papers?)\b", re.I)
-_NOUN_KINDS = {"cheatsheet": "cheatsheet", "lecturenote": "lecture-notes", "note": "lecture-notes", "book": "book",
-               "textbook": "book", "course": "course", "lecture": "course", "video": "video-series", "paper": "paper"}
+# a kind noun up to two words after a name ("Stat 110 probability cheatsheet")
+_NOUN_AFTER = re.compile(r"^('s)?\s+(([\w-]+\s+){0,2}?)(%s)\b" % "|".join(sorted(_KIND_NOUNS, key=len, reverse=True)),
+                         re.I)
 
 # words of a publisher's or school's name that are not names by themselves ("Athena Scientific", "Imperial College
 # London", "Khan Academy", "OCW Scholar")
@@ -230,7 +230,7 @@ class IntentReader:
         out = []
         for a, b, rid in spans:
             m = _NOUN_AFTER.match(question[b:])
-            kind = _NOUN_KINDS.get(re.sub(r"s$", "", m.group(4).lower().replace(" ", ""))) if m else None
+            kind = _KIND_NOUNS.get(" ".join(m.group(4).lower().split())) if m else None
             if kind is None or self.kinds.get(rid) == kind:
                 continue
             name = squashed(question[a:b])
