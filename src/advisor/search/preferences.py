@@ -41,17 +41,12 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
     return hits, misses
 
 
-# the words that put a wish for depth relative to the resource moved away from
-_COMPARATIVE = re.compile(r"\b(more|less|too|than|gentler|easier|harder|deeper|lighter|heavier|simpler|friendlier|"
-                          r"rigorous enough|instead|step up|next level|level up)\b", re.I)
-
-
 def relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
                     named: list[Resource]) -> dict[str, tuple[str, ...]]:
     """"Gentler than UML", "more rigorous than ISL": a depth asked while moving away from X is relative to X."""
     if "math_depth" not in prefs or not (named and intent.moves_away) or intent.wants_prerequisites:
         return prefs
-    if not _COMPARATIVE.search(intent.rest):  # "a mathematical stats course" after Stat 110 is not "more than X"
+    if not intent.compares_depth:  # "a mathematical stats course" after Stat 110 is not "more than X"
         return prefs
     ref = max(rank_on(x.math_depth, DEPTHS) for x in named)
     side = DEPTHS[:ref] if intent.direction == "easier" else DEPTHS[ref + 1:]

@@ -8,11 +8,11 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
-from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES, _COMPARE,
-                   _DEEPER, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER, _GENTLER, _GOAL_BEFORE_NAME,
-                   _DEEPER_THAN, _FOUNDATIONS, _KIND_AFTER_NAME, _LACK, _SAME_SOURCE, _SUBJECT, _LOOKUP, _NEXT, _NOT_THIS, _PREREQ, _REQUEST, _SIDEWAYS, _SMALL,
-                   _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets,
-                   unnamed_clauses)
+from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
+                   _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
+                   _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS,
+                   _PREREQ, _REQUEST, _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _WANTS_RESOURCE, _WISH,
+                   _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -86,6 +86,7 @@ class Intent:
     direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
     deeper: bool = False  # a move on that asks for more depth in so many words
     deeper_than: bool = False  # ... by comparing with X ("more rigorous", "too applied"), not only "rigorous"
+    compares_depth: bool = False  # what is asked beside X's name compares ("gentler", "more", "than"): depth is relative
     sideways: bool = False  # a move to what X leaves out ("says nothing on SGD"), not past X
     rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
     lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
@@ -335,6 +336,7 @@ class IntentReader:
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
             and not about and not compares
         earlier = bool(_EARLIER.search(said))
+        beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
         return Intent(
@@ -351,7 +353,8 @@ class IntentReader:
             deeper=bool(_DEEPER.search(said)),
             deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
-            rest=" ".join(rest.split()),
+            rest=beside,
+            compares_depth=bool(_COMPARATIVE.search(beside)),
             lacks=lacks,
             knows=known_clauses(rest),
             about=about,
