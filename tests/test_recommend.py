@@ -1134,3 +1134,47 @@ def test_a_records_own_maths_review_is_advice_to_read_it_first():
                           aliases=["math4ml"], kind="lecture-notes", description="Notes."),
     }
     assert Advice(shelf, IntentReader(shelf)).before["course"] == {"notes": 1.0}
+
+
+def test_what_follows_x_and_points_back_to_it_describes_x_not_the_learners_wish():
+    shelf = {"dl": Resource("dl", "Deep Learning", ["Ian Goodfellow"], aliases=["Goodfellow"], year=2016)}
+    reader = IntentReader(shelf)
+    dated = reader.read("The Goodfellow book was great but it's from 2016 - no transformers. The modern equivalent?")
+    # its year and what it lacks are X's, not a wish for a 2016 book without transformers; "equivalent" moves on
+    assert dated.years == () and dated.unwanted == "" and dated.moves_away
+    assert reader.read("Goodfellow was great. No transformers please, anything else?").unwanted.startswith("transformers")
+    assert reader.read("The Goodfellow book lost me at the ELBO part").moves_away
+
+
+def test_a_list_of_what_the_learner_had_is_known_and_a_gentle_first_book_before_x_is_a_gentler_way_in():
+    shelf = {"cs229": Resource("cs229", "CS229: Machine Learning", ["Andrew Ng"], aliases=["CS229"], kind="course")}
+    reader = IntentReader(shelf)
+    intent = reader.read("undergrad. had calc, a bit of probability and some linear algebra. want a gentle first "
+                         "ML textbook before I attempt CS229")
+    assert intent.knows == ["had calc", "a bit of probability and some linear algebra"]
+    assert intent.moves_away and not intent.wants_prerequisites and intent.direction == "easier"
+    assert reader.read("what should I study before I tackle CS229?").wants_prerequisites
+    assert reader.read("had no idea what CS229 covers, is it free?").knows == []
+
+
+def test_a_lowercase_title_said_as_what_a_book_is_on_is_the_subject():
+    shelf = {"hds": Resource("hds", "High-Dimensional Statistics: A Non-Asymptotic Viewpoint", ["Martin Wainwright"])}
+    reader = IntentReader(shelf)
+    assert reader.read("want a research-level book on high-dimensional statistics").mentioned == []
+    assert reader.read("is High-Dimensional Statistics worth it?").mentioned == ["hds"]
+    assert reader.read("high-dimensional statistics by wainwright, is it free?").mentioned == ["hds"]
+
+
+def test_no_interest_in_proofs_is_applied_and_a_refused_size_is_neither_wanted_nor_refused():
+    from advisor.search.intent import attribute_preferences
+
+    applied = attribute_preferences("zero interest in proofs right now, I'll pick up the theory later")
+    assert applied["math_depth"] == ("applied", "moderate")
+    compact = attribute_preferences("short clean proofs, not a 600-page book")
+    assert "kind" not in compact and "avoid_kind" not in compact
+    assert attribute_preferences("a course with videos rather than a thick book")["kind"] == ("course", "video-series")
+    assert attribute_preferences("something visual before i open a textbook")["avoid_kind"] == ("book",)
+    assert attribute_preferences("not an ML book, the reference on Bayesian modelling")["kind"] == ("book",)
+    assert "math_depth" not in attribute_preferences("so I can follow the maths in an ML course")
+    assert attribute_preferences("a free linear algebra book that doesnt assume i'm 'mathematically mature'"
+                                 )["level"] == ("intro",)

@@ -37,7 +37,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(free|open[- ]access|no cost|without paying|can'?t afford|cannot afford|can'?t pay|cannot pay|no budget)\b",
      "access", ("free", "free-online")),
     (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
-    (r"\b(book|textbook)\b", "kind", ("book",)),
+    (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )\breference\b(?! (card|sheet))", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula sheet)\b", "kind", ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
@@ -47,13 +47,15 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
-     r"|\b(the|actual|the real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
+     r"|\b((?<!follow )(?<!handle )(?<!keep up with )the|actual|the real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
     (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
+     r"(zero|no|little) interest in (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
+     r"practical|code[- ]first|"
      r"friendl\w*|approachable|accessible|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
@@ -61,7 +63,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
      r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
-     r"|(\bnot|n't|\bwithout being)\b[^.?!,]{0,25}\bmathematically mature\b",
+     r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematically mature\b",
      "level", ("intro",)),
     (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
      "level", ("advanced",)),
@@ -74,9 +76,12 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
 # "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
 # not what is asked for, and counts against that kind
 _REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just|"
+                      r"before (i )?(open|read|start|pick up|crack open|tackle|attempt)|"
                       r"(?:don'?t|do not|doesn'?t) (?:really )?(?:like|want|enjoy)|hate)\s+((an?|the|just|only|another|"
-                      r"more|by|whole|full|entire|long|watching|reading|read|watch)\s+){0,3}(lecture videos?|lecture courses?|"
-                      r"video courses?|books?|textbooks?|videos?|courses?|"
+                      r"more|by|whole|full|entire|long|watching|reading|read|watch)\s+){0,3}"
+                      # "rather than a thick book", "not a 600-page book": a size refused, not the kind (read as neither)
+                      r"(?P<size>(thick|long|huge|big|massive|giant|heavy|dense|doorstop|\d+[- ]?pages?|full-length)\s+)?"
+                      r"(?P<kind>lecture videos?|lecture courses?|video courses?|books?|textbooks?|videos?|courses?|"
                       r"lectures?|papers?|"
                       r"cheat ?sheets?|notes)\b", re.I)
 _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-series", "course"),
@@ -85,6 +90,7 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
 _NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
+                        r"(zero|no|little) interest in|allergic to|skip|skipping|"
                         r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want))"
                         r"\s+((the|any|much|heavy|real|too many)\s+)?([a-z-]+\s+)?(proofs?|proved|proven|theory|theorems?|"
@@ -106,7 +112,8 @@ _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|
 def attribute_preferences(query: str) -> dict[str, tuple]:
     prefs: dict[str, tuple] = {}
     lowered = query.lower()
-    avoided = tuple(k for m in _REFUSED.finditer(lowered) for k in _REFUSED_KINDS.get(m.group(4).rstrip("s"), ()))
+    avoided = tuple(k for m in _REFUSED.finditer(lowered) if not m.group("size")
+                    for k in _REFUSED_KINDS.get(m.group("kind").rstrip("s"), ()))
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
     lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", lowered))

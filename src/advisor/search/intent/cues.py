@@ -10,7 +10,8 @@ import re
 from collections import Counter
 
 _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "&"}
-_PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|i read|i start)|"
+_PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|"
+                     r"i (attempt|tackle|take|try|start|read|dive|begin|study|jump|work|get|go|move))|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
                      r"background (do i need|needed|for)|need to know (for|before)|prepare for|ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
@@ -63,19 +64,20 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
                    r"\b(instead of|rather than|(i'?d|i would|would) (much )?rather|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
-                   r"shorter|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
-                   r"over my head|(i'?m|got|am|was) (completely |totally )?lost|(is|are|was|were) (just|only|basically|mostly|all)|"
+                   r"shorter|(anything|something) newer|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
+                   r"over my head|(i'?m|got|am|was) (completely |totally )?lost|lost me|loses me|"
+                   r"equivalent|counterpart|successor|(is|are|was|were) (just|only|basically|mostly|all)|"
                    r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
                    r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
-_KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial"
+_KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial|monograph"
 # the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
 _KIND_AFTER_NAME = re.compile(rf"^('s)?\s*({_KIND_WORDS})\b", re.I)
 # ... and the words describing it between a possessive and that noun: "Durrett's probability book" asks for no
 # probability book
 _DESCRIBED_AFTER_NAME = re.compile(rf"^'s\s+((?!(and|or|but|a|an|the|for|to|on|with|in|of)\b)[\w-]+\s+){{1,3}}"
-                                   rf"({_KIND_WORDS}|survey|review|monograph)\b", re.I)
+                                   rf"({_KIND_WORDS}|survey|review)\b", re.I)
 # ... and what is said of it in brackets right after ("Grinstead and Snell (the free one)")
 _BRACKET_AFTER_NAME = re.compile(r"^\s*\([^()]{0,60}\)")
 # "the book barely touched it", "the course was too slow": the named resource again, not a wish for a book
@@ -156,7 +158,7 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
 _UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
-_GENTLER = re.compile(r"\b(gentler|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
+_GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)
 _FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?requisites?|(math|maths|mathematics) "
                           r"do i need)\b", re.I)
@@ -177,6 +179,9 @@ _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|u
                    r"(hasn'?t|has not|never|didn'?t|did not|doesn'?t|does not) (really |quite |fully )?click(ed)?)\b", re.I)
 # a year said in a question ("the 2015 diffusion paper")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+# a clause that opens by pointing back to the resource just named ("it's from 2016", "its proofs are terse")
+_POINTS_BACK = re.compile(r"\W*(it|it'?s|its|they|they'?re|their|this one|that one|the (book|course|paper|notes))\b",
+                          re.I)
 _SENTENCES = re.compile(r"[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
 
 
@@ -193,17 +198,26 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
                    r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only)\b"
+                   r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b", re.I)
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
+_MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
 _KNOW_PARTS = re.compile(r"[.?!;,:]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
 
 
 def known_clauses(text: str) -> list[str]:
-    return [p for p in _KNOW_PARTS.split(text) if p and _KNOW.search(p) and not _LACK.search(p)
-            and not _ASSUMES.search(p)]
+    out, listing = [], False
+    for p in _KNOW_PARTS.split(text):
+        # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
+        known = bool(p) and (bool(_KNOW.search(p)) or listing and bool(_MORE_KNOWN.match(p))) \
+            and not _LACK.search(p) and not _ASSUMES.search(p)
+        if known:
+            out.append(p)
+        listing = known
+    return out
 
 
 # "X vs the other one, which one ...?": a choice that includes X, even when the other is not recognised
@@ -225,8 +239,17 @@ def pieces(separator: re.Pattern, text: str) -> list[tuple[int, int, str]]:
 def unnamed_clauses(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
     """The sentences that name no resource: what the learner says of their own wish, not of X ("X is hand-wavy,
     no regret proofs" says what X lacks)."""
-    return [question[start:end] for start, end, _ in pieces(_SENTENCES, question)
-            if not any(start <= a < end for a, _, _ in spans)]
+    out, about_x, joined = [], False, False
+    for start, end, separator in pieces(_SENTENCES, question):
+        clause = question[start:end]
+        # "X was great but it's from 2016 - no transformers": what follows X's clause and opens by pointing back
+        # to X, and what a dash joins to that, still describes X (its year, what it lacks), not the learner's wish
+        about_x = any(start <= a < end for a, _, _ in spans) \
+            or about_x and (bool(_POINTS_BACK.match(clause)) or joined)
+        joined = about_x and separator.strip() in ("-", "\u2014")
+        if not about_x:
+            out.append(clause)
+    return out
 
 
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:

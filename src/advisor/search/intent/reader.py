@@ -71,6 +71,19 @@ def _near(text: str, a: int, b: int, words: int = 3) -> str:
     return " ".join([*left, text[a:b], *right])
 
 
+def _as_subject(question: str, whole: str) -> bool:
+    """A title typed in lowercase as what a resource is on ("a book on high-dimensional statistics") names a subject,
+    not the book of that title."""
+    m = re.search("[^a-z0-9]*".join(whole), question.lower())
+    return bool(m) and _subject_words(question, m.start(), m.end())
+
+
+def _subject_words(question: str, a: int, b: int) -> bool:
+    words = question[a:b]
+    return words.islower() and bool(re.search(r"[\s-]", words)) \
+        and bool(re.search(r"\b(on|about|covering)\s+$", question[:a], re.I))
+
+
 def squashed(text: str) -> str:
     """Letters and digits only: "Auto-Encoding Variational Bayes" and "autoencoding variational bayes" agree."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
@@ -169,10 +182,12 @@ class IntentReader:
         for pattern, rid, first in self.patterns:
             # a substring test first: a catalog description is scanned for 1,400 names
             for m in pattern.finditer(question) if first in lowered and rid not in skip else ():
-                spans.append((m.start(), m.end(), rid))
+                if not _subject_words(question, m.start(), m.end()):
+                    spans.append((m.start(), m.end(), rid))
         spans += self._kind_said_after(question, spans, skip)
         flat = squashed(question)
-        typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip}  # whole titles typed, punctuation or not
+        typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip  # whole titles typed, punctuation or not
+                 and not _as_subject(question, whole)}
         # a title typed without punctuation has no place of its own: only for records named no other way
         found = {rid for _, _, rid in spans}
         # "Improved Training of Wasserstein GANs" holds "Wasserstein GAN": a title inside a longer one typed is that one
@@ -334,7 +349,7 @@ class IntentReader:
         # (unless foundations are asked in so many words: "ESL lost me, what background am I missing?")
         gentler_first = bool(mentioned) and bool(_GENTLER.search(said) or _EASIER.search(said)
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
-            and not about and not compares
+            and not about and not compares and not lacking  # a gap named is what comes first
         earlier = bool(_EARLIER.search(said))
         beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
         if about:
@@ -349,7 +364,7 @@ class IntentReader:
             moves_away=bool(mentioned) and not compares and not about
             and bool(_NEXT.search(said) or _AWAY.search(said) or _SIDEWAYS.search(said) or asks_else or gentler_first
                      or before_name and earlier),
-            direction="earlier" if earlier else "easier" if _EASIER.search(said) else "harder",
+            direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             deeper=bool(_DEEPER.search(said)),
             deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
