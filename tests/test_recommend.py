@@ -1178,3 +1178,26 @@ def test_no_interest_in_proofs_is_applied_and_a_refused_size_is_neither_wanted_n
     assert "math_depth" not in attribute_preferences("so I can follow the maths in an ML course")
     assert attribute_preferences("a free linear algebra book that doesnt assume i'm 'mathematically mature'"
                                  )["level"] == ("intro",)
+
+
+def test_a_gap_ending_a_statement_is_no_question_about_x_and_what_x_says_comes_first_is_asked_for():
+    shelf = {"gpml": Resource("gpml", "Gaussian Processes for Machine Learning", ["Carl Rasmussen"], aliases=["GPML"]),
+             "pte": Resource("pte", "Probability: Theory and Examples", ["Rick Durrett"], aliases=["Durrett"])}
+    reader = IntentReader(shelf)
+    rusty = reader.read("About to start GPML but my Gaussian algebra - conditionals, marginals - is rusty. "
+                        "Where do I brush up?")
+    assert rusty.about == [] and rusty.wants_prerequisites
+    assert reader.read("I have GPML. is it too hard for me?").about == ["gpml"]
+    said = reader.read("Want to read Durrett but it says measure theory first. Which measure theory book?")
+    assert said.wants_prerequisites and said.mentioned == ["pte"]
+    assert reader.read("GPML is the standard, but it's dense. What should I read before it?").direction == "easier"
+
+
+def test_a_kind_refused_with_a_subject_or_size_between_is_neither_wanted_nor_refused():
+    from advisor.search.intent import attribute_preferences
+
+    whole = attribute_preferences("SVMs derived via the dual, not a whole optimization textbook")
+    assert "kind" not in whole and "avoid_kind" not in whole
+    assert "avoid_kind" not in attribute_preferences("not an ML book")
+    assert attribute_preferences("not a video course")["avoid_kind"] == ("course", "video-series")
+    assert attribute_preferences("a course, not a book")["avoid_kind"] == ("book",)

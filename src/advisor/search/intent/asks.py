@@ -79,8 +79,9 @@ _REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|
                       r"before (i )?(open|read|start|pick up|crack open|tackle|attempt)|"
                       r"(?:don'?t|do not|doesn'?t) (?:really )?(?:like|want|enjoy)|hate)\s+((an?|the|just|only|another|"
                       r"more|by|whole|full|entire|long|watching|reading|read|watch)\s+){0,3}"
-                      # "rather than a thick book", "not a 600-page book": a size refused, not the kind (read as neither)
-                      r"(?P<size>(thick|long|huge|big|massive|giant|heavy|dense|doorstop|\d+[- ]?pages?|full-length)\s+)?"
+                      # "rather than a thick book", "not a 600-page book", "not an ML book": a size or a subject refused,
+                      # not the kind (read as neither)
+                      r"(?P<size>(?!(lecture|video|cheat|and|or|on|about|for|of|in|with)\b)[\w-]+\s+)?"
                       r"(?P<kind>lecture videos?|lecture courses?|video courses?|books?|textbooks?|videos?|courses?|"
                       r"lectures?|papers?|"
                       r"cheat ?sheets?|notes)\b", re.I)

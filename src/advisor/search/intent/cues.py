@@ -23,6 +23,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(it|this|that|them)\b|"
                      r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
                      r"pre-?reading|(needs?|has|have) to be (solid|strong|good|fluent)|"
+                     r"(it|they|the (book|course|author)) (says|say|said|wants?|assumes?|requires?|expects?)\b[^.?!]{0,40}\bfirst\b|"
                      r"(maths?|mathematics) (review|refresher)|(get|getting|be|up) to (where|the point where|a level where) i can "
                      r"(read|follow|understand|tackle)|before (it|that|this|them)\s*[?.!]?\s*$|(then|and) (come|go|get) back to (it|this|that|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
@@ -52,7 +53,7 @@ _DEEPER = re.compile(_DEEPER_THAN.pattern + r"|\b(proofs?|prove|rigou?r\w*|gradu
                                             r"guarantees?)\b", re.I)
 # what a learner says a resource is ("is super terse", "was pretty hand-wavy"): a verdict on it, not a request for it
 _INTENSIFIER = r"((pretty|super|very|really|way|kind of|kinda|a bit|quite|so|rather|extremely|incredibly|fairly|too)\s+)?"
-_JUDGED = (rf"(is|are|was|were|feels?|felt|seems?|seemed|gets?|got)\s+{_INTENSIFIER}")
+_JUDGED = (rf"(is|are|was|were|it'?s|feels?|felt|seems?|seemed|gets?|got)\s+{_INTENSIFIER}")
 # what X leaves out ("says nothing on SGD", "barely touched estimation"): a move sideways, to that topic at X's level
 _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with) (nothing|little|almost nothing) (on|about|of)|"
                        r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention|touch|get (in)?to|go into)|"
@@ -66,7 +67,7 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
                    r"shorter|(anything|something) newer|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|lost me|loses me|"
-                   r"equivalent|counterpart|successor|(is|are|was|were) (just|only|basically|mostly|all)|"
+                   r"equivalent|counterpart|successor|(is|are|was|were|it'?s) (just|only|basically|mostly|all)|"
                    r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
@@ -149,6 +150,8 @@ _OTHER = r"there|something|anything|another|other|others|alternatives?|else|inst
 _OTHER_RESOURCE = re.compile(rf"\b({_OTHER}|books?|textbooks?|courses?|lectures|videos?|notes|papers?|resources?)\b",
                              re.I)
 _OTHER_THAN_NAMED = re.compile(rf"\b({_OTHER})\b", re.I)
+# where a sentence ends: "?", "." or "!" (not the period inside "18.06"), or the end of the text
+_SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
@@ -272,7 +275,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
                 or _OWN_COPY.search(clause) \
                 or _ELLIPTIC.search(asked):
             targets += before or inside  # "is it free?", "what do they cover": about the name said before
-        elif _POLAR.match(clause) and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
+        # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
+        elif _POLAR.match(clause) and _SENTENCE_END.search(question, start).group() in ("?", "") \
+                and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
             targets += inside or before  # "is X too hard for me?", "do I need probability first?"
         elif ((_WISH.search(bare) or _REQUEST.search(bare)) and _WANTS_RESOURCE.search(bare)
               and _ASKS.search(bare)
