@@ -1201,3 +1201,17 @@ def test_a_kind_refused_with_a_subject_or_size_between_is_neither_wanted_nor_ref
     assert "avoid_kind" not in attribute_preferences("not an ML book")
     assert attribute_preferences("not a video course")["avoid_kind"] == ("course", "video-series")
     assert attribute_preferences("a course, not a book")["avoid_kind"] == ("book",)
+
+
+def test_what_x_expects_and_a_stepping_stone_before_something_like_x_ask_for_what_comes_first():
+    shelf = {"cs229": Resource("cs229", "CS229: Machine Learning", ["Andrew Ng"], aliases=["CS229"], kind="course"),
+             "pgm": Resource("pgm", "Probabilistic Graphical Models Specialization", ["Daphne Koller"],
+                             aliases=["PGM specialization"], kind="course")}
+    reader = IntentReader(shelf)
+    assert reader.read("a course taking me to the linear algebra CS229 expects").wants_prerequisites
+    assert reader.read("a free book as a stepping stone before something like CS229").wants_prerequisites
+    # a verdict heard of X beside a question about X ("can I audit it?") stays a question about X
+    heard = reader.read("the PGM specialization: can I audit it for free? people say it's brutal")
+    assert heard.about == ["pgm"] and not heard.moves_away
+    assert reader.read("the PGM specialization is brutal, what should I read before it?").moves_away
+    assert reader.read("ESL's derivations are killing me. What should I read before it?").direction == "easier"

@@ -70,6 +70,7 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"equivalent|counterpart|successor|(is|are|was|were|it'?s) (just|only|basically|mostly|all)|"
                    r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
+                   r"(killing|kills|killed) me|brutal|painful|heavy going|tough going|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
                    r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
 _KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial|monograph"
@@ -91,13 +92,16 @@ _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
                                r"follow|understand|do|go through)\s+((the|a|an)\s+)?[\'\"\u201c\u2018]?$", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
-_BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
+_BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that|"
+                          r"something like|anything like|stuff like)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
+# "the linear algebra CS229 expects": what X presupposes is asked for
+_NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)\b", re.I)
 _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"
                      r"math-heavy)\b|"
                      r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
                      r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
-                     r"|\bbeyond me\b|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
+                     r"|\bbeyond me\b|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b", re.I)
@@ -131,7 +135,10 @@ _PRONOUN_SUBJECT = (r"(it|they|that|this|those|these|he|she|the (book|textbook|c
 _AUX = r"is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t"
 _ABOUT_PRONOUN = re.compile(
     rf"^\W*({_AUX}|do|did)\s+"
-    rf"{_PRONOUN_SUBJECT}\b|\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
+    rf"{_PRONOUN_SUBJECT}\b|"
+    # "X: can I audit it for free?", "should I buy them?": X is what is done, so the question is about X
+    rf"\b(can|could|should|do|would|will)\s+(i|we)\s+(still\s+|really\s+|legally\s+|just\s+)?(audit|buy|get|find|"
+    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for)\s+(it|them)\b|\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
     rf"{_PRONOUN_SUBJECT}\b", re.I)
 # ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
 _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)

@@ -10,9 +10,9 @@ from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
 from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
                    _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
-                   _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NEXT, _NOT_THIS,
-                   _PREREQ, _REQUEST, _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _WANTS_RESOURCE, _WISH,
-                   _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
+                   _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NAME_EXPECTS, _NEXT,
+                   _NOT_THIS, _PREREQ, _REQUEST, _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED,
+                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -309,7 +309,7 @@ class IntentReader:
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         # "is X a good first book or is there something friendlier?" chooses nothing between two names
         compares = len(mentioned) >= 2 and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
-        before_name = any(_BEFORE_NAME.search(question[:a]) for a, _, _ in spans)
+        before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:]) for a, b, _ in spans)
         # the question without the names (and "X's book", "the X paper"): what it asks beyond X
         rest, cut = question, len(question) + 1
         titled = {}
