@@ -29,11 +29,12 @@ _BRACKET_PIECES = re.compile("[\u239b-\u23ad]+")
 
 def normalize(text: str) -> str:
     """Unicode-normalize text (ligatures, math alphanumerics, full-width forms) and tidy spaces."""
-    text = _GLYPH_BULLETS.sub("*", text)
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_TRANSLATE)
     text = _BRACKET_PIECES.sub(" ", text)
     text = _CONTROL.sub("", text)
     text = _PRIVATE_USE.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    # last: the steps above may put the space after a lone glyph that makes it a bullet ("Ì" + a private-use
+    # character), and normalizing twice must give what normalizing once gave
+    return _GLYPH_BULLETS.sub("*", text)
