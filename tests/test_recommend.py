@@ -1215,3 +1215,16 @@ def test_what_x_expects_and_a_stepping_stone_before_something_like_x_ask_for_wha
     assert heard.about == ["pgm"] and not heard.moves_away
     assert reader.read("the PGM specialization is brutal, what should I read before it?").moves_away
     assert reader.read("ESL's derivations are killing me. What should I read before it?").direction == "easier"
+
+
+def test_practice_x_lacks_is_a_move_sideways_and_not_ready_for_proofs_is_no_wish_for_them():
+    from advisor.search.intent import attribute_preferences
+
+    shelf = {"3b1b": Resource("3b1b", "Essence of Linear Algebra", ["Grant Sanderson"], aliases=["3blue1brown"])}
+    reader = IntentReader(shelf)
+    assert reader.read("watched 3blue1brown, loved it, but there were no exercises. what's next").sideways
+    assert not reader.read("watched 3blue1brown, loved it. what's next").sideways
+    assert not reader.read("I want the statistics behind the models, but I'm not ready for heavy proofs yet"
+                           ).wants_prerequisites
+    assert "math_depth" not in attribute_preferences("I'm not ready for heavy proofs yet")
+    assert reader.read("what do I need to be ready for 3blue1brown?").wants_prerequisites

@@ -91,7 +91,7 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
 _NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
-                        r"(zero|no|little) interest in|allergic to|skip|skipping|"
+                        r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
                         r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want))"
                         r"\s+((the|any|much|heavy|real|too many)\s+)?([a-z-]+\s+)?(proofs?|proved|proven|theory|theorems?|"
