@@ -1228,3 +1228,17 @@ def test_practice_x_lacks_is_a_move_sideways_and_not_ready_for_proofs_is_no_wish
                            ).wants_prerequisites
     assert "math_depth" not in attribute_preferences("I'm not ready for heavy proofs yet")
     assert reader.read("what do I need to be ready for 3blue1brown?").wants_prerequisites
+
+
+def test_a_name_alone_then_a_question_and_am_i_ready_for_x_are_about_x():
+    shelf = {"gvl": Resource("gvl", "Matrix Computations", ["Gene Golub", "Charles Van Loan"],
+                             aliases=["Golub and Van Loan", "golub van loan"]),
+             "nla": Resource("nla", "Numerical Linear Algebra", ["Lloyd Trefethen", "David Bau"]),
+             "dlt": Resource("dlt", "Deep Learning Theory Lecture Notes", ["Matus Telgarsky"], aliases=["Telgarsky"])}
+    reader = IntentReader(shelf)
+    ref = reader.read("golub van loan - something you read cover to cover, or a reference? I'm learning numerical "
+                      "linear algebra for the first time")
+    assert ref.about == ["gvl"] and not ref.moves_away and "nla" not in ref.mentioned
+    assert reader.read("how do I tell if I'm ready for Telgarsky's notes? they look terse").about == ["dlt"]
+    assert reader.read("golub van loan - too hard. what should I read instead?").about == []
+    assert reader.read("is Numerical Linear Algebra free?").mentioned == ["nla"]

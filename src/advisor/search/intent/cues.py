@@ -160,6 +160,10 @@ _OTHER = r"there|something|anything|another|other|others|alternatives?|else|inst
 _OTHER_RESOURCE = re.compile(rf"\b({_OTHER}|books?|textbooks?|courses?|lectures|videos?|notes|papers?|resources?)\b",
                              re.I)
 _OTHER_THAN_NAMED = re.compile(rf"\b({_OTHER})\b", re.I)
+_READY = re.compile(r"\b(am i|if i'?m|if i am|whether i'?m|whether i am) (really |even )?ready (for|to (read|start|take))\b",
+                    re.I)
+# a word that says something beside a name ("the", "book", "'s" say nothing)
+_CONTENT = re.compile(rf"\b(?!(the|a|an|{_KIND_WORDS})\b)[a-z]{{2,}}", re.I)
 # where a sentence ends: "?", "." or "!" (not the period inside "18.06"), or the end of the text
 _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
@@ -281,7 +285,13 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         asked = clause + mark  # with its question mark
         # "what foundation do they recommend first?" asks for what X sends the learner to before it, not about X
         # ("what do they cover, and do I need probability first?" asks about X)
-        if (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
+        # "golub van loan - something to read cover to cover, or a reference?": a name alone, then a question on it
+        if start == 0 and inside and not _CONTENT.search(bare) and mark.strip() in (":", "-", "\u2014") \
+                and "?" in question[end:]:
+            targets += inside
+        elif _READY.search(clause) and inside:  # "how do I tell if I'm ready for X?" asks what X presumes
+            targets += inside
+        elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
                 or _OWN_COPY.search(clause) \
                 or _ELLIPTIC.search(asked):
             targets += before or inside  # "is it free?", "what do they cover": about the name said before

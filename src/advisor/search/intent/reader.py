@@ -81,7 +81,7 @@ def _as_subject(question: str, whole: str) -> bool:
 def _subject_words(question: str, a: int, b: int) -> bool:
     words = question[a:b]
     return words.islower() and bool(re.search(r"[\s-]", words)) \
-        and bool(re.search(r"\b(on|about|covering)\s+$", question[:a], re.I))
+        and bool(re.search(r"\b(on|about|covering|learning|learn|studying|study|into)\s+$", question[:a], re.I))
 
 
 def squashed(text: str) -> str:
