@@ -1242,3 +1242,17 @@ def test_a_name_alone_then_a_question_and_am_i_ready_for_x_are_about_x():
     assert reader.read("how do I tell if I'm ready for Telgarsky's notes? they look terse").about == ["dlt"]
     assert reader.read("golub van loan - too hard. what should I read instead?").about == []
     assert reader.read("is Numerical Linear Algebra free?").mentioned == ["nla"]
+
+
+def test_a_coined_term_one_record_uses_is_known_but_an_everyday_word_is_not():
+    from advisor.search.fields import FieldIndex
+
+    shelf = {"adam": Resource("adam", "Adam: A Method for Stochastic Optimization", ["Diederik Kingma"],
+                              description="Also introduces AdaMax, a variant based on the infinity norm. Written "
+                                          "in October."),
+             "other": Resource("other", "Convex Optimization", ["Stephen Boyd"], description="Duality and KKT.")}
+    fields = FieldIndex(shelf, {})
+    assert fields.rare_mentions("where does AdaMax come from?") == {"adam"}
+    assert fields.rare_mentions("where does adamax come from?") == set()  # only a coinage's own spelling says so
+    assert fields.rare_mentions("best national parks in October?") == set()
+    assert fields.rare_mentions("who wrote the KKT chapter?") == {"other"}

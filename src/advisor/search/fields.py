@@ -4,6 +4,7 @@ those above the description), summed with the fields' weights. Pure scoring over
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from ..library.topics import Topic
@@ -71,4 +72,16 @@ class FieldIndex:
                         s += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg))
                 if s:
                     out[self.ids[i]] = out.get(self.ids[i], 0.0) + weight * s
+        return out
+
+    def rare_mentions(self, text: str, max_records: int = 2) -> set[str]:
+        """Records that use a coined term of the text that few records use ("AdaMax" is named only in the Adam
+        paper's record): a sign the catalog knows what is asked, whatever its wording. Only coinages count (a
+        capital inside a word, or an acronym): an everyday word rare in the catalog ("October") says nothing."""
+        coined = " ".join(re.findall(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b|\b[A-Z]{3,}\b", text))
+        out: set[str] = set()
+        for t in set(keyword_tokens(coined)) - STOP_WORDS:
+            holders = {self.ids[i] for docs in self.fields.values() for i, d in enumerate(docs) if t in d}
+            if 0 < len(holders) <= max_records:
+                out |= holders
         return out
