@@ -1256,3 +1256,21 @@ def test_a_coined_term_one_record_uses_is_known_but_an_everyday_word_is_not():
     assert fields.rare_mentions("where does adamax come from?") == set()  # only a coinage's own spelling says so
     assert fields.rare_mentions("best national parks in October?") == set()
     assert fields.rare_mentions("who wrote the KKT chapter?") == {"other"}
+
+
+def test_a_gap_said_without_a_subject_or_as_mine_then_a_short_request_asks_for_what_comes_before_x():
+    shelf = {"silver": Resource("silver", "UCL Course on Reinforcement Learning", ["David Silver"], kind="course",
+                                topics=["markov-decision-processes"]),
+             "nesterov": Resource("nesterov", "Lectures on Convex Optimization", ["Yurii Nesterov"]),
+             "stat": Resource("stat", "Statistics 110: Probability", ["Joe Blitzstein"], aliases=["Stat 110"])}
+    reader = IntentReader(shelf, topic_terms=["markov chains", "nesterov", "real analysis", "conjugate priors"])
+    for q in ("david silver's lectures assume you know markov chains. never studied them. free book that covers "
+              "them gently?",
+              "Silver's course says it's self contained given the basics. mine are weak (conjugate priors?). what "
+              "covers that",
+              "nesterov's lectures feel impossible, pretty sure bc i never took real analysis. gentle analysis book?"):
+        intent = reader.read(q)
+        assert intent.wants_prerequisites and intent.mentioned, q
+    # what X lacks, or a gap after X is behind the learner, is no gap before X
+    assert not reader.read("did Stat 110. fun but zero statistics. book suggestion?").wants_prerequisites
+    assert not reader.read("Took Stat 110 last term but zero statistics so far. a course?").wants_prerequisites

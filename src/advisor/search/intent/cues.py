@@ -13,7 +13,7 @@ _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from"
 _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|"
                      r"i (attempt|tackle|take|try|start|read|dive|begin|study|jump|work|get|go|move))|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
-                     r"background (do i need|needed|for)|need to know (for|before)|prepare for|(?<!not )(?<!n't )ready for|"
+                     r"background (do i need|needed|for|reading|material)|need to know (for|before)|prepare for|(?<!not )(?<!n't )ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
                      r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}\b(first|beforehand)\b|"
@@ -89,7 +89,8 @@ _BRACKET_AFTER_NAME = re.compile(r"^\s*\([^()]{0,60}\)")
 _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
                        r"(?!\s+(on|about|for|that|which|to|with|covering|i|you|where|in|by)\b)(?=\s+[a-z]+)", re.I)
 # "I finished X", "worked through X": X is behind the learner, so a gap they name comes after X, not before it
-_DONE = re.compile(r"\b(finished|done with|completed|worked through|went through|got through|read through)\b", re.I)
+_DONE = re.compile(r"\b(finished|done with|completed|worked through|went through|got through|read through)\b|"
+                   r"^\W*(did|took|done)\b|\b(i|i'?ve|i have) (already )?(did|done|took|taken)\b", re.I)
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
@@ -113,13 +114,18 @@ _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstra
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
 _REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|point me|(is|are) there (a|an|any|some))\b",
                       re.I)
+# "ml-flavored intro?", "free book that covers them gently?": a resource asked for in a few words
+_ELLIPTIC_REQUEST = re.compile(r"^\W*([\w'/-]+\s+){0,4}(intro|introduction|book|textbook|course|primer|notes|tutorial|"
+                               r"videos?|resource|refresher|crash course)s?\b[^.?!]{0,40}\?", re.I)
+# "never studied them": the gap is the topic named before
+_POINTS_BACK_TO_TOPIC = re.compile(r"\b(them|it|those|these|that)\b", re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
 _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!not )(?<!n't )looking for)\b", re.I)
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
                              r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
-                             r"primers?|overviews?|surveys?|monographs?|references?)\b",
+                             r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth)\b", re.I)
 _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
@@ -185,13 +191,14 @@ _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|
                           r"\bsame (authors?|people|group|team|source|course|class|lecturers?|professors?|instructors?)\b",
                           re.I)
 # what a gap is in when it names no topic: maths, or background in general
-_SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?)\b")
+_SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?|"
+                      r"calc|calculus|multivariable|stats|statistics|probability|algebra|analysis)\b")
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
                    r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
-                   r"(don'?t|do not|didn'?t|did not) (know|understand|get|remember)|no (background|idea|experience)|"
+                   r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
-                   r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with|"
+                   r"weak (in|on|at)|lost me|lose me|only (ever )?(took|had|did|know|studied)|(not|never) (comfortable|familiar) with|unfamiliar with|"
                    r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
                    r"(hasn'?t|has not|never|didn'?t|did not|doesn'?t|does not) (really |quite |fully )?click(ed)?)\b", re.I)
 # a year said in a question ("the 2015 diffusion paper")

@@ -10,9 +10,10 @@ from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
 from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
                    _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
-                   _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP, _NAME_EXPECTS, _NEXT,
-                   _NOT_THIS, _PREREQ, _REQUEST, _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED,
-                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
+                   _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP,
+                   _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _SAME_SOURCE,
+                   _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses,
+                   lack_clauses, lookup_targets, unnamed_clauses)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -299,8 +300,9 @@ class IntentReader:
     def read(self, question: str) -> Intent:
         # "the ideas of numerical linear algebra" asks a topic: a title that is a topic's name, typed in lower case,
         # is the topic
+        # ... but a possessive is a person's ("nesterov's lectures" are Nesterov's, not the momentum topic)
         spans = named_anyhow = [s for s in self._named_spans(question)
-                                if not (question[s[0]:s[1]].islower()
+                                if not (question[s[0]:s[1]].islower() and not question.startswith("'s", s[1])
                                         and " ".join(question[s[0]:s[1]].split()) in self.topic_terms)]
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
         refused = frozenset(rid for a, _, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a]))
@@ -339,10 +341,16 @@ class IntentReader:
         # what comes before X
         # ... as does "I want to read X but I've never seen optimal transport", without a request
         goal = any(_GOAL_BEFORE_NAME.search(question[max(0, a - 40):a]) for a, _, _ in spans)
-        lacking = (bool(mentioned) and (asks_else or goal) and not _EASIER.search(said)  # the learner's gap, not X's
+        # after a gap, "free book that covers them gently?", "what covers that": a resource asked for (the pronoun
+        # points to the gap, not back to X)
+        requested = any(_ELLIPTIC_REQUEST.match(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c) for c in later)
+        lacking = (bool(mentioned) and (asks_else or goal or requested) and not _EASIER.search(said)  # the learner's gap
                    and not _DONE.search(said)
-                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me)\b", lacks, re.I))
-                   and self._names_subject(lacks))  # "I can't learn from formulas with zero derivations" is no gap
+                   # the learner's own: said of themselves, or with the subject dropped ("never studied them")
+                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero)\b", lacks, re.I))
+                   # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
+                   and (self._names_subject(lacks) or bool(_POINTS_BACK_TO_TOPIC.search(lacks))
+                        and self._names_subject(question)))
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
