@@ -1274,3 +1274,21 @@ def test_a_gap_said_without_a_subject_or_as_mine_then_a_short_request_asks_for_w
     # what X lacks, or a gap after X is behind the learner, is no gap before X
     assert not reader.read("did Stat 110. fun but zero statistics. book suggestion?").wants_prerequisites
     assert not reader.read("Took Stat 110 last term but zero statistics so far. a course?").wants_prerequisites
+
+
+def test_chat_spelling_of_you_and_questions_about_x_s_version_or_its_proof_stay_on_x():
+    from advisor.search.spelling import Speller
+
+    speller = Speller(["Attention"], [], {"attention", "need", "project", "onto"})
+    assert speller.fix("vaswani 2017, attention is all u need") == "vaswani 2017, attention is all you need"
+    assert speller.fix("project v onto u, then if u = 3") == "project v onto u, then if u = 3"
+    shelf = {"pdlt": Resource("pdlt", "The Principles of Deep Learning Theory", ["Daniel Roberts", "Sho Yaida"],
+                              aliases=["Roberts and Yaida"]),
+             "gan": Resource("gan", "Generative Adversarial Nets", ["Ian Goodfellow"], kind="paper",
+                             aliases=["GAN paper"])}
+    reader = IntentReader(shelf)
+    free = reader.read("Roberts and Yaida - that physics-flavored book. is there a free version")
+    assert free.about == ["pdlt"] and not free.moves_away
+    proof = reader.read("the GAN paper, where GANs started - i want the proof that the optimal discriminator is ...")
+    assert not proof.moves_away
+    assert reader.read("the GAN paper is too hand-wavy, i want the proofs").moves_away

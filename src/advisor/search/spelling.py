@@ -9,6 +9,10 @@ import re
 
 # ASCII words of five letters or more, not fragments of a word with other letters ("Stéphane" is left alone)
 _WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{5,}(?![^\W\d_])")
+# chat spelling of "you" where only the pronoun fits ("attention is all u need", "can u recommend"): a vector
+# named u ("project v onto u") is left alone
+_CHAT_YOU = re.compile(r"\b(all|do|can|could|would|will|if|are|have|did|should|thank|when|what|r) u\b(?!\s*[=+*/^\d])",
+                       re.I)
 # endings a known word may carry as typed: a plural, or a dropped apostrophe ("thats", "doesnt", "youre")
 _ENDINGS = ("s", "es", "nt", "re", "ve", "ll")
 
@@ -67,4 +71,6 @@ class Speller:
         return fixed.capitalize() if word[0].isupper() else fixed
 
     def fix(self, text: str) -> str:
-        return _WORD.sub(lambda m: self._fixed(m.group(0)), text) if self.enabled else text
+        if not self.enabled:
+            return text
+        return _WORD.sub(lambda m: self._fixed(m.group(0)), _CHAT_YOU.sub(lambda m: m.group(1) + " you", text))

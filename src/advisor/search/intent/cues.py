@@ -127,7 +127,8 @@ _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|vid
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
                              r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?)\b",
                              re.I)
-_LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth)\b", re.I)
+_LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth|"
+                     r"the (proof|derivation) (that|of|in))\b", re.I)
 _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
 _BACK_TO_NAME = re.compile(r"\bthe (original|actual) (paper|article|publication)\b|"
@@ -153,7 +154,7 @@ _ABOUT_PRONOUN = re.compile(
 _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
-                       r"online version|edition|solutions?( manual)?|errata)\b", re.I)
+                       r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
 _ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
                        r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
