@@ -1292,3 +1292,24 @@ def test_chat_spelling_of_you_and_questions_about_x_s_version_or_its_proof_stay_
     proof = reader.read("the GAN paper, where GANs started - i want the proof that the optimal discriminator is ...")
     assert not proof.moves_away
     assert reader.read("the GAN paper is too hand-wavy, i want the proofs").moves_away
+
+
+def test_before_x_with_a_named_gap_x_s_neighbours_count_only_when_they_teach_the_gap():
+    shelf = {
+        "lasso-book": Resource("lasso-book", "Sparse Regression Lectures", ["Yuri Nestor"], aliases=["Nestor"],
+                               level="advanced", topics=["lasso"], prerequisites=["regression", "graphical-models"],
+                               related=["pgm-book"],
+                               description="Read the Graphical Models Primer first if this is too fast."),
+        "pgm-book": Resource("pgm-book", "Graphical Models Primer", ["Ann Other"], level="intermediate",
+                             topics=["graphical-models"], related=["lasso-book"]),
+        "reg-book": Resource("reg-book", "Regression Basics", ["Kay Author"], level="intermediate",
+                             topics=["regression"]),
+    }
+    ranker, reader = _ranker(shelf)
+    # the learner names regression as the gap: X's neighbour (and X's own advice) teaching graphical models does
+    # not outrank the text on the gap
+    ranked = _ranked(ranker, reader, "Nestor's lectures feel impossible, pretty sure bc I never took regression. "
+                                     "a book?")
+    assert ranked[0] == "reg-book" and "lasso-book" not in ranked
+    # with no gap named, X's neighbour teaching one of its prerequisites is still the first answer
+    assert _ranked(ranker, reader, "what should I read before Nestor's lectures?")[0] == "pgm-book"

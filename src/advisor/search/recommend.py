@@ -160,9 +160,12 @@ class ResourceRanker:
         sig.values["named"] = named
         plain = topic_words(query)
         text = topic_words(asking if choosing else query, strip_names=bool(sig.excluded) or choosing)
+        gap = None  # before X, the foundations the learner names as missing, when they name some
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
             top = max(axis_topics.values(), default=0.0)  # the ones the learner asks for, when they name some
             names = [self.topics[t].name for t, w in axis_topics.items() if t in self.topics and w == top]
+            if intent.wants_prerequisites and lacked and min(axis_topics.values()) < top:
+                gap = {t for t, w in axis_topics.items() if w == top}
             text = ", ".join(names[:6] + [text])
         sig.values["fields"] = _scaled(self.fields.scores(text))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
@@ -175,11 +178,15 @@ class ResourceRanker:
         # only a passage that names it ("VC dimension proofs" is not a linear algebra book's pages on dimension)
         named_terms = topic_terms([self.topics[t].terms for t in sig.topics if t in self.topics])
         sig.values["evidence"] = _scaled(self._evidence(about_topic(passages, named_terms)))
-        sig.values["related"] = self._neighbours(named_records, sig.excluded, wanted if foundations else None)
+        sig.values["related"] = self._neighbours(named_records, sig.excluded,
+                                                 gap or (wanted if foundations else None))
         prefs = relative_depth(attribute_preferences(asking), intent, named_records)
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle)
+        if gap:  # what X's text sends the learner to first counts when it teaches the gap they name
+            sig.values["advised"] = {rid: w for rid, w in sig.values["advised"].items()
+                                     if rid in self.resources and _teaches(self.resources[rid], gap)}
         if intent.years:
             prefs["year"] = intent.years
         if unwanted:

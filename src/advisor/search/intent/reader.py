@@ -320,7 +320,8 @@ class IntentReader:
             m = re.match(rf"'s\s+{re.escape(title)}\b", question[b:], re.I) if len(title) > 3 else None
             titled[(a, b)] = max(titled.get((a, b), 0), m.end() if m else 0)
         for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))
-                            and " ".join(question[a:b].lower().split()) not in self.topic_terms}, reverse=True):
+                            and (" ".join(question[a:b].lower().split()) not in self.topic_terms
+                                 or question.startswith("'s", b))}, reverse=True):
             if b <= cut:  # each stretch of words once, from the end, so earlier offsets hold
                 b = b + titled[(a, b)] if b + titled.get((a, b), 0) <= cut else b
                 after = _BRACKET_AFTER_NAME.sub(" ", _DESCRIBED_AFTER_NAME.sub(" ", rest[b:], count=1), count=1)
