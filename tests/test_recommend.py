@@ -1313,3 +1313,21 @@ def test_before_x_with_a_named_gap_x_s_neighbours_count_only_when_they_teach_the
     assert ranked[0] == "reg-book" and "lasso-book" not in ranked
     # with no gap named, X's neighbour teaching one of its prerequisites is still the first answer
     assert _ranked(ranker, reader, "what should I read before Nestor's lectures?")[0] == "pgm-book"
+
+
+def test_what_x_was_great_for_is_known_and_x_s_neighbours_must_teach_what_x_lacks():
+    shelf = {
+        "boyd": Resource("boyd", "Convex Optimization Book", ["Stephen Boyd"], aliases=["Boyd"], level="advanced",
+                         topics=["regression"], related=["boyd-course", "sgd-book"]),
+        "boyd-course": Resource("boyd-course", "Convex Optimization Course", ["Stephen Boyd"], kind="course",
+                                level="advanced", topics=["regression"], related=["boyd"]),
+        "sgd-book": Resource("sgd-book", "Neural Network Optimization", ["Leon Other"], level="advanced",
+                             topics=["neural-networks"], related=["boyd"]),
+    }
+    ranker, reader = _ranker(shelf)
+    said = "Boyd was great for regression but it says nothing about neural networks. where next?"
+    intent = reader.read(said)
+    assert intent.knows and intent.sideways
+    sig = ranker.signals(said, intent, lambda text: {}, [])
+    assert "regression" not in sig.topics
+    assert sig.values["related"].get("sgd-book") and not sig.values["related"].get("boyd-course")

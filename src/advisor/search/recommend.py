@@ -178,8 +178,10 @@ class ResourceRanker:
         # only a passage that names it ("VC dimension proofs" is not a linear algebra book's pages on dimension)
         named_terms = topic_terms([self.topics[t].terms for t in sig.topics if t in self.topics])
         sig.values["evidence"] = _scaled(self._evidence(about_topic(passages, named_terms)))
+        # "X says nothing about SGD": X's neighbours share what X covers, and count only when they teach what it lacks
+        lacking_in_x = set(sig.topics) if intent.sideways and not foundations and sig.topics else None
         sig.values["related"] = self._neighbours(named_records, sig.excluded,
-                                                 gap or (wanted if foundations else None))
+                                                 gap or (wanted if foundations else lacking_in_x))
         prefs = relative_depth(attribute_preferences(asking), intent, named_records)
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)

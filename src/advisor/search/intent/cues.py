@@ -222,6 +222,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
+                   # "X was great for duality and KKT": what X taught the learner
+                   r"(was|is|were|are) (really |very |super )?(great|good|excellent|perfect|brilliant) (for|on)|"
                    r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only)\b"
                    r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
