@@ -1331,3 +1331,20 @@ def test_what_x_was_great_for_is_known_and_x_s_neighbours_must_teach_what_x_lack
     sig = ranker.signals(said, intent, lambda text: {}, [])
     assert "regression" not in sig.topics
     assert sig.values["related"].get("sgd-book") and not sig.values["related"].get("boyd-course")
+
+
+def test_a_name_said_as_the_learners_level_is_behind_them_and_a_career_stage_yields_to_applied_maths():
+    from advisor.search.intent import attribute_preferences
+
+    shelf = {"cs229": Resource("cs229", "CS229: Machine Learning", ["Andrew Ng"], aliases=["CS229"], kind="course"),
+             "sheets": Resource("sheets", "CS229 cheatsheets", ["Afshine Amidi"], kind="cheatsheet"),
+             "bda": Resource("bda", "Bayesian Data Analysis", ["Andrew Gelman"], aliases=["BDA3"])}
+    reader = IntentReader(shelf)
+    level = reader.read("i know ML basics at roughly cs229 level and want a short intro to graphical models")
+    assert level.mentioned == [] and {"cs229", "sheets"} >= set(level.refused) and "cs229" in level.refused
+    gap = reader.read("BDA3 - i did stat 110 level probability but zero statistics. what bridges that?")
+    assert gap.wants_prerequisites and gap.mentioned == ["bda"]
+    applied = attribute_preferences("bio grad student, bayesian modelling in R without a ton of proofs or heavy math")
+    assert applied["math_depth"] == ("applied", "moderate") and "level" not in applied
+    assert attribute_preferences("grad student, want a graduate-level text without heavy math")["level"] == ("advanced",)
+    assert attribute_preferences("phd student, want a rigorous book")["level"] == ("advanced",)

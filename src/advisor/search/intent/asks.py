@@ -55,6 +55,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
      r"(zero|no|little) interest in (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
+     r"(without|no|not)\b[^.?!,]{0,30}\b(heavy|hard|advanced) (math|maths|mathematics)|"
      r"practical|code[- ]first|"
      r"friendl\w*|approachable|accessible|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
@@ -94,7 +95,8 @@ _NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (rea
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
                         r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want))"
-                        r"\s+((the|any|much|heavy|real|too many)\s+)?([a-z-]+\s+)?(proofs?|proved|proven|theory|theorems?|"
+                        r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of)\s+)?([a-z-]+\s+)?"
+                        r"(proofs?|proved|proven|theory|theorems?|"
                         r"rigou?r|derivations?|derived|"
                         r"maths?|mathematics)\b", re.I)
 # "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for
@@ -107,6 +109,7 @@ RECENT_YEARS = 8
 
 
 # "not intro, not phd", "not a beginner tutorial": a level refused is not a level asked for
+_ADVANCED_ASKED = re.compile(r"\b(advanced|graduate[- ]level|research[- ]level|grad[- ]level)\b", re.I)
 _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|for)\s+)?[\w-]+", re.I)
 
 
@@ -124,6 +127,11 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
         text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else lowered
         if re.search(pattern, text):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
+    # "bio grad student ... without heavy math": a career stage is no level of mathematics when the learner asks
+    # for applied maths in so many words
+    if prefs.get("level") == ("advanced",) and prefs.get("math_depth") == ("applied", "moderate") \
+            and not _ADVANCED_ASKED.search(unlevelled):
+        del prefs["level"]
     if _RECENT.search(query):
         now = datetime.date.today().year
         prefs["year"] = tuple(range(now - RECENT_YEARS, now + 1))

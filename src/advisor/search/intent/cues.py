@@ -90,7 +90,7 @@ _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
                        r"(?!\s+(on|about|for|that|which|to|with|covering|i|you|where|in|by)\b)(?=\s+[a-z]+)", re.I)
 # "I finished X", "worked through X": X is behind the learner, so a gap they name comes after X, not before it
 _DONE = re.compile(r"\b(finished|done with|completed|worked through|went through|got through|read through)\b|"
-                   r"^\W*(did|took|done)\b|\b(i|i'?ve|i have) (already )?(did|done|took|taken)\b", re.I)
+                   r"^\W*(did|took|done)\b", re.I)
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
@@ -125,7 +125,7 @@ _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
                              r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
-                             r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?)\b",
+                             r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth|"
                      r"the (proof|derivation) (that|of|in))\b", re.I)
@@ -194,6 +194,7 @@ _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|
 # what a gap is in when it names no topic: maths, or background in general
 _SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?|"
                       r"calc|calculus|multivariable|stats|statistics|probability|algebra|analysis)\b")
+_AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|notes))", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
                    r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"

@@ -8,10 +8,10 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
-from .cues import (_ANAPHORA, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
-                   _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
-                   _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK, _LOOKUP,
-                   _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _SAME_SOURCE,
+from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING,
+                   _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
+                   _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
+                   _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _SAME_SOURCE,
                    _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses,
                    lack_clauses, lookup_targets, unnamed_clauses)
 
@@ -305,9 +305,14 @@ class IntentReader:
                                 if not (question[s[0]:s[1]].islower() and not question.startswith("'s", s[1])
                                         and " ".join(question[s[0]:s[1]].split()) in self.topic_terms)]
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
-        refused = frozenset(rid for a, _, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a]))
-        if refused:  # the words it shared with another record name that one
-            spans = self._named_spans(question, refused)
+        # ... and so is one said as the learner's level ("ML basics at roughly cs229 level", "stat 110 level
+        # probability"): behind them, not an answer
+        levels = {(a, b) for a, b, _ in spans if _AS_LEVEL.match(question[b:])}
+        refused = frozenset(rid for a, b, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a])
+                            or (a, b) in levels)
+        if refused:  # the words it shared with another record name that one (but a level names none)
+            spans = [s for s in self._named_spans(question, refused)
+                     if not any(s[0] < b and a < s[1] for a, b in levels)]
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         # "is X a good first book or is there something friendlier?" chooses nothing between two names
         compares = len(mentioned) >= 2 and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
