@@ -1348,3 +1348,11 @@ def test_a_name_said_as_the_learners_level_is_behind_them_and_a_career_stage_yie
     assert applied["math_depth"] == ("applied", "moderate") and "level" not in applied
     assert attribute_preferences("grad student, want a graduate-level text without heavy math")["level"] == ("advanced",)
     assert attribute_preferences("phd student, want a rigorous book")["level"] == ("advanced",)
+
+
+def test_a_subject_that_is_ok_is_known_and_a_bracketed_aside_is_known_alone():
+    reader = IntentReader(SHELF)
+    assert reader.read("linear algebra is ok but my probability is weak. what first?").knows == ["linear algebra is ok"]
+    assert reader.read("is it ok for a beginner?").knows == []
+    aside = reader.read("UAT - I want an actual rigorous proof (Hahn-Banach / functional analysis is fine)")
+    assert aside.knows == ["Hahn-Banach / functional analysis is fine"]

@@ -223,6 +223,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
+                   # "linear algebra is ok", "my calculus is fine"
+                   r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent)\b(?! for\b)|"
                    # "X was great for duality and KKT": what X taught the learner
                    r"(was|is|were|are) (really |very |super )?(great|good|excellent|perfect|brilliant) (for|on)|"
                    r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only)\b"
@@ -233,7 +235,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
 _MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
-_KNOW_PARTS = re.compile(r"[.?!;,:]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
+_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
 
 
 def known_clauses(text: str) -> list[str]:
