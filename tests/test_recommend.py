@@ -1356,3 +1356,12 @@ def test_a_subject_that_is_ok_is_known_and_a_bracketed_aside_is_known_alone():
     assert reader.read("is it ok for a beginner?").knows == []
     aside = reader.read("UAT - I want an actual rigorous proof (Hahn-Banach / functional analysis is fine)")
     assert aside.knows == ["Hahn-Banach / functional analysis is fine"]
+
+
+def test_more_ways_of_saying_a_first_level_ask_for_the_intro_level():
+    from advisor.search.intent import attribute_preferences
+
+    for q in ("novice here, a probability book?", "probability 101 please", "no math background, where to start "
+              "with ML?", "high school student who wants to learn calculus for ML", "entry-level linear algebra"):
+        assert attribute_preferences(q).get("level") == ("intro",), q
+    assert "level" not in attribute_preferences("Ecology postdoc, maths only up to a bit of calculus")

@@ -63,6 +63,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
+     r"novice|entry[- ]level|getting started|just starting|high[- ]school|no (math|maths|mathematical) background|"
+     r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
      r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
      "level", ("intro",)),
