@@ -1365,3 +1365,16 @@ def test_more_ways_of_saying_a_first_level_ask_for_the_intro_level():
               "with ML?", "high school student who wants to learn calculus for ML", "entry-level linear algebra"):
         assert attribute_preferences(q).get("level") == ("intro",), q
     assert "level" not in attribute_preferences("Ecology postdoc, maths only up to a bit of calculus")
+
+
+def test_a_name_said_as_what_x_lacks_is_a_subject_and_et_al_ends_no_sentence():
+    shelf = {"notes": Resource("notes", "CS236 Notes: Deep Generative Models", ["Stefano Ermon"],
+                               aliases=["CS236 notes"], kind="lecture-notes"),
+             "wgan": Resource("wgan", "Wasserstein GAN", ["Martin Arjovsky"], aliases=["WGAN"], kind="paper"),
+             "dl": Resource("dl", "Deep Learning", ["Ian Goodfellow"], aliases=["Goodfellow"])}
+    reader = IntentReader(shelf)
+    lacks = reader.read("The CS236 notes were great, but there's nothing on diffusion models or WGAN. Where next?")
+    assert lacks.mentioned == ["notes"] and not lacks.compares and lacks.moves_away
+    assert reader.read("where is the WGAN paper?").mentioned == ["wgan"]
+    dated = reader.read("Goodfellow et al. feels dated: no transformers, no diffusion models. A modern textbook?")
+    assert dated.unwanted == "" and dated.moves_away

@@ -194,6 +194,10 @@ _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|
 # what a gap is in when it names no topic: maths, or background in general
 _SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?|"
                       r"calc|calculus|multivariable|stats|statistics|probability|algebra|analysis)\b")
+# "there's nothing on diffusion models or WGAN": a name said as what X lacks is a subject, not a resource
+_LACKED_IN_X = re.compile(r"\b(nothing|little|almost nothing|no (coverage|mention|treatment|discussion)|"
+                          r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention)|"
+                          r"barely (touch\w*|cover\w*|mention\w*))( (on|about|of))?\b[^.?!;]{0,40}$", re.I)
 _AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|notes))", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
@@ -208,7 +212,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # a clause that opens by pointing back to the resource just named ("it's from 2016", "its proofs are terse")
 _POINTS_BACK = re.compile(r"\W*(it|it'?s|its|they|they'?re|their|this one|that one|the (book|course|paper|notes))\b",
                           re.I)
-_SENTENCES = re.compile(r"[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
+_SENTENCES = re.compile(r"(?<!et al)[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
 
 
 def lack_clauses(text: str) -> str:

@@ -11,9 +11,9 @@ from ...types import Resource
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
                    _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
-                   _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _SAME_SOURCE,
-                   _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses,
-                   lack_clauses, lookup_targets, unnamed_clauses)
+                   _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
+                   _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR,
+                   known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -303,7 +303,8 @@ class IntentReader:
         # ... but a possessive is a person's ("nesterov's lectures" are Nesterov's, not the momentum topic)
         spans = named_anyhow = [s for s in self._named_spans(question)
                                 if not (question[s[0]:s[1]].islower() and not question.startswith("'s", s[1])
-                                        and " ".join(question[s[0]:s[1]].split()) in self.topic_terms)]
+                                        and " ".join(question[s[0]:s[1]].split()) in self.topic_terms)
+                                and not _LACKED_IN_X.search(question[max(0, s[0] - 60):s[0]])]
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
         # ... and so is one said as the learner's level ("ML basics at roughly cs229 level", "stat 110 level
         # probability"): behind them, not an answer
