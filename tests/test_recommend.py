@@ -1378,3 +1378,21 @@ def test_a_name_said_as_what_x_lacks_is_a_subject_and_et_al_ends_no_sentence():
     assert reader.read("where is the WGAN paper?").mentioned == ["wgan"]
     dated = reader.read("Goodfellow et al. feels dated: no transformers, no diffusion models. A modern textbook?")
     assert dated.unwanted == "" and dated.moves_away
+
+
+def test_a_resource_used_first_is_behind_and_an_authors_own_name_does_not_pick_among_his_records():
+    shelf = {"uml": Resource("uml", "Understanding Machine Learning", ["Shai Shalev-Shwartz", "Shai Ben-David"],
+                             aliases=["UML", "Shalev-Shwartz and Ben-David"]),
+             "survey": Resource("survey", "Online Learning and Online Convex Optimization", ["Shai Shalev-Shwartz"],
+                                kind="paper"),
+             "gs": Resource("gs", "Introduction to Probability", ["Charles Grinstead", "Laurie Snell"],
+                            aliases=["Grinstead and Snell"])}
+    reader = IntentReader(shelf)
+    assert reader.read("Shalev-Shwartz's online learning survey was good").mentioned == ["survey"]
+    used = reader.read("used grinstead and snell for probability, nice book, but it has basically no estimation. "
+                       "want a course on statistics")
+    assert used.moves_away and used.sideways
+    assert not reader.read("I did a PhD in physics. Is UML any good for me?").moves_away
+    # a final clause with no question mark asks about X only with a subject: "have undergrad calc" tells
+    assert reader.read("finished UML. want something on online learning. have undergrad calc").about == []
+    assert reader.read("is UML free").about == ["uml"]

@@ -62,7 +62,8 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        # "there were no exercises": practice X leaves out, at X's level
                        r"(there (are|were|was|is)|it has|it had|has|had|with) (no|zero|hardly any) (exercises|problems|"
                        r"problem sets|practice|worked examples|homework)|"
-                       r"(same|similar) (spirit|style|level|vein|flavou?r)|picks? up where)\b", re.I)
+                       r"(same|similar) (spirit|style|level|vein|flavou?r)|picks? up where|"
+                       r"(has|had|have) (basically |almost |pretty much |practically )?no|nothing (on|about))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
@@ -91,6 +92,8 @@ _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
 # "I finished X", "worked through X": X is behind the learner, so a gap they name comes after X, not before it
 _DONE = re.compile(r"\b(finished|done with|completed|worked through|went through|got through|read through)\b|"
                    r"^\W*(did|took|done)\b", re.I)
+# "read X, ...", "used X for ...", "built micrograd along with X": X, said first, is behind the learner
+_USED_BEFORE_NAME = re.compile(r"^\W*(i\s+)?(read|used|watched|tried|did|took|built|went through)\b[^.?!]{0,40}$", re.I)
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
@@ -120,12 +123,14 @@ _ELLIPTIC_REQUEST = re.compile(r"^\W*([\w'/-]+\s+){0,4}(intro|introduction|book|
 # "never studied them": the gap is the topic named before
 _POINTS_BACK_TO_TOPIC = re.compile(r"\b(them|it|those|these|that)\b", re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
-_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!not )(?<!n't )looking for)\b", re.I)
+_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!not )(?<!n't )looking for)\b|"
+                   r"^\W*(really |now |just )?(want|need|would like)\b", re.I)  # the subject dropped: "want the full version"
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
                              r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
-                             r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?)\b",
+                             r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?|"
+                             r"write-?ups?|articles?|explainers?|guides?)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth|"
                      r"the (proof|derivation) (that|of|in))\b", re.I)
@@ -171,6 +176,8 @@ _READY = re.compile(r"\b(am i|if i'?m|if i am|whether i'?m|whether i am) (really
                     re.I)
 # a word that says something beside a name ("the", "book", "'s" say nothing)
 _CONTENT = re.compile(rf"\b(?!(the|a|an|{_KIND_WORDS})\b)[a-z]{{2,}}", re.I)
+# ... and without a question mark, only with a subject after the verb ("is it free" asks; "have undergrad calc" tells)
+_POLAR_SUBJECT = re.compile(r"^\W*\w+\s+(it|they|you|i|this|that|these|those|the|there|he|she|we)\b", re.I)
 # where a sentence ends: "?", "." or "!" (not the period inside "18.06"), or the end of the text
 _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 _QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
@@ -313,7 +320,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
                 or _ELLIPTIC.search(asked):
             targets += before or inside  # "is it free?", "what do they cover": about the name said before
         # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
-        elif _POLAR.match(clause) and _SENTENCE_END.search(question, start).group() in ("?", "") \
+        elif _POLAR.match(clause) and (_SENTENCE_END.search(question, start).group() == "?"
+                                       or not question[end:].strip() and (inside or _POLAR_SUBJECT.match(clause))) \
                 and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
             targets += inside or before  # "is X too hard for me?", "do I need probability first?"
         elif ((_WISH.search(bare) or _REQUEST.search(bare)) and _WANTS_RESOURCE.search(bare)

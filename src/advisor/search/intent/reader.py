@@ -12,8 +12,8 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
                    _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
                    _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
-                   _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _WANTS_RESOURCE, _WISH, _YEAR,
-                   known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
+                   _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH,
+                   _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -55,7 +55,8 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
 
 
 _FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "book", "course", "note",
-           "paper", "lectures", "lecture", "introduction", "machine", "learning", "edition", "2nd", "3rd", "4th"}
+           "paper", "lectures", "lecture", "introduction", "machine", "learning", "edition", "2nd", "3rd", "4th",
+           "serie", "series", "video", "videos", "what", "is", "but"}
 
 
 def _content_words(text: str) -> set[str]:
@@ -203,12 +204,16 @@ class IntentReader:
         # a whole title typed out ("autoencoding variational bayes") outweighs the authors' names it shares with
         # their other records
         numbers = set(re.findall(r"(?<![\w.])[1-3](?![\w.])", question))  # "probabilistic ML book 1" is PML1
-        strength: dict[str, int] = {}
+        strength: dict[str, float] = {}
         for a, b, rid in spans:
             # the title's words said next to the name ("the CS229 linear algebra handout"), not anywhere in the
             # question ("the linear algebra ... CS229 expects" names the course)
             near = _content_words(_near(question, a, b)) if (a, b) != (0, len(question)) else asked
-            strength[rid] = max(strength.get(rid, 0), len(self.title_words.get(rid, set()) & near)
+            # ... but the name's own words only break a tie: "Shalev-Shwartz" is in UML's alias "Shalev-Shwartz and
+            # Ben-David", and "Shalev-Shwartz's online learning survey" is his survey
+            own = _content_words(question[a:b]) if (a, b) != (0, len(question)) else set()
+            title = self.title_words.get(rid, set())
+            strength[rid] = max(strength.get(rid, 0), len(title & (near - own))
                                 + self._kind_named(question, b, rid) + 3 * (rid in typed)
                                 + bool(numbers & self.numbers.get(rid, set())))
         # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as
@@ -366,6 +371,7 @@ class IntentReader:
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
             and not about and not compares and not lacking  # a gap named is what comes first
         earlier = bool(_EARLIER.search(said))
+        used = any(_USED_BEFORE_NAME.match(question[:a]) for a, _, _ in spans)
         beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
@@ -378,7 +384,7 @@ class IntentReader:
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
             and bool(_NEXT.search(said) or _AWAY.search(said) or _SIDEWAYS.search(said) or asks_else or gentler_first
-                     or before_name and earlier),
+                     or used or before_name and earlier),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             deeper=bool(_DEEPER.search(said)),
             deeper_than=bool(_DEEPER_THAN.search(said)),
