@@ -33,9 +33,10 @@ from advisor.service import Advisor  # noqa: E402
 # when a new held-out set (resources_heldout_c) was written; resources_e and resources_f were written for round 5,
 # beside a new held-out set (resources_heldout_d)
 # resources_h was written for round 7 (the types weakest on the held-out set G).
-# resources_k and resources_m were written for round 9 (the types weakest on the held-out sets; named as learners name)
+# resources_k, resources_m and resources_n were written for round 9 (the types weakest on the held-out sets; named
+# as learners name; follow-ups as learners post them)
 DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources_f", "resources_h", "resources_j",
-            "resources_k", "resources_m")
+            "resources_k", "resources_m", "resources_n")
 
 # Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
 # new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit
