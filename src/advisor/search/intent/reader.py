@@ -302,7 +302,8 @@ class IntentReader:
             return 0
         return int(self.kinds.get(rid) == _KIND_NOUNS.get(m.group(2).lower()))
 
-    def read(self, question: str) -> Intent:
+    def _read_names(self, question: str) -> tuple[list, list, frozenset[str]]:
+        """The names a question says (and all it says, refused ones included), and the records it refuses."""
         # "the ideas of numerical linear algebra" asks a topic: a title that is a topic's name, typed in lower case,
         # is the topic
         # ... but a possessive is a person's ("nesterov's lectures" are Nesterov's, not the momentum topic)
@@ -319,11 +320,10 @@ class IntentReader:
         if refused:  # the words it shared with another record name that one (but a level names none)
             spans = [s for s in self._named_spans(question, refused)
                      if not any(s[0] < b and a < s[1] for a, b in levels)]
-        mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
-        # "is X a good first book or is there something friendlier?" chooses nothing between two names
-        compares = len(mentioned) >= 2 and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
-        before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:]) for a, b, _ in spans)
-        # the question without the names (and "X's book", "the X paper"): what it asks beyond X
+        return spans, named_anyhow, refused
+
+    def _without_names(self, question: str, spans: list) -> str:
+        """The question without the names (and "X's book", "the X paper"): what it asks beyond X."""
         rest, cut = question, len(question) + 1
         titled = {}
         for a, b, rid in spans:
@@ -339,6 +339,24 @@ class IntentReader:
                 rest, cut = rest[:a] + " " + _KIND_AFTER_NAME.sub(" ", after, count=1), a
         if spans:  # "the book barely touched it" says more of X, and asks for no book
             rest = _ANAPHORA.sub(" ", rest)
+        return rest
+
+    def _own_gap(self, said: str, lacks: str, question: str) -> bool:
+        """Whether what the learner lacks is a gap of theirs to fill before X (not X's, and not behind them)."""
+        return (not _EASIER.search(said) and not _DONE.search(said)
+                # the learner's own: said of themselves, or with the subject dropped ("never studied them")
+                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero)\b", lacks, re.I))
+                # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
+                and (self._names_subject(lacks) or bool(_POINTS_BACK_TO_TOPIC.search(lacks))
+                     and self._names_subject(question)))
+
+    def read(self, question: str) -> Intent:
+        spans, named_anyhow, refused = self._read_names(question)
+        mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
+        # "is X a good first book or is there something friendlier?" chooses nothing between two names
+        compares = len(mentioned) >= 2 and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
+        before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:]) for a, b, _ in spans)
+        rest = self._without_names(question, spans)
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
         tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
@@ -356,13 +374,7 @@ class IntentReader:
         # after a gap, "free book that covers them gently?", "what covers that": a resource asked for (the pronoun
         # points to the gap, not back to X)
         requested = any(_ELLIPTIC_REQUEST.match(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c) for c in later)
-        lacking = (bool(mentioned) and (asks_else or goal or requested) and not _EASIER.search(said)  # the learner's gap
-                   and not _DONE.search(said)
-                   # the learner's own: said of themselves, or with the subject dropped ("never studied them")
-                   and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero)\b", lacks, re.I))
-                   # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
-                   and (self._names_subject(lacks) or bool(_POINTS_BACK_TO_TOPIC.search(lacks))
-                        and self._names_subject(question)))
+        lacking = bool(mentioned) and (asks_else or goal or requested) and self._own_gap(said, lacks, question)
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
