@@ -1255,7 +1255,8 @@ def test_a_coined_term_one_record_uses_is_known_but_an_everyday_word_is_not():
     assert fields.rare_mentions("where does AdaMax come from?") == {"adam"}
     assert fields.rare_mentions("where does adamax come from?") == set()  # only a coinage's own spelling says so
     assert fields.rare_mentions("best national parks in October?") == set()
-    assert fields.rare_mentions("who wrote the KKT chapter?") == {"other"}
+    # acronyms are in records and in everyday questions alike ("GPU", "UCL"): they do not count
+    assert fields.rare_mentions("who wrote the KKT chapter?") == set()
 
 
 def test_a_gap_said_without_a_subject_or_as_mine_then_a_short_request_asks_for_what_comes_before_x():
@@ -1396,3 +1397,32 @@ def test_a_resource_used_first_is_behind_and_an_authors_own_name_does_not_pick_a
     # a final clause with no question mark asks about X only with a subject: "have undergrad calc" tells
     assert reader.read("finished UML. want something on online learning. have undergrad calc").about == []
     assert reader.read("is UML free").about == ["uml"]
+
+
+def test_a_review_s_misreadings_stay_fixed():
+    from advisor.search.fields import FieldIndex
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.spelling import Speller
+
+    shelf = {"bh": Resource("bh", "Introduction to Probability", ["Joe Blitzstein", "Jessica Hwang"],
+                            aliases=["Blitzstein and Hwang"], description="Probability on a GPU-free budget."),
+             "esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"])}
+    reader = IntentReader(shelf)
+    # a lack the learner states of themselves keeps the name they ask about
+    assert reader.read("I know nothing about probability, is Blitzstein and Hwang a good start?").mentioned == ["bh"]
+    # a question that opens with "Did" asks about X; "I have no time" is no gap in X
+    assert not reader.read("Did ESL cover boosting?").moves_away
+    assert not reader.read("I have no time; is ESL worth it?").sideways
+    # "which chapter covers it?" after a gap is a lookup in X, not a request for what comes before X
+    assert not reader.read("I'm reading ESL and I don't know what the lasso is. Which chapter covers it?"
+                           ).wants_prerequisites
+    assert not reader.read("Does ESL fill in the proofs that others skip?").wants_prerequisites
+    speller = Speller(["Attention"], [], {"attention", "need", "is", "an", "eigenvector"})
+    assert speller.fix("if u is an eigenvector") == "if u is an eigenvector"
+    assert speller.fix("are u and v orthogonal") == "are u and v orthogonal"
+    assert "paper" in attribute_preferences("What's the original reference for the reparameterization trick?")["kind"]
+    assert "book" not in attribute_preferences("What's the original reference for the reparameterization trick?"
+                                               )["kind"]
+    assert attribute_preferences("I'm not afraid of heavy math, I want a rigorous book")["math_depth"] == \
+        ("rigorous", "proof-heavy")
+    assert FieldIndex(shelf, {}).rare_mentions("Best GPU for gaming?") == set()

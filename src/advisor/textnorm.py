@@ -36,5 +36,5 @@ def normalize(text: str) -> str:
     text = _PRIVATE_USE.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # last: the steps above may put the space after a lone glyph that makes it a bullet ("Ì" + a private-use
-    # character), and normalizing twice must give what normalizing once gave
+    # character), and the bullet must not depend on whether the text was normalized before
     return _GLYPH_BULLETS.sub("*", text)

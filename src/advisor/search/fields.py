@@ -76,9 +76,10 @@ class FieldIndex:
 
     def rare_mentions(self, text: str, max_records: int = 2) -> set[str]:
         """Records that use a coined term of the text that few records use ("AdaMax" is named only in the Adam
-        paper's record): a sign the catalog knows what is asked, whatever its wording. Only coinages count (a
-        capital inside a word, or an acronym): an everyday word rare in the catalog ("October") says nothing."""
-        coined = " ".join(re.findall(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b|\b[A-Z]{3,}\b", text))
+        paper's record): a sign the catalog knows what is asked, whatever its wording. Only camel-case coinages
+        count: an everyday word rare in the catalog ("October") says nothing, and neither does an acronym ("GPU",
+        "UCL" are in records, and in questions about gaming or football)."""
+        coined = " ".join(re.findall(r"\b[A-Za-z]*[a-z][A-Z][a-z][A-Za-z]*\b", text))
         out: set[str] = set()
         for t in set(keyword_tokens(coined)) - STOP_WORDS:
             holders = {self.ids[i] for docs in self.fields.values() for i, d in enumerate(docs) if t in d}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -229,8 +229,9 @@ class ResourceRanker:
                 intent, named, r, needed, 0 if teaches else needed_level)
 
     def _neighbours(self, named: list[Resource], excluded: set[str],
-                    needed: dict[str, float] | None) -> dict[str, float]:
-        """X's catalog neighbours when moving away from X; before X, only those that teach what X needs."""
+                    needed: Iterable[str] | None) -> dict[str, float]:
+        """X's catalog neighbours when moving away from X; when `needed` is given (X's foundations, the gap the
+        learner names, or what X lacks), only those that teach one of those topics."""
         if not excluded:
             return {}
         out: dict[str, float] = {}

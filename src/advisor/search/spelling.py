@@ -11,8 +11,7 @@ import re
 _WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{5,}(?![^\W\d_])")
 # chat spelling of "you" where only the pronoun fits ("attention is all u need", "can u recommend"): a vector
 # named u ("project v onto u") is left alone
-_CHAT_YOU = re.compile(r"\b(all|do|can|could|would|will|if|are|have|did|should|thank|when|what|r) u\b(?!\s*[=+*/^\d])",
-                       re.I)
+_CHAT_YOU = re.compile(r"\b(all|do|can|could|would|will|did|should|thank|r) u\b(?!\s*([=+*/^\d,]|is\b|and\b))")
 # endings a known word may carry as typed: a plural, or a dropped apostrophe ("thats", "doesnt", "youre")
 _ENDINGS = ("s", "es", "nt", "re", "ve", "ll")
 

@@ -37,7 +37,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(free|open[- ]access|no cost|without paying|can'?t afford|cannot afford|can'?t pay|cannot pay|no budget)\b",
      "access", ("free", "free-online")),
     (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
-    (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )\breference\b(?! (card|sheet))", "kind", ("book",)),
+    (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula sheet)\b", "kind", ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
@@ -55,7 +55,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
      r"(zero|no|little) interest in (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
-     r"(without|no|not)\b[^.?!,]{0,30}\b(heavy|hard|advanced) (math|maths|mathematics)|"
+     r"(without|no)\b[^.?!,]{0,30}\b(heavy|hard|advanced) (math|maths|mathematics)|"
      r"practical|code[- ]first|"
      r"friendl\w*|approachable|accessible|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"

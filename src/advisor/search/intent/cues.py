@@ -13,7 +13,7 @@ _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from"
 _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|"
                      r"i (attempt|tackle|take|try|start|read|dive|begin|study|jump|work|get|go|move))|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
-                     r"background (do i need|needed|for|reading|material)|fill (that|this|the|my|in)( gap| hole)?\b|need to know (for|before)|prepare for|(?<!not )(?<!n't )ready for|"
+                     r"background (do i need|needed|for|reading|material)|fill (that|this)\b|fill (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|(?<!not )(?<!n't )ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
                      r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}\b(first|beforehand)\b|"
@@ -63,7 +63,7 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"(there (are|were|was|is)|it has|it had|has|had|with) (no|zero|hardly any) (exercises|problems|"
                        r"problem sets|practice|worked examples|homework)|"
                        r"(same|similar) (spirit|style|level|vein|flavou?r)|picks? up where|"
-                       r"(has|had|have) (basically |almost |pretty much |practically )?no|nothing (on|about))\b", re.I)
+                       r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
@@ -202,9 +202,9 @@ _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|
 _SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?|"
                       r"calc|calculus|multivariable|stats|statistics|probability|algebra|analysis)\b")
 # "there's nothing on diffusion models or WGAN": a name said as what X lacks is a subject, not a resource
-_LACKED_IN_X = re.compile(r"\b(nothing|little|almost nothing|no (coverage|mention|treatment|discussion)|"
+_LACKED_IN_X = re.compile(r"\b((nothing|little|almost nothing|no (coverage|mention|treatment|discussion)) (on|about|of)|"
                           r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention)|"
-                          r"barely (touch\w*|cover\w*|mention\w*))( (on|about|of))?\b[^.?!;]{0,40}$", re.I)
+                          r"barely (touch\w*|cover\w*|mention\w*))\b[^.?!;,]{0,40}$", re.I)
 _AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|notes))", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"

@@ -12,8 +12,8 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
                    _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
                    _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
-                   _SAME_SOURCE, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH,
-                   _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
+                   _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _USED_BEFORE_NAME,
+                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -373,7 +373,8 @@ class IntentReader:
         goal = any(_GOAL_BEFORE_NAME.search(question[max(0, a - 40):a]) for a, _, _ in spans)
         # after a gap, "free book that covers them gently?", "what covers that": a resource asked for (the pronoun
         # points to the gap, not back to X)
-        requested = any(_ELLIPTIC_REQUEST.match(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c) for c in later)
+        requested = any((_ELLIPTIC_REQUEST.match(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c))
+                        and not _LOOKUP.search(c) for c in later)
         lacking = bool(mentioned) and (asks_else or goal or requested) and self._own_gap(said, lacks, question)
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
@@ -383,7 +384,9 @@ class IntentReader:
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
             and not about and not compares and not lacking  # a gap named is what comes first
         earlier = bool(_EARLIER.search(said))
-        used = any(_USED_BEFORE_NAME.match(question[:a]) for a, _, _ in spans)
+        # ("Did ESL cover boosting?" asks about X)
+        used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
+                   for a, _, _ in spans)
         beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
