@@ -315,7 +315,7 @@ class Advisor(LibraryOperations):
         topics = set(retriever.matcher.find(query))
         if any(topics & resource_topics(r) for r in index.resources.values()):
             return True
-        # ... and so does a rare word a record uses ("where does AdaMax come from?": the Adam paper's record)
+        # ... and so does a coined term few records use ("where does AdaMax come from?": the Adam paper's record)
         return bool(retriever.intents.read(query).mentioned) or bool(retriever.ranker.fields.rare_mentions(query))
 
     # --- files and links ------------------------------------------------------------------------

@@ -47,7 +47,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
-     r"|\b((?<!follow )(?<!handle )(?<!keep up with )the|actual|the real|more|heavier|deeper) maths?\b|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
+     r"|\b((?<!follow )(?<!handle )(?<!keep up with )the|actual|the real|more|heavier|deeper) maths?\b"
+     r"|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),

@@ -13,7 +13,9 @@ _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from"
 _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|"
                      r"i (attempt|tackle|take|try|start|read|dive|begin|study|jump|work|get|go|move))|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
-                     r"background (do i need|needed|for|reading|material)|fill (that|this)\b|fill (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|(?<!not )(?<!n't )ready for|"
+                     r"background (do i need|needed|for|reading|material)|fill (that|this)\b|"
+                     r"fill (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
+                     r"(?<!not )(?<!n't )ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
                      r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}\b(first|beforehand)\b|"
@@ -25,7 +27,8 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"pre-?reading|(needs?|has|have) to be (solid|strong|good|fluent)|"
                      r"(it|they|the (book|course|author)) (says|say|said|wants?|assumes?|requires?|expects?)\b[^.?!]{0,40}\bfirst\b|"
                      r"(maths?|mathematics) (review|refresher)|(get|getting|be|up) to (where|the point where|a level where) i can "
-                     r"(read|follow|understand|tackle)|before (it|that|this|them)\s*[?.!]?\s*$|(then|and) (come|go|get) back to (it|this|that|them)\b|"
+                     r"(read|follow|understand|tackle)|before (it|that|this|them)\s*[?.!]?\s*$|"
+                     r"(then|and) (come|go|get) back to (it|this|that|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
                      r"missing (background|foundations?|prerequisites?)|"
                      r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
@@ -69,7 +72,8 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
                    r"\b(instead of|rather than|(i'?d|i would|would) (much )?rather|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
-                   r"shorter|(anything|something) newer|more (compact|concise|modern|recent|up[- ]to[- ]date)|(feels?|is|seems?) (dated|outdated|old)|"
+                   r"shorter|(anything|something) newer|more (compact|concise|modern|recent|up[- ]to[- ]date)|"
+                   r"(feels?|is|seems?) (dated|outdated|old)|"
                    r"over my head|(i'?m|got|am|was) (completely |totally )?lost|lost me|loses me|"
                    r"equivalent|counterpart|successor|(is|are|was|were|it'?s) (just|only|basically|mostly|all)|"
                    r"lighter|gentler|easier|simpler|what next|next step|done( with)?|finished|after|struggl\w*|"
@@ -108,7 +112,8 @@ _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstra
                      r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
                      r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
-                     r"|\bbeyond me\b|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
+                     r"|\bbeyond me\b|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b"
+                     r"|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b", re.I)
@@ -153,14 +158,17 @@ _ABOUT_PRONOUN = re.compile(
     rf"{_PRONOUN_SUBJECT}\b|"
     # "X: can I audit it for free?", "should I buy them?": X is what is done, so the question is about X
     rf"\b(can|could|should|do|would|will)\s+(i|we)\s+(still\s+|really\s+|legally\s+|just\s+)?(audit|buy|get|find|"
-    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for)\s+(it|them)\b|\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
+    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for)\s+(it|them)\b|"
+    rf"\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
     rf"{_PRONOUN_SUBJECT}\b", re.I)
 # ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
 _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
                        r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
-_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|free(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
+_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|"
+                       r"free(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|"
+                       r"alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
                        r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
