@@ -41,7 +41,7 @@ def test_held_out_questions_are_not_development_questions():
     assert {"prove", "derive", "define"} <= intents
 
 
-RESOURCE_SETS = sorted(p.name for p in EVAL.glob("resources*.jsonl"))
+RESOURCE_SETS = sorted(p.name for p in [*EVAL.glob("resources*.jsonl"), *EVAL.glob("conversations*.jsonl")])
 
 
 @pytest.mark.parametrize("name", RESOURCE_SETS)
@@ -54,6 +54,7 @@ def test_resource_gold_names_catalog_records(name):
     assert questions and len({q.id for q in questions}) == len(questions)
     for q in questions:
         assert q.type, f"{q.id}: no type"
+        assert bool(q.history) == name.startswith("conversations"), f"{q.id}: a conversation has earlier messages"
         for rid in q.gold_ids or []:
             assert rid in resources, f"{q.id}: gold id {rid} is not a catalog record"
         for t in q.gold_titles or []:

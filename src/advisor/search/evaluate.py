@@ -19,6 +19,7 @@ class Question:
     gold_titles: list[str] | None = None
     type: str | None = None  # question type, for per-type figures (named, prerequisites, ...)
     gold_ids: list[str] | None = None  # catalog record ids: exact where a title substring is ambiguous
+    history: list[str] | None = None  # the learner's earlier messages of a conversation, in order
 
     def resource_gold(self, rid: str, title: str) -> bool:
         """Whether a resource is a gold answer: by record id when the question gives ids, else by title."""
@@ -49,8 +50,11 @@ def read_questions(path: Path) -> list[Question]:
         for g in obj.get("gold") or []:
             if not isinstance(g, dict) or "file" not in g or len(g.get("pages", [])) != 2:
                 raise UserInputError(f"{path}:{n}: each gold entry needs 'file' and 'pages': [first, last]")
+        history = obj.get("history") or []
+        if not isinstance(history, list) or not all(isinstance(m, str) and m.strip() for m in history):
+            raise UserInputError(f"{path}:{n}: 'history' must be a list of the earlier messages (non-empty strings)")
         out.append(Question(str(obj.get("id", n)), obj["question"], obj.get("gold"), obj.get("gold_titles"),
-                            obj.get("type") or obj.get("intent"), obj.get("gold_ids")))
+                            obj.get("type") or obj.get("intent"), obj.get("gold_ids"), history or None))
     return out
 
 
@@ -83,20 +87,24 @@ def summarize(ranks: list[int | None], cutoffs: tuple[int, ...]) -> dict:
 
 
 def run_eval(questions: list[Question], search: Callable[[str], list[Hit]],
-             recommend: Callable[[str], list[ResourceMatch]]) -> dict:
+             recommend: Callable[[str, list[str]], list[ResourceMatch]]) -> dict:
+    """`recommend(question, history)`: the resources for a question, after the earlier messages of its
+    conversation (none for a single question)."""
     passage_ranks: list[int | None] = []
     resource_ranks: list[int | None] = []
     by_type: dict[str, list[int | None]] = {}
     per_question = []
     for q in questions:
         row: dict = {"id": q.id, "question": q.question, "type": q.type}
+        if q.history:
+            row["history"] = q.history
         if q.gold:
             hits = search(q.question)[:10]
             rank = first_rank([passage_hit(h, q.gold) for h in hits])
             passage_ranks.append(rank)
             row.update(kind="passages", rank=rank, top=[f"{h.chunk.path}#page={h.chunk.page_start}" for h in hits[:3]])
         else:
-            matches = recommend(q.question)[:10]
+            matches = recommend(q.question, q.history or [])[:10]
             rank = first_rank([q.resource_gold(m.resource.id, m.resource.title) for m in matches])
             resource_ranks.append(rank)
             if q.type:
