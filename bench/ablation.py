@@ -87,7 +87,7 @@ def main() -> int:
             adv.retriever.collapse_places = switches["one_per_place"]
             with keyword_analysis(adv, switches["formula_pairs"]):
                 result = run_eval(questions, lambda q: adv.search(q, 10, mode=mode),
-                                  lambda q: adv.ask(q, k_resources=10).resources)
+                                  lambda q, history: adv.converse([*history, q], k_resources=10).resources)
             label = name if len(args.index_dir) == 1 else f"{name} [{index_dir}]"
             rows.append({"config": label, "passages": result["passages"], "resources": result["resources"]})
             print(f"done: {label}", file=sys.stderr)

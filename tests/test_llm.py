@@ -177,7 +177,7 @@ def test_follow_up_is_condensed_into_the_retrieval_query(advisor):
         s = stream_answer(advisor, "which of those is free?", history=["KKT conditions optimality"],
                           config=config(stub.url))
         s.run()
-    assert "searched for: KKT conditions optimality which of those is free?" in s.answer.notes
+    assert "searched for: KKT conditions optimality. which of those is free?" in s.answer.notes
     instructions, _ = split_prompt(stub.requests[0]["body"]["messages"])
     assert "Earlier questions in this conversation: KKT conditions optimality" in instructions
 

@@ -85,7 +85,7 @@ def test_development_set_quality_does_not_regress(full_index):
     assert not adv.info()["skipped"], adv.info()["skipped"]  # every shipped text is in: else the figures mislead
     questions = read_questions(REPO / "tests" / "eval" / "passages.jsonl") + read_questions(
         REPO / "tests" / "eval" / "resources.jsonl")
-    result = run_eval(questions, lambda q: adv.search(q, 10), lambda q: adv.ask(q, k_resources=10).resources)
+    result = run_eval(questions, lambda q: adv.search(q, 10), lambda q, history: adv.converse([*history, q], k_resources=10).resources)
     print(json.dumps({k: result[k] for k in ("passages", "resources")}))
     assert result["passages"]["n"] >= 40 and result["resources"]["n"] >= 20
     assert result["passages"]["hit@5"] >= 0.8
@@ -96,7 +96,7 @@ def test_held_out_set_quality_does_not_regress(full_index):
     """Questions no technique was tuned on (tests/eval/README.md); figures in docs/evaluation.md."""
     adv = full_index
     questions = read_questions(REPO / "tests" / "eval" / "heldout.jsonl")
-    result = run_eval(questions, lambda q: adv.search(q, 10), lambda q: [])
+    result = run_eval(questions, lambda q: adv.search(q, 10), lambda q, history: [])
     print(json.dumps(result["passages"]))
     assert result["passages"]["n"] >= 40
     assert result["passages"]["hit@5"] >= 0.8 and result["passages"]["mrr@10"] >= 0.7

@@ -105,6 +105,17 @@ def test_follow_up_that_nothing_previous_satisfies_says_so(advisor):
     assert "None of the" in reply and "From the whole library" in reply
 
 
+def test_a_follow_up_with_no_subject_is_answered_about_the_previous_one(advisor):
+    spy = Spy(advisor)
+    conv = Conversation()
+    respond(spy, "Which book covers VC dimension proofs?", Filters(), conv)
+    top = card_ids(conv)[0]
+    reply = respond(spy, "something easier?", Filters(), conv)
+    assert spy.calls[1]["shown"] == top  # the chat says what its previous answer put first
+    assert NOT_COVERED not in reply and card_ids(conv) and top not in card_ids(conv)
+    assert conv.turns[-1].query.startswith("Which book covers VC dimension")  # a chain keeps the subject
+
+
 def test_follow_up_without_a_previous_answer_is_a_normal_question(advisor):
     spy = Spy(advisor)
     conv = Conversation()

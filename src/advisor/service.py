@@ -21,7 +21,7 @@ from .search.answer import (ACCESS_WORDS, best_quote, citation, compose, focus_p
 from .store.build import build
 from .library.topics import Topic, load_topics
 from .search.evidence import on_topic, topic_terms
-from .search.intent import attribute_preferences, condense, refers_to_previous, wants_comparison, wants_path
+from .search.intent import attribute_preferences, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
 from .fileops import inside
 from .store.embeddings import Embedder, encode_queries, load_embedder
@@ -36,7 +36,7 @@ from .service_library import LibraryOperations
 from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, FetchStatus, Filters, Hit, Progress, Step
 
 __all__ = [
-    "Advisor", "ACCESS_WORDS", "attribute_preferences", "best_quote", "check_query", "condense", "math_spans", "page_text",
+    "Advisor", "ACCESS_WORDS", "attribute_preferences", "best_quote", "check_query", "math_spans", "page_text",
     "refers_to_previous", "section_title",
 ]
 
@@ -230,15 +230,18 @@ class Advisor(LibraryOperations):
         return self.retriever.search(query, k or self.settings.top_k, filters, mode=mode)
 
     def ask(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
-            k_resources: int = 5, k_passages: int = 5) -> Answer:
+            shown: str | None = None, k_resources: int = 5, k_passages: int = 5) -> Answer:
+        """`history`: the earlier turns of a conversation as searched (each answer's `query`); `shown`: the
+        resource id the previous answer put first ("something easier?" moves away from it)."""
         question = check_query(question)
         retriever = self.retriever
-        # a mistyped topic word is set right for every part of the answer ("searched for: ..." says so)
-        query = retriever.speller.fix(condense(question, history or []))
+        # a mistyped topic word is set right for every part of the answer ("searched for: ..." says so), and a
+        # follow-up is searched with the turn it leans on
+        query, follow_up = retriever.in_context(question, history or [], shown)
         qvec = retriever.embed_query(query)
         passages = retriever.search(query, max(k_passages, 20), filters, qvec=qvec)
         rvec = retriever.record_vector(query, qvec)  # a second encoding only under onnx-int8: once per question
-        resources = retriever.recommend(query, passages, k_resources, filters, qvec=qvec, rvec=rvec)
+        resources = retriever.recommend(query, passages, k_resources, filters, qvec=qvec, rvec=rvec, follow_up=follow_up)
         covered = self.covers(query, qvec, rvec)
         named_topics = [self.topics[t].terms for t in retriever.matcher.find(query) if t in self.topics]
         shown = diversify(on_topic(passages, topic_terms(named_topics)), k_passages)
@@ -249,9 +252,26 @@ class Advisor(LibraryOperations):
         answer = compose(question, covered, resources, shown, titles, self.topics,
                          lambda c: self.link_for(c, query), self.has_pages,
                          study_path=path, comparison=table)
+        answer.query = query
         if query != question:
             answer.notes.append(f"searched for: {query}")
         answer.notes.extend(self._fetchable(resources[:3]))
+        return answer
+
+    def converse(self, messages: list[str], *, filters: Filters | None = None, k_resources: int = 5,
+                 k_passages: int = 5) -> Answer:
+        """The answer to the last of a learner's messages, the earlier ones asked first as the chat asks them:
+        each searched with the turn it leans on, and reacting to what the answer before it put first."""
+        history: list[str] = []
+        shown: str | None = None
+        answer = None
+        for message in messages:
+            answer = self.ask(message, filters=filters, history=history, shown=shown, k_resources=k_resources,
+                              k_passages=k_passages)
+            history.append(answer.query)
+            shown = answer.resources[0].resource.id if answer.covered and answer.resources else None
+        if answer is None:
+            raise UserInputError("a conversation needs at least one message")
         return answer
 
     def _fetchable(self, resources) -> list[str]:
@@ -264,14 +284,15 @@ class Advisor(LibraryOperations):
                 and m.resource.id not in held]
 
     def ask_stream(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
-                   k_resources: int = 5, k_passages: int = 5, llm: bool = True, llm_config=None, linker=None):
+                   shown: str | None = None, k_resources: int = 5, k_passages: int = 5, llm: bool = True,
+                   llm_config=None, linker=None):
         """Growing Markdown snapshots (an llm.LLMStream): the local model's cited reply, else the extractive answer.
 
         Retrieval runs now (errors raise here, as in ask); iterating never raises. See advisor.llm.
         """
         from .search.grounding import stream_answer
 
-        return stream_answer(self, question, history, filters, config=llm_config, linker=linker,
+        return stream_answer(self, question, history, filters, shown=shown, config=llm_config, linker=linker,
                              k_resources=k_resources, k_passages=k_passages, enabled=llm)
 
     def study_path(self, question: str, filters: Filters | None = None) -> list[Step]:

@@ -176,5 +176,5 @@ class LibraryOperations:
         return run_eval(
             questions,
             search=lambda q: self.search(q, 10, mode=mode),
-            recommend=lambda q: self.ask(q, k_resources=10, k_passages=5).resources,
+            recommend=lambda q, history: self.converse([*history, q], k_resources=10, k_passages=5).resources,
         )

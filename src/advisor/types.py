@@ -141,6 +141,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     study_path: list["Step"] = field(default_factory=list)  # prerequisites first
     comparison: list["ComparisonRow"] = field(default_factory=list)  # one row per resource
+    query: str = ""  # what was searched: the question, or with the earlier turn a follow-up leans on
 
 
 @dataclass

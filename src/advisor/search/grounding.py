@@ -209,12 +209,12 @@ class LLMStream:
     text alone (None on fallback), `used_llm` says which one was shown and `first_token_s`/`total_s` time it.
     """
 
-    def __init__(self, advisor, question: str, *, history: list[str] | None = None, filters=None,
-                 config: LLMConfig | None = None, linker: Linker | None = None, k_resources: int = 5,
+    def __init__(self, advisor, question: str, *, history: list[str] | None = None, shown: str | None = None,
+                 filters=None, config: LLMConfig | None = None, linker: Linker | None = None, k_resources: int = 5,
                  k_passages: int = 5, enabled: bool = True, client: ChatClient | None = None):
         self.advisor = advisor
         self.history = list(history or [])
-        self.extractive: Answer = advisor.ask(question, filters=filters, history=self.history,
+        self.extractive: Answer = advisor.ask(question, filters=filters, history=self.history, shown=shown,
                                               k_resources=k_resources, k_passages=k_passages)
         self.question = self.extractive.question
         self.enabled = enabled
@@ -310,15 +310,15 @@ class LLMStream:
 
 
 def stream_answer(advisor, question: str, history: list[str] | None = None, filters=None, *,
-                  config: LLMConfig | None = None, linker: Linker | None = None, k_resources: int = 5,
+                  shown: str | None = None, config: LLMConfig | None = None, linker: Linker | None = None, k_resources: int = 5,
                   k_passages: int = 5, enabled: bool = True) -> LLMStream:
     """Growing Markdown for a streaming chat: `for md in stream_answer(adv, q, history, filters): show(md)`.
 
     `history` is the earlier questions (as Advisor.ask takes them): a follow-up is searched together with
-    the question it leans on (service.condense). `linker` maps a chunk to its page link (default
+    the question it leans on (Retriever.in_context); `shown` is the resource the previous answer put first. `linker` maps a chunk to its page link (default
     Advisor.link_for). With enabled=False it yields the extractive answer once.
     """
-    return LLMStream(advisor, question, history=history, filters=filters, config=config, linker=linker,
+    return LLMStream(advisor, question, history=history, shown=shown, filters=filters, config=config, linker=linker,
                      k_resources=k_resources, k_passages=k_passages, enabled=enabled)
 
 

@@ -15,7 +15,7 @@ from ..store.index import LoadedIndex
 from ..store.keywords import keyword_tokens
 from ..textnorm import normalize
 from ..types import Filters, Hit, ResourceMatch
-from .intent import IntentReader, question_intent, topic_words
+from .intent import IntentReader, condense, question_intent, reacting, topic_words
 from .recommend import ResourceRanker, Signals, record_similarities
 from .spelling import Speller
 
@@ -201,19 +201,42 @@ class Retriever:
             return None
         return idx.mask(frozenset(rid for rid, r in self.index.resources.items() if filters.allows(r)))
 
+    def in_context(self, question: str, history: Sequence[str], shown: str | None = None) -> tuple[str, tuple | None]:
+        """The text to search for a message of a conversation (intent.condense), spelling set right, and the
+        reaction it is to the previous answer: (the resource that answer put first, the message), when the message
+        has no subject of its own ("something easier?" moves away from it); else None.
+
+        `history` holds the earlier turns as searched; `shown` is the resource the previous answer put first."""
+        text = self.speller.fix(condense(question, list(history), self.has_subject))
+        follow_up = (shown, question) if history and shown in self.index.resources \
+            and not self.has_subject(question) else None
+        return text, follow_up
+
+    def has_subject(self, text: str) -> bool:
+        """Whether a message names a topic or a resource of its own ("is there a free one?" names neither; "rigorous
+        but not measure theory" names a topic only to refuse it)."""
+        text = self.speller.fix(text)
+        intent = self.intents.read(text)
+        return bool(intent.mentioned) or bool(set(self.matcher.find(text)) - set(self.matcher.find(intent.unwanted)))
+
     def recommend(self, query: str, passages: list[Hit], k: int = 5, filters: Filters | None = None,
-                  qvec: np.ndarray | None = None, rvec: np.ndarray | None = None) -> list[ResourceMatch]:
+                  qvec: np.ndarray | None = None, rvec: np.ndarray | None = None,
+                  follow_up: tuple | None = None) -> list[ResourceMatch]:
         """Resources ranked by their whole record, the question's topics, and their passages' relevance."""
-        return self.ranker.rank(self.resource_signals(query, passages, qvec, rvec), k, filters, passages)
+        return self.ranker.rank(self.resource_signals(query, passages, qvec, rvec, follow_up), k, filters, passages)
 
     def resource_signals(self, query: str, passages: list[Hit], qvec: np.ndarray | None = None,
-                         rvec: np.ndarray | None = None) -> Signals:
-        """`rvec`: the question's record-side vector when the caller has it (record_vector)."""
+                         rvec: np.ndarray | None = None, follow_up: tuple | None = None) -> Signals:
+        """`rvec`: the question's record-side vector when the caller has it (record_vector); `follow_up`: the
+        reaction in_context found, if any."""
         rvec = self.record_vector(query, qvec) if rvec is None else rvec
 
         def similarities(text: str) -> dict[str, float]:
             vec = rvec if text == query else self.record_vector(text)
             return record_similarities(self.index.catalog, vec, self._resource_of)
 
-        return self.ranker.signals(query, self.intents.read(query), similarities, passages)
+        intent = self.intents.read(query)
+        if follow_up is not None:
+            intent = reacting(intent, *follow_up)
+        return self.ranker.signals(query, intent, similarities, passages)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
-from ..service import attribute_preferences, condense, refers_to_previous
+from ..service import attribute_preferences, refers_to_previous
 from ..types import Answer, Filters, ResourceMatch
 from .render import esc, reply_markdown, user_markdown
 from .status import building_reply
@@ -42,6 +42,11 @@ class Conversation:
     @property
     def last_resources(self) -> list[ResourceMatch]:
         return self.turns[-1].resources if self.turns else []
+
+    @property
+    def shown(self) -> str | None:
+        """The resource the previous answer put first ("something easier?" moves away from it)."""
+        return self.last_resources[0].resource.id if self.last_resources else None
 
 
 def filters_from(free_only: bool = False, kinds=None, levels=None, math_depths=None) -> Filters:
@@ -114,8 +119,9 @@ def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_reso
     try:
         if scoped:
             return _scoped_answer(advisor, question, filters, history, previous, conv, k_resources, k_passages)
-        answer = advisor.ask(question, filters=filters, history=history, k_resources=k_resources, k_passages=k_passages)
-        conv.turns.append(Turn(question, condense(question, history), answer.resources if answer.covered else []))
+        answer = advisor.ask(question, filters=filters, history=history, shown=conv.shown, k_resources=k_resources,
+                             k_passages=k_passages)
+        conv.turns.append(Turn(question, answer.query or question, answer.resources if answer.covered else []))
         return _render(advisor, answer)
     except Exception as exc:
         return _error_reply(advisor, question, exc)
@@ -144,9 +150,9 @@ def _error_reply(advisor, question: str, exc: Exception) -> str:
 def _scoped_answer(advisor, question, filters, history, previous, conv, k_resources, k_passages) -> str:
     """A follow-up about the previous answer's resources: filter those, and say what was filtered."""
     tightened, asked = with_preferences(filters, question)
-    wide = advisor.ask(question, filters=tightened, history=history,
+    wide = advisor.ask(question, filters=tightened, history=history, shown=conv.shown,
                        k_resources=max(50, len(previous)), k_passages=max(30, k_passages))
-    query = condense(question, history)
+    query = wide.query or question
     restricted, kept = restrict_answer(wide, previous, tightened, k_resources, k_passages)
     what = " and ".join(asked)
     n = len(previous)
@@ -216,8 +222,8 @@ def respond_stream(advisor, question: str, filters: Filters | None, conv: Conver
         try:
             from ..config import LLMConfig
 
-            stream = advisor.ask_stream(question, filters=filters, history=history, k_resources=k_resources,
-                                        k_passages=k_passages, llm=True,
+            stream = advisor.ask_stream(question, filters=filters, history=history, shown=conv.shown,
+                                        k_resources=k_resources, k_passages=k_passages, llm=True,
                                         llm_config=llm_config or LLMConfig.from_env(), linker=_linker(advisor, question))
             for snapshot in stream:
                 if stream.used_llm or stream.fallback_reason or stream.messages is None:
@@ -225,7 +231,7 @@ def respond_stream(advisor, question: str, filters: Filters | None, conv: Conver
                 yield model_markdown(snapshot)
             reply = _stream_reply(advisor, stream)
             extractive = stream.extractive
-            conv.turns.append(Turn(question, condense(question, history),
+            conv.turns.append(Turn(question, extractive.query or question,
                                    extractive.resources if extractive.covered else []))
         except Exception as exc:
             reply = _error_reply(advisor, question, exc)

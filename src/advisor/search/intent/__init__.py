@@ -11,8 +11,8 @@ preferences, passage kinds and follow-ups.
 from .asks import (attribute_preferences, condense, question_intent, refers_to_previous, topic_words,
                    wants_comparison, wants_path)
 from .cues import known_clauses, lack_clauses, lookup_targets, unnamed_clauses
-from .reader import Intent, IntentReader, acronym, resource_names, squashed
+from .reader import Intent, IntentReader, acronym, reacting, resource_names, squashed
 
 __all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "known_clauses",
-           "lack_clauses", "lookup_targets", "question_intent", "refers_to_previous", "resource_names", "squashed",
+           "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous", "resource_names", "squashed",
            "topic_words", "unnamed_clauses", "wants_comparison", "wants_path"]

@@ -1,0 +1,114 @@
+"""Conversations: a follow-up is read with the turn it leans on, its wishes replace the earlier ones of the same
+kind, and a judgement of the previous answer ("something easier?") moves away from what that answer put first."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from advisor.errors import UserInputError
+from advisor.search.evaluate import Question, read_questions, run_eval
+from advisor.search.intent import Intent, condense, reacting
+from test_web_support import make_advisor
+
+VC = "which book covers VC dimension proofs?"
+
+
+def no_subject(text: str) -> bool:
+    return False
+
+
+def has_subject(text: str) -> bool:
+    return True
+
+
+def test_a_message_without_a_subject_of_its_own_is_read_after_the_previous_turn():
+    assert condense("is there a free one?", [VC], no_subject) == f"{VC} is there a free one?"
+    # one turn is one sentence: what the learner finished and what they ask next are read apart
+    assert condense("whats next?", ["I finished Boyd's book"], no_subject) == "I finished Boyd's book. whats next?"
+    assert condense("is there a free one?", [], no_subject) == "is there a free one?"
+
+
+def test_a_message_with_its_own_subject_is_read_alone_unless_it_points_back_or_steps_on():
+    assert condense("what about Rademacher complexity?", [VC], has_subject) == "what about Rademacher complexity?"
+    assert condense("where can I learn Fourier analysis?", [VC], has_subject) == "where can I learn Fourier analysis?"
+    assert condense("is it free?", [VC], has_subject).startswith(VC)
+    assert condense("whats next if I care about SGD?", ["I finished Boyd's book"], has_subject) \
+        == "I finished Boyd's book. whats next if I care about SGD?"
+    # without a way to tell a subject (no index), only pointing back leans on the previous turn
+    assert condense("is there a free one?", [VC]) == "is there a free one?"
+
+
+@pytest.mark.parametrize("message, gone, kept", [
+    ("any videos on that?", ["book"], ["proofs", "VC dimension"]),  # another kind: the book wish goes
+    ("something easier?", ["proofs"], ["book", "VC dimension"]),  # easier: the wish for proofs goes
+    ("is there a free one?", [], ["book", "proofs"]),  # nothing said against them: both stay
+])
+def test_a_follow_up_replaces_only_the_wishes_it_restates(message, gone, kept):
+    text = condense(message, [VC], no_subject)
+    earlier = text[: -len(message)]
+    assert text.endswith(message)
+    assert all(w not in earlier for w in gone), text
+    assert all(w in earlier for w in kept), text
+
+
+def test_a_free_course_stays_free_and_a_course_when_the_learner_asks_for_something_easier():
+    text = condense("something easier?", ["free course on Bayesian statistics, rigorous"], no_subject)
+    assert "free course on Bayesian statistics" in text and "rigorous" not in text
+
+
+def test_a_judgement_of_the_previous_answer_moves_away_from_what_it_put_first():
+    easier = reacting(Intent(), "top", "hmm too heavy. gentler one?")
+    assert easier.mentioned == ["top"] and easier.moves_away and easier.direction == "easier"
+    assert not easier.deeper
+    harder = reacting(Intent(), "top", "too basic, I want more rigorous stuff")
+    assert harder.mentioned == ["top"] and harder.moves_away and harder.direction == "harder" and harder.deeper_than
+
+
+def test_a_follow_up_that_judges_nothing_or_names_a_resource_is_not_a_reaction():
+    assert reacting(Intent(), "top", "is there a free one?") == Intent()
+    named = Intent(mentioned=["esl"])
+    assert reacting(named, "top", "ESL is too hard, something easier?") is named
+
+
+def test_conversation_sets_give_their_earlier_messages(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "c1", "history": [VC], "question": "a free one?", "gold_ids": ["x"]}) + "\n")
+    assert read_questions(path)[0].history == [VC]
+    path.write_text(json.dumps({"id": "c1", "history": "oops", "question": "a free one?", "gold_ids": ["x"]}) + "\n")
+    with pytest.raises(UserInputError, match=r"c\.jsonl:1: 'history' must be a list"):
+        read_questions(path)
+
+
+def test_run_eval_asks_with_the_earlier_messages():
+    seen = []
+    questions = [Question("q1", "a free one?", gold_ids=["x"], history=[VC]), Question("q2", VC, gold_ids=["x"])]
+    run_eval(questions, lambda q: [], lambda q, history: seen.append((q, history)) or [])
+    assert seen == [("a free one?", [VC]), (VC, [])]
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory):
+    return make_advisor(tmp_path_factory.mktemp("conversation"), evil=False)
+
+
+def _scores(answer) -> dict[str, float]:
+    return {m.resource.id: m.score for m in answer.resources}
+
+
+def test_a_conversation_keeps_its_subject_and_reacts_to_the_previous_answer(advisor):
+    first = advisor.ask("Which book covers VC dimension proofs?")
+    top = first.resources[0].resource.id
+    assert top == "learning-theory-book"  # paid
+    free = advisor.converse(["Which book covers VC dimension proofs?", "is there a free one?"])
+    assert free.covered and "VC dimension" in free.query
+    before, after = _scores(first), _scores(free)
+    assert after["free-notes"] / after[top] > before["free-notes"] / before[top]
+    notes = advisor.converse(["Which book covers VC dimension proofs?", "is there a free one?", "any lecture notes?"])
+    assert notes.resources[0].resource.id == "free-notes" and "book" not in notes.query.split("?")[0]
+    easier = advisor.converse(["Which book covers VC dimension proofs?", "something easier?"])
+    assert easier.covered and top not in [m.resource.id for m in easier.resources]
+    alone = advisor.converse(["Which book covers VC dimension proofs?", "Where is the spectral theorem proved?"])
+    assert alone.query == "Where is the spectral theorem proved?"
+    assert alone.resources[0].resource.id == "linear-algebra-book"
