@@ -63,6 +63,19 @@ def test_search_and_ask_json(cli_env, capsys):
     assert code == 0 and data["covered"] and data["resources"][0]["id"] == "learning-notes"
 
 
+def test_chat_reads_follow_ups_with_the_questions_before_them(cli_env, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("which notes cover VC dimension?\n\nis there a free one?\nexit\nignored\n"))
+    code, out, _ = run(capsys, "chat", "--json", *cli_env)
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(answers) == 2  # the empty line is skipped, "exit" ends the conversation
+    assert answers[0]["resources"][0]["id"] == "learning-notes"
+    # the follow-up names no subject: it is asked about the previous question, not left uncovered
+    assert answers[1]["covered"] and answers[1]["resources"][0]["id"] == "learning-notes"
+    assert any(n.startswith("searched for: which notes cover VC dimension?") for n in answers[1]["notes"])
+
+
 def test_info_json_lists_counts_and_resources(cli_env, capsys):
     code, out, _ = run(capsys, "info", "--json", *cli_env)
     data = json.loads(out)

@@ -1,4 +1,4 @@
-"""`advisor` command line: index, search, ask, info, eval, fetch, catalog (each with --json)."""
+"""`advisor` command line: index, search, ask, chat, info, eval, fetch, catalog (each with --json)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,13 @@ def parser() -> argparse.ArgumentParser:
                    help="let a local OpenAI-compatible model (Ollama, llama.cpp, LM Studio, vLLM) write a cited reply")
     p.add_argument("--llm-url", help="its base URL, implies --llm (env ADVISOR_LLM_URL, default http://127.0.0.1:11434/v1)")
     p.add_argument("--llm-model", help="model name, implies --llm (env ADVISOR_LLM_MODEL, default: the server's first)")
+    _common(p)
+    _filters(p)
+
+    p = sub.add_parser("chat", help="a conversation on the terminal: one question per line, follow-ups read with "
+                                    "the questions before them (\"is there a free one?\", \"something easier?\")")
+    p.add_argument("--resources", type=int, default=5)
+    p.add_argument("--passages", type=int, default=3)
     _common(p)
     _filters(p)
 
@@ -211,6 +218,38 @@ def cmd_ask(args, settings) -> int:
     return 0
 
 
+def cmd_chat(args, settings) -> int:
+    """One answer per line read; with --json, one JSON object per answer. Ends at EOF, "exit" or "quit"."""
+    adv = _advisor(settings)
+    history: list[str] = []
+    shown: str | None = None
+    interactive = sys.stdin.isatty() and not args.json
+    if interactive:
+        print("Ask about the mathematics of ML; follow-ups are read with the questions before them. "
+              "Ctrl-D or 'exit' ends.")
+    while True:
+        if interactive:
+            print("> ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line or line.strip().lower() in ("exit", "quit"):
+            return 0
+        if not line.strip():
+            continue
+        try:
+            answer = adv.ask(line.strip(), filters=_filters_from(args), history=history, shown=shown,
+                             k_resources=args.resources, k_passages=args.passages)
+        except UserInputError as exc:  # one bad line is said, and the conversation goes on
+            print(f"advisor: {exc}", file=sys.stderr)
+            continue
+        history.append(answer.query)
+        shown = answer.resources[0].resource.id if answer.covered and answer.resources else None
+        notes = [n for n in answer.notes if n not in answer.text]
+        if args.json:
+            print(json.dumps(answer_dict(adv, answer), ensure_ascii=False, default=str), flush=True)
+        else:
+            print("\n".join([answer.text, *(f"Note: {n}" for n in notes)]) + "\n", flush=True)
+
+
 def cmd_info(args, settings) -> int:
     adv = _advisor(settings)
     info = adv.info()
@@ -304,7 +343,8 @@ def cmd_copy_index(args, settings) -> int:
 
 
 COMMANDS = {
-    "copy-index": cmd_copy_index, "index": cmd_index, "search": cmd_search, "ask": cmd_ask, "info": cmd_info,
+    "copy-index": cmd_copy_index, "index": cmd_index, "search": cmd_search, "ask": cmd_ask, "chat": cmd_chat,
+    "info": cmd_info,
     "eval": cmd_eval, "fetch": cmd_fetch, "catalog": cmd_catalog,
 }
 
