@@ -68,6 +68,7 @@ def test_a_judgement_of_the_previous_answer_moves_away_from_what_it_put_first():
 
 def test_a_follow_up_that_judges_nothing_or_names_a_resource_is_not_a_reaction():
     assert reacting(Intent(), "top", "is there a free one?") == Intent()
+    assert reacting(Intent(), "top", "any lecture notes? something shorter than a book") == Intent()
     named = Intent(mentioned=["esl"])
     assert reacting(named, "top", "ESL is too hard, something easier?") is named
 
@@ -112,3 +113,10 @@ def test_a_conversation_keeps_its_subject_and_reacts_to_the_previous_answer(advi
     alone = advisor.converse(["Which book covers VC dimension proofs?", "Where is the spectral theorem proved?"])
     assert alone.query == "Where is the spectral theorem proved?"
     assert alone.resources[0].resource.id == "linear-algebra-book"
+
+
+def test_a_kind_said_after_than_is_what_the_learner_compares_with_not_what_they_want():
+    from advisor.search.intent import attribute_preferences
+
+    prefs = attribute_preferences("any lecture notes? something shorter than a book")
+    assert prefs["avoid_kind"] == ("book",) and "book" not in prefs["kind"]

@@ -118,7 +118,8 @@ def reacting(intent: Intent, shown: str, message: str) -> Intent:
     """A follow-up that judges the previous answer without naming anything ("something easier?", "too basic, go
     deeper") moves away from the resource that answer put first, as "X was too hard" moves away from X."""
     easier, deeper_than = _EASIER.search(message), _DEEPER_THAN.search(message)
-    if intent.mentioned or not (easier or deeper_than):
+    # "something shorter than a book" compares with what it names, not with the previous answer
+    if intent.mentioned or not (easier or deeper_than) or re.search(r"\bthan\b", message, re.I):
         return intent
     return replace(intent, mentioned=[shown], moves_away=True, wants_prerequisites=False, wants_next_step=False,
                    direction="easier" if easier else "harder", deeper=bool(_DEEPER.search(message)) and not easier,
