@@ -113,6 +113,7 @@ def test_a_follow_up_with_no_subject_is_answered_about_the_previous_one(advisor)
     reply = respond(spy, "something easier?", Filters(), conv)
     assert spy.calls[1]["shown"] == top  # the chat says what its previous answer put first
     assert NOT_COVERED not in reply and card_ids(conv) and top not in card_ids(conv)
+    assert "Read with your previous question: “Which book covers VC dimension proofs?”" in reply
     assert conv.turns[-1].query.startswith("Which book covers VC dimension")  # a chain keeps the subject
 
 

@@ -122,9 +122,17 @@ def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_reso
         answer = advisor.ask(question, filters=filters, history=history, shown=conv.shown, k_resources=k_resources,
                              k_passages=k_passages)
         conv.turns.append(Turn(question, answer.query or question, answer.resources if answer.covered else []))
-        return _render(advisor, answer)
+        return _render(advisor, answer, intro=follow_up_line(conv, answer))
     except Exception as exc:
         return _error_reply(advisor, question, exc)
+
+
+def follow_up_line(conv: Conversation, answer: Answer) -> str | None:
+    """Said first when a message was read as a follow-up, so that the learner sees what was answered."""
+    if len(conv.turns) < 2 or not answer.query or len(answer.query) <= len(answer.question) + 1:
+        return None
+    earlier = conv.turns[-2].question
+    return f"_Read with your previous question: “{esc(earlier[:120])}”._"
 
 
 def _error_reply(advisor, question: str, exc: Exception) -> str:
