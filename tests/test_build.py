@@ -307,6 +307,17 @@ def test_a_record_change_outside_its_embedded_text_still_reaches_the_index(advis
     assert advisor.ask("is CVXBOOK any good?").resources[0].resource.id == "convex-book"
 
 
+def test_records_cut_another_way_are_embedded_again_and_the_texts_are_not(advisor, monkeypatch):
+    import advisor.store.build as build_module
+
+    records = len(advisor.loaded.catalog.chunks)
+    assert not advisor.is_stale()
+    monkeypatch.setattr(build_module, "CATALOG_LAYOUT", "records cut some other way")
+    assert advisor.is_stale()  # an index whose records were cut another way is out of date
+    report = advisor.index()
+    assert report.chunks_embedded == records and report.pages_read == 0 and report.changed == []
+
+
 def test_an_upload_is_indexed_by_the_library_rebuild_even_after_only_another_root(advisor, corpus, tmp_path):
     from advisor.web.ui import Handlers
 

@@ -44,3 +44,19 @@ def test_records_are_embedded_longest_first_so_a_batch_holds_one_length():
     lengths = [len(t) for batch in embedder.batches for t in batch]
     assert len(embedder.batches) == 5  # 9 records, 2 per batch
     assert lengths == sorted(lengths, reverse=True)
+
+
+def test_a_record_description_is_also_embedded_alone_under_its_title():
+    from advisor.store.pipeline import record_chunks
+
+    embedder = FakeEmbedder(dimension=32, max_tokens=512)
+    record = SimpleNamespace(title="A Broad Book", description="Proves the fundamental theorem of PAC learning.")
+    fingerprint = SimpleNamespace(dimension=32, chunk_tokens=500, overlap_tokens=0)
+    text = "A Broad Book\nTopics: " + ", ".join(f"topic {i}" for i in range(20)) + "\n" + record.description
+    chunks = record_chunks("broad", record, text, embedder, fingerprint)
+    assert [c.text for c in chunks] == [text, record.description]
+    assert len({c.id for c in chunks}) == 2 and all(c.path == "catalog/broad.md" for c in chunks)
+    assert embedding_text(chunks[1]).startswith("A Broad Book")  # the title heads the prose
+    # a record without a description has its whole text only
+    bare = SimpleNamespace(title="Bare")
+    assert len(record_chunks("bare", bare, "Bare", embedder, fingerprint)) == 1

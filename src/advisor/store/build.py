@@ -195,6 +195,15 @@ def _scan_and_diff(plan: _Plan, report: BuildReport) -> None:
     report.unchanged = len(plan.keyed) - len(plan.todo)
 
 
+# how a record is cut into chunks (pipeline.record_chunks): part of each record's digest, so that an index whose
+# records were cut another way embeds them again (only the records: the full texts stay)
+CATALOG_LAYOUT = "record, then description alone (round 10)"
+
+
+def catalog_digest(text: str) -> str:
+    return sha256_text(f"{CATALOG_LAYOUT}\n{text}")
+
+
 def _old_catalog_texts(plan: _Plan) -> dict[str, str]:
     return plan.old_manifest.get("catalog_texts", {}) if plan.old is not None else {}
 
@@ -204,7 +213,7 @@ def _diff_catalog(plan: _Plan) -> None:
     catalog = plan.catalog
     plan.catalog_docs = {r.id: record_text(r, catalog.topics) for r in catalog.resources.values()}
     old_catalog = _old_catalog_texts(plan)
-    plan.catalog_todo = [rid for rid, text in plan.catalog_docs.items() if old_catalog.get(rid) != sha256_text(text)]
+    plan.catalog_todo = [rid for rid, text in plan.catalog_docs.items() if old_catalog.get(rid) != catalog_digest(text)]
 
 
 def _nothing_changed(plan: _Plan, report: BuildReport) -> bool:
@@ -284,7 +293,7 @@ def _new_manifest(plan: _Plan, files_meta: dict[str, dict], n_chunks: int, n_res
         "roots": [str(r) for r in plan.roots],
         "corpus_dir": str(plan.corpus_dir),
         "files": files_meta,
-        "catalog_texts": {rid: sha256_text(text) for rid, text in plan.catalog_docs.items()},
+        "catalog_texts": {rid: catalog_digest(text) for rid, text in plan.catalog_docs.items()},
         "catalog_records": _record_digests(plan.catalog),
         "catalog_problems": plan.catalog.problems,
         "counts": {
@@ -350,7 +359,7 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
     if seen != set(files):
         return True
     catalog = load_catalog(corpus_dir)
-    texts = {r.id: sha256_text(record_text(r, catalog.topics)) for r in catalog.resources.values()}
+    texts = {r.id: catalog_digest(record_text(r, catalog.topics)) for r in catalog.resources.values()}
     return (texts != manifest.get("catalog_texts", {}) or catalog.problems != manifest.get("catalog_problems", [])
             or _record_digests(catalog) != manifest.get("catalog_records"))
 

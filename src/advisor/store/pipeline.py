@@ -171,6 +171,26 @@ def _record_file(item, files_meta: dict[str, dict], report: BuildReport) -> tupl
     return (doc.n_pages if doc.format == "pdf" else 0), chunks
 
 
+def record_chunks(rid: str, record, text: str, embedder, fingerprint) -> list[Chunk]:
+    """A record's chunks: its whole text (facts first), then its description alone under its title.
+
+    A broad book's first chunk is mostly lists (twenty topics, every chapter), which blur what it is for; its
+    description says that in prose. A record is as close to a question as its closest chunk, so the prose can
+    only help (round 10: cross-validated resource hit@1 0.834 -> 0.844 on the 1,079 development questions)."""
+    path = f"{CATALOG_DIR}/{rid}.md"
+    parts = [("", text)]
+    if getattr(record, "description", ""):
+        parts.append(("-d", record.description))
+    out = []
+    for suffix, body in parts:
+        doc = Document(path, record.title, [Block(body, page=1, section=(record.title,))], format="catalog")
+        for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
+            c.id += suffix
+            c.passage_kind = "catalog"
+            out.append(c)
+    return out
+
+
 class CatalogEmbedding:
     """Catalog records to embed: a few hundred small chunks, embedded whenever the model is idle."""
 
@@ -193,11 +213,7 @@ class CatalogEmbedding:
                     self.chunks.append(c)
                     self.vectors.append(np.asarray(v, dtype=np.float32)[None, :])
                 continue
-            record = catalog.resources[rid]
-            doc = Document(f"{CATALOG_DIR}/{rid}.md", record.title, [Block(text, page=1, section=(record.title,))], format="catalog")
-            for c in chunk_document(doc, embedder.token_spans, fingerprint.chunk_tokens, fingerprint.overlap_tokens):
-                c.passage_kind = "catalog"
-                self.fresh.append(c)
+            self.fresh.extend(record_chunks(rid, catalog.resources[rid], text, embedder, fingerprint))
         # embedded longest first, so that each batch holds records of about one length: records run from a
         # few lines to a full chunk, and a batch in catalog order pads most of them (~20 % of the work)
         self.texts = [embedding_text(c) for c in self.fresh]
