@@ -53,6 +53,12 @@ def test_a_follow_up_replaces_only_the_wishes_it_restates(message, gone, kept):
     assert all(w in earlier for w in kept), text
 
 
+def test_paid_is_fine_revokes_the_wish_for_free():
+    for message in ("actually my library has springer access, so paid is fine. which one?", "happy to buy books"):
+        text = condense(message, ["free book on Bayesian statistics"], no_subject)
+        assert "free" not in text[: -len(message)] and "book on Bayesian statistics" in text
+
+
 def test_a_free_course_stays_free_and_a_course_when_the_learner_asks_for_something_easier():
     text = condense("something easier?", ["free course on Bayesian statistics, rigorous"], no_subject)
     assert "free course on Bayesian statistics" in text and "rigorous" not in text
@@ -92,6 +98,17 @@ def test_run_eval_asks_with_the_earlier_messages():
 @pytest.fixture(scope="module")
 def advisor(tmp_path_factory):
     return make_advisor(tmp_path_factory.mktemp("conversation"), evil=False)
+
+
+@pytest.mark.parametrize("message, subject", [
+    ("Where is the spectral theorem proved?", True),
+    ("is there a free one?", False),
+    ("rigorous, but no spectral theorem", False),  # named only to be refused
+    ("I've already done the spectral theorem", False),  # named as what the learner has had
+    ("Foundations of Learning Theory is too pricey, anything free?", False),  # a resource, not a topic
+])
+def test_a_subject_of_its_own_is_a_topic_to_learn(advisor, message, subject):
+    assert advisor.retriever.has_subject(message) is subject
 
 
 def _scores(answer) -> dict[str, float]:

@@ -213,11 +213,13 @@ class Retriever:
         return text, follow_up
 
     def has_subject(self, text: str) -> bool:
-        """Whether a message names a topic or a resource of its own ("is there a free one?" names neither; "rigorous
-        but not measure theory" names a topic only to refuse it)."""
+        """Whether a message names a topic of its own to learn. "is there a free one?" names none; "rigorous but
+        not measure theory" names one only to refuse it, "I've done a probability course" one the learner has had,
+        and "koller & friedman is $100, free alternative?" a resource, not what it is about."""
         text = self.speller.fix(text)
         intent = self.intents.read(text)
-        return bool(intent.mentioned) or bool(set(self.matcher.find(text)) - set(self.matcher.find(intent.unwanted)))
+        aside = set(self.matcher.find(intent.unwanted)) | set(self.matcher.find(" ".join(intent.knows)))
+        return bool(set(self.matcher.find(intent.rest or text)) - aside)
 
     def recommend(self, query: str, passages: list[Hit], k: int = 5, filters: Filters | None = None,
                   qvec: np.ndarray | None = None, rvec: np.ndarray | None = None,

@@ -162,6 +162,10 @@ def wants_path(question: str) -> bool:
 _ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
 # "what should I take next for ML?", "what do I need before it?": a step from what the previous turn named
 _STEPS_ON = re.compile(r"\b(next|after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|then)\b", re.I)
+# "paid is fine", "happy to buy books", "my library has Springer access": any access will do
+_ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
+                         r"\b(happy|willing|fine|ok|okay|glad|can) to (pay|buy|purchase)\b|\bdon'?t mind (paying|buying)\b|"
+                         r"\blibrary (has|access|gives)\b", re.I)
 # the wishes a follow-up may change, by the attribute words that say them
 _AXES = {"access": ("access",), "kind": ("kind",), "difficulty": ("math_depth", "level")}
 def condense(question: str, history: list[str], has_subject=None) -> str:
@@ -181,6 +185,8 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
         return question
     easier, harder = _EASIER.search(question), _DEEPER_THAN.search(question)
     stated = {axis for axis, attrs in _AXES.items() if any(a in attribute_preferences(question) for a in attrs)}
+    if _ANY_ACCESS.search(question):  # "actually my library has it, paid is fine": the wish for free is revoked
+        stated.add("access")
     if easier or harder:
         stated.add("difficulty")
     previous = _without_wishes(history[-1], stated)
