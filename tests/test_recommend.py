@@ -1426,3 +1426,17 @@ def test_a_review_s_misreadings_stay_fixed():
     assert attribute_preferences("I'm not afraid of heavy math, I want a rigorous book")["math_depth"] == \
         ("rigorous", "proof-heavy")
     assert FieldIndex(shelf, {}).rare_mentions("Best GPU for gaming?") == set()
+
+
+def test_a_gentler_depth_than_a_subject_has_asks_for_its_gentlest_not_for_records_off_it():
+    from advisor.search.preferences import within_subject
+
+    analysis = [Resource("abbott", "Understanding Analysis", [], math_depth="rigorous"),
+                Resource("rudin", "Principles of Mathematical Analysis", [], math_depth="proof-heavy")]
+    friendly = {"math_depth": ("applied", "moderate"), "kind": ("book",)}
+    assert within_subject(friendly, analysis) == {"math_depth": ("rigorous",), "kind": ("book",)}
+    # a wish for more than the subject's records have stands, and so does one some record meets
+    applied = [Resource("ng", "Machine Learning (Coursera)", [], math_depth="applied")]
+    rigorous = {"math_depth": ("rigorous", "proof-heavy")}
+    assert within_subject(rigorous, applied * 2) == rigorous
+    assert within_subject(friendly, analysis + applied) == friendly

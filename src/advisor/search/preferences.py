@@ -53,6 +53,24 @@ def relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
     return {**prefs, "math_depth": side or prefs["math_depth"]}
 
 
+def within_subject(prefs: dict[str, tuple[str, ...]], records: list[Resource]) -> dict[str, tuple[str, ...]]:
+    """A maths depth that no record on the asked subject has ("the classic real analysis texts, friendliest
+    first": every one of them proves everything) asks for the nearest one the subject has, not for records off it.
+    (Not so for a level: that is the learner's, and an advanced reference may be about more than one subject.)
+    """
+    out = dict(prefs)
+    for attr, scale in (("math_depth", DEPTHS),):
+        wanted = [scale.index(v) for v in prefs.get(attr, ()) if v in scale]
+        have = {scale.index(getattr(r, attr)) for r in records if getattr(r, attr, None) in scale}
+        # only a wish for less: a subject made of proofs cannot be learnt without them, but any can be learnt
+        # with more (the applied ML courses are no reason to drop "the maths of ML, properly")
+        if not wanted or len(records) < 2 or not have or have & set(wanted) or min(have) < max(wanted):
+            continue
+        gap = {h: min(abs(h - w) for w in wanted) for h in have}
+        out[attr] = tuple(scale[h] for h in sorted(have) if gap[h] == min(gap.values()))
+    return out
+
+
 def closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> dict[str, float]:
     """"A or B, which is gentler / more rigorous / for a first course / free?": the asked side is relative to the
     candidates, so the one nearest to what is asked is chosen even when neither is at the asked end, and a

@@ -31,7 +31,7 @@ from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, resource_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
-from .preferences import (AXIS_FACTORS, AXIS_TOPICS, DEPTHS, LEVELS, closest, makers, rank_on, relative_depth,
+from .preferences import (AXIS_FACTORS, AXIS_TOPICS, DEPTHS, LEVELS, closest, makers, rank_on, relative_depth, within_subject,
                           preference_counts)
 
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
@@ -185,6 +185,9 @@ class ResourceRanker:
         sig.values["related"] = self._neighbours(named_records, sig.excluded,
                                                  gap or (wanted if foundations else lacking_in_x))
         prefs = relative_depth(attribute_preferences(asking), intent, named_records)
+        if sig.topics and not (named_records and (intent.moves_away or intent.wants_prerequisites)):
+            prefs = within_subject(prefs, [r for rid, r in self.resources.items()
+                                           if rid in self.central and self.central[rid] & set(sig.topics)])
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle)
