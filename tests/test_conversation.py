@@ -53,6 +53,17 @@ def test_a_follow_up_replaces_only_the_wishes_it_restates(message, gone, kept):
     assert all(w in earlier for w in kept), text
 
 
+def test_a_long_chain_keeps_its_subject_and_its_latest_turns():
+    history: list[str] = []
+    messages = [VC, "free?", "videos?", "with exercises?", "in english?", "shorter?", "something newer?"]
+    for m in messages:
+        history.append(condense(m, history, no_subject))
+    last = history[-1]
+    assert last.startswith("which covers VC dimension") and last.endswith("shorter? something newer?")
+    assert "videos?" not in last and "free?" not in last  # the middle of the chain is let go
+    assert len(last) < 2 * len(VC) + 40
+
+
 def test_paid_is_fine_revokes_the_wish_for_free():
     for message in ("actually my library has springer access, so paid is fine. which one?", "happy to buy books"):
         text = condense(message, ["free book on Bayesian statistics"], no_subject)

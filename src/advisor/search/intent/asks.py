@@ -189,9 +189,16 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
         stated.add("access")
     if easier or harder:
         stated.add("difficulty")
-    previous = _without_wishes(history[-1], stated)
+    previous = _without_wishes(_subject_and_latest(history[-1]), stated)
     # one turn is one sentence: "I finished Boyd's book" and "whats next if I care about SGD" are read apart
     return f"{previous} {question}" if re.search(r"[.?!]\W*$", previous) else f"{previous}. {question}"
+
+
+def _subject_and_latest(text: str, keep: int = 2) -> str:
+    """A long chain of follow-ups as its first sentence (the subject) and its latest ones: the searched text stays
+    within what the encoder reads, and the newest message is never cut off its end."""
+    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
+    return " ".join([sentences[0], *sentences[-keep:]]) if len(sentences) > keep + 1 else text
 
 
 def _without_wishes(text: str, axes: set[str]) -> str:
