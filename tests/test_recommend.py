@@ -1440,3 +1440,11 @@ def test_a_gentler_depth_than_a_subject_has_asks_for_its_gentlest_not_for_record
     rigorous = {"math_depth": ("rigorous", "proof-heavy")}
     assert within_subject(rigorous, applied * 2) == rigorous
     assert within_subject(friendly, analysis + applied) == friendly
+
+
+def test_what_the_learner_needs_it_for_is_not_what_they_ask_to_learn():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("I need linear algebra for my ML class") == ["for my ML class"]
+    assert known_clauses("reading ESL for my stats masters, something gentler?") == ["for my stats masters"]
+    assert known_clauses("looking for a first reinforcement learning course") == []  # the request itself

@@ -257,8 +257,15 @@ _MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)
 _KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
 
 
+# "for my stats masters", "for our ML class": what the learner needs it for, not what they ask to learn
+_PURPOSE = re.compile(r"\bfor (my|our) ([\w'-]+ ){0,3}?(masters?|master's|ms|msc|phd|thesis|dissertation|class|"
+                      r"course|degree|job|research|project|exams?|interviews?|program(me)?|lab|team|startup|company|"
+                      r"work)\b", re.I)
+
+
 def known_clauses(text: str) -> list[str]:
-    out, listing = [], False
+    """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
+    out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
     for p in _KNOW_PARTS.split(text):
         # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
         known = bool(p) and (bool(_KNOW.search(p)) or listing and bool(_MORE_KNOWN.match(p))) \
