@@ -1448,3 +1448,18 @@ def test_what_the_learner_needs_it_for_is_not_what_they_ask_to_learn():
     assert known_clauses("I need linear algebra for my ML class") == ["for my ML class"]
     assert known_clauses("reading ESL for my stats masters, something gentler?") == ["for my stats masters"]
     assert known_clauses("looking for a first reinforcement learning course") == []  # the request itself
+
+
+def test_more_ways_of_asking_what_comes_first():
+    reader = IntentReader(SHELF)
+    for q in ("I want to read ESL. Analysis is fine, but conditional expectations are hazy. prep?",
+              "I want to read ESL properly. regret is new to me, what's the foundation?",
+              "I'd like to read ESL but multi-layer chain rule stuff loses me. Need something to prep."):
+        intent = reader.read(q)
+        assert intent.mentioned == ["esl"] and intent.wants_prerequisites, q
+    assert reader.read("I want to read ESL, the first chapters are new to me").lacks
+    # a gentler way into X's own subject is asked for, not X's foundations
+    ramp = reader.read("Interested in ESL but it looks brutal. What's the on-ramp?")
+    assert ramp.moves_away and ramp.direction == "easier" and not ramp.wants_prerequisites
+    # ... and an entry point that is rigorous is no gentler one
+    assert reader.read("ESL is very computational. shortest rigorous entry point?").direction == "harder"

@@ -32,7 +32,10 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
                      r"missing (background|foundations?|prerequisites?)|"
                      r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
-                     r"(read|follow|understand|tackle|take|get through|start))", re.I)
+                     r"(read|follow|understand|tackle|take|get through|start)|"
+                     # "prep?", "need something to prep", "what's the foundation?"
+                     r"\bprep\s*[?.!]*\s*$|\b(something|anything|what|how) to prep\b|"
+                     r"what'?s the foundation|what (is|are) the foundations?)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
@@ -198,7 +201,8 @@ _UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|fo
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
-                      r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics))\b", re.I)
+                      r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics)|on-?ramp|"
+                      r"(something|anything) in between)\b", re.I)
 _FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?requisites?|(math|maths|mathematics) "
                           r"do i need)\b", re.I)
 _ADVISES = re.compile(r"\b(recommend\w*|suggest\w*|advis\w*|point to|send you to)\b", re.I)
@@ -218,7 +222,8 @@ _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
                    r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
-                   r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|lacking)|"
+                   r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|hazy|lacking)|"
+                   r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
                    r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with|"
                    r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
                    r"(hasn'?t|has not|never|didn'?t|did not|doesn'?t|does not) (really |quite |fully )?click(ed)?)\b", re.I)
