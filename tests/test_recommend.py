@@ -1463,3 +1463,14 @@ def test_more_ways_of_asking_what_comes_first():
     assert ramp.moves_away and ramp.direction == "easier" and not ramp.wants_prerequisites
     # ... and an entry point that is rigorous is no gentler one
     assert reader.read("ESL is very computational. shortest rigorous entry point?").direction == "harder"
+
+
+def test_what_the_learner_has_and_what_they_would_rather_not_be_buried_in():
+    from advisor.search.intent import known_clauses
+    from advisor.search.intent.cues import unwanted_parts
+
+    assert known_clauses("first ML textbook. I have calculus and a bit of probability. Free please.") \
+        == ["I have calculus and a bit of probability"]
+    for q in ("I have a question about KKT", "I have to learn probability", "I have no background in it"):
+        assert known_clauses(q) == [], q
+    assert "matrix algebra" in unwanted_parts("a book that explains concepts without drowning me in matrix algebra")

@@ -199,6 +199,14 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
 _UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
+# "without drowning me in matrix algebra": what the learner would rather not be buried in
+_BURIED_IN = re.compile(r"\bwithout (drowning|burying|swamping|overwhelming|killing|flooding) (me |you |us )?(in|with) "
+                        r"((a lot of|lots of|tons of|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
+
+
+def unwanted_parts(clause: str) -> list[str]:
+    """The words after "no", "without", "don't need" ...: what the learner does not want."""
+    return [m.group(4) for m in _UNWANTED.finditer(clause)] + [m.group(6) for m in _BURIED_IN.finditer(clause)]
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics)|on-?ramp|"
@@ -251,7 +259,11 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent)\b(?! for\b)|"
                    # "X was great for duality and KKT": what X taught the learner
                    r"(was|is|were|are) (really |very |super )?(great|good|excellent|perfect|brilliant) (for|on)|"
-                   r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only)\b"
+                   r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only|"
+                   # "I have calculus and a bit of probability", "I've had linear algebra"
+                   r"i (have|'ve|'ve had|have had|had|'ve got) (?!(no|zero|never|not|trouble|problems?|difficulty|issues?|"
+                   r"time|been|tried|heard|read|seen|to|a|an|the|this|that|it|its|my|always|just|only|started|nothing|"
+                   r"little|any|some trouble|questions?|\d)\b)(?=[a-z]))\b"
                    r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"

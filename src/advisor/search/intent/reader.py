@@ -12,8 +12,9 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
                    _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
                    _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
-                   _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SMALL, _SUBJECT, _UNWANTED, _USED_BEFORE_NAME,
-                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses)
+                   _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SMALL, _SUBJECT, _USED_BEFORE_NAME,
+                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses,
+                   unwanted_parts)
 
 
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
@@ -423,7 +424,7 @@ class IntentReader:
             about=about,
             refused=sorted(refused - set(mentioned)),
             years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
-            unwanted=" ".join(m.group(4) for c in own if not _LACK.search(c) for m in _UNWANTED.finditer(c)),
+            unwanted=" ".join(u for c in own if not _LACK.search(c) for u in unwanted_parts(c)),
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(said)),
         )
 
