@@ -1474,3 +1474,12 @@ def test_what_the_learner_has_and_what_they_would_rather_not_be_buried_in():
     for q in ("I have a question about KKT", "I have to learn probability", "I have no background in it"):
         assert known_clauses(q) == [], q
     assert "matrix algebra" in unwanted_parts("a book that explains concepts without drowning me in matrix algebra")
+
+
+def test_a_resource_the_learner_has_done_is_behind_them():
+    from advisor.search.intent import attribute_preferences
+
+    reader = IntentReader(SHELF)
+    done = reader.read("I've done ISL, so not a beginner. I want to understand the lasso as a convex problem")
+    assert done.mentioned == ["isl"] and done.moves_away
+    assert attribute_preferences("need a compact revision sheet before a quant interview")["kind"] == ("cheatsheet",)

@@ -38,7 +38,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "access", ("free", "free-online")),
     (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
     (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))", "kind", ("book",)),
-    (r"\b(cheat ?sheets?|reference cards?|quick reference|formula sheet)\b", "kind", ("cheatsheet",)),
+    (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet)\b", "kind",
+     ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
     (r"\b(paper|article|original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"

@@ -100,7 +100,8 @@ _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
 _DONE = re.compile(r"\b(finished|done with|completed|worked through|went through|got through|read through)\b|"
                    r"^\W*(did|took|done)\b", re.I)
 # "read X, ...", "used X for ...", "built micrograd along with X": X, said first, is behind the learner
-_USED_BEFORE_NAME = re.compile(r"^\W*(i\s+)?(read|used|watched|tried|did|took|built|went through)\b[^.?!]{0,40}$", re.I)
+_USED_BEFORE_NAME = re.compile(r"^\W*(i\s+|i'?ve\s+|i have\s+)?(already\s+)?(read|used|watched|tried|did|done|took|taken|built|"
+                               r"went through|finished|completed)\b[^.?!]{0,40}$", re.I)
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
