@@ -5,14 +5,14 @@ Named resources, prerequisites, a next step, a comparison, a study path, the pas
 on the previous turn. Nothing else in the package reads a question's wording.
 
 `cues` holds the wording cues and the clause readers, `reader` the names and the `Intent`, `asks` the
-preferences, passage kinds and follow-ups.
+preferences and passage kinds, `conversation` how a message leans on the turn before it.
 """
 
-from .asks import (attribute_preferences, condense, question_intent, refers_to_previous, topic_words,
-                   wants_comparison, wants_path)
+from .asks import attribute_preferences, question_intent, topic_words, wants_comparison, wants_path
+from .conversation import condense, reacting, refers_to_previous
 from .cues import known_clauses, lack_clauses, lookup_targets, unnamed_clauses
-from .reader import Intent, IntentReader, acronym, reacting, resource_names, squashed
+from .reader import Intent, IntentReader, acronym, resource_names, squashed
 
 __all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "known_clauses",
-           "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous", "resource_names", "squashed",
-           "topic_words", "unnamed_clauses", "wants_comparison", "wants_path"]
+           "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous", "resource_names",
+           "squashed", "topic_words", "unnamed_clauses", "wants_comparison", "wants_path"]

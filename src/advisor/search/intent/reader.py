@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from ...types import Resource
@@ -114,17 +114,6 @@ class Intent:
     same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
 
 
-
-def reacting(intent: Intent, shown: str, message: str) -> Intent:
-    """A follow-up that judges the previous answer without naming anything ("something easier?", "too basic, go
-    deeper") moves away from the resource that answer put first, as "X was too hard" moves away from X."""
-    easier, deeper_than = _EASIER.search(message), _DEEPER_THAN.search(message)
-    # "something shorter than a book" compares with what it names, not with the previous answer
-    if intent.mentioned or not (easier or deeper_than) or re.search(r"\bthan\b", message, re.I):
-        return intent
-    return replace(intent, mentioned=[shown], moves_away=True, wants_prerequisites=False, wants_next_step=False,
-                   direction="easier" if easier else "harder", deeper=bool(_DEEPER.search(message)) and not easier,
-                   deeper_than=bool(deeper_than) and not easier, compares_depth=True)
 
 # the record kind a noun after a name asks for ("the Learning From Data book")
 _KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
