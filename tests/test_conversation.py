@@ -55,13 +55,23 @@ def test_a_follow_up_replaces_only_the_wishes_it_restates(message, gone, kept):
 
 def test_a_long_chain_keeps_its_subject_and_its_latest_turns():
     history: list[str] = []
-    messages = [VC, "free?", "videos?", "with exercises?", "in english?", "shorter?", "something newer?"]
-    for m in messages:
+    first = "Hi! Can you recommend a book on Gaussian processes?"
+    middle = [f"and does it have exercises on chapter {n}, with worked solutions at the back?" for n in range(8)]
+    for m in [first, *middle, "something shorter?"]:
         history.append(condense(m, history, no_subject))
     last = history[-1]
-    assert last.startswith("which covers VC dimension") and last.endswith("shorter? something newer?")
-    assert "videos?" not in last and "free?" not in last  # the middle of the chain is let go
-    assert len(last) < 2 * len(VC) + 40
+    # the greeting alone is no subject: the subject's first sentences are kept, then the latest turns
+    assert last.startswith(first) and last.endswith("something shorter?") and "chapter 3" not in last
+    assert len(last) < 320 + len("something shorter?") + 2
+
+
+def test_what_does_not_revoke_free_or_step_on():
+    from advisor.search.intent.conversation import revokes_free
+
+    assert not revokes_free("not willing to pay, anything easier?") and not revokes_free("paying is not ok for me")
+    # a subject of its own with "then" or "next week" in it is no step from the previous turn
+    for message in ("what about reinforcement learning then?", "I have a linear algebra exam next week"):
+        assert condense(message, ["free book on convex optimization?"], has_subject) == message
 
 
 def test_paid_is_fine_revokes_the_wish_for_free():
@@ -86,6 +96,7 @@ def test_a_judgement_of_the_previous_answer_moves_away_from_what_it_put_first():
 def test_a_follow_up_that_judges_nothing_or_names_a_resource_is_not_a_reaction():
     assert reacting(Intent(), "top", "is there a free one?") == Intent()
     assert reacting(Intent(), "top", "any lecture notes? something shorter than a book") == Intent()
+    assert reacting(Intent(), "top", "anything easier than that?").mentioned == ["top"]  # "that" is the answer
     named = Intent(mentioned=["esl"])
     assert reacting(named, "top", "ESL is too hard, something easier?") is named
 
@@ -117,6 +128,8 @@ def advisor(tmp_path_factory):
     ("rigorous, but no spectral theorem", False),  # named only to be refused
     ("I've already done the spectral theorem", False),  # named as what the learner has had
     ("Foundations of Learning Theory is too pricey, anything free?", False),  # a resource, not a topic
+    ("and does the book prove the Sauer lemma?", True),  # a name the library uses, outside the topic words
+    ("has to be free, grad student budget lol", False),  # an everyday word, however rare in the library
 ])
 def test_a_subject_of_its_own_is_a_topic_to_learn(advisor, message, subject):
     assert advisor.retriever.has_subject(message) is subject

@@ -1483,3 +1483,18 @@ def test_a_resource_the_learner_has_done_is_behind_them():
     done = reader.read("I've done ISL, so not a beginner. I want to understand the lasso as a convex problem")
     assert done.mentioned == ["isl"] and done.moves_away
     assert attribute_preferences("need a compact revision sheet before a quant interview")["kind"] == ("cheatsheet",)
+
+
+def test_everyday_phrasings_that_are_no_prerequisite_question_known_topic_or_refused_kind():
+    from advisor.search.intent import attribute_preferences, known_clauses
+
+    reader = IntentReader(SHELF)
+    for q in ("what are the foundations of reinforcement learning?", "how to prep for a machine learning interview?",
+              "best book for exam prep?"):
+        assert not reader.read(q).wants_prerequisites, q
+    for q in ("I have gaps in linear algebra, any refresher?", "I have two weeks to learn Bayesian statistics",
+              "I have weak probability, what should I read?"):
+        assert known_clauses(q) == [], q
+    assert known_clauses("I've had linear algebra and calculus") == ["I've had linear algebra and calculus"]
+    readable = attribute_preferences("any book on probability that is more readable than a textbook?")
+    assert readable == {"kind": ("book",)}

@@ -115,6 +115,8 @@ def test_a_follow_up_with_no_subject_is_answered_about_the_previous_one(advisor)
     assert NOT_COVERED not in reply and card_ids(conv) and top not in card_ids(conv)
     assert "Read with your previous question: “Which book covers VC dimension proofs?”" in reply
     assert conv.turns[-1].query.startswith("Which book covers VC dimension")  # a chain keeps the subject
+    alone = respond(spy, "Where is the spectral theorem proved?", Filters(), conv)  # a subject of its own
+    assert "Read with your previous question" not in alone
 
 
 def test_follow_up_without_a_previous_answer_is_a_normal_question(advisor):

@@ -253,6 +253,7 @@ class Advisor(LibraryOperations):
                          lambda c: self.link_for(c, query), self.has_pages,
                          study_path=path, comparison=table)
         answer.query = query
+        answer.follows = query != retriever.speller.fix(question)
         if query != question:
             answer.notes.append(f"searched for: {query}")
         answer.notes.extend(self._fetchable(resources[:3]))

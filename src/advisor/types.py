@@ -142,6 +142,7 @@ class Answer:
     study_path: list["Step"] = field(default_factory=list)  # prerequisites first
     comparison: list["ComparisonRow"] = field(default_factory=list)  # one row per resource
     query: str = ""  # what was searched: the question, or with the earlier turn a follow-up leans on
+    follows: bool = False  # whether the question was read as a follow-up, with the earlier turn
 
 
 @dataclass

@@ -74,6 +74,10 @@ class FieldIndex:
                     out[self.ids[i]] = out.get(self.ids[i], 0.0) + weight * s
         return out
 
+    def holders(self, term: str) -> int:
+        """How many records use a keyword term in any field."""
+        return sum(1 for i in range(len(self.ids)) if any(term in docs[i] for docs in self.fields.values()))
+
     def rare_mentions(self, text: str, max_records: int = 2) -> set[str]:
         """Records that use a coined term of the text that few records use ("AdaMax" is named only in the Adam
         paper's record): a sign the catalog knows what is asked, whatever its wording. Only camel-case coinages

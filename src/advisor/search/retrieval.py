@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 import numpy as np
@@ -15,7 +16,8 @@ from ..store.index import LoadedIndex
 from ..store.keywords import keyword_tokens
 from ..textnorm import normalize
 from ..types import Filters, Hit, ResourceMatch
-from .intent import IntentReader, condense, question_intent, reacting, topic_words
+from .fields import STOP_WORDS
+from .intent import IntentReader, condense, content_words, question_intent, reacting, topic_words
 from .recommend import ResourceRanker, Signals, record_similarities
 from .spelling import Speller
 
@@ -67,6 +69,10 @@ def one_per_place(hits: list[Hit]) -> list[Hit]:
 
 
 EXPANSION_WEIGHT = 0.5
+
+
+# a capitalised word not at the start of a sentence ("the Quillbrook-Varga theorem", "Hahn-Banach")
+_PROPER_NAME = re.compile(r"(?<![.?!]\s)(?<!^)(?<=\s)[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)*\b")
 
 
 class Retriever:
@@ -219,7 +225,23 @@ class Retriever:
         text = self.speller.fix(text)
         intent = self.intents.read(text)
         aside = set(self.matcher.find(intent.unwanted)) | set(self.matcher.find(" ".join(intent.knows)))
-        return bool(set(self.matcher.find(intent.rest or text)) - aside)
+        if set(self.matcher.find(intent.rest or text)) - aside:
+            return True
+        # a name outside the topic vocabulary, capitalised mid-sentence, that few records or passages use names a
+        # subject of its own ("which book proves the Quillbrook-Varga theorem?", "what about Hahn-Banach?"); an
+        # everyday word rare in a small library ("budget", "condensed") does not
+        words = set(content_words(intent.rest or text))
+        names = [m.group(0) for m in _PROPER_NAME.finditer(intent.rest or text) if m.group(0).lower() in words]
+        return any(self._specific(t) for w in names for t in keyword_tokens(w) if t not in STOP_WORDS)
+
+    def _specific(self, term: str) -> bool:
+        """A term that a few records or passages use, and no more ("banach", not "since" or "standard")."""
+        fields, texts = self.ranker.fields, self.index.texts
+        records = fields.holders(term)
+        passages = int(np.count_nonzero(texts.bm25_scores([term]))) if len(texts) else 0
+        if records > max(2, len(fields.ids) // 50) or passages > max(3, len(texts) // 500):
+            return False
+        return records > 0 or (passages > 0 and len(term) >= 4)
 
     def recommend(self, query: str, passages: list[Hit], k: int = 5, filters: Filters | None = None,
                   qvec: np.ndarray | None = None, rvec: np.ndarray | None = None,

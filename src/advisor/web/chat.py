@@ -129,9 +129,9 @@ def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_reso
 
 def follow_up_line(conv: Conversation, answer: Answer) -> str | None:
     """Said first when a message was read as a follow-up, so that the learner sees what was answered."""
-    if len(conv.turns) < 2 or not answer.query or len(answer.query) <= len(answer.question) + 1:
+    if len(conv.turns) < 2 or not answer.follows:
         return None
-    earlier = conv.turns[-2].question
+    earlier = conv.turns[-2].query  # as it was searched: a chain of follow-ups leads with its subject
     return f"_Read with your previous question: “{esc(earlier[:120])}”._"
 
 

@@ -80,7 +80,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
 
 # "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
 # not what is asked for, and counts against that kind
-_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than( just)?|"
+_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just|"
+                      r"(shorter|lighter|smaller|quicker|briefer|cheaper|less \w+) than|"
                       r"before (i )?(open|read|start|pick up|crack open|tackle|attempt)|"
                       r"(?:don'?t|do not|doesn'?t) (?:really )?(?:like|want|enjoy)|hate)\s+((an?|the|just|only|another|"
                       r"more|by|whole|full|entire|long|watching|reading|read|watch)\s+){0,3}"

@@ -7,18 +7,30 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .asks import _PREFERENCES, attribute_preferences
+from .asks import _PREFERENCES, attribute_preferences, topic_words
 from .cues import _DEEPER, _DEEPER_THAN, _EASIER
 from .reader import Intent
 
 # A follow-up that points back ("which of those is free?") is searched with the turn it leans on.
 _ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
 # "what should I take next for ML?", "what do I need before it?": a step from what the previous turn named
-_STEPS_ON = re.compile(r"\b(next|after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|then)\b", re.I)
+_STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|take|do|study|learn|watch|try) next|"
+                       r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards)\b", re.I)
 # "paid is fine", "happy to buy books", "my library has Springer access": any access will do
 _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
                          r"\b(happy|willing|fine|ok|okay|glad|can) to (pay|buy|purchase)\b|\bdon'?t mind (paying|buying)\b|"
                          r"\blibrary (has|access|gives)\b", re.I)
+_NEGATED = re.compile(r"\b(not|never|no|cannot|can'?t|unable)\b|n'?t\b", re.I)
+# a judgement that compares with a kind it names ("something shorter than a book"), not with the previous answer
+_THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|lecture|notes|paper|cheat ?sheet|tutorial)s?\b",
+                        re.I)
+# the kind nouns a follow-up replaces ("any videos?" after "which book ...")
+_KIND_NOUNS = re.compile(r"\b(books?|textbooks?|courses?|moocs?|lectures?|class(es)?|videos?|lecture notes|notes|papers?|"
+                         r"articles?|tutorials?|cheat ?sheets?)\b", re.I)
+# what is left of a message without its wishes and function words that still says what it is about
+_FILLER = frozenset("one ones please pls plz thanks thank thx ok okay lol hmm hm yeah yes nah also actually really "
+                    "maybe perhaps though tho still even else other another instead kind sort thing stuff "
+                    "thats dont doesnt cant wont isnt arent havent hasnt didnt im ive id youre theyre".split())
 # the wishes a follow-up may change, by the attribute words that say them
 _AXES = {"access": ("access",), "kind": ("kind",), "difficulty": ("math_depth", "level")}
 
@@ -40,7 +52,7 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
         return question
     easier, harder = _EASIER.search(question), _DEEPER_THAN.search(question)
     stated = {axis for axis, attrs in _AXES.items() if any(a in attribute_preferences(question) for a in attrs)}
-    if _ANY_ACCESS.search(question):  # "actually my library has it, paid is fine": the wish for free is revoked
+    if revokes_free(question):  # "actually my library has it, paid is fine": the wish for free is revoked
         stated.add("access")
     if easier or harder:
         stated.add("difficulty")
@@ -49,18 +61,48 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
     return f"{previous} {question}" if re.search(r"[.?!]\W*$", previous) else f"{previous}. {question}"
 
 
-def _subject_and_latest(text: str, keep: int = 2) -> str:
-    """A long chain of follow-ups as its first sentence (the subject) and its latest ones: the searched text stays
-    within what the encoder reads, and the newest message is never cut off its end."""
+def _subject_and_latest(text: str, budget: int = 320) -> str:
+    """A long chain of follow-ups as its first sentences (the subject: "Hi! Can you recommend a book on GPs?") and
+    its latest ones, within about `budget` characters: the searched text stays within what the encoder reads, and
+    the newest message is never cut off its end."""
     sentences = re.split(r"(?<=[.?!])\s+", text.strip())
-    return " ".join([sentences[0], *sentences[-keep:]]) if len(sentences) > keep + 1 else text
+    if len(text) <= budget or len(sentences) < 3:
+        return text
+    head, tail = [sentences[0]], [sentences[-1]]
+    for s in sentences[1:-1]:  # the subject's sentences first, while they fit in half the budget
+        if len(" ".join(head + [s])) > budget // 2:
+            break
+        head.append(s)
+    for s in reversed(sentences[len(head):-1]):
+        if len(" ".join(head + [s] + tail)) > budget:
+            break
+        tail.insert(0, s)
+    return " ".join(head + tail)
+
+
+def revokes_free(message: str) -> bool:
+    """"paid is fine", "my library has it" (not "not willing to pay", "paying is not ok")."""
+    m = _ANY_ACCESS.search(message)
+    return bool(m) and not _NEGATED.search(m.group(0)) and not _NEGATED.search(message[max(0, m.start() - 12):m.start()])
+
+
+def content_words(message: str) -> list[str]:
+    """The words of a message that could say what it is about: without its wishes ("free", "easier", "a book"),
+    its asking ("which", "any", "something") and function words. "is there a free one?" has none."""
+    text = _EASIER.sub(" ", _DEEPER_THAN.sub(" ", _ANY_ACCESS.sub(" ", _STEPS_ON.sub(" ", message))))
+    for pattern, _, _ in _PREFERENCES:
+        text = re.sub(pattern, " ", text, flags=re.I)
+    words = re.findall(r"[a-z][a-z0-9'-]*", topic_words(text).lower())
+    return [w for w in words if w.replace("'", "") not in _FILLER and len(w) > 1]
 
 
 def _without_wishes(text: str, axes: set[str]) -> str:
     """The text without the words that state wishes on these axes (the follow-up states new ones)."""
     if "difficulty" in axes:
         text = _EASIER.sub(" ", _DEEPER_THAN.sub(" ", text))
-    attrs = {a for axis in axes for a in _AXES[axis]}
+    if "kind" in axes:  # the nouns only: "where does attention come from?" keeps its subject
+        text = _KIND_NOUNS.sub(" ", text)
+    attrs = {a for axis in axes - {"kind"} for a in _AXES[axis]}
     for pattern, attr, _ in _PREFERENCES:
         if attr in attrs:
             text = re.sub(pattern, " ", text, flags=re.I)
@@ -88,7 +130,7 @@ def reacting(intent: Intent, shown: str, message: str) -> Intent:
     deeper") moves away from the resource that answer put first, as "X was too hard" moves away from X."""
     easier, deeper_than = _EASIER.search(message), _DEEPER_THAN.search(message)
     # "something shorter than a book" compares with what it names, not with the previous answer
-    if intent.mentioned or not (easier or deeper_than) or re.search(r"\bthan\b", message, re.I):
+    if intent.mentioned or not (easier or deeper_than) or _THAN_KIND.search(message):
         return intent
     return replace(intent, mentioned=[shown], moves_away=True, wants_prerequisites=False, wants_next_step=False,
                    direction="easier" if easier else "harder", deeper=bool(_DEEPER.search(message)) and not easier,
