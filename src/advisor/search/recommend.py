@@ -186,10 +186,8 @@ class ResourceRanker:
         lacking_in_x = set(sig.topics) if intent.sideways and not foundations and sig.topics else None
         sig.values["related"] = self._neighbours(named_records, sig.excluded,
                                                  gap or (wanted if foundations else lacking_in_x))
-        prefs = relative_depth(attribute_preferences(asking), intent, named_records)
-        if sig.topics and not (named_records and (intent.moves_away or intent.wants_prerequisites)):
-            prefs = within_subject(prefs, [r for rid, r in self.resources.items()
-                                           if rid in self.central and self.central[rid] & set(sig.topics)])
+        prefs = self._within_subject(relative_depth(attribute_preferences(asking), intent, named_records), sig.topics,
+                                     intent, named_records)
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle)
@@ -211,6 +209,15 @@ class ResourceRanker:
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
+
+    def _within_subject(self, prefs: dict[str, tuple], topics: list[str], intent: Intent,
+                        named: list[Resource]) -> dict[str, tuple]:
+        """preferences.within_subject over the records about the asked topics (not on a move away from X: there
+        the depth is X's, relative_depth)."""
+        if not topics or (named and (intent.moves_away or intent.wants_prerequisites)):
+            return prefs
+        return within_subject(prefs, [r for rid, r in self.resources.items()
+                                      if rid in self.central and self.central[rid] & set(topics)])
 
     def _soft_factors(self, sig: Signals, intent: Intent, named: list[Resource], prefs: dict[str, tuple],
                       needed: dict[str, float]) -> None:

@@ -213,9 +213,9 @@ class Retriever:
         has no subject of its own ("something easier?" moves away from it); else None.
 
         `history` holds the earlier turns as searched; `shown` is the resource the previous answer put first."""
-        text = self.speller.fix(condense(question, list(history), self.has_subject))
-        follow_up = (shown, question) if history and shown in self.index.resources \
-            and not self.has_subject(question) else None
+        own = self.has_subject(question) if history else True  # read once: it asks the question reader
+        text = self.speller.fix(condense(question, list(history), lambda _: own))
+        follow_up = (shown, question) if history and shown in self.index.resources and not own else None
         return text, follow_up
 
     def has_subject(self, text: str) -> bool:
