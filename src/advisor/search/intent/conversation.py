@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from .asks import _PREFERENCES, attribute_preferences, topic_words
-from .cues import _DEEPER, _DEEPER_THAN, _EASIER
+from .cues import _DEEPER, _DEEPER_THAN, _EASIER, _KIND_WORDS
 from .reader import Intent
 
 # A follow-up that points back ("which of those is free?") is searched with the turn it leans on.
@@ -25,8 +25,8 @@ _NEGATED = re.compile(r"\b(not|never|no|cannot|can'?t|unable)\b|n'?t\b", re.I)
 _THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|lecture|notes|paper|cheat ?sheet|tutorial)s?\b",
                         re.I)
 # the kind nouns a follow-up replaces ("any videos?" after "which book ...")
-_KIND_NOUNS = re.compile(r"\b(books?|textbooks?|courses?|moocs?|lectures?|class(es)?|videos?|lecture notes|notes|papers?|"
-                         r"articles?|tutorials?|cheat ?sheets?)\b", re.I)
+_KIND_NOUNS = re.compile(rf"\b({_KIND_WORDS}|books|textbooks|courses|classes|papers|tutorials|moocs?|articles?|"
+                         r"cheat ?sheets?)\b", re.I)
 # what is left of a message without its wishes and function words that still says what it is about
 _FILLER = frozenset("one ones please pls plz thanks thank thx ok okay lol hmm hm yeah yes nah also actually really "
                     "maybe perhaps though tho still even else other another instead kind sort thing stuff "
