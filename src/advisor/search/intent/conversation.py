@@ -40,10 +40,11 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
     the message after it when the message leans on it.
 
     A message leans on the previous turn when it points back ("is it free?"), asks for a step on from it ("what
-    should I take next for ML?") or, with `has_subject` (whether a text names a topic or a resource), has no
-    subject of its own ("is there a free one?", "something easier?"). A message with a subject of its own ("what
-    about Rademacher complexity?") is searched alone: the previous subject and its wishes would pull it back. Its wishes replace the previous turn's wishes of the
-    same kind: "which book covers VC proofs?" then "any videos?" asks for videos, not books, on VC dimension.
+    should I take next for ML?") or, with `has_subject` (Retriever.has_subject: a topic to learn, or a name the
+    library uses), has no subject of its own ("is there a free one?", "something easier?"). A message with a
+    subject of its own ("what about Rademacher complexity?") is searched alone: the previous subject and its wishes
+    would pull it back. Its wishes replace the previous turn's wishes of the same kind: "which book covers VC
+    proofs?" then "any videos?" asks for videos, not books, on VC dimension.
     """
     if not history:
         return question
