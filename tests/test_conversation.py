@@ -36,6 +36,8 @@ def test_a_message_with_its_own_subject_is_read_alone_unless_it_points_back_or_s
     assert condense("is it free?", [VC], has_subject).startswith(VC)
     assert condense("whats next if I care about SGD?", ["I finished Boyd's book"], has_subject) \
         == "I finished Boyd's book. whats next if I care about SGD?"
+    for step in ("what comes after? scaling to big data", "ok done with that, now what"):
+        assert condense(step, ["blei's VI review done"], has_subject) == f"blei's VI review done. {step}"
     # without a way to tell a subject (no index), only pointing back leans on the previous turn
     assert condense("is there a free one?", [VC]) == "is there a free one?"
 

@@ -15,7 +15,8 @@ from .reader import Intent
 _ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
 # "what should I take next for ML?", "what do I need before it?": a step from what the previous turn named
 _STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|take|do|study|learn|watch|try) next|"
-                       r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards)\b", re.I)
+                       r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|now what|what now)\b|"
+                       r"\b(what|which|anything) (comes|to read|to do|to take) after\s*([?.!]|$)", re.I)
 # "paid is fine", "happy to buy books", "my library has Springer access": any access will do
 _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
                          r"\b(happy|willing|fine|ok|okay|glad|can) to (pay|buy|purchase)\b|\bdon'?t mind (paying|buying)\b|"
