@@ -74,9 +74,9 @@ class FieldIndex:
                     out[self.ids[i]] = out.get(self.ids[i], 0.0) + weight * s
         return out
 
-    def holders(self, term: str) -> int:
-        """How many records use a keyword term in any field."""
-        return sum(1 for i in range(len(self.ids)) if any(term in docs[i] for docs in self.fields.values()))
+    def holders(self, term: str) -> set[str]:
+        """The records that use a keyword term in any field."""
+        return {self.ids[i] for docs in self.fields.values() for i, d in enumerate(docs) if term in d}
 
     def rare_mentions(self, text: str, max_records: int = 2) -> set[str]:
         """Records that use a coined term of the text that few records use ("AdaMax" is named only in the Adam
@@ -86,7 +86,7 @@ class FieldIndex:
         coined = " ".join(re.findall(r"\b[A-Za-z]*[a-z][A-Z][a-z][A-Za-z]*\b", text))
         out: set[str] = set()
         for t in set(keyword_tokens(coined)) - STOP_WORDS:
-            holders = {self.ids[i] for docs in self.fields.values() for i, d in enumerate(docs) if t in d}
+            holders = self.holders(t)
             if 0 < len(holders) <= max_records:
                 out |= holders
         return out

@@ -237,7 +237,7 @@ class Retriever:
     def _specific(self, term: str) -> bool:
         """A term that a few records or passages use, and no more ("banach", not "since" or "standard")."""
         fields, texts = self.ranker.fields, self.index.texts
-        records = fields.holders(term)
+        records = len(fields.holders(term))
         passages = int(np.count_nonzero(texts.bm25_scores([term]))) if len(texts) else 0
         if records > max(2, len(fields.ids) // 50) or passages > max(3, len(texts) // 500):
             return False
