@@ -1397,6 +1397,9 @@ def test_a_resource_used_first_is_behind_and_an_authors_own_name_does_not_pick_a
     # a final clause with no question mark asks about X only with a subject: "have undergrad calc" tells
     assert reader.read("finished UML. want something on online learning. have undergrad calc").about == []
     assert reader.read("is UML free").about == ["uml"]
+    # a revision of what was used asks for X's own summary, not for what comes after X
+    assert not reader.read("took UML last year, need a compact refresher of the whole book before my exam").moves_away
+    assert reader.read("took UML last year, need something on online learning next").moves_away
 
 
 def test_a_review_s_misreadings_stay_fixed():
@@ -1498,3 +1501,46 @@ def test_everyday_phrasings_that_are_no_prerequisite_question_known_topic_or_ref
     assert known_clauses("I've had linear algebra and calculus") == ["I've had linear algebra and calculus"]
     readable = attribute_preferences("any book on probability that is more readable than a textbook?")
     assert readable == {"kind": ("book",)}
+
+
+def test_gaps_said_plainly_ask_for_what_comes_before_x_and_access_complaints_move_away():
+    from advisor.search.intent.cues import lack_clauses
+
+    shelf = {"durrett": Resource("durrett", "Probability: Theory and Examples", ["Rick Durrett"]),
+             "nw": Resource("nw", "Numerical Optimization", ["Jorge Nocedal", "Stephen Wright"],
+                            aliases=["Nocedal & Wright"]),
+             "rm": Resource("rm", "A Stochastic Approximation Method", ["Herbert Robbins", "Sutton Monro"],
+                            kind="paper", aliases=["Robbins & Monro"]),
+             "lfd": Resource("lfd", "Learning From Data", ["Yaser Abu-Mostafa"]),
+             "nesterov": Resource("nesterov", "Lectures on Convex Optimization", ["Yurii Nesterov"])}
+    reader = IntentReader(shelf)
+    for q in ("I'd like to read Durrett's book. I've done an undergrad real analysis course. what am I missing?",
+              "i'm trying to read Robbins & Monro's paper. conditional expectations are fuzzy. what should I review?",
+              "I want to work through Nocedal & Wright. calculus is fine, but my linear algebra stops at 2x2 "
+              "matrices. where to start?",
+              "I'm stuck on Durrett — martingales are unknown to me. what should I take?"):
+        assert reader.read(q).wants_prerequisites, q
+    # a gap said without a verb, and "measure zero" is maths, not the learner's zero
+    assert lack_clauses("I did real analysis in undergrad but never measure theory.") == "never measure theory"
+    assert lack_clauses("the supports are manifolds of measure zero.") == ""
+    # the same subject, another way in: a complaint about access moves away from X; a question about it does not
+    assert reader.read("the Learning From Data book isn't free and I can't afford it. same content?").moves_away
+    shorter = reader.read("Nesterov's lectures are too long and cost money. why is GD 1/t? free and shorter?")
+    assert shorter.moves_away and shorter.about == []
+    assert not reader.read("Robbins & Monro 1951 - is the original paper paywalled? trying to find it").moves_away
+
+
+def test_before_x_the_gap_the_learner_names_is_taught_before_the_rest_of_what_x_needs():
+    shelf = {
+        "gan-theory": Resource("gan-theory", "Principled GAN Training", ["Ann Other"], kind="paper",
+                               level="advanced", topics=["neural-networks", "probability"],
+                               prerequisites=["neural-networks", "probability"]),
+        "nn-book": Resource("nn-book", "Neural Networks Primer", ["Sam Writer"], level="intermediate",
+                            topics=["neural-networks"]),
+        "prob-book": Resource("prob-book", "Probability Primer", ["Kay Author"], level="intermediate",
+                              topics=["probability"]),
+    }
+    ranker, reader = _ranker(shelf)
+    ranked = _ranked(ranker, reader, "I want to read Principled GAN Training. It is all neural networks and "
+                                     "probability; I know neural networks but never probability. what first?")
+    assert ranked[0] == "prob-book" and "gan-theory" not in ranked

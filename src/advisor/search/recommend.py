@@ -307,8 +307,10 @@ class ResourceRanker:
             # "a probability book before PML": the prerequisite the learner names, not all of them
             # ... and when they say what they lack, the rest is what X is read for ("Boyd for the SVM stuff")
             asked = [t for t in topics if t in needed or t in lacked or (t not in own and not lacked)] if named else []
+            # ... and the gap the learner names is the one to fill, not the rest of what X needs
+            asked = [t for t in asked if t in lacked] or asked
             # "what probability background before X?": X's needs that build on the asked topic are asked too
-            asked += [t for t in needed if t not in asked and t in self.topics
+            asked += [t for t in needed if t not in asked and t not in known and t in self.topics
                       and any(a in self.topics[t].prerequisites for a in asked)]
             needs = [t for r in named for t in r.prerequisites] if named else \
                 [p for t in topics if t in self.topics for p in self.topics[t].prerequisites]

@@ -35,7 +35,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(read|follow|understand|tackle|take|get through|start)|"
                      # "prep?", "need something to prep", "what's the foundation?"
                      r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
-                     r"what('?s| is| are) the foundations?\s*[?.!]*\s*$)", re.I)
+                     r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
+                     # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
+                     r"what am i missing|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing (piece|link)\b)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
@@ -83,6 +85,9 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
                    r"(killing|kills|killed) me|brutal|painful|heavy going|tough going|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
+                   # "X isn't free and I can't afford it": the same subject, another way in
+                   r"(isn'?t|is not|wasn'?t|not) free|(can'?t|cannot|could not|couldn'?t) afford|too (expensive|pricey)|"
+                   r"costs? (money|too much|a lot)|"
                    r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
 _KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial|monograph"
 # the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
@@ -105,7 +110,10 @@ _USED_BEFORE_NAME = re.compile(r"^\W*(i\s+|i'?ve\s+|i have\s+)?(already\s+)?(rea
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
-                               r"follow|understand|do|go through)\s+((the|a|an)\s+)?[\'\"\u201c\u2018]?$", re.I)
+                               r"follow|understand|do|go through)\s+((the|a|an)\s+)?[\'\"\u201c\u2018]?$|"
+                               # "I'm stuck on X": X is the goal the gap stands in front of
+                               r"\b(stuck|struggling) (on|with|in|through)\s+((the|a|an)\s+)?([\w-]+\s+(book|paper|course|notes)\s+by\s+)?"
+                               r"[\'\"\u201c\u2018]?$", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that|"
                           r"something like|anything like|stuff like)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
@@ -148,6 +156,9 @@ _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 _BACK_TO_NAME = re.compile(r"\bthe (original|actual) (paper|article|publication)\b|"
                            r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
                            r"about) (it|them|that|this|those|these|they)\b", re.I)
+# "took X last year ... need a formula refresher of the whole course": a revision of X itself, not a step past X
+_REVISES_NAME = re.compile(r"\b(refresher|review|recap|summary|revision|cheat ?sheet)s? (of|for|on) (the|that|this) "
+                           r"(whole |entire )?(course|class|book|lectures?|text)\b", re.I)
 # What the learner says they lack: the topic to start from, before X ("never seen markov chains", "my
 # probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
 # A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do
@@ -171,7 +182,8 @@ _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|y
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
                        r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
 _ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|"
-                       r"free(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|"
+                       # ("free and shorter?" asks for another: a comparative is no question about X)
+                       r"free(?!\s*(and|or|&|,)\s*\w+er\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|"
                        r"alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
                        r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
@@ -228,8 +240,16 @@ _LACKED_IN_X = re.compile(r"\b((nothing|little|almost nothing|no (coverage|menti
                           r"barely (touch\w*|cover\w*|mention\w*))\b[^.?!;,]{0,40}$", re.I)
 _AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|notes))", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
-_LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|zero|"
-                   r"(is|are) new to me|(know|knew) (nothing|little|very little)|i have no|"
+# ("measure zero", "zero-mean noise" are maths, not the learner's zero; "real analysis but never measure theory" drops
+# the verb)
+_LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|"
+                   r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
+                   r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
+                   # ... but "ISL never derives anything" says what X does not do
+                   r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"
+                   r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|says|talks)\b)(?=[a-z])|"
+                   r"(is|are) new to me|(is|are) (completely |totally )?(unknown|foreign|alien) to me|no clue|"
+                   r"(?<!it )(?<!that )(?<!which )\bstops? at|(know|knew) (nothing|little|very little)|i have no|"
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|hazy|lacking)|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"

@@ -12,6 +12,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
                    _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
                    _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
+                   _REVISES_NAME,
                    _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SMALL, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses,
                    unwanted_parts)
@@ -347,7 +348,10 @@ class IntentReader:
         """Whether what the learner lacks is a gap of theirs to fill before X (not X's, and not behind them)."""
         return (not _EASIER.search(said) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
-                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero)\b", lacks, re.I))
+                # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
+                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero)\b|\bno (idea|clue)\b|"
+                                   r"\b(is|are)\s+((very|really|pretty|a bit|kind of|all|completely|totally)\s+)?"
+                                   r"(rusty|shaky|fuzzy|hazy|new|unknown|foreign|unfamiliar)\b", lacks, re.I))
                 # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
                 and (self._names_subject(lacks) or bool(_POINTS_BACK_TO_TOPIC.search(lacks))
                      and self._names_subject(question)))
@@ -401,7 +405,7 @@ class IntentReader:
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
             and bool(_NEXT.search(said) or _AWAY.search(said) or _SIDEWAYS.search(said) or asks_else or gentler_first
-                     or used or before_name and earlier),
+                     or used or before_name and earlier) and not _REVISES_NAME.search(said),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             deeper=bool(_DEEPER.search(said)),
             deeper_than=bool(_DEEPER_THAN.search(said)),
