@@ -1528,6 +1528,12 @@ def test_gaps_said_plainly_ask_for_what_comes_before_x_and_access_complaints_mov
     shorter = reader.read("Nesterov's lectures are too long and cost money. why is GD 1/t? free and shorter?")
     assert shorter.moves_away and shorter.about == []
     assert not reader.read("Robbins & Monro 1951 - is the original paper paywalled? trying to find it").moves_away
+    # what X is, then the wish: "I just need", "I care about"; but "worth it if what I care about is Y?" asks about X
+    assert reader.read("Durrett is 500 pages of proofs. I just need the ideas I can compute with").moves_away
+    assert reader.read("Nocedal & Wright is all line searches. I care about stochastic methods").moves_away
+    assert not reader.read("Durrett still worth it if what I mostly care about is martingales?").moves_away
+    assert reader.read("Nocedal & Wright is too mathematical for me, I want code").direction == "easier"
+    assert reader.read("Learning From Data is too expensive. anything free in the same practical style?").sideways
 
 
 def test_before_x_the_gap_the_learner_names_is_taught_before_the_rest_of_what_x_needs():
@@ -1544,3 +1550,34 @@ def test_before_x_the_gap_the_learner_names_is_taught_before_the_rest_of_what_x_
     ranked = _ranked(ranker, reader, "I want to read Principled GAN Training. It is all neural networks and "
                                      "probability; I know neural networks but never probability. what first?")
     assert ranked[0] == "prob-book" and "gan-theory" not in ranked
+
+
+def test_advice_reads_an_authors_first_book_as_no_order_and_gentler_than_y_as_y_after():
+    from advisor.search.advice import Advice
+
+    shelf = {
+        "topics": Resource("topics", "Topics in Optimal Transportation", ["Cedric Villani"], description=(
+            "Villani's first book on optimal transport. Shorter and more pedagogical than Old and New.")),
+        "oldnew": Resource("oldnew", "Optimal Transport: Old and New", ["Cedric Villani"],
+                           aliases=["Old and New"]),
+    }
+    advice = Advice(shelf, IntentReader(shelf))
+    assert "oldnew" not in advice.before.get("topics", {})
+    assert advice.after["topics"]["oldnew"] == 1.0
+
+
+def test_a_career_stage_far_from_mathematics_is_no_level_and_where_to_start_asks_for_an_intro():
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences("biology grad student, I mostly use R").get("level") is None
+    assert attribute_preferences("stats grad student, want the theory").get("level") == ("advanced",)
+    assert attribute_preferences("where do I start learning machine learning?").get("level") == ("intro",)
+    assert attribute_preferences("the theory side, but gently").get("math_depth") == ("applied", "moderate")
+
+
+def test_the_tools_a_learner_uses_daily_are_known():
+    from advisor.search.intent.cues import known_clauses
+
+    assert known_clauses("quant here, use Ito calculus and SDEs daily. how do diffusion models work?") == [
+        "use Ito calculus and SDEs daily"]
+    assert known_clauses("I want to use diffusion models. how do they work?") == []

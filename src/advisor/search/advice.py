@@ -13,7 +13,8 @@ from .intent import IntentReader
 from .intent.cues import pieces
 
 # a cue that the resource named near it comes before the described one ...
-_BEFORE = re.compile(r"\b(first|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
+# ("Villani's first book" is an author's earlier book, not an order for the learner)
+_BEFORE = re.compile(r"\b((?<!'s )(?<!his )(?<!her )(?<!their )first(?! (book|paper|course|edition|volume)\b)|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
                      r"gentle start|gentler|easier|on-?ramp|entry point|primer|warm[- ]?up|start with|begin with|"
                      r"(take|read|do|study|use|watch|choose|pick|try) (it|this|them) after|after finishing|refresher|"
                      r"(maths?|mathematics) review)\b", re.I)
@@ -21,7 +22,10 @@ _BEFORE = re.compile(r"\b(first|beforehand|prerequisites?|assumes?|assuming|requ
 _AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|then|next|afterwards|"
                     r"after (it|this|that|them)|follow-?ups?|continue (with|to|on)|go on to|move (on )?to|sequel|for rigou?r|"
                     r"for depth|deeper|more advanced|when you want more|before moving|(prerequisite|preparation) for|"
-                    r"prepares? (you )?for|leads? (in)?to|before (taking|reading|starting|tackling))\b", re.I)
+                    r"prepares? (you )?for|leads? (in)?to|before (taking|reading|starting|tackling)|"
+                    # "shorter and more pedagogical than Old and New": the harder one comes after
+                    r"(shorter|gentler|easier|simpler|friendlier|lighter|more (pedagogical|accessible|approachable)) than)\b",
+                    re.I)
 # sentences end at ". X", not at "et al. X" or "e.g. X"
 _PARTS = re.compile(r"(?<![ (]al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bch\.)(?<=[.;!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|but)\s+")
 INVERSE = 0.5  # "X: read Y first" also says X comes after Y, less directly

@@ -53,7 +53,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|gentler|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
+    (r"\b(intuitive|intuition|visual|gentle|gentler|gently|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
      r"(zero|no|little) interest in (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
@@ -65,7 +65,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
-     r"novice|entry[- ]level|getting started|just starting|high[- ]school|no (math|maths|mathematical) background|"
+     r"novice|entry[- ]level|getting started|just starting|where (do|should|can|would) i (even )?start|high[- ]school|no (math|maths|mathematical) background|"
      r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
      r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
@@ -116,6 +116,11 @@ RECENT_YEARS = 8
 # "not intro, not phd", "not a beginner tutorial": a level refused is not a level asked for
 _ADVANCED_ASKED = re.compile(r"\b(advanced|graduate[- ]level|research[- ]level|grad[- ]level)\b", re.I)
 _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|for)\s+)?[\w-]+", re.I)
+# "biology grad student", "a history PhD": a career stage in a field far from mathematics is no level of mathematics
+_OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neuroscience|history|linguistics|medical|"
+                                r"medicine|english|sociology|humanities|law|nursing|education|music|business|marketing|"
+                                r"ecology|genetics|philosophy|art|literature|social science)\s+(grad(uate)?|phd|masters?|"
+                                r"doctoral)(\s+(student|school|candidate))?\b", re.I)
 
 
 def attribute_preferences(query: str) -> dict[str, tuple]:
@@ -127,7 +132,7 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
     lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", lowered))
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
-    unlevelled = _NOT_LEVEL.sub(" ", lowered)
+    unlevelled = _OTHER_FIELD_STAGE.sub(" ", _NOT_LEVEL.sub(" ", lowered))
     for pattern, attr, values in _PREFERENCES:
         text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else lowered
         if re.search(pattern, text):

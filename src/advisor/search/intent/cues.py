@@ -70,7 +70,7 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        # "there were no exercises": practice X leaves out, at X's level
                        r"(there (are|were|was|is)|it has|it had|has|had|with) (no|zero|hardly any) (exercises|problems|"
                        r"problem sets|practice|worked examples|homework)|"
-                       r"(same|similar) (spirit|style|level|vein|flavou?r)|picks? up where|"
+                       r"(same|similar) ([\w-]+ )?(spirit|style|level|vein|flavou?r)|picks? up where|"
                        r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
@@ -88,7 +88,12 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    # "X isn't free and I can't afford it": the same subject, another way in
                    r"(isn'?t|is not|wasn'?t|not) free|(can'?t|cannot|could not|couldn'?t) afford|too (expensive|pricey)|"
                    r"costs? (money|too much|a lot)|"
-                   r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking))\b", re.I)
+                   r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking)|"
+                   # "X is 1000 pages of proofs. I just need OT I can compute with": what X is not, then the wish
+                   # ("worth it if what I mostly care about is neural nets?" asks about X)
+                   r"(?<!what )(?<!if )(i (just|only|mostly|really) (need|want|care about)|i care (more |mostly |only )?about)|"
+                   r"(?<!if )all i (need|want))\b",
+    re.I)
 _KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial|monograph"
 # the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
 _KIND_AFTER_NAME = re.compile(rf"^('s)?\s*({_KIND_WORDS})\b", re.I)
@@ -121,7 +126,7 @@ _BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attemp
 _NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)\b", re.I)
 _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"
                      r"math-heavy)\b|"
-                     r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|"
+                     r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|mathematical|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
                      r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
                      r"|\bbeyond me\b|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b"
@@ -289,7 +294,10 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
-                   r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b", re.I)
+                   r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
+                   # "I use Ito calculus and SDEs daily": the learner's working tools
+                   r"|\b(use|used|using)\b[^.?!,;]{0,40}\b(daily|every ?day|all the time|at work|for work|professionally)\b",
+                   re.I)
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
 _MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
