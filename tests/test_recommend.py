@@ -519,14 +519,14 @@ def test_before_a_paper_the_answer_teaches_rather_than_being_another_paper():
 
 def test_what_presupposes_x_subject_comes_after_x_and_a_study_step_prefers_a_text_to_a_paper():
     from advisor.search.intent import Intent
-    from advisor.search.recommend import ResourceRanker
+    from advisor.search.preferences import axis_factor
 
     x = Resource("x", "Widgets Explained", ["A B"], level="intermediate", topics=["widgets"], prerequisites=["algebra"])
     follow = Resource("f", "Widget Exercises", ["C D"], level="intro", topics=["algebra"], prerequisites=["widgets"])
     plain = Resource("p", "Algebra Basics", ["E F"], level="intro", topics=["algebra"])
     before = Intent(mentioned=["x"], wants_prerequisites=True)
-    assert ResourceRanker._axis_factor(before, [x], follow, {"algebra": 1.0}) < 0.5
-    assert ResourceRanker._axis_factor(before, [x], plain, {"algebra": 1.0}) == 1.0
+    assert axis_factor(before, [x], follow, {"algebra": 1.0}) < 0.5
+    assert axis_factor(before, [x], plain, {"algebra": 1.0}) == 1.0
 
     paper = Resource("paper", "Widgets: A New Method", ["G H"], kind="paper", topics=["widgets"], access="free")
     book = Resource("book", "The Widget Book", ["I J"], kind="book", topics=["algebra", "gadgets", "sprockets",

@@ -20,7 +20,7 @@ from .search.answer import (ACCESS_WORDS, best_quote, citation, compose, focus_p
                             section_title)
 from .store.build import build
 from .library.topics import Topic, load_topics
-from .search.evidence import on_topic, topic_terms
+from .search.evidence import diversify, on_topic, topic_terms
 from .search.intent import attribute_preferences, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
 from .fileops import inside
@@ -420,20 +420,3 @@ def check_query(text: str) -> str:
         raise UserInputError(f"query too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
     return text
 
-
-def diversify(hits: list[Hit], k: int, per_resource: int = 2) -> list[Hit]:
-    """Top passages, at most `per_resource` from one resource while others have some to offer."""
-    chosen: list[Hit] = []
-    counts: dict[str, int] = {}
-    for h in hits:
-        if counts.get(h.resource_id, 0) < per_resource:
-            chosen.append(h)
-            counts[h.resource_id] = counts.get(h.resource_id, 0) + 1
-        if len(chosen) == k:
-            return chosen
-    for h in hits:  # not enough variety: fill up in rank order
-        if h not in chosen:
-            chosen.append(h)
-        if len(chosen) == k:
-            break
-    return sorted(chosen, key=lambda h: -h.score)

@@ -66,3 +66,21 @@ def on_topic(hits: list[Hit], terms: list[str]) -> list[Hit]:
         kept.append(h)
         seen.append(grams)
     return kept
+
+
+def diversify(hits: list[Hit], k: int, per_resource: int = 2) -> list[Hit]:
+    """Top passages, at most `per_resource` from one resource while others have some to offer."""
+    chosen: list[Hit] = []
+    counts: dict[str, int] = {}
+    for h in hits:
+        if counts.get(h.resource_id, 0) < per_resource:
+            chosen.append(h)
+            counts[h.resource_id] = counts.get(h.resource_id, 0) + 1
+        if len(chosen) == k:
+            return chosen
+    for h in hits:  # not enough variety: fill up in rank order
+        if h not in chosen:
+            chosen.append(h)
+        if len(chosen) == k:
+            break
+    return sorted(chosen, key=lambda h: -h.score)

@@ -99,6 +99,46 @@ def closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> di
     return factors
 
 
+def axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict[str, float],
+                 needed_level: int = 0) -> float:
+    if intent.wants_prerequisites:
+        # a foundation does not presuppose what the learner lacks, and does not sit above X
+        total = sum(needed.values())
+        presumed = sum(w for t, w in needed.items() if t in r.prerequisites) / total if total else 0.0
+        factor = 1.0 - 0.5 * presumed
+        ref = max((rank_on(x.level, LEVELS) for x in named), default=len(LEVELS) - 1)
+        # not above X, and not far below the hardest foundation: an intro text does not teach
+        # measure-theoretic probability
+        level = rank_on(r.level, LEVELS)
+        below = min(ref, needed_level) - level > 1
+        # what presupposes X's own subject comes after X, not before ("Improved Training of WGANs" needs WGAN)
+        after = any(x.topics and x.topics[0] in r.prerequisites for x in named)
+        return factor * (AXIS_FACTORS["behind"] if level > ref or after else AXIS_FACTORS["level"] if below else 1.0)
+    if not (named and intent.moves_away):
+        return 1.0
+    if intent.direction == "harder" and any(x.topics and x.topics[0] in r.prerequisites for x in named):
+        return AXIS_FACTORS["ahead"]  # what builds on X is the next step from X (WGAN-GP after WGAN)
+    if intent.direction == "earlier":  # X's predecessors: older than X
+        years = [x.year for x in named if x.year]
+        if not (r.year and years):
+            return AXIS_FACTORS["level"]
+        return AXIS_FACTORS["ahead" if r.year < min(years) else "level" if r.year == min(years) else "behind"]
+    depth, level = rank_on(r.math_depth, DEPTHS), rank_on(r.level, LEVELS)
+    ref_depth = max(rank_on(x.math_depth, DEPTHS) for x in named)
+    ref_level = max(rank_on(x.level, LEVELS) for x in named)
+    if intent.direction == "easier":
+        depth, level, ref_depth, ref_level = -depth, -level, -ref_depth, -ref_level
+    if depth > ref_depth or (depth == ref_depth and level > ref_level):
+        return AXIS_FACTORS["ahead"]
+    if depth == ref_depth and level == ref_level:
+        # what X leaves out is best learnt at X's level, unless more depth is asked for too
+        return AXIS_FACTORS["ahead" if intent.sideways and not intent.deeper else "level"]
+    if intent.direction == "easier" and (depth > ref_depth or level > ref_level):
+        return AXIS_FACTORS["ahead"]  # gentler on one axis is gentler
+    # a move on that names no wish for depth is a move sideways: the lower side is no worse than level
+    return AXIS_FACTORS["behind" if intent.direction != "harder" or intent.deeper else "level"]
+
+
 def rank_on(value: str | None, scale: tuple[str, ...]) -> int:
     return scale.index(value) if value in scale else 1
 

@@ -31,8 +31,8 @@ from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, resource_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
-from .preferences import (AXIS_FACTORS, AXIS_TOPICS, DEPTHS, LEVELS, closest, makers, rank_on, relative_depth, within_subject,
-                          preference_counts)
+from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
+                          relative_depth, within_subject)
 
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
 # but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
@@ -239,7 +239,7 @@ class ResourceRanker:
                 met, contradicted = sig.prefs[rid]
                 sig.prefs[rid] = (met + 1, contradicted)
             teaches = bool(asked) and asked <= resource_topics(r)
-            sig.axis[rid] = 1.0 if rid in vouched else self._axis_factor(
+            sig.axis[rid] = 1.0 if rid in vouched else axis_factor(
                 intent, named, r, needed, 0 if teaches else needed_level)
 
     def _neighbours(self, named: list[Resource], excluded: set[str],
@@ -333,46 +333,6 @@ class ResourceRanker:
         """The level of the hardest foundation asked for (of those the learner names, else of all)."""
         top = max(needed.values(), default=0.0)
         return max((self.topic_level.get(t, 0) for t, w in needed.items() if w == top), default=0)
-
-    @staticmethod
-    def _axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict[str, float],
-                     needed_level: int = 0) -> float:
-        if intent.wants_prerequisites:
-            # a foundation does not presuppose what the learner lacks, and does not sit above X
-            total = sum(needed.values())
-            presumed = sum(w for t, w in needed.items() if t in r.prerequisites) / total if total else 0.0
-            factor = 1.0 - 0.5 * presumed
-            ref = max((rank_on(x.level, LEVELS) for x in named), default=len(LEVELS) - 1)
-            # not above X, and not far below the hardest foundation: an intro text does not teach
-            # measure-theoretic probability
-            level = rank_on(r.level, LEVELS)
-            below = min(ref, needed_level) - level > 1
-            # what presupposes X's own subject comes after X, not before ("Improved Training of WGANs" needs WGAN)
-            after = any(x.topics and x.topics[0] in r.prerequisites for x in named)
-            return factor * (AXIS_FACTORS["behind"] if level > ref or after else AXIS_FACTORS["level"] if below else 1.0)
-        if not (named and intent.moves_away):
-            return 1.0
-        if intent.direction == "harder" and any(x.topics and x.topics[0] in r.prerequisites for x in named):
-            return AXIS_FACTORS["ahead"]  # what builds on X is the next step from X (WGAN-GP after WGAN)
-        if intent.direction == "earlier":  # X's predecessors: older than X
-            years = [x.year for x in named if x.year]
-            if not (r.year and years):
-                return AXIS_FACTORS["level"]
-            return AXIS_FACTORS["ahead" if r.year < min(years) else "level" if r.year == min(years) else "behind"]
-        depth, level = rank_on(r.math_depth, DEPTHS), rank_on(r.level, LEVELS)
-        ref_depth = max(rank_on(x.math_depth, DEPTHS) for x in named)
-        ref_level = max(rank_on(x.level, LEVELS) for x in named)
-        if intent.direction == "easier":
-            depth, level, ref_depth, ref_level = -depth, -level, -ref_depth, -ref_level
-        if depth > ref_depth or (depth == ref_depth and level > ref_level):
-            return AXIS_FACTORS["ahead"]
-        if depth == ref_depth and level == ref_level:
-            # what X leaves out is best learnt at X's level, unless more depth is asked for too
-            return AXIS_FACTORS["ahead" if intent.sideways and not intent.deeper else "level"]
-        if intent.direction == "easier" and (depth > ref_depth or level > ref_level):
-            return AXIS_FACTORS["ahead"]  # gentler on one axis is gentler
-        # a move on that names no wish for depth is a move sideways: the lower side is no worse than level
-        return AXIS_FACTORS["behind" if intent.direction != "harder" or intent.deeper else "level"]
 
     def _topic_overlap(self, wanted: dict[str, float], foundations: bool = False) -> dict[str, float]:
         """IDF-weighted overlap with the wanted topics; for foundations, a topic a record presupposes

@@ -11,7 +11,8 @@ preferences and passage kinds, `conversation` how a message leans on the turn be
 from .asks import attribute_preferences, question_intent, topic_words, wants_comparison, wants_path
 from .conversation import condense, content_words, reacting, refers_to_previous
 from .cues import known_clauses, lack_clauses, lookup_targets, unnamed_clauses
-from .reader import Intent, IntentReader, acronym, resource_names, squashed
+from .names import acronym, resource_names, squashed
+from .reader import Intent, IntentReader
 
 __all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "content_words", "known_clauses",
            "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous", "resource_names",

@@ -1,0 +1,81 @@
+"""How a learner names a catalog record: its short title, course codes, aliases, acronym, authors' surnames; and
+the small text helpers the reader of names uses to place a name in a question."""
+
+from __future__ import annotations
+
+import re
+
+from ...types import Resource
+from .cues import _SMALL
+
+
+def acronym(title: str) -> str | None:
+    head = re.split(r"[:(]", title)[0]
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", head) if w.lower() not in _SMALL]
+    letters = "".join(w[0].upper() for w in words)
+    return letters if 3 <= len(letters) <= 6 else None
+
+
+def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
+                   common_phrases: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+    """Ways a learner names a resource: (text, case_sensitive)."""
+    names: list[tuple[str, bool]] = []
+    short = re.split(r"[:(]", r.title)[0].strip()
+    if (len(short.split()) >= 2 and short.lower() not in common_phrases) or re.search(r"\d", short):
+        names.append((short, False))  # not "Linear Algebra" or "Deep Learning": those name a topic
+    code = re.findall(r"\b([A-Z]{2,}\s?\d{2,4}[A-Za-z]?)(?![\w])", r.title)  # CS229, CS 156, EE364a
+    names.extend((c, False) for c in code)
+    names.extend((c.replace(" ", ""), False) for c in code if " " in c)
+    names.extend((c, False) for c in re.findall(r"(?<![\w.])(\d{1,2}\.[A-Z]?\d{2,4})(?![\w])", r.title))  # 18.06, 6.036
+    for alias in r.aliases:
+        names.append((alias, bool(re.fullmatch(r"[A-Z]{2,6}", alias))))  # "ESL" is case-sensitive; "d2l", "Bishop's book" not
+    ac = acronym(r.title)
+    if ac and r.kind in ("book", "paper", "lecture-notes"):
+        names.append((ac, True))
+    people = [a for a in r.authors if a.split()]
+    surnames = [a.split()[-1] for a in people]
+    if len(surnames) >= 2:
+        names.append((f"{surnames[0]} and {surnames[1]}", False))
+        names.append((f"{surnames[0]} & {surnames[1]}", False))
+    for surname in surnames[:3]:
+        if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
+            names.append((surname, surname.lower() in common_words))
+    names.extend((a, False) for a in people[:2] if len(a.split()) >= 2)  # "Andrew Ng"
+    return names
+
+
+_FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "book", "course", "note",
+           "paper", "lectures", "lecture", "introduction", "machine", "learning", "edition", "2nd", "3rd", "4th",
+           "serie", "series", "video", "videos", "what", "is", "but"}
+
+
+def _content_words(text: str) -> set[str]:
+    """Title words, singular ("cheatsheet" names the "cheatsheets")."""
+    words = (w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in re.findall(r"[a-z0-9]+", text.lower()))
+    return {w for w in words if w not in _FILLER and len(w) > 1}
+
+
+def _near(text: str, a: int, b: int, words: int = 3) -> str:
+    """The name at text[a:b] with up to `words` words on each side, within its sentence."""
+    left = re.split(r"[.;!?]\s", text[:a])[-1].split()[-words:]
+    right = re.split(r"[.;!?](\s|$)", text[b:])[0].split()[:words]
+    return " ".join([*left, text[a:b], *right])
+
+
+def _as_subject(question: str, whole: str) -> bool:
+    """A title typed in lowercase as what a resource is on ("a book on high-dimensional statistics") names a subject,
+    not the book of that title."""
+    m = re.search("[^a-z0-9]*".join(whole), question.lower())
+    return bool(m) and _subject_words(question, m.start(), m.end())
+
+
+def _subject_words(question: str, a: int, b: int) -> bool:
+    words = question[a:b]
+    return words.islower() and bool(re.search(r"[\s-]", words)) \
+        and bool(re.search(r"\b(on|about|covering|learning|learn|studying|study|into)\s+$", question[:a], re.I))
+
+
+def squashed(text: str) -> str:
+    """Letters and digits only: "Auto-Encoding Variational Bayes" and "autoencoding variational bayes" agree."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
