@@ -1581,3 +1581,11 @@ def test_the_tools_a_learner_uses_daily_are_known():
     assert known_clauses("quant here, use Ito calculus and SDEs daily. how do diffusion models work?") == [
         "use Ito calculus and SDEs daily"]
     assert known_clauses("I want to use diffusion models. how do they work?") == []
+
+
+def test_et_al_between_an_authors_name_and_the_title_words_still_picks_that_record():
+    shelf = {"review": Resource("review", "Variational Inference: A Review for Statisticians", ["David Blei"]),
+             "svi": Resource("svi", "Stochastic Variational Inference", ["Matthew Hoffman", "David Blei"])}
+    reader = IntentReader(shelf)
+    for q in ("blei et al's VI review done, what next?", "Blei et al.'s review was great. next?"):
+        assert reader.read(q).mentioned == ["review"], q
