@@ -1470,13 +1470,14 @@ def test_more_ways_of_asking_what_comes_first():
 
 def test_what_the_learner_has_and_what_they_would_rather_not_be_buried_in():
     from advisor.search.intent import known_clauses
-    from advisor.search.intent.cues import unwanted_parts
+    from advisor.search.intent.cues import buried_parts
 
     assert known_clauses("first ML textbook. I have calculus and a bit of probability. Free please.") \
         == ["I have calculus and a bit of probability"]
     for q in ("I have a question about KKT", "I have to learn probability", "I have no background in it"):
         assert known_clauses(q) == [], q
-    assert "matrix algebra" in unwanted_parts("a book that explains concepts without drowning me in matrix algebra")
+    assert buried_parts("a book that explains concepts without drowning me in matrix algebra") == ["matrix algebra"]
+    assert buried_parts("a first book that won't drown me in matrix algebra") == ["matrix algebra"]
 
 
 def test_a_resource_the_learner_has_done_is_behind_them():
@@ -1589,3 +1590,27 @@ def test_et_al_between_an_authors_name_and_the_title_words_still_picks_that_reco
     reader = IntentReader(shelf)
     for q in ("blei et al's VI review done, what next?", "Blei et al.'s review was great. next?"):
         assert reader.read(q).mentioned == ["review"], q
+
+
+def test_machine_learning_beside_another_topic_is_the_context_and_a_subject_buried_in_is_not_refused():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.intent.cues import lack_clauses
+    from advisor.search.preferences import preference_counts
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {t: Topic(t, t.replace("-", " ")) for t in ("machine-learning", "gradient", "linear-algebra")}
+    shelf = {"calc": Resource("calc", "Gradients Explained", ["Ann Other"], topics=["gradient"])}
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+    q = "what should I learn so I can follow the gradient in machine learning papers?"
+    assert ranker.signals(q, reader.read(q), lambda text: {}, []).topics == ["gradient"]
+    q = "a machine learning book please"
+    assert ranker.signals(q, reader.read(q), lambda text: {}, []).topics == ["machine-learning"]
+    # "won't drown me in matrix algebra": not asked for, and only a record about it misses the wish
+    intent = reader.read("a first ML book that won't drown me in linear algebra")
+    assert intent.buried == "linear algebra" and intent.unwanted == ""
+    about = Resource("la", "Matrices", ["B"], topics=["linear-algebra"])
+    presumes = Resource("ml", "Learning", ["C"], topics=["machine-learning"], prerequisites=["linear-algebra"])
+    assert preference_counts(about, {"buried_topic": ("linear-algebra",)}) == (0, 1)
+    assert preference_counts(presumes, {"buried_topic": ("linear-algebra",)}) == (0, 0)
+    assert preference_counts(presumes, {"avoid_topic": ("linear-algebra",)}) == (0, 1)
+    assert lack_clauses("Excel wizard. basically no stats beyond averages.") == "basically no stats beyond averages"

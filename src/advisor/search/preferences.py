@@ -30,6 +30,9 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         if attr == "avoid_topic":  # "no measure theory": a record about it, or presupposing it
             misses += any(t in r.prerequisites or t in r.topics[:AXIS_TOPICS] for t in wanted)
             continue
+        if attr == "buried_topic":  # "won't drown me in matrix algebra": a record about it (a little is fine)
+            misses += any(t in r.topics[:AXIS_TOPICS] for t in wanted)
+            continue
         if attr.startswith("avoid_"):  # "not a whole course": a kind refused
             misses += getattr(r, attr[len("avoid_"):], None) in wanted
             continue

@@ -60,6 +60,7 @@ WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence":
 # before X, the weight of X's other prerequisites beside the gap the learner names ("the ELBO derivations lose me"):
 # a tie-breaker (development 819: 0.5 -> 0.25 gained one question and lost none; 0.1 gained two)
 NEEDS_BESIDE_ASKED = 0.25
+CONTEXT_TOPIC = "machine-learning"  # the field every question is asked in
 PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
 
 
@@ -151,7 +152,11 @@ class ResourceRanker:
         # "before X: no measure theory" may be the gap X needs; asked with no X, it is what the learner does not want
         unwanted = set() if intent.wants_prerequisites and intent.mentioned \
             else set(self.matcher.find(intent.unwanted)) - known
-        sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known | unwanted])
+        buried = set(self.matcher.find(intent.buried)) - known
+        sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known | unwanted | buried])
+        # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
+        if len(sig.topics) > 1:
+            sig.topics = [t for t in sig.topics if t != CONTEXT_TOPIC]
         # "it is all about regret. I don't know that framework": a gap said without its topic is the question's topics
         lacked = gaps or (sig.topics if intent.lacks else [])
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
@@ -198,6 +203,8 @@ class ResourceRanker:
             prefs["year"] = intent.years
         if unwanted:
             prefs["avoid_topic"] = tuple(sorted(unwanted))
+        if buried:
+            prefs["buried_topic"] = tuple(sorted(buried))
         # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
         from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
         if "paper" not in prefs.get("kind", ()) and not from_paper:

@@ -218,13 +218,20 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
 _UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
-_BURIED_IN = re.compile(r"\bwithout (drowning|burying|swamping|overwhelming|killing|flooding) (me |you |us )?(in|with) "
-                        r"((a lot of|lots of|tons of|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
+_BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
+                        r"swamp(ing)?|overwhelm(ing)?|kill(ing)?|flood(ing)?) (me |you |us )?(in|with) "
+                        r"((a lot of|lots of|tons of|too much)\s+)?(?P<what>[a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 
 
 def unwanted_parts(clause: str) -> list[str]:
     """The words after "no", "without", "don't need" ...: what the learner does not want."""
-    return [m.group(4) for m in _UNWANTED.finditer(clause)] + [m.group(6) for m in _BURIED_IN.finditer(clause)]
+    return [m.group(4) for m in _UNWANTED.finditer(clause)]
+
+
+def buried_parts(clause: str) -> list[str]:
+    """What the learner would rather not be buried in ("won't drown me in matrix algebra"): not the subject asked
+    for, but some of it is fine (a book that presupposes a little of it is no miss)."""
+    return [m.group("what") for m in _BURIED_IN.finditer(clause)]
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics)|on-?ramp|"
@@ -254,6 +261,8 @@ _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|u
                    r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"
                    r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|says|talks)\b)(?=[a-z])|"
                    r"(is|are) new to me|(is|are) (completely |totally )?(unknown|foreign|alien) to me|no clue|"
+                   # "basically no stats beyond averages": what the learner has of it, not what they refuse
+                   r"\b(no|zero|little|nothing)\s+([\w-]+\s+){1,2}beyond\b|"
                    r"(?<!it )(?<!that )(?<!which )\bstops? at|(know|knew) (nothing|little|very little)|i have no|"
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|hazy|lacking)|"

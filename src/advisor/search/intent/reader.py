@@ -14,7 +14,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
                    _REVISES_NAME, _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses,
-                   unwanted_parts)
+                   unwanted_parts, buried_parts)
 from .names import _as_subject, _content_words, _near, _subject_words, acronym, resource_names, squashed
 
 
@@ -40,6 +40,7 @@ class Intent:
     refused: list[str] = field(default_factory=list)  # "not the book with Ben-David": named to be left out
     years: tuple[int, ...] = ()  # "the 2015 diffusion paper" (not "DDPM is 2020": a fact about a named one)
     unwanted: str = ""  # what the learner does not want ("no measure theory", "without proofs"), not a gap they state
+    buried: str = ""  # what they would rather not be buried in ("won't drown me in matrix algebra"): not asked for
     same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
 
 
@@ -346,6 +347,7 @@ class IntentReader:
             refused=sorted(refused - set(mentioned)),
             years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
             unwanted=" ".join(u for c in own if not _LACK.search(c) for u in unwanted_parts(c)),
+            buried=" ".join(u for c in own for u in buried_parts(c)),
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(said)),
         )
 
