@@ -163,3 +163,18 @@ def test_a_kind_said_after_than_is_what_the_learner_compares_with_not_what_they_
 
     prefs = attribute_preferences("any lecture notes? something shorter than a book")
     assert prefs["avoid_kind"] == ("book",) and "book" not in prefs["kind"]
+
+
+def test_a_question_about_the_previous_answers_resources_is_answered_from_them(advisor):
+    first = advisor.ask("Which book covers VC dimension proofs?")
+    shown = [m.resource.id for m in first.resources]
+    free = advisor.converse(["Which book covers VC dimension proofs?", "which of those is free?"])
+    assert free.scope is not None and free.scope.previous == len(shown) and free.scope.asked == ["free"]
+    assert free.resources and all(m.resource.is_free and m.resource.id in shown for m in free.resources)
+    assert free.scope.kept == len(free.resources)
+    # none qualifying: the whole library, with the same wish, and the scope says so
+    course = advisor.converse(["Where is the spectral theorem proved?", "which of those is a course?"])
+    assert course.scope is not None and course.scope.kept == 0
+    # a question of its own is no question about them
+    assert advisor.converse(["Which book covers VC dimension proofs?", "Where is the spectral theorem proved?"]
+                            ).scope is None

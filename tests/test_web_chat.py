@@ -12,8 +12,9 @@ from advisor.store.embeddings import FakeEmbedder
 from advisor.service import Advisor
 from advisor.types import BuildStatus, Filters, Progress
 from advisor.types import Answer, Chunk, Hit, Resource, ResourceMatch
-from advisor.web.chat import (Conversation, filters_from, refers_to_previous, respond, restrict_answer,
-                              with_preferences)
+from advisor.search.intent import refers_to_previous
+from advisor.search.scope import restrict_answer, with_preferences
+from advisor.web.chat import Conversation, filters_from, respond
 from advisor.web.render import NOT_COVERED
 from test_web_support import make_advisor, make_corpus
 
@@ -56,6 +57,9 @@ def card_ids(conv: Conversation) -> list[str]:
     ("Where is the spectral theorem proved?", False),
     ("Free course on convex optimization", False),
     ("What maths do I need for the Wasserstein distance in WGANs?", False),
+    ("are they free?", True),
+    ("paid is fine. what are the standard ones?", False),  # asks anew
+    ("what about the kernel theory behind them?", False),  # "them" is the topic
 ])
 def test_refers_to_previous(question, expected):
     assert refers_to_previous(question) is expected
@@ -74,7 +78,7 @@ def test_follow_up_gets_history_and_is_restricted_to_previous_free_resources(adv
     second = respond(spy, "which of those is free?", Filters(), conv)
     call = spy.calls[1]
     assert call["history"] == ["Which book covers VC dimension proofs?"]
-    assert call["filters"].free_only is True
+    assert [m.resource.id for m in call["previous"]] == previous  # the facade answers from them
     assert re.search(r"Of the \d resources in my previous answer, (these are|this one is) free:", second)
     kept = card_ids(conv)
     assert kept and set(kept) <= set(previous)
@@ -94,7 +98,8 @@ def test_chain_of_follow_ups_keeps_the_original_subject(advisor):
     respond(spy, "and which of them is rigorous?", Filters(), conv)
     # the second follow-up is searched with the first follow-up as it was searched (with its subject)
     assert spy.calls[2]["history"][-1].startswith("Which book covers VC dimension proofs?")
-    assert spy.calls[2]["filters"].math_depths == ["rigorous", "proof-heavy"]
+    assert conv.last_resources and all(m.resource.math_depth in ("rigorous", "proof-heavy")
+                                       for m in conv.last_resources)
 
 
 def test_follow_up_that_nothing_previous_satisfies_says_so(advisor):

@@ -222,7 +222,7 @@ def cmd_chat(args, settings) -> int:
     """One answer per line read; with --json, one JSON object per answer. Ends at EOF, "exit" or "quit"."""
     adv = _advisor(settings)
     history: list[str] = []
-    shown: str | None = None
+    previous: list = []  # the previous answer's resources: "which of those is free?" is answered from them
     interactive = sys.stdin.isatty() and not args.json
     if interactive:
         print("Ask about the mathematics of ML; follow-ups are read with the questions before them. "
@@ -236,13 +236,14 @@ def cmd_chat(args, settings) -> int:
         if not line.strip():
             continue
         try:
-            answer = adv.ask(line.strip(), filters=_filters_from(args), history=history, shown=shown,
+            answer = adv.ask(line.strip(), filters=_filters_from(args), history=history,
+                             shown=previous[0].resource.id if previous else None, previous=previous,
                              k_resources=args.resources, k_passages=args.passages)
         except UserInputError as exc:  # one bad line is said, and the conversation goes on
             print(f"advisor: {exc}", file=sys.stderr)
             continue
         history.append(answer.query)
-        shown = answer.resources[0].resource.id if answer.covered and answer.resources else None
+        previous = answer.resources if answer.covered else []
         notes = [n for n in answer.notes if n not in answer.text]
         if args.json:
             print(json.dumps(answer_dict(adv, answer), ensure_ascii=False, default=str), flush=True)

@@ -21,7 +21,7 @@ from .search.answer import (ACCESS_WORDS, best_quote, citation, compose, focus_p
 from .store.build import build
 from .library.topics import Topic, load_topics
 from .search.evidence import diversify, on_topic, topic_terms
-from .search.intent import attribute_preferences, refers_to_previous, wants_comparison, wants_path
+from .search.intent import refers_to_previous, wants_comparison, wants_path
 from .config import Settings
 from .fileops import inside
 from .store.embeddings import Embedder, encode_queries, load_embedder
@@ -32,12 +32,13 @@ from .store.stores import open_store
 from .search.rerank import load_reranker
 from .search.fields import resource_topics
 from .search.retrieval import Retriever
+from .search.scope import restrict_answer, with_preferences
 from .service_library import LibraryOperations
-from .types import Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, FetchStatus, Filters, Hit, Progress, Step
+from .types import (Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, FetchStatus, Filters, Hit, Progress,
+                    ResourceMatch, Scope, Step)
 
 __all__ = [
-    "Advisor", "ACCESS_WORDS", "attribute_preferences", "best_quote", "check_query", "math_spans", "page_text",
-    "refers_to_previous", "section_title",
+    "Advisor", "ACCESS_WORDS", "best_quote", "check_query", "math_spans", "page_text", "section_title",
 ]
 
 log = logging.getLogger("advisor")
@@ -230,10 +231,15 @@ class Advisor(LibraryOperations):
         return self.retriever.search(query, k or self.settings.top_k, filters, mode=mode)
 
     def ask(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
-            shown: str | None = None, k_resources: int = 5, k_passages: int = 5) -> Answer:
+            shown: str | None = None, previous: list[ResourceMatch] | None = None, k_resources: int = 5,
+            k_passages: int = 5) -> Answer:
         """`history`: the earlier turns of a conversation as searched (each answer's `query`); `shown`: the
-        resource id the previous answer put first ("something easier?" moves away from it)."""
+        resource id the previous answer put first ("something easier?" moves away from it); `previous`: that
+        answer's resources, which a question about them ("which of those is free?") is answered from."""
         question = check_query(question)
+        if self.about_previous(question, previous or []):
+            return self._among_previous(question, filters or Filters(), history, shown, previous, k_resources,
+                                        k_passages)
         retriever = self.retriever
         # a mistyped topic word is set right for every part of the answer ("searched for: ..." says so), and a
         # follow-up is searched with the turn it leans on
@@ -259,18 +265,40 @@ class Advisor(LibraryOperations):
         answer.notes.extend(self._fetchable(resources[:3]))
         return answer
 
+    def _among_previous(self, question: str, filters: Filters, history, shown, previous: list[ResourceMatch],
+                        k_resources: int, k_passages: int) -> Answer:
+        """The previous answer's resources that pass what the follow-up asks, ranked for it; none passing, the
+        whole library's answer with the same wishes (Answer.scope says which)."""
+        tightened, asked = with_preferences(filters, question)
+        wide = self.ask(question, filters=tightened, history=history, shown=shown,
+                        k_resources=max(50, len(previous)), k_passages=max(30, k_passages))
+        restricted, kept = restrict_answer(wide, previous, tightened, k_resources, k_passages)
+        if not kept:
+            restricted = Answer(question=wide.question, covered=wide.covered, resources=wide.resources[:k_resources],
+                                passages=wide.passages[:k_passages], text=wide.text, notes=wide.notes)
+        restricted.query, restricted.follows = wide.query, wide.follows
+        restricted.scope = Scope(previous=len(previous), asked=asked, kept=len(kept))
+        return restricted
+
+    def about_previous(self, question: str, previous: list[ResourceMatch]) -> bool:
+        """Whether `ask(question, previous=previous)` answers from the previous answer's resources."""
+        return bool(previous) and refers_to_previous(question)
+
     def converse(self, messages: list[str], *, filters: Filters | None = None, k_resources: int = 5,
                  k_passages: int = 5) -> Answer:
         """The answer to the last of a learner's messages, the earlier ones asked first as the chat asks them:
-        each searched with the turn it leans on, and reacting to what the answer before it put first."""
+        each searched with the turn it leans on, reacting to what the answer before it put first, and a question
+        about that answer's resources answered from them."""
         history: list[str] = []
         shown: str | None = None
+        previous: list[ResourceMatch] = []
         answer = None
         for message in messages:
-            answer = self.ask(message, filters=filters, history=history, shown=shown, k_resources=k_resources,
-                              k_passages=k_passages)
+            answer = self.ask(message, filters=filters, history=history, shown=shown, previous=previous,
+                              k_resources=k_resources, k_passages=k_passages)
             history.append(answer.query)
-            shown = answer.resources[0].resource.id if answer.covered and answer.resources else None
+            previous = answer.resources if answer.covered else []
+            shown = previous[0].resource.id if previous else None
         if answer is None:
             raise UserInputError("a conversation needs at least one message")
         return answer

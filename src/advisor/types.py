@@ -143,6 +143,15 @@ class Answer:
     comparison: list["ComparisonRow"] = field(default_factory=list)  # one row per resource
     query: str = ""  # what was searched: the question, or with the earlier turn a follow-up leans on
     follows: bool = False  # whether the question was read as a follow-up, with the earlier turn
+    scope: "Scope | None" = None  # set when the question was about the previous answer's resources
+
+
+@dataclass
+class Scope:
+    """How a follow-up about the previous answer's resources ("which of those is free?") was answered."""
+    previous: int  # how many resources the previous answer had
+    asked: list[str]  # what the follow-up asked of them, in words ("free", "of kind course")
+    kept: int  # how many of them qualified (0: the answer is from the whole library)
 
 
 @dataclass

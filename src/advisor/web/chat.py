@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..errors import AdvisorError, IndexCorruptError, NoIndexError, UserInputError
-from ..service import attribute_preferences, refers_to_previous
-from ..types import Answer, Filters, ResourceMatch
+from ..types import Answer, Filters, ResourceMatch, Scope
 from .render import esc, reply_markdown, user_markdown
 from .status import building_reply
 
@@ -18,7 +16,6 @@ WRITING = "_Writing the answer with the local model…_"
 
 log = logging.getLogger("advisor.web")
 
-_ATTRS = {"access": "free_only", "kind": "kinds", "level": "levels", "math_depth": "math_depths"}
 MAX_TURNS_KEPT = 20
 
 
@@ -54,52 +51,6 @@ def filters_from(free_only: bool = False, kinds=None, levels=None, math_depths=N
                    math_depths=list(math_depths or []))
 
 
-def with_preferences(base: Filters, question: str) -> tuple[Filters, list[str]]:
-    """Filters tightened by what a follow-up asks for ("free", "a book", "for beginners"), and those words."""
-    prefs = attribute_preferences(question)
-    merged = copy.deepcopy(base)
-    asked: list[str] = []
-    for attr, values in prefs.items():
-        if attr == "access":
-            merged.free_only = True
-            asked.append("free")
-            continue
-        name = _ATTRS[attr]
-        current = getattr(merged, name)
-        chosen = [v for v in values if not current or v in current] or list(values)
-        setattr(merged, name, chosen)
-        asked.append({"kind": "of kind ", "level": "at level ", "math_depth": "with maths "}[attr] + " or ".join(chosen))
-    return merged, asked
-
-
-def restrict_answer(answer: Answer, previous: list[ResourceMatch], filters: Filters,
-                    limit_resources: int = 5, limit_passages: int = 5) -> tuple[Answer, list[ResourceMatch]]:
-    """Keep only the previous answer's resources that pass `filters`, ranked for the new question.
-
-    Those the new answer ranks come first, in its order (with its reasons); the rest follow in their previous
-    order. Returns the restricted answer and the kept matches (empty when none of the previous ones qualifies).
-    """
-    fresh = {m.resource.id: m for m in answer.resources}
-    rank = {m.resource.id: i for i, m in enumerate(answer.resources)}
-    kept: list[ResourceMatch] = []
-    for old in previous:
-        if not filters.allows(old.resource):
-            continue
-        match = fresh.get(old.resource.id)
-        if match is None:
-            match = copy.copy(old)
-        kept.append(match)
-    kept.sort(key=lambda m: rank.get(m.resource.id, len(rank)))  # stable: unranked keep their order
-    kept = kept[:limit_resources]
-    kept_ids = {m.resource.id for m in kept}
-    passages = [h for h in answer.passages if h.resource_id in kept_ids][:limit_passages]
-    if not passages:  # fall back to the evidence the previous answer showed for them
-        passages = [h for m in kept for h in m.hits][:limit_passages]
-    restricted = Answer(question=answer.question, covered=bool(kept), resources=kept, passages=passages,
-                        text=answer.text, notes=list(answer.notes))
-    return restricted, kept
-
-
 def respond(advisor, question: str, filters: Filters | None, conv: Conversation,
             k_resources: int = 5, k_passages: int = 5) -> str:
     """Answer one message; updates `conv` (turns and messages) and returns the reply Markdown."""
@@ -113,18 +64,26 @@ def respond(advisor, question: str, filters: Filters | None, conv: Conversation,
 
 
 def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_resources: int, k_passages: int) -> str:
-    history = conv.history
-    previous = conv.last_resources
-    scoped = bool(previous) and refers_to_previous(question)
     try:
-        if scoped:
-            return _scoped_answer(advisor, question, filters, history, previous, conv, k_resources, k_passages)
-        answer = advisor.ask(question, filters=filters, history=history, shown=conv.shown, k_resources=k_resources,
-                             k_passages=k_passages)
+        answer = advisor.ask(question, filters=filters, history=conv.history, shown=conv.shown,
+                             previous=conv.last_resources, k_resources=k_resources, k_passages=k_passages)
         conv.turns.append(Turn(question, answer.query or question, answer.resources if answer.covered else []))
-        return _render(advisor, answer, intro=follow_up_line(conv, answer))
+        intro = scope_line(answer.scope) if answer.scope else follow_up_line(conv, answer)
+        return _render(advisor, answer, intro=intro)
     except Exception as exc:
         return _error_reply(advisor, question, exc)
+
+
+def scope_line(scope: Scope) -> str:
+    """Said first when a follow-up was answered from the previous answer's resources ("which of those ...?")."""
+    n, what = scope.previous, " and ".join(scope.asked)
+    if not scope.kept:  # none of them qualifies: the answer is from the whole library, with the same wishes
+        return (f"None of the {n} resource{'s' if n != 1 else ''} in my previous answer is {esc(what or 'a match')}. "
+                "From the whole library:")
+    if what:
+        verb = "these are" if scope.kept > 1 else "this one is"
+        return f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, {verb} {esc(what)}:"
+    return f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, ranked for this question:"
 
 
 def follow_up_line(conv: Conversation, answer: Answer) -> str | None:
@@ -153,32 +112,6 @@ def _error_reply(advisor, question: str, exc: Exception) -> str:
     # the chat must stay up whatever happens in the engine
     log.error("answering %r failed", question, exc_info=exc)
     return f"**Something went wrong** while answering ({esc(type(exc).__name__)}). The details are in the server log."
-
-
-def _scoped_answer(advisor, question, filters, history, previous, conv, k_resources, k_passages) -> str:
-    """A follow-up about the previous answer's resources: filter those, and say what was filtered."""
-    tightened, asked = with_preferences(filters, question)
-    wide = advisor.ask(question, filters=tightened, history=history, shown=conv.shown,
-                       k_resources=max(50, len(previous)), k_passages=max(30, k_passages))
-    query = wide.query or question
-    restricted, kept = restrict_answer(wide, previous, tightened, k_resources, k_passages)
-    what = " and ".join(asked)
-    n = len(previous)
-    if kept:
-        if what:
-            verb = "these are" if len(kept) > 1 else "this one is"
-            intro = f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, {verb} {esc(what)}:"
-        else:
-            intro = f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, ranked for this question:"
-        conv.turns.append(Turn(question, query, kept))
-        return _render(advisor, restricted, intro=intro)
-    # none of them qualifies: say so, then answer from the whole corpus with the same constraints
-    intro = (f"None of the {n} resource{'s' if n != 1 else ''} in my previous answer is {esc(what or 'a match')}. "
-             "From the whole library:")
-    answer = Answer(question=wide.question, covered=wide.covered, resources=wide.resources[:k_resources],
-                    passages=wide.passages[:k_passages], text=wide.text, notes=wide.notes)
-    conv.turns.append(Turn(question, query, answer.resources if answer.covered else []))
-    return _render(advisor, answer, intro=intro)
 
 
 def _linker(advisor, question: str | None = None):
@@ -224,7 +157,7 @@ def respond_stream(advisor, question: str, filters: Filters | None, conv: Conver
     question = (question or "").strip()
     filters = filters or Filters()
     history = conv.history
-    if conv.last_resources and refers_to_previous(question):
+    if advisor.about_previous(question, conv.last_resources):
         reply = _answer(advisor, question, filters, conv, k_resources, k_passages)
     else:
         try:
