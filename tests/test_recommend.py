@@ -1614,3 +1614,23 @@ def test_machine_learning_beside_another_topic_is_the_context_and_a_subject_buri
     assert preference_counts(presumes, {"buried_topic": ("linear-algebra",)}) == (0, 0)
     assert preference_counts(presumes, {"avoid_topic": ("linear-algebra",)}) == (0, 1)
     assert lack_clauses("Excel wizard. basically no stats beyond averages.") == "basically no stats beyond averages"
+
+
+def test_slashed_surnames_a_yardstick_beside_another_name_a_colon_and_where_i_get_lost():
+    from advisor.search.intent.cues import lack_clauses
+
+    shelf = {"gq": Resource("gq", "Linear Algebra and Optimization", ["Jean Gallier", "Jocelyn Quaintance"]),
+             "casi": Resource("casi", "Computer Age Statistical Inference", ["Bradley Efron", "Trevor Hastie"],
+                              aliases=["CASI"]),
+             "esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"])}
+    reader = IntentReader(shelf)
+    named = reader.read("the gallier/quaintance two-volume thing from upenn: is that meant as a first course?")
+    assert named.mentioned == ["gq"] and named.about == ["gq"]  # the question after the colon is about it
+    # "like ESL" is the yardstick the learner measures CASI by, not a second candidate
+    casi = reader.read("CASI - is it a derivation-heavy thing like ESL or more conceptual?")
+    assert casi.mentioned == ["casi"] and not casi.compares
+    assert reader.read("ESL or CASI, which is more conceptual?").compares
+    assert lack_clauses("The dual problem and the KKT conditions are exactly where I get lost.") \
+        == "The dual problem and the KKT conditions are exactly where I get lost"
+    assert reader.read("Before I tackle SVMs in CASI, what should I study? The dual problem is where I get lost."
+                       ).wants_prerequisites

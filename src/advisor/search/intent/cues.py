@@ -209,7 +209,7 @@ _CONTENT = re.compile(rf"\b(?!(the|a|an|{_KIND_WORDS})\b)[a-z]{{2,}}", re.I)
 _POLAR_SUBJECT = re.compile(r"^\W*\w+\s+(it|they|you|i|this|that|these|those|the|there|he|she|we)\b", re.I)
 # where a sentence ends: "?", "." or "!" (not the period inside "18.06"), or the end of the text
 _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
-_QUESTIONS = re.compile(r"[.?!;]+\s*|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
+_QUESTIONS = re.compile(r"[.?!;]+\s*|:\s+|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
@@ -261,6 +261,9 @@ _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|u
                    r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"
                    r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|says|talks)\b)(?=[a-z])|"
                    r"(is|are) new to me|(is|are) (completely |totally )?(unknown|foreign|alien) to me|no clue|"
+                   # "the dual problem and KKT are exactly where I get lost": the topics of that clause
+                   r"\bwhere (i|i'?m|it) (\w+ )?(get|got|gets|am|was|start|fall|falls|fell|go|went) ?(\w+ )?"
+                   r"(lost|stuck|confused|apart|off the rails|wrong)\b|"
                    # "basically no stats beyond averages": what the learner has of it, not what they refuse
                    r"\b(no|zero|little|nothing)\s+([\w-]+\s+){1,2}beyond\b|"
                    r"(?<!it )(?<!that )(?<!which )\bstops? at|(know|knew) (nothing|little|very little)|i have no|"

@@ -37,6 +37,7 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     if len(surnames) >= 2:
         names.append((f"{surnames[0]} and {surnames[1]}", False))
         names.append((f"{surnames[0]} & {surnames[1]}", False))
+        names.append((f"{surnames[0]}/{surnames[1]}", False))  # "the gallier/quaintance book"
     for surname in surnames[:3]:
         if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
             names.append((surname, surname.lower() in common_words))

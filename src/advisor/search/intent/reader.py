@@ -12,12 +12,13 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
                    _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
                    _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
-                   _REVISES_NAME, _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
+                   _REVISES_NAME, _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses,
                    unwanted_parts, buried_parts)
 from .names import _as_subject, _content_words, _near, _subject_words, acronym, resource_names, squashed
 
 
+_YARDSTICK = re.compile(r"\b(like|similar to|comparable to|in the style of)\s+(the\s+)?$", re.I)
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
 
 
@@ -252,6 +253,9 @@ class IntentReader:
         if refused:  # the words it shared with another record name that one (but a level names none)
             spans = [s for s in self._named_spans(question, refused)
                      if not any(s[0] < b and a < s[1] for a, b in levels)]
+        # "is CASI derivation-heavy like ESL?": beside another name, one said as a yardstick is not asked about
+        if len({rid for _, _, rid in spans}) >= 2:
+            spans = [s for s in spans if not _YARDSTICK.search(question[max(0, s[0] - 20):s[0]])] or spans
         return spans, named_anyhow, refused
 
     def _without_names(self, question: str, spans: list) -> str:
@@ -275,7 +279,9 @@ class IntentReader:
 
     def _own_gap(self, said: str, lacks: str, question: str) -> bool:
         """Whether what the learner lacks is a gap of theirs to fill before X (not X's, and not behind them)."""
-        return (not _EASIER.search(said) and not _DONE.search(said)
+        # (X judged hard is no gap of theirs; "KKT is where I get lost" is one)
+        judged = " ".join(p for p in _SENTENCES.split(said) if p and not _LACK.search(p))
+        return (not _EASIER.search(judged) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
                 # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
                 and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero)\b|\bno (idea|clue)\b|"
