@@ -1582,6 +1582,9 @@ def test_the_tools_a_learner_uses_daily_are_known():
     assert known_clauses("quant here, use Ito calculus and SDEs daily. how do diffusion models work?") == [
         "use Ito calculus and SDEs daily"]
     assert known_clauses("I want to use diffusion models. how do they work?") == []
+    # what the learner knows starts at the second "I": "I keep seeing X" is not known
+    assert known_clauses("I keep seeing jacobian determinants and I only did single variable calc") == [
+        "I only did single variable calc"]
 
 
 def test_et_al_between_an_authors_name_and_the_title_words_still_picks_that_record():

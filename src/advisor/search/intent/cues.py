@@ -313,7 +313,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
 _MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
-_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+", re.I)
+# ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
+_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|\s+and\s+(?=i\b|i'm\b|i've\b)", re.I)
 
 
 # "for my stats masters", "for our ML class": what the learner needs it for, not what they ask to learn
