@@ -138,3 +138,13 @@ def test_parser_never_crashes_on_arbitrary_fields(fields):
         assert str(err).startswith("catalog/f.md: ")
     else:
         assert record.title and isinstance(record.topics, list)
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("I want to understand why learning generalizes at all", "generalization-bounds"),
+    ("a lecture on generalization for a beginner", "generalization-bounds"),
+])
+def test_the_shipped_vocabulary_reads_everyday_forms_of_its_topics(shipped, question, topic):
+    from advisor.library.topics import TopicMatcher
+
+    assert topic in TopicMatcher(shipped.topics).find(question)
