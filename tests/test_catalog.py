@@ -143,6 +143,10 @@ def test_parser_never_crashes_on_arbitrary_fields(fields):
 @pytest.mark.parametrize("question, topic", [
     ("I want to understand why learning generalizes at all", "generalization-bounds"),
     ("a lecture on generalization for a beginner", "generalization-bounds"),
+    ("a structured course on neural nets with the math", "neural-networks"),
+    ("the 2015 thermodynamics diffusion paper", "diffusion-models"),
+    ("a net with one hidden layer can approximate any continuous function", "universal-approximation"),
+    ("what is the wasserstein thing in WGAN", "wasserstein-distance"),
 ])
 def test_the_shipped_vocabulary_reads_everyday_forms_of_its_topics(shipped, question, topic):
     from advisor.library.topics import TopicMatcher
