@@ -1637,3 +1637,14 @@ def test_slashed_surnames_a_yardstick_beside_another_name_a_colon_and_where_i_ge
         == "The dual problem and the KKT conditions are exactly where I get lost"
     assert reader.read("Before I tackle SVMs in CASI, what should I study? The dual problem is where I get lost."
                        ).wants_prerequisites
+
+
+def test_what_x_covers_is_a_question_about_x_and_i_use_tells_rather_than_asks():
+    shelf = {"hmc": Resource("hmc", "A Conceptual Introduction to Hamiltonian Monte Carlo", ["Michael Betancourt"],
+                             aliases=["HMC intro"])}
+    reader = IntentReader(shelf)
+    intent = reader.read("can someone tell me what Betancourt's HMC intro covers? I use Stan at work and have no "
+                         "idea what the sampler is doing")
+    assert intent.about == ["hmc"] and not intent.wants_prerequisites
+    # a request after the name still asks for another resource
+    assert reader.read("Betancourt's HMC intro is too terse. what should I use instead?").about == []

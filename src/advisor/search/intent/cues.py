@@ -149,7 +149,8 @@ _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!
                    r"^\W*(really |now |just )?(want|need|would like)\b", re.I)  # the subject dropped: "want the full version"
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
-                             r"something|anything|alternatives?|read|watch|learn|study|use|go|next|else|instead|"
+                             # ("I use Stan at work" tells what the learner does, it asks for nothing)
+                             r"something|anything|alternatives?|read|watch|learn|study|(?<!\bi )use|go|next|else|instead|"
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
                              r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?|"
                              r"write-?ups?|articles?|explainers?|guides?)\b",
@@ -368,6 +369,10 @@ def unnamed_clauses(question: str, spans: list[tuple[int, int, str]]) -> list[st
     return out
 
 
+_WHAT_IT_COVERS = re.compile(r"\bwhat\s+('s\s+)?(does\s+|do\s+)?\s*(covers?|teach(es)?|is about|contains?|includes?|goes into)\b",
+                             re.I)
+
+
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
     """The named resources a question asks about (kept first), when no part of it asks for another resource."""
     spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
@@ -389,6 +394,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
                 and "?" in question[end:]:
             targets += inside
         elif _READY.search(clause) and inside:  # "how do I tell if I'm ready for X?" asks what X presumes
+            targets += inside
+        elif inside and _WHAT_IT_COVERS.search(bare):  # "can someone tell me what X covers?"
             targets += inside
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
                 or _OWN_COPY.search(clause) \
