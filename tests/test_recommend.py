@@ -1574,6 +1574,7 @@ def test_a_career_stage_far_from_mathematics_is_no_level_and_where_to_start_asks
     assert attribute_preferences("stats grad student, want the theory").get("level") == ("advanced",)
     assert attribute_preferences("where do I start learning machine learning?").get("level") == ("intro",)
     assert attribute_preferences("the theory side, but gently").get("math_depth") == ("applied", "moderate")
+    assert "math_depth" not in attribute_preferences("zero derivations please")  # no wish for derivations
 
 
 def test_the_tools_a_learner_uses_daily_are_known():

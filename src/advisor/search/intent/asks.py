@@ -96,7 +96,7 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "video course": ("course", "video-series"),
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
-_NO_PROOFS = re.compile(r"\b(no|not|without|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
+_NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
                         r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want))"
