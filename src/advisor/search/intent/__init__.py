@@ -10,7 +10,8 @@ preferences and passage kinds, `conversation` how a message leans on the turn be
 
 from .asks import attribute_preferences, question_intent, topic_words, wants_comparison, wants_path
 from .conversation import condense, content_words, reacting, refers_to_previous
-from .cues import known_clauses, lack_clauses, lookup_targets, unnamed_clauses
+from .cues import known_clauses, lack_clauses, unnamed_clauses
+from .lookup import lookup_targets
 from .names import acronym, resource_names, squashed
 from .reader import Intent, IntentReader
 

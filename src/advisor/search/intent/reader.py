@@ -13,8 +13,9 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
                    _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
                    _REVISES_NAME, _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
-                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, lookup_targets, unnamed_clauses,
+                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, unnamed_clauses,
                    unwanted_parts, buried_parts)
+from .lookup import lookup_targets
 from .names import _as_subject, _content_words, _near, _subject_words, acronym, resource_names, squashed
 
 

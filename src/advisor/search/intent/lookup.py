@@ -1,0 +1,100 @@
+"""Whether a question asks about the resources it names ("X - is it free?", "is X too hard for me?", "what does X
+cover?"), or names them on the way to asking for another ("X is too terse, what should I use instead?")."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .cues import (_KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _PREREQ, _REQUEST, _SENTENCE_END, _WANTS_RESOURCE, _WISH,
+                   pieces)
+
+# A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do
+# they cover and do I need probability first?", "is that meant to be taken after Y?". A yes/no question (or one
+# about "it", "they", "the book") asks about X; a request for another resource ("is there something gentler?",
+# "what should I read before X?") still moves away from X.
+_PRONOUN_SUBJECT = (r"(it|they|that|this|those|these|he|she|the (book|textbook|course|class|lectures?|notes|paper|"
+                    r"series|videos?|text|specialization))")
+_AUX = r"is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t"
+_ABOUT_PRONOUN = re.compile(
+    rf"^\W*({_AUX}|do|did)\s+"
+    rf"{_PRONOUN_SUBJECT}\b|"
+    # "X: can I audit it for free?", "should I buy them?": X is what is done, so the question is about X
+    rf"\b(can|could|should|do|would|will)\s+(i|we)\s+(still\s+|really\s+|legally\s+|just\s+)?(audit|buy|get|find|"
+    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for)\s+(it|them)\b|"
+    rf"\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
+    rf"{_PRONOUN_SUBJECT}\b", re.I)
+# ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
+_POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
+# X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
+_OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
+                       r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
+_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|"
+                       # ("free and shorter?" asks for another: a comparative is no question about X)
+                       r"free(?!\s*(and|or|&|,)\s*\w+er\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|"
+                       r"alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
+                       r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
+                       r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
+# a later request cancels a question about X only when it asks in so many words for another resource
+_ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
+                   r"else|instead|different)\b", re.I)
+# what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
+# in one that names X is X ("is ESL a good book for beginners?")
+_OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
+_OTHER_RESOURCE = re.compile(rf"\b({_OTHER}|books?|textbooks?|courses?|lectures|videos?|notes|papers?|resources?)\b",
+                             re.I)
+_OTHER_THAN_NAMED = re.compile(rf"\b({_OTHER})\b", re.I)
+_READY = re.compile(r"\b(am i|if i'?m|if i am|whether i'?m|whether i am) (really |even )?ready (for|to (read|start|take))\b",
+                    re.I)
+# a word that says something beside a name ("the", "book", "'s" say nothing)
+_CONTENT = re.compile(rf"\b(?!(the|a|an|{_KIND_WORDS})\b)[a-z]{{2,}}", re.I)
+# ... and without a question mark, only with a subject after the verb ("is it free" asks; "have undergrad calc" tells)
+_POLAR_SUBJECT = re.compile(r"^\W*\w+\s+(it|they|you|i|this|that|these|those|the|there|he|she|we)\b", re.I)
+_ADVISES = re.compile(r"\b(recommend\w*|suggest\w*|advis\w*|point to|send you to)\b", re.I)
+_QUESTIONS = re.compile(r"[.?!;]+\s*|:\s+|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
+_WHAT_IT_COVERS = re.compile(r"\bwhat\s+('s\s+)?(does\s+|do\s+)?\s*(covers?|teach(es)?|is about|contains?|includes?|goes into)\b",
+                             re.I)
+
+
+def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """The named resources a question asks about (kept first), when no part of it asks for another resource."""
+    spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
+    if not spans:
+        return []
+    targets: list[tuple[int, int, str]] = []
+    for start, end, mark in pieces(_QUESTIONS, question):
+        clause = question[start:end]
+        inside = [s for s in spans if s[0] >= start and s[1] <= end]
+        before = [s for s in spans if s[1] <= start]
+        bare = clause
+        for a, b, _ in sorted(inside, reverse=True):
+            bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
+        asked = clause + mark  # with its question mark
+        # "what foundation do they recommend first?" asks for what X sends the learner to before it, not about X
+        # ("what do they cover, and do I need probability first?" asks about X)
+        # "golub van loan - something to read cover to cover, or a reference?": a name alone, then a question on it
+        if start == 0 and inside and not _CONTENT.search(bare) and mark.strip() in (":", "-", "\u2014") \
+                and "?" in question[end:]:
+            targets += inside
+        elif _READY.search(clause) and inside:  # "how do I tell if I'm ready for X?" asks what X presumes
+            targets += inside
+        elif inside and _WHAT_IT_COVERS.search(bare):  # "can someone tell me what X covers?"
+            targets += inside
+        elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
+                or _OWN_COPY.search(clause) \
+                or _ELLIPTIC.search(asked):
+            targets += before or inside  # "is it free?", "what do they cover": about the name said before
+        # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
+        elif _POLAR.match(clause) and (_SENTENCE_END.search(question, start).group() == "?"
+                                       or not question[end:].strip() and (inside or _POLAR_SUBJECT.match(clause))) \
+                and not (_OTHER_THAN_NAMED if inside else _OTHER_RESOURCE).search(bare):
+            targets += inside or before  # "is X too hard for me?", "do I need probability first?"
+        elif ((_WISH.search(bare) or _REQUEST.search(bare)) and _WANTS_RESOURCE.search(bare)
+              and _ASKS.search(bare)
+              and not _LOOKUP.search(bare)):
+            return []  # a request for another resource ("want something i can self study from" qualifies X)
+    # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
+    # words naming one
+    sharing = Counter((a, b) for a, b, _ in targets)
+    alone = [rid for a, b, rid in targets if sharing[(a, b)] == 1]
+    return list(dict.fromkeys(alone or [rid for _, _, rid in targets]))
