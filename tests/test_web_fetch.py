@@ -16,7 +16,8 @@ from pdfgen import raw_pdf
 from advisor.types import FetchStatus
 from advisor.web.render import esc
 from advisor.web.status import FREE_LICENCE, fetch_status_html, free_books_html
-from advisor.web.ui import BUSY_POLL, Handlers, good_for
+from advisor.web.fetching import good_for
+from advisor.web.ui import BUSY_POLL, Handlers
 
 PDFS = {
     "/books/alpha.pdf": raw_pdf(["Alpha Book\nThe alpha book explains gradient descent with momentum in detail."]),
