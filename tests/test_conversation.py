@@ -172,6 +172,12 @@ def test_a_question_about_the_previous_answers_resources_is_answered_from_them(a
     assert free.scope is not None and free.scope.previous == len(shown) and free.scope.asked == ["free"]
     assert free.resources and all(m.resource.is_free and m.resource.id in shown for m in free.resources)
     assert free.scope.kept == len(free.resources)
+    assert free.scope.describe().startswith(f"Of the {len(shown)} resources in my previous answer,")
+    # the text recommends what is shown, not the wider answer it was chosen from
+    others = [m.resource.title for m in first.resources if m.resource.id not in {x.resource.id for x in free.resources}]
+    assert all(title not in free.text for title in others)
+    # wishes no filter says (a kind refused, recent) are weighed, not a failure
+    assert advisor.converse(["Which book covers VC dimension proofs?", "any of them that isn't a book?"]).scope
     # none qualifying: the whole library, with the same wish, and the scope says so
     course = advisor.converse(["Where is the spectral theorem proved?", "which of those is a course?"])
     assert course.scope is not None and course.scope.kept == 0

@@ -1649,3 +1649,34 @@ def test_what_x_covers_is_a_question_about_x_and_i_use_tells_rather_than_asks():
     assert intent.about == ["hmc"] and not intent.wants_prerequisites
     # a request after the name still asks for another resource
     assert reader.read("Betancourt's HMC intro is too terse. what should I use instead?").about == []
+
+
+def test_a_reviews_findings_on_the_round_11_readings_stay_fixed():
+    from advisor.search.advice import Advice
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.intent.cues import _PREREQ, known_clauses
+
+    shelf = {"esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"]),
+             "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"],
+                              aliases=["PRML"]),
+             "isl": Resource("isl", "An Introduction to Statistical Learning", ["Gareth James"], aliases=["ISL"])}
+    reader = IntentReader(shelf)
+    # "I care about", said inside a sentence about X, and "not free?" asked, are no move away
+    assert not reader.read("I'm reading PRML and I really care about the Bayesian parts: which chapters?").moves_away
+    assert not reader.read("The ESL pdf isn't free anymore?").moves_away
+    # what X does not do is no gap of the learner's; "nothing in ISL beyond" is no knowledge
+    for q in ("ESL is fine but never gets into boosting theory, anything deeper?",
+              "There is nothing in ISL beyond linear models that I haven't seen. What next?"):
+        assert not reader.read(q).wants_prerequisites, q
+    assert not reader.read("What covers SVMs more gently than ESL?").about  # asks for another
+    assert reader.read("I'd like PRML or ESL, which is better for Bayesian methods?").compares  # "like" the verb
+    assert known_clauses("I use Stan at work and want to understand HMC.") == ["I use Stan at work"]
+    assert known_clauses("I want to understand the Kalman filters we use at work.") == []
+    assert attribute_preferences("state-of-the-art PhD level material on diffusion").get("level") == ("advanced",)
+    assert attribute_preferences("stats PhD student, where do I start with OT?").get("level") == ("advanced",)
+    assert not _PREREQ.search("I read ESL chapter 7, what am I missing about cross-validation?")
+    # "the first volume" is still an order; only an author's "first book" is not
+    pml2 = {"pml2": Resource("pml2", "Probabilistic Machine Learning: Advanced Topics", ["Kevin Murphy"],
+                             description="Read it once you know the first volume or Bishop."),
+            "bishop": Resource("bishop", "Pattern Recognition", ["Christopher Bishop"], aliases=["Bishop"])}
+    assert Advice(pml2, IntentReader(pml2)).before["pml2"]["bishop"] == 1.0

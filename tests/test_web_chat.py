@@ -60,6 +60,8 @@ def card_ids(conv: Conversation) -> list[str]:
     ("are they free?", True),
     ("paid is fine. what are the standard ones?", False),  # asks anew
     ("what about the kernel theory behind them?", False),  # "them" is the topic
+    ("What are diffusion models and how do they work?", False),
+    ("and do they have exercises?", True),
 ])
 def test_refers_to_previous(question, expected):
     assert refers_to_previous(question) is expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -199,6 +200,7 @@ def answer_dict(adv, answer) -> dict:
         "passages": [_hit_dict(adv, h, answer.question) for h in answer.passages],
         "text": answer.text,
         "notes": answer.notes,
+        "scope": dataclasses.asdict(answer.scope) if answer.scope else None,
     }
 
 
@@ -248,7 +250,8 @@ def cmd_chat(args, settings) -> int:
         if args.json:
             print(json.dumps(answer_dict(adv, answer), ensure_ascii=False, default=str), flush=True)
         else:
-            print("\n".join([answer.text, *(f"Note: {n}" for n in notes)]) + "\n", flush=True)
+            lead = [answer.scope.describe()] if answer.scope else []
+            print("\n".join([*lead, answer.text, *(f"Note: {n}" for n in notes)]) + "\n", flush=True)
 
 
 def cmd_info(args, settings) -> int:

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from .search.answer import (ACCESS_WORDS, best_quote, citation, compose, focus_page, math_spans, page_text,
-                            section_title)
+                            render_markdown, section_title)
 from .store.build import build
 from .library.topics import Topic, load_topics
 from .search.evidence import diversify, on_topic, topic_terms
@@ -278,6 +278,9 @@ class Advisor(LibraryOperations):
                                 passages=wide.passages[:k_passages], text=wide.text, notes=wide.notes)
         restricted.query, restricted.follows = wide.query, wide.follows
         restricted.scope = Scope(previous=len(previous), asked=asked, kept=len(kept))
+        # the text says what is shown, not the wide answer it was chosen from
+        titles = {rid: r.title for rid, r in self.retriever.index.resources.items()}
+        restricted.text = render_markdown(restricted, titles, lambda c: self.link_for(c, wide.query), self.has_pages)
         return restricted
 
     def about_previous(self, question: str, previous: list[ResourceMatch]) -> bool:

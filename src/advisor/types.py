@@ -153,6 +153,16 @@ class Scope:
     asked: list[str]  # what the follow-up asked of them, in words ("free", "of kind course")
     kept: int  # how many of them qualified (0: the answer is from the whole library)
 
+    def describe(self) -> str:
+        """The sentence an answer opens with (plain text; the web escapes it)."""
+        n, what = self.previous, " and ".join(self.asked)
+        them = f"{n} resource{'s' if n != 1 else ''} in my previous answer"
+        if not self.kept:
+            return f"None of the {them} is {what or 'a match'}. From the whole library:"
+        if what:
+            return f"Of the {them}, {'these are' if self.kept > 1 else 'this one is'} {what}:"
+        return f"Of the {them}, ranked for this question:"
+
 
 @dataclass
 class Filters:

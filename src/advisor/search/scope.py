@@ -17,6 +17,8 @@ def with_preferences(base: Filters, question: str) -> tuple[Filters, list[str]]:
     merged = copy.deepcopy(base)
     asked: list[str] = []
     for attr, values in prefs.items():
+        if attr not in _ATTRS:  # a refused kind, a year: no filter says them (the ranking still weighs them)
+            continue
         if attr == "access":
             merged.free_only = True
             asked.append("free")

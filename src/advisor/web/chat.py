@@ -76,14 +76,7 @@ def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_reso
 
 def scope_line(scope: Scope) -> str:
     """Said first when a follow-up was answered from the previous answer's resources ("which of those ...?")."""
-    n, what = scope.previous, " and ".join(scope.asked)
-    if not scope.kept:  # none of them qualifies: the answer is from the whole library, with the same wishes
-        return (f"None of the {n} resource{'s' if n != 1 else ''} in my previous answer is {esc(what or 'a match')}. "
-                "From the whole library:")
-    if what:
-        verb = "these are" if scope.kept > 1 else "this one is"
-        return f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, {verb} {esc(what)}:"
-    return f"Of the {n} resource{'s' if n != 1 else ''} in my previous answer, ranked for this question:"
+    return esc(scope.describe())
 
 
 def follow_up_line(conv: Conversation, answer: Answer) -> str | None:

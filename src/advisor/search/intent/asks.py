@@ -65,7 +65,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bweak (at|in|on) (math|maths|mathematics)\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
-     r"novice|entry[- ]level|getting started|just starting|where (do|should|can|would) i (even )?start|high[- ]school|no (math|maths|mathematical) background|"
+     r"novice|entry[- ]level|getting started|just starting|high[- ]school|no (math|maths|mathematical) background|"
      r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
      r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
@@ -115,11 +115,12 @@ RECENT_YEARS = 8
 
 # "not intro, not phd", "not a beginner tutorial": a level refused is not a level asked for
 _ADVANCED_ASKED = re.compile(r"\b(advanced|graduate[- ]level|research[- ]level|grad[- ]level)\b", re.I)
+_WHERE_TO_START = re.compile(r"\bwhere (do|should|can|would) i (even )?start\b", re.I)
 _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|for)\s+)?[\w-]+", re.I)
 # "biology grad student", "a history PhD": a career stage in a field far from mathematics is no level of mathematics
 _OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neuroscience|history|linguistics|medical|"
                                 r"medicine|english|sociology|humanities|law|nursing|education|music|business|marketing|"
-                                r"ecology|genetics|philosophy|art|literature|social science)\s+(grad(uate)?|phd|masters?|"
+                                r"ecology|genetics|philosophy|literature|social science)\s+(grad(uate)?|phd|masters?|"
                                 r"doctoral)(\s+(student|school|candidate))?\b", re.I)
 
 
@@ -142,6 +143,9 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
     if prefs.get("level") == ("advanced",) and prefs.get("math_depth") == ("applied", "moderate") \
             and not _ADVANCED_ASKED.search(unlevelled):
         del prefs["level"]
+    # "where do I start?" asks for an introduction, unless a level is said
+    if "level" not in prefs and _WHERE_TO_START.search(unlevelled):
+        prefs["level"] = ("intro",)
     if _RECENT.search(query):
         now = datetime.date.today().year
         prefs["year"] = tuple(range(now - RECENT_YEARS, now + 1))

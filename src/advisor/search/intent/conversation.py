@@ -116,7 +116,7 @@ _REFERS_BACK = re.compile(
     r"\b(of|among|from|between)\s+(those|these|them|the above|the ones|your (?:suggestions|recommendations))\b"
     r"|\b(those|these)\b"
     # ("what are the standard ones?" asks anew, and "the theory behind them" points to the topic)
-    r"|\b(which|any|is|are|does|do)\b[^?]{0,40}\b(of them|one of them)\b|\b(are|do|does)\s+they\b"
+    r"|\b(which|any|is|are|does|do)\b[^?]{0,40}\b(of them|one of them)\b|^\W*(and\s+|so\s+)?(are|do|does)\s+they\b"
     r"|^\s*(?:and\s+|so\s+)?(?:which|what)\s+one\b"
     r"|^\s*(?:and\s+|so\s+)?(?:is|are|does|do)\s+(?:it|that one|this one)\b",
     re.I,

@@ -36,7 +36,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
-                     r"what am i missing|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing (piece|link)\b)", re.I)
+                     r"what am i missing\s*[?.!]*\s*$|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
@@ -85,12 +85,14 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"(killing|kills|killed) me|brutal|painful|heavy going|tough going|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
                    # "X isn't free and I can't afford it": the same subject, another way in
-                   r"(isn'?t|is not|wasn'?t|not) free|(can'?t|cannot|could not|couldn'?t) afford|too (expensive|pricey)|"
+                   r"(isn'?t|is not|wasn'?t|not) free(?![^.!?]*\?)|(can'?t|cannot|could not|couldn'?t) afford|too (expensive|pricey)|"
                    r"costs? (money|too much|a lot)|"
                    r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking)|"
                    # "X is 1000 pages of proofs. I just need OT I can compute with": what X is not, then the wish
                    # ("worth it if what I mostly care about is neural nets?" asks about X)
-                   r"(?<!what )(?<!if )(i (just|only|mostly|really) (need|want|care about)|i care (more |mostly |only )?about)|"
+                   # ... said as a sentence of its own ("I'm reading PRML and I care about ...: which chapters?" is no move)
+                   r"(?:(?<=^)|(?<=[.!?;]\s)|(?<=[.!?;]))\s*(i (just|only|mostly|really) (need|want|care about)|"
+                   r"i care (more |mostly |only )?about)|"
                    r"(?<!if )all i (need|want))\b",
     re.I)
 _KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial|monograph"
@@ -216,14 +218,15 @@ _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|u
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
                    # ... but "ISL never derives anything" says what X does not do
                    r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"
-                   r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|says|talks)\b)(?=[a-z])|"
+                   r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|gets|dives|digs|says|talks|"
+                   r"spends|includes|has)\b)(?=[a-z])|"
                    r"(is|are) new to me|(is|are) (completely |totally )?(unknown|foreign|alien) to me|no clue|"
                    # "the dual problem and KKT are exactly where I get lost": the topics of that clause
                    r"\bwhere (i|i'?m|it) (\w+ )?(get|got|gets|am|was|start|fall|falls|fell|go|went) ?(\w+ )?"
                    r"(lost|stuck|confused|apart|off the rails|wrong)\b|"
                    # "basically no stats beyond averages": what the learner has of it, not what they refuse
-                   r"\b(no|zero|little|nothing)\s+([\w-]+\s+){1,2}beyond\b|"
-                   r"(?<!it )(?<!that )(?<!which )\bstops? at|(know|knew) (nothing|little|very little)|i have no|"
+                   r"\b(no|zero|little)\s+(?!in\b)([\w-]+\s+){1,2}beyond\b|"
+                   r"\bmy\b[^.?!,]{0,40}\bstops? at\b|(know|knew) (nothing|little|very little)|i have no|"
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|hazy|lacking)|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
@@ -265,13 +268,14 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
                    # "I use Ito calculus and SDEs daily": the learner's working tools
-                   r"|\b(use|used|using)\b[^.?!,;]{0,40}\b(daily|every ?day|all the time|at work|for work|professionally)\b",
+                   r"|(^\W*|\bi\s+)(use|used)\b[^.?!,;]{0,40}\b(daily|every ?day|all the time|at work|for work|professionally)\b",
                    re.I)
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
 _MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
 # ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
-_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|\s+and\s+(?=i\b|i'm\b|i've\b)", re.I)
+_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|\s+and\s+(?=(?:i|i'm|i've|want|need|would|hope)\b)",
+                         re.I)
 
 
 # "for my stats masters", "for our ML class": what the learner needs it for, not what they ask to learn

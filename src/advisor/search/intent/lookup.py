@@ -52,6 +52,8 @@ _CONTENT = re.compile(rf"\b(?!(the|a|an|{_KIND_WORDS})\b)[a-z]{{2,}}", re.I)
 _POLAR_SUBJECT = re.compile(r"^\W*\w+\s+(it|they|you|i|this|that|these|those|the|there|he|she|we)\b", re.I)
 _ADVISES = re.compile(r"\b(recommend\w*|suggest\w*|advis\w*|point to|send you to)\b", re.I)
 _QUESTIONS = re.compile(r"[.?!;]+\s*|:\s+|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
+# ("what covers SVMs more gently than ESL?" asks for another)
+_OTHER_THAN = re.compile(r"\b(than|instead|rather|better)\b", re.I)
 _WHAT_IT_COVERS = re.compile(r"\bwhat\s+('s\s+)?(does\s+|do\s+)?\s*(covers?|teach(es)?|is about|contains?|includes?|goes into)\b",
                              re.I)
 
@@ -78,7 +80,7 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             targets += inside
         elif _READY.search(clause) and inside:  # "how do I tell if I'm ready for X?" asks what X presumes
             targets += inside
-        elif inside and _WHAT_IT_COVERS.search(bare):  # "can someone tell me what X covers?"
+        elif inside and _WHAT_IT_COVERS.search(bare) and not _OTHER_THAN.search(bare):  # "tell me what X covers?"
             targets += inside
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
                 or _OWN_COPY.search(clause) \

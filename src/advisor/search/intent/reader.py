@@ -19,7 +19,8 @@ from .lookup import lookup_targets
 from .names import _as_subject, _content_words, _near, _subject_words, acronym, resource_names, squashed
 
 
-_YARDSTICK = re.compile(r"\b(like|similar to|comparable to|in the style of)\s+(the\s+)?$", re.I)
+_YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
+                        r"(the\s+)?$", re.I)
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
 
 
