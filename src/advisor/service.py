@@ -405,43 +405,6 @@ class Advisor(LibraryOperations):
         title = getattr(self.loaded.resources.get(hit.resource_id), "title", None) or hit.chunk.path
         return citation(title, hit.chunk, self.has_pages(hit.chunk))
 
-    # --- reporting ------------------------------------------------------------------------------
-    def info(self) -> dict:
-        loaded = self.loaded
-        manifest = loaded.manifest
-        per_resource: dict[str, dict] = {}
-        for key, meta in manifest.get("files", {}).items():
-            if meta.get("status") != "indexed":
-                continue
-            rid = loaded.file_resource.get(key, f"file:{key}")
-            entry = per_resource.setdefault(rid, {"files": 0, "pages": 0, "chunks": 0, "last_indexed": ""})
-            entry["files"] += 1
-            entry["pages"] += meta.get("pages", 0) if meta.get("format") == "pdf" else 0
-            entry["chunks"] += meta.get("chunks", 0)
-            entry["last_indexed"] = max(entry["last_indexed"], meta.get("indexed_at", ""))
-        return {
-            "index_dir": self.store.label,
-            "version": loaded.version,
-            "model": manifest.get("model"),
-            "dimension": manifest.get("dimension"),
-            "chunking": manifest.get("chunking"),
-            "built_at": manifest.get("built_at"),
-            "build_seconds": manifest.get("build_seconds"),
-            "roots": manifest.get("roots"),
-            "counts": manifest.get("counts"),
-            "skipped": [
-                {"file": k, "reason": m.get("reason")} for k, m in manifest.get("files", {}).items()
-                if m.get("status") != "indexed"
-            ],
-            "catalog_problems": manifest.get("catalog_problems", []),
-            "warnings": [{"file": k, "unreadable_pages": m["unreadable_pages"], "pages": m.get("pages", 0)}
-                         for k, m in manifest.get("files", {}).items() if m.get("unreadable_pages")],
-            "resources": [
-                {"id": rid, "title": r.title, "kind": r.kind, "access": r.access, **per_resource.get(rid, {"files": 0})}
-                for rid, r in sorted(loaded.resources.items())
-            ],
-        }
-
 
 def check_query(text: str) -> str:
     text = (text or "").strip()
