@@ -147,16 +147,8 @@ class ResourceRanker:
         asking = intent.rest if (away or choosing) else query
         # what the learner says they know is not asked for ("solid on probability, want a learning theory book")
         query, asking = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
-        gaps = self.matcher.find(intent.lacks)
-        known = set(self.matcher.find(" ".join(intent.knows))) - set(gaps)
-        # "before X: no measure theory" may be the gap X needs; asked with no X, it is what the learner does not want
-        unwanted = set() if intent.wants_prerequisites and intent.mentioned \
-            else set(self.matcher.find(intent.unwanted)) - known
-        buried = set(self.matcher.find(intent.buried)) - known
-        sig = Signals(topics=[t for t in self.matcher.find(asking) if t not in known | unwanted | buried])
-        # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
-        if len(sig.topics) > 1:
-            sig.topics = [t for t in sig.topics if t != CONTEXT_TOPIC]
+        topics, gaps, known, unwanted, buried = self._asked_topics(asking, intent)
+        sig = Signals(topics=topics)
         # "it is all about regret. I don't know that framework": a gap said without its topic is the question's topics
         lacked = gaps or (sig.topics if intent.lacks else [])
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
@@ -216,6 +208,20 @@ class ResourceRanker:
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
+
+    def _asked_topics(self, asking: str, intent: Intent) -> tuple[list[str], list[str], set, set, set]:
+        """The topics asked for, and those the learner lacks, knows, does not want, or would not be buried in."""
+        gaps = self.matcher.find(intent.lacks)
+        known = set(self.matcher.find(" ".join(intent.knows))) - set(gaps)
+        # "before X: no measure theory" may be the gap X needs; asked with no X, it is what the learner does not want
+        unwanted = set() if intent.wants_prerequisites and intent.mentioned \
+            else set(self.matcher.find(intent.unwanted)) - known
+        buried = set(self.matcher.find(intent.buried)) - known
+        topics = [t for t in self.matcher.find(asking) if t not in known | unwanted | buried]
+        # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
+        if len(topics) > 1:
+            topics = [t for t in topics if t != CONTEXT_TOPIC]
+        return topics, gaps, known, unwanted, buried
 
     def _within_subject(self, prefs: dict[str, tuple], topics: list[str], intent: Intent,
                         named: list[Resource]) -> dict[str, tuple]:
