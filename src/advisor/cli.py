@@ -238,8 +238,7 @@ def cmd_chat(args, settings) -> int:
         if not line.strip():
             continue
         try:
-            answer = adv.ask(line.strip(), filters=_filters_from(args), history=history,
-                             shown=previous[0].resource.id if previous else None, previous=previous,
+            answer = adv.ask(line.strip(), filters=_filters_from(args), history=history, previous=previous,
                              k_resources=args.resources, k_passages=args.passages)
         except UserInputError as exc:  # one bad line is said, and the conversation goes on
             print(f"advisor: {exc}", file=sys.stderr)

@@ -235,8 +235,10 @@ class Advisor(LibraryOperations):
             k_passages: int = 5) -> Answer:
         """`history`: the earlier turns of a conversation as searched (each answer's `query`); `shown`: the
         resource id the previous answer put first ("something easier?" moves away from it); `previous`: that
-        answer's resources, which a question about them ("which of those is free?") is answered from."""
+        answer's resources, which a question about them ("which of those is free?") is answered from (`shown`
+        defaults to the first of them)."""
         question = check_query(question)
+        shown = shown or (previous[0].resource.id if previous else None)
         if self.about_previous(question, previous or []):
             return self._among_previous(question, filters or Filters(), history, shown, previous, k_resources,
                                         k_passages)
@@ -293,15 +295,13 @@ class Advisor(LibraryOperations):
         each searched with the turn it leans on, reacting to what the answer before it put first, and a question
         about that answer's resources answered from them."""
         history: list[str] = []
-        shown: str | None = None
         previous: list[ResourceMatch] = []
         answer = None
         for message in messages:
-            answer = self.ask(message, filters=filters, history=history, shown=shown, previous=previous,
+            answer = self.ask(message, filters=filters, history=history, previous=previous,
                               k_resources=k_resources, k_passages=k_passages)
             history.append(answer.query)
             previous = answer.resources if answer.covered else []
-            shown = previous[0].resource.id if previous else None
         if answer is None:
             raise UserInputError("a conversation needs at least one message")
         return answer
