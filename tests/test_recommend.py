@@ -619,6 +619,19 @@ def test_what_the_learner_already_knows_is_not_what_they_ask_for():
     assert ranked[0] == "pgm" and "prob" not in ranked[:2]
 
 
+def test_what_the_learner_had_once_and_forgot_is_a_gap_not_known():
+    from advisor.search.intent import known_clauses
+    from advisor.search.intent.cues import lack_clauses
+
+    said = "retired engineer, did probability back in the 80s, remember nothing. want a book to relearn it"
+    assert known_clauses(said) == []
+    assert "probability" in lack_clauses(said)
+    assert known_clauses("I took calculus in college but forgot everything") == []
+    assert known_clauses("I took calculus in college and remember it well") != []
+    ranker, reader = _ranker(SHELF)
+    assert _ranked(ranker, reader, said)[0] == "prob"
+
+
 def test_the_order_a_record_advises_in_its_own_text_links_it_to_the_records_it_names():
     from advisor.search.advice import Advice
 

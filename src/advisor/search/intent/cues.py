@@ -213,6 +213,9 @@ _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 # probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
 # ("measure zero", "zero-mean noise" are maths, not the learner's zero; "real analysis but never measure theory" drops
 # the verb)
+_FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|none of it|next to nothing)|"
+           r"(forgot|forgotten) (it all|all of it|everything|most of it|almost everything|pretty much everything)|"
+           r"long forgotten)\b")
 _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|"
                    r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
@@ -228,6 +231,8 @@ _LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|u
                    r"\b(no|zero|little)\s+(?!in\b)([\w-]+\s+){1,2}beyond\b|"
                    r"\bmy\b[^.?!,]{0,40}\bstops? at\b|(know|knew) (nothing|little|very little)|i have no|"
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
+                   # "did linear algebra in the 80s, remember nothing": had once, to be learnt again
+                   rf"{_FORGOT}|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|hazy|lacking)|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
                    r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with|"
@@ -287,11 +292,13 @@ _PURPOSE = re.compile(r"\bfor (my|our) ([\w'-]+ ){0,3}?(masters?|master's|ms|msc
 def known_clauses(text: str) -> list[str]:
     """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
     out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
-    for p in _KNOW_PARTS.split(text):
+    parts = _KNOW_PARTS.split(text)
+    for p, after in zip(parts, [*parts[1:], ""]):
         # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
         known = bool(p) and (bool(_KNOW.search(p)) or listing and bool(_MORE_KNOWN.match(p))) \
             and not _LACK.search(p) and not _ASSUMES.search(p)
-        if known:
+        # ... but "did linear algebra in the 80s, remember nothing" is a gap
+        if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
             out.append(p)
         listing = known
     return out
