@@ -1693,3 +1693,25 @@ def test_a_reviews_findings_on_the_round_11_readings_stay_fixed():
                              description="Read it once you know the first volume or Bishop."),
             "bishop": Resource("bishop", "Pattern Recognition", ["Christopher Bishop"], aliases=["Bishop"])}
     assert Advice(pml2, IntentReader(pml2)).before["pml2"]["bishop"] == 1.0
+
+
+def test_one_course_name_carried_by_several_records_is_one_name_not_a_comparison():
+    shelf = {"course": Resource("course", "CS229: Machine Learning", ["Andrew Ng"], kind="course"),
+             "notes": Resource("notes", "CS229 Lecture Notes", ["Andrew Ng"], kind="lecture-notes"),
+             "ciml": Resource("ciml", "A Course in Machine Learning", ["Hal Daume"], aliases=["CIML"])}
+    reader = IntentReader(shelf)
+    intent = reader.read("want a gentle intro ML textbook, more ideas than math, before i attempt cs229")
+    assert set(intent.mentioned) == {"course", "notes"} and not intent.compares
+    assert reader.read("CS229 or CIML, which has more math than the other?").compares
+
+
+def test_background_said_without_a_verb_is_known_and_a_request_is_not():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("self taught, have calculus, a bit of probability. want a first book") == [
+        "have calculus", "a bit of probability"]
+    assert known_clauses("EE engineer; decent linear algebra and a bit of analysis. Want something on kernels") == [
+        "decent linear algebra and a bit of analysis"]
+    for asked in ("good linear algebra course for ML?", "solid intro to probability?", "decent book on GANs",
+                  "have to learn PCA, any tips?", "have no idea about measure theory"):
+        assert known_clauses(asked) == [], asked

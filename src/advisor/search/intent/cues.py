@@ -272,6 +272,10 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
+                   # "self taught, have calc 1 and a bit of probability", "EE engineer; decent linear algebra"
+                   r"|^\s*(have|got)\s+(?!(no|zero|never|not|to|a|an|the|any|been|trouble|problems?|questions?)\b)[a-z]"
+                   r"|^\s*(decent|solid|strong)\s+(?![^.?!;]*\b(book|course|text|textbook|intro|introduction|resource|"
+                   r"notes|lectures?|videos?|reference|place|one|first|way|choice|option|paper|tutorial)s?\b)[a-z]"
                    # "I use Ito calculus and SDEs daily": the learner's working tools
                    r"|(^\W*|\bi\s+)(use|used)\b[^.?!,;]{0,40}\b(daily|every ?day|all the time|at work|for work|professionally)\b",
                    re.I)

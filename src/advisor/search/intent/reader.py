@@ -297,7 +297,9 @@ class IntentReader:
         spans, named_anyhow, refused = self._read_names(question)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         # "is X a good first book or is there something friendlier?" chooses nothing between two names
-        compares = len(mentioned) >= 2 and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
+        # ... and "CS229" is one name, though several records carry it: comparing takes two names
+        compares = len({(a, b) for a, b, _ in spans}) >= 2 and len(mentioned) >= 2 \
+            and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
         before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:]) for a, b, _ in spans)
         rest = self._without_names(question, spans)
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
