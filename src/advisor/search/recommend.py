@@ -193,6 +193,8 @@ class ResourceRanker:
                                      if rid in self.resources and _teaches(self.resources[rid], gap)}
         if intent.years:
             prefs["year"] = intent.years
+        elif intent.about and not intent.moves_away:
+            prefs.pop("year", None)  # "is X still worth it or too outdated?" asks X's age, it wants no other book
         if unwanted:
             prefs["avoid_topic"] = tuple(sorted(unwanted))
         if buried:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 
 _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "&"}
+# "so I can read X": a goal the learner prepares for
+_GOAL_CLAUSE = re.compile(r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
+                      r"(read|follow|understand|tackle|take|get through|start)", re.I)
 _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|"
                      r"i (attempt|tackle|take|try|start|read|dive|begin|study|jump|work|get|go|move))|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
@@ -30,8 +33,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(then|and) (come|go|get) back to (it|this|that|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
                      r"missing (background|foundations?|prerequisites?)|"
-                     r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
-                     r"(read|follow|understand|tackle|take|get through|start)|"
+                     rf"{_GOAL_CLAUSE.pattern}|"
                      # "prep?", "need something to prep", "what's the foundation?"
                      r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
@@ -255,7 +257,7 @@ def lack_clauses(text: str) -> str:
 _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((solid|comfortable|fine|good|strong|"
                    r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
                    r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
-                   r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you)\b)|"
+                   r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
                    # "linear algebra is ok", "my calculus is fine"

@@ -29,7 +29,7 @@ _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|y
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
                        r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
-_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but)\s+)?(too \w+|worth (it|\w+ing)|any good|"
+_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or less \w+|worth (it|\w+ing)|any good|"
                        # ("free and shorter?" asks for another: a comparative is no question about X)
                        r"free(?!\s*(and|or|&|,)\s*\w+er\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|"
                        r"alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
@@ -78,8 +78,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         if start == 0 and inside and not _CONTENT.search(bare) and mark.strip() in (":", "-", "\u2014") \
                 and "?" in question[end:]:
             targets += inside
-        elif _READY.search(clause) and inside:  # "how do I tell if I'm ready for X?" asks what X presumes
-            targets += inside
+        elif _READY.search(clause) and (inside or before):  # "how do I tell if I'm ready for X?" asks what X presumes
+            targets += inside or before  # ... as does "X - how do I know if I'm ready for it?"
         elif inside and _WHAT_IT_COVERS.search(bare) and not _OTHER_THAN.search(bare):  # "tell me what X covers?"
             targets += inside
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \

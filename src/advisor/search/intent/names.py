@@ -38,6 +38,11 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
         names.append((f"{surnames[0]} and {surnames[1]}", False))
         names.append((f"{surnames[0]} & {surnames[1]}", False))
         names.append((f"{surnames[0]}/{surnames[1]}", False))  # "the gallier/quaintance book"
+    if surnames:  # "Ho et al.", however short the first author's surname
+        names.extend((f"{surnames[0]} et al{dot}", len(surnames[0]) < 4) for dot in (".", ""))
+    # "Kilian's lectures": a lecturer's first name, said as a possessive
+    names.extend((f"{a.split()[0]}'s", True) for a in people[:2] if len(a.split()) >= 2 and len(a.split()[0]) >= 4
+                 and a.split()[0].lower() not in common_words)
     for surname in surnames[:3]:
         if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
             names.append((surname, surname.lower() in common_words))

@@ -10,8 +10,8 @@ from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
-                   _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACK,
-                   _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
+                   _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE, _KIND_AFTER_NAME,
+                   _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
                    _REVISES_NAME, _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, unnamed_clauses,
                    unwanted_parts, buried_parts)
@@ -107,9 +107,10 @@ class IntentReader:
                                 if a.split()[-1] not in r.aliases)
             for name, case in resource_names(r, self.common_words, self.common_phrases):
                 body = r"\s+".join(re.escape(w) for w in name.split())
+                body = re.sub(r"(?<=\d)\\\.(?=\d)", r"[.\\s]?", body)  # "6.036" typed "6 036" or "6036"
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
-                                      name.split()[0].lower()))
+                                      re.split(r"\.(?=\d)", name.split()[0])[0].lower()))
         self.whole_titles = {rid: whole for whole, rid in self.titles}
 
     def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
@@ -293,6 +294,14 @@ class IntentReader:
                 and (self._names_subject(lacks) or bool(_POINTS_BACK_TO_TOPIC.search(lacks))
                      and self._names_subject(question)))
 
+    @staticmethod
+    def _asks_before(question: str, spans) -> bool:
+        """Whether the question asks what comes before something: not "baby Rudin so I can read ML theory
+        papers later?", where the named resource is the step proposed before an unnamed goal."""
+        end = max((b for _, b, _ in spans), default=-1)
+        return any(not (spans and m.start() >= end and _GOAL_CLAUSE.match(question, m.start()))
+                   for m in _PREREQ.finditer(question))
+
     def read(self, question: str) -> Intent:
         spans, named_anyhow, refused = self._read_names(question)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
@@ -339,7 +348,7 @@ class IntentReader:
             mentioned=mentioned,
             # "the first diffusion paper, before DDPM" asks for what came before X in time, not what X builds on
             wants_prerequisites=not about and not gentler_first
-            and (bool(_PREREQ.search(question)) or before_name and not earlier or lacking),
+            and (self._asks_before(question, spans) or before_name and not earlier or lacking),
             wants_next_step=not about and bool(_NEXT.search(said)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about

@@ -1,0 +1,67 @@
+"""How learners name a resource, and when a question that names one asks about it rather than past it."""
+
+from advisor.search.intent import IntentReader
+from advisor.types import Resource
+
+SHELF = {
+    "intro": Resource("intro", "MIT 6.390 (formerly 6.036) Introduction to Machine Learning", ["Leslie Kaelbling"],
+                      kind="course", aliases=["6.036", "MIT 6.036"]),
+    "ddpm": Resource("ddpm", "Denoising Diffusion Probabilistic Models", ["Jonathan Ho", "Ajay Jain"], kind="paper",
+                     year=2020),
+    "cornell": Resource("cornell", "CS4780: Machine Learning for Intelligent Systems", ["Kilian Weinberger"],
+                        kind="course"),
+    "rudin": Resource("rudin", "Principles of Mathematical Analysis", ["Walter Rudin"], aliases=["baby Rudin"]),
+    "notes": Resource("notes", "Deep Learning Theory Lecture Notes", ["Matus Telgarsky"], kind="lecture-notes"),
+}
+
+
+def test_a_course_number_typed_with_a_space_or_without_its_dot_names_the_course():
+    reader = IntentReader(SHELF)
+    for typed in ("mit 6 036 intro ML: any good?", "is 6036 a good first course?", "is 6.036 worth it?"):
+        assert reader.read(typed).mentioned == ["intro"], typed
+    assert reader.read("is 6 0361 worth it?").mentioned == []
+
+
+def test_a_first_author_et_al_and_a_lecturers_first_name_name_their_record():
+    reader = IntentReader(SHELF)
+    assert reader.read("Ho et al. 2020 diffusion paper: is the maths self-contained?").mentioned == ["ddpm"]
+    assert reader.read("ho et al diffusion paper, any good?").mentioned == []  # a short surname only capitalised
+    assert reader.read("Kilian's machine learning lectures on youtube, any good?").mentioned == ["cornell"]
+    assert reader.read("is kilian a good lecturer?").mentioned == []  # a first name alone names no one
+
+
+def test_a_question_on_the_named_resource_in_a_few_words_is_about_it():
+    reader = IntentReader(SHELF)
+    for question in ("mit 6.036 intro ML: good first university-level course, or too light on probability?",
+                     "Kilian's machine learning lectures on youtube - more or less mathy than Stanford's?",
+                     "Telgarsky's deep learning theory notes - how do I know if I'm ready for them?"):
+        intent = reader.read(question)
+        assert intent.about and not intent.moves_away and not intent.wants_prerequisites, question
+    assert not reader.read("Telgarsky's deep learning theory notes - how do I know if I'm ready for them?").knows
+
+
+def test_a_named_resource_proposed_for_a_later_goal_is_the_candidate_not_the_goal():
+    reader = IntentReader(SHELF)
+    proposed = reader.read("baby rudin as my first analysis book so I can read ML theory papers later: brave or dumb?")
+    assert proposed.mentioned == ["rudin"] and not proposed.wants_prerequisites
+    assert reader.read("what should I read so I can follow Rudin?").wants_prerequisites
+
+
+def test_asking_whether_the_named_resource_is_outdated_does_not_prefer_newer_ones():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+    from advisor.library.topics import Topic
+
+    shelf = {"old": Resource("old", "Deep Learning", ["Ian Goodfellow"], aliases=["deep learning bible"], year=2016,
+                             topics=["neural-networks"]),
+             "new": Resource("new", "Understanding Deep Learning", ["Simon Prince"], year=2023,
+                             topics=["neural-networks"])}
+    topics = {"neural-networks": Topic("neural-networks", "neural networks")}
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+
+    def first(question):  # the newer book is the closer in meaning, as "modern" and "transformers" make it
+        sig = ranker.signals(question, reader.read(question), lambda text: {"old": 0.3, "new": 0.9}, [])
+        return ranker.rank(sig, 2, None, [])[0].resource.id
+
+    assert first("is the deep learning bible on neural networks still worth reading or too outdated now?") == "old"
+    assert first("a more modern book on neural networks than the deep learning bible?") == "new"
