@@ -65,3 +65,12 @@ def test_asking_whether_the_named_resource_is_outdated_does_not_prefer_newer_one
 
     assert first("is the deep learning bible on neural networks still worth reading or too outdated now?") == "old"
     assert first("a more modern book on neural networks than the deep learning bible?") == "new"
+
+
+def test_a_double_surname_typed_with_a_space_names_its_author():
+    shelf = {"uml": Resource("uml", "Understanding Machine Learning", ["Shai Shalev-Shwartz", "Shai Ben-David"])}
+    reader = IntentReader(shelf)
+    for typed in ("Shwartz and Ben David, good for self study?", "is the shalev shwartz book free?",
+                  "Ben-David's book, any good?"):
+        assert reader.read(typed).mentioned == ["uml"], typed
+    assert reader.read("is David a good lecturer?").mentioned == []

@@ -108,9 +108,10 @@ class IntentReader:
             for name, case in resource_names(r, self.common_words, self.common_phrases):
                 body = r"\s+".join(re.escape(w) for w in name.split())
                 body = re.sub(r"(?<=\d)\\\.(?=\d)", r"[.\\s]?", body)  # "6.036" typed "6 036" or "6036"
+                body = re.sub(r"(?<=[A-Za-z])\\-(?=[A-Za-z])", r"[-\\s]?", body)  # "Ben-David" typed "Ben David"
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
-                                      re.split(r"\.(?=\d)", name.split()[0])[0].lower()))
+                                      re.split(r"\.(?=\d)|-(?=[A-Za-z])", name.split()[0])[0].lower()))
         self.whole_titles = {rid: whole for whole, rid in self.titles}
 
     def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
