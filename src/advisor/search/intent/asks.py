@@ -53,7 +53,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|gentler|gently|hands-on|without (much |heavy )?(math|maths|equations)|no proofs|"
+    (r"\b(intuitive|intuition|visual|gentle|gentler|gently|hands-on|"
+     r"without (much |heavy |many |a lot of |lots of )?(math|maths|equations|formulas|formulae|notation)|no proofs|"
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
      r"(zero|no|little) interest in (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
@@ -62,11 +63,16 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"friendl\w*|approachable|accessible|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
-     r"|\bweak (at|in|on) (math|maths|mathematics)\b",
+     r"|\bweak (at|in|on) (math|maths|mathematics)\b"
+     # "proofs don't interest me", "theory bores me"
+     r"|\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) (really )?"
+     r"(interest|appeal to|matter to) me\b|\b(proofs?|theory|derivations?) (bore|bores|scare|scares) me\b",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
      r"novice|entry[- ]level|getting started|just starting|high[- ]school|no (math|maths|mathematical) background|"
      r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
+     # "my 13 yo daughter", "a teenager", "middle school"
+     r"(1[0-7]|[7-9])[- ]?(yo|y/o|years?[- ]old)|teen(ager)?s?|middle[- ]school|"
      r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
      "level", ("intro",)),
@@ -103,7 +109,11 @@ _NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not
                         r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of)\s+)?([a-z-]+\s+)?"
                         r"(proofs?|proved|proven|theory|theorems?|"
                         r"rigou?r|derivations?|derived|"
-                        r"maths?|mathematics)\b", re.I)
+                        r"maths?|mathematics)\b"
+                        # ... said after: "proofs don't interest me", "theory bores me"
+                        r"|\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) "
+                        r"(really )?(interest|appeal to|matter to) me\b|\b(proofs?|theory|derivations?) (bores?|scares?) me\b",
+                        re.I)
 # "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for
 _PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|a "
                         r"single)\s+)?([\w-]+\s+){0,2}|(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"

@@ -1,4 +1,5 @@
-"""How learners name a resource, and when a question that names one asks about it rather than past it."""
+"""How learners name a resource and say what they want: when a question that names one asks about it rather than past
+it, and what their wording says of the depth and level they want."""
 
 from advisor.search.intent import IntentReader
 from advisor.types import Resource
@@ -74,3 +75,15 @@ def test_a_double_surname_typed_with_a_space_names_its_author():
                   "Ben-David's book, any good?"):
         assert reader.read(typed).mentioned == ["uml"], typed
     assert reader.read("is David a good lecturer?").mentioned == []
+
+
+def test_disinterest_in_proofs_said_after_them_and_a_childs_age_ask_for_gentler_resources():
+    from advisor.search.intent import attribute_preferences
+
+    for said in ("I want to do Bayesian modelling on my own data; proofs don't interest me.",
+                 "a feel for probability, without heavy formulas", "theory bores me, I want to fit models"):
+        assert attribute_preferences(said).get("math_depth") == ("applied", "moderate"), said
+    assert attribute_preferences("my 13 yo daughter wants to know how neural networks learn")["level"] == ("intro",)
+    assert "level" not in attribute_preferences("I'm a 45-year-old accountant")
+    assert attribute_preferences("a book with the proofs of the VC theorem")["math_depth"] == ("rigorous",
+                                                                                               "proof-heavy")
