@@ -87,3 +87,22 @@ def test_disinterest_in_proofs_said_after_them_and_a_childs_age_ask_for_gentler_
     assert "level" not in attribute_preferences("I'm a 45-year-old accountant")
     assert attribute_preferences("a book with the proofs of the VC theorem")["math_depth"] == ("rigorous",
                                                                                                "proof-heavy")
+
+
+def test_a_gap_said_after_what_the_learner_has_studied_is_lacked_not_refused():
+    from advisor.search.intent.cues import lack_clauses
+
+    assert lack_clauses("I've done real analysis but no functional analysis. What to read?") \
+        == "no functional analysis"
+    assert lack_clauses("I know Hoeffding but not McDiarmid.") == "not McDiarmid"
+    assert lack_clauses("probability is solid, but I've never actually seen VC dimension") \
+        == "I've never actually seen VC dimension"
+    for wish in ("a probability course, rigorous is fine but no measure theory", "a probability book but no measure theory",
+                 "I've done real analysis but no proofs please"):
+        assert lack_clauses(wish) == "", wish
+    shelf = {"paper": Resource("paper", "Approximation by Superpositions of a Sigmoidal Function", ["George Cybenko"],
+                               kind="paper")}
+    intent = IntentReader(shelf).read("Cybenko's proof uses Hahn-Banach. I've done real analysis but no functional "
+                                      "analysis. What to read?")
+    assert intent.wants_prerequisites and intent.lacks == "no functional analysis" and not intent.unwanted
+    assert IntentReader(shelf).read("a probability book but no measure theory please").unwanted == "measure theory"

@@ -218,7 +218,8 @@ _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|none of it|next to nothing)|"
            r"(forgot|forgotten) (it all|all of it|everything|most of it|almost everything|pretty much everything)|"
            r"long forgotten)\b")
-_LACK = re.compile(r"\b(never (done|seen|studied|learned|learnt|taken|took|had|used|heard of|touched|written)|"
+_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once )?(done|seen|studied|learned|learnt|taken|took|"
+                   r"had|used|heard of|touched|written)|"
                    r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
                    # ... but "ISL never derives anything" says what X does not do
@@ -249,7 +250,24 @@ _SENTENCES = re.compile(r"(?<!et al)[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+"
 
 
 def lack_clauses(text: str) -> str:
-    return " ".join(p for p in _SENTENCES.split(text) if p and _LACK.search(p))
+    """The sentences where the learner says what they lack; "I've done real analysis but no functional analysis"
+    says a gap after what they know."""
+    out, known = [], False
+    for p in _SENTENCES.split(text):
+        if p and (_LACK.search(p) or known and _NONE_OF.match(p)):
+            out.append(p)
+        known = bool(p) and bool(_HAD.search(p)) and not _LACK.search(p)
+    return " ".join(out)
+
+
+# what the learner has studied ("rigorous is fine but no measure theory" says a wish, not a gap)
+_HAD = re.compile(r"\b(i'?ve|i have|i)\s+(already\s+|also\s+)?(done|did|had|took|taken|studied|learned|learnt|covered|"
+                  r"know|knew|seen)\b|^\W*(done|did|had|took|taken|know|studied)\b", re.I)
+
+
+# ... after what they know: "(I've done X but) no Y", "(but) not Y", "(but) nothing on Y"
+_NONE_OF = re.compile(r"^\W*(no|not|nothing (on|about|in)|zero|none of)\s+(?!(proofs?|theory|math|maths|code|videos?|"
+                      r"books?|courses?|idea)\b)[a-z]", re.I)
 
 
 # What the learner says they already know is not what they ask for: "solid on convex optimization and probability",

@@ -288,7 +288,7 @@ class IntentReader:
         return (not _EASIER.search(judged) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
                 # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
-                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero)\b|\bno (idea|clue)\b|"
+                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero|no|nothing)\b|\bno (idea|clue)\b|"
                                    r"\b(is|are)\s+((very|really|pretty|a bit|kind of|all|completely|totally)\s+)?"
                                    r"(rusty|shaky|fuzzy|hazy|new|unknown|foreign|unfamiliar)\b", lacks, re.I))
                 # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
@@ -366,7 +366,8 @@ class IntentReader:
             about=about,
             refused=sorted(refused - set(mentioned)),
             years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
-            unwanted=" ".join(u for c in own if not _LACK.search(c) for u in unwanted_parts(c)),
+            unwanted=" ".join(u for c in own if not _LACK.search(c) and c.strip() not in lacks
+                              for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(said)),
         )
