@@ -106,3 +106,16 @@ def test_a_gap_said_after_what_the_learner_has_studied_is_lacked_not_refused():
                                       "analysis. What to read?")
     assert intent.wants_prerequisites and intent.lacks == "no functional analysis" and not intent.unwanted
     assert IntentReader(shelf).read("a probability book but no measure theory please").unwanted == "measure theory"
+
+
+def test_a_course_taken_once_is_known_a_rusty_subject_is_lacked_and_starting_x_makes_x_the_goal():
+    from advisor.search.intent import known_clauses
+    from advisor.search.intent.cues import lack_clauses
+
+    assert known_clauses("I had one semester of undergrad real analysis.") == ["I had one semester of undergrad "
+                                                                               "real analysis"]
+    assert known_clauses("I never had a course in probability") == []
+    assert lack_clauses("My linear algebra and calculus are ten years rusty.") == ("My linear algebra and calculus "
+                                                                                  "are ten years rusty")
+    intent = IntentReader(SHELF).read("Starting baby Rudin next month. My calculus is ten years rusty. Best refresher?")
+    assert intent.mentioned == ["rudin"] and intent.wants_prerequisites

@@ -119,6 +119,8 @@ _USED_BEFORE_NAME = re.compile(r"^\W*(i\s+|i'?ve\s+|i have\s+)?(already\s+)?(rea
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
                                r"follow|understand|do|go through)\s+((the|a|an)\s+)?[\'\"\u201c\u2018]?$|"
+                               # "Starting Bishop's PRML next month", "I'm about to begin X"
+                               r"(^\W*|\b(i'?m|i am|i'?ll be|we'?re)\s+)(starting|beginning)\s+((the|a|an|on)\s+)?$|"
                                # "I'm stuck on X": X is the goal the gap stands in front of
                                r"\b(stuck|struggling) (on|with|in|through)\s+((the|a|an)\s+)?([\w-]+\s+(book|paper|course|notes)\s+by\s+)?"
                                r"[\'\"\u201c\u2018]?$", re.I)
@@ -236,7 +238,8 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    # "did linear algebra in the 80s, remember nothing": had once, to be learnt again
                    rf"{_FORGOT}|"
-                   r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of )?(weak|rusty|shaky|fuzzy|hazy|lacking)|"
+                   r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
+                   r"(weak|rusty|shaky|fuzzy|hazy|lacking)|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
                    r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with|"
                    r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
@@ -292,6 +295,9 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
+                   # "I had one semester of undergrad real analysis"
+                   r"|\b(had|took|taken|did|done|have|finished|completed)\s+(one|a|two|three|an?\s+\w+)\s+"
+                   r"(semester|course|class|year|term|module|quarter)s?\s+(of|in|on)\b"
                    # "self taught, have calc 1 and a bit of probability", "EE engineer; decent linear algebra"
                    r"|^\s*(have|got)\s+(?!(no|zero|never|not|to|a|an|the|any|been|trouble|problems?|questions?)\b)[a-z]"
                    r"|^\s*(decent|solid|strong)\s+(?![^.?!;]*\b(book|course|text|textbook|intro|introduction|resource|"
