@@ -1715,3 +1715,24 @@ def test_background_said_without_a_verb_is_known_and_a_request_is_not():
     for asked in ("good linear algebra course for ML?", "solid intro to probability?", "decent book on GANs",
                   "have to learn PCA, any tips?", "have no idea about measure theory"):
         assert known_clauses(asked) == [], asked
+
+
+def test_a_foundation_named_beside_x_counts_only_when_it_teaches_the_gap_the_learner_names():
+    from advisor.search.intent import known_clauses
+
+    shelf = {"notes": Resource("notes", "CS229 Lecture Notes", ["Andrew Ng"], kind="lecture-notes", level="intermediate",
+                               topics=["svm", "regression"], prerequisites=["probability", "duality"]),
+             "review": Resource("review", "CS229 Probability Review", ["Tom Do"], kind="lecture-notes",
+                                level="intro", topics=["probability"]),
+             "cvx": Resource("cvx", "Convex Optimization", ["Stephen Boyd"], level="intermediate",
+                             topics=["duality", "probability"])}
+    topics = {t: Topic(t, t.replace("-", " ")) for t in ("svm", "regression", "probability", "duality")}
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+    ranked = _ranked(ranker, reader, "the svm in the CS229 notes loses me: I've never seen duality. What should I "
+                                     "read first?")
+    assert ranked[0] == "cvx" and "notes" not in ranked
+    assert known_clauses("Know linear algebra and multivariable calc.") == ["Know linear algebra and multivariable calc"]
+    assert known_clauses("know what the best book is?") == []

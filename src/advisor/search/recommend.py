@@ -157,6 +157,10 @@ class ResourceRanker:
         # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
         named = {rid: 1.0 if not intent.about or rid in intent.about else 0.5
                  for rid in intent.mentioned if rid not in sig.excluded}
+        if intent.wants_prerequisites and gaps:
+            # "the SVM dual in the CS229 notes ... never seen KKT": CS229's linear algebra review is named too, but
+            # a foundation named beside X counts only when it teaches the gap the learner names
+            named = {rid: w for rid, w in named.items() if rid in self.resources and _teaches(self.resources[rid], gaps)}
         sig.choice = set(intent.mentioned) if intent.compares else set()
         sig.values["named"] = named
         plain = topic_words(query)

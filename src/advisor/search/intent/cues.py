@@ -295,6 +295,9 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
+                   # "Know linear algebra and multivariable calc.", the subject dropped
+                   r"|^\s*(know|knew)\s+(?!(what|how|why|if|whether|nothing|little|that|this|of|about|where|when|which|"
+                   r"who|any|anything|a good|some good)\b)[a-z]"
                    # "I had one semester of undergrad real analysis"
                    r"|\b(had|took|taken|did|done|have|finished|completed)\s+(one|a|two|three|an?\s+\w+)\s+"
                    r"(semester|course|class|year|term|module|quarter)s?\s+(of|in|on)\b"
