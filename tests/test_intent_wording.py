@@ -119,3 +119,25 @@ def test_a_course_taken_once_is_known_a_rusty_subject_is_lacked_and_starting_x_m
                                                                                   "are ten years rusty")
     intent = IntentReader(SHELF).read("Starting baby Rudin next month. My calculus is ten years rusty. Best refresher?")
     assert intent.mentioned == ["rudin"] and intent.wants_prerequisites
+
+
+def test_whether_the_named_resource_fits_is_asked_about_it_and_its_level_does_not_count_against_it():
+    from advisor.library.topics import Topic, TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    shelf = {"bda": Resource("bda", "Bayesian Data Analysis", ["Andrew Gelman"], aliases=["BDA3"], level="advanced",
+                             math_depth="rigorous", topics=["bayesian-inference"]),
+             "easy": Resource("easy", "Bayes for Everyone", ["Ann Other"], level="intro", math_depth="applied",
+                              topics=["bayesian-inference"])}
+    reader = IntentReader(shelf)
+    for question in ("BDA3 too advanced for me?", "BDA3 for a beginner?", "is BDA3 too hard for a beginner?"):
+        intent = reader.read(question)
+        assert intent.about == ["bda"] and not intent.moves_away, question
+    for other in ("BDA3 is too advanced for me. Is there a free, gentler intro like it?",
+                  "BDA3 is paid. free written intro to bayesian inference?"):
+        assert reader.read(other).about == [], other
+    topics = {"bayesian-inference": Topic("bayesian-inference", "bayesian inference")}
+    ranker = ResourceRanker(shelf, topics, TopicMatcher(topics))
+    question = "is BDA3 too hard for a beginner in bayesian inference?"
+    sig = ranker.signals(question, reader.read(question), lambda text: {"bda": 0.5, "easy": 0.9}, [])
+    assert [m.resource.id for m in ranker.rank(sig, 2, None, [])] == ["bda", "easy"]

@@ -155,7 +155,7 @@ class ResourceRanker:
         sig.excluded |= set(intent.refused)
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
         # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
-        named = {rid: 1.0 if not intent.about or rid in intent.about else 0.5
+        named = {rid: 1.0 if not intent.about else ABOUT_NAMED if rid in intent.about else 0.5
                  for rid in intent.mentioned if rid not in sig.excluded}
         if intent.wants_prerequisites and gaps:
             # "the SVM dual in the CS229 notes ... never seen KKT": CS229's linear algebra review is named too, but
@@ -257,6 +257,8 @@ class ResourceRanker:
             if source & makers([r]) and all(rid != x.id for x in named):  # "by the same authors": a wish met
                 met, contradicted = sig.prefs[rid]
                 sig.prefs[rid] = (met + 1, contradicted)
+            if rid in intent.about and not intent.moves_away:  # "is ESL too hard for a beginner?" asks whether ESL fits
+                sig.prefs[rid] = (sig.prefs[rid][0], 0)
             teaches = bool(asked) and asked <= resource_topics(r)
             sig.axis[rid] = 1.0 if rid in vouched else axis_factor(
                 intent, named, r, needed, 0 if teaches else needed_level)
@@ -379,6 +381,12 @@ class ResourceRanker:
                     s /= 0.5 + 0.5 * len(own) / self.mean_topics
                 scores[r.id] = s
         return scores
+
+
+
+
+
+ABOUT_NAMED = 1.5  # the record a question asks about
 
 
 def _unsaid(text: str, parts: list[str]) -> str:

@@ -31,13 +31,16 @@ _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |offi
                        r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
 _ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or less \w+|worth (it|\w+ing)|any good|"
                        # ("free and shorter?" asks for another: a comparative is no question about X)
-                       r"free(?!\s*(and|or|&|,)\s*\w+er\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|videos?|resources?|"
-                       r"alternatives?|options?|texts?|surveys?|tutorials?)\b)|still (available|offered|"
+                       r"free(?!\s*(and|or|&|,)\s*(\w+er|more|less)\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|"
+                       r"videos?|resources?|alternatives?|options?|texts?|surveys?|tutorials?|intros?|introductions?|"
+                       r"primers?|treatments?|guides?|material|reading|one|version|ways?|route|path)\b)|still (available|offered|"
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
-                       r"pick|fit|start)|overkill|realistic|doable|feasible)\b[^.!]*\?", re.I)
+                       r"pick|fit|start)|overkill|realistic|doable|feasible|"
+                       # "ITILA for a ML person?", "BDA3 for self-study?": X's fit, asked after its name
+                       r"for (a|an|someone|somebody|me|beginners?|self[- ]study|newbies?|novices?))\b[^.!]*\?", re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
 _ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
-                   r"else|instead|different)\b", re.I)
+                   r"else|instead|different|similar|like (it|this|that|them|this one|that one))\b", re.I)
 # what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
 # in one that names X is X ("is ESL a good book for beginners?")
 _OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
@@ -84,7 +87,7 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             targets += inside
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
                 or _OWN_COPY.search(clause) \
-                or _ELLIPTIC.search(asked):
+                or _ELLIPTIC.search(asked) or inside and _ELLIPTIC.search(bare + mark):  # "BDA3 too advanced for me?"
             targets += before or inside  # "is it free?", "what do they cover": about the name said before
         # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
         elif _POLAR.match(clause) and (_SENTENCE_END.search(question, start).group() == "?"
