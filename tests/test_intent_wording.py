@@ -141,3 +141,15 @@ def test_whether_the_named_resource_fits_is_asked_about_it_and_its_level_does_no
     question = "is BDA3 too hard for a beginner in bayesian inference?"
     sig = ranker.signals(question, reader.read(question), lambda text: {"bda": 0.5, "easy": 0.9}, [])
     assert [m.resource.id for m in ranker.rank(sig, 2, None, [])] == ["bda", "easy"]
+
+
+def test_a_year_said_after_an_authors_name_names_their_record_of_that_year():
+    shelf = {"prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"],
+                              aliases=["Bishop"], year=2006),
+             "dlfc": Resource("dlfc", "Deep Learning: Foundations and Concepts", ["Christopher Bishop", "Hugh Bishop"],
+                              year=2024)}
+    reader = IntentReader(shelf)
+    assert reader.read("the bishop book from 2024, any good?").mentioned == ["dlfc"]
+    assert reader.read("Bishop (2006) still worth it?").mentioned == ["prml"]
+    assert reader.read("is Bishop still worth it?").mentioned == ["prml"]
+    assert reader.read("Bishop 1995, any good?").mentioned == ["prml"]  # no record of that year: the name stands

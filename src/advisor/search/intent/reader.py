@@ -48,6 +48,10 @@ class Intent:
 
 
 
+# a year right after a name: "Bishop (2024)", "the bishop book from 2024", "Ho et al. 2020"
+_YEAR_AFTER_NAME = re.compile(r"^('s)?[\s(,]*(?:[\w-]+\s+){0,2}?(?:from |in |of )?\(?((?:19|20)\d\d)\b", re.I)
+
+
 # the record kind a noun after a name asks for ("the Learning From Data book")
 _KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
                "lecture": "course", "lectures": "course", "specialization": "course", "notes": "lecture-notes",
@@ -74,6 +78,7 @@ class IntentReader:
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
         self.title_words: dict[str, set[str]] = {}
         self.kinds = {rid: r.kind for rid, r in resources.items()}
+        self.years = {rid: r.year for rid, r in resources.items()}
         self.squashed_names = {rid: [squashed(n) for n in (r.title, *r.aliases)] for rid, r in resources.items()}
         # "Boyd's Convex Optimization": a title said after its author's possessive is part of the name
         self.short_titles = {rid: re.sub(r"^(the|an?)\s+", "", re.split(r"[:(]", r.title)[0].strip().lower())
@@ -257,10 +262,27 @@ class IntentReader:
         if refused:  # the words it shared with another record name that one (but a level names none)
             spans = [s for s in self._named_spans(question, refused)
                      if not any(s[0] < b and a < s[1] for a, b in levels)]
+        spans = self._dated(question, spans)
         # "is CASI derivation-heavy like ESL?": beside another name, one said as a yardstick is not asked about
         if len({rid for _, _, rid in spans}) >= 2:
             spans = [s for s in spans if not _YARDSTICK.search(question[max(0, s[0] - 20):s[0]])] or spans
         return spans, named_anyhow, refused
+
+    def _dated(self, question: str, spans: list) -> list:
+        """"The Bishop book from 2024": a year said right after words naming several records names the one of
+        that year."""
+        out = []
+        for a, b, rid in dict.fromkeys(spans):
+            year = _YEAR_AFTER_NAME.match(question[b:])
+            if not year or self.years.get(rid) == int(year.group(2)):
+                out.append((a, b, rid))
+                continue
+            # the same words name the author's other records too ("Bishop" is given to PRML)
+            words = " ".join(question[a:b].lower().split())
+            shared = {r for x, y, r in spans if (x, y) == (a, b)} | {r for name, r in self.derived if name == words}
+            dated = [r for r in sorted(shared) if self.years.get(r) == int(year.group(2))]
+            out += [(a, b, r) for r in dated] or [(a, b, rid)]
+        return list(dict.fromkeys(out))
 
     def _without_names(self, question: str, spans: list) -> str:
         """The question without the names (and "X's book", "the X paper"): what it asks beyond X."""
