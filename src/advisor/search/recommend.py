@@ -23,8 +23,6 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
-import numpy as np
-
 from ..library.topics import Topic, TopicMatcher
 from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
@@ -62,6 +60,7 @@ WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence":
 NEEDS_BESIDE_ASKED = 0.25
 CONTEXT_TOPIC = "machine-learning"  # the field every question is asked in
 PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
+ABOUT_NAMED = 1.5  # the record a question asks about ("is BDA3 too advanced for me?"), beside 1.0 for a name said
 
 
 @dataclass
@@ -386,8 +385,6 @@ class ResourceRanker:
 
 
 
-ABOUT_NAMED = 1.5  # the record a question asks about
-
 
 def _unsaid(text: str, parts: list[str]) -> str:
     """The text without the parts where the learner says what they know (kept when nothing else is left)."""
@@ -408,16 +405,3 @@ def _teaches(r: Resource, topics) -> bool:
     own = resource_topics(r)
     return any(t in own and t not in r.prerequisites for t in topics)
 
-
-def record_similarities(catalog_index, qvec: np.ndarray, resource_of: Callable) -> dict[str, float]:
-    """Best cosine of the question to each record's chunks (the catalog index is small: search it all)."""
-    n = len(catalog_index)
-    if not n:
-        return {}
-    ids, scores = catalog_index.dense_search(qvec, n)
-    out: dict[str, float] = {}
-    for i, s in zip(ids.tolist(), scores.tolist()):
-        rid = resource_of(catalog_index.chunks[i])
-        if s > out.get(rid, -1.0):
-            out[rid] = float(s)
-    return out

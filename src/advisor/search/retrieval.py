@@ -18,7 +18,7 @@ from ..textnorm import normalize
 from ..types import Filters, Hit, ResourceMatch
 from .fields import STOP_WORDS
 from .intent import IntentReader, condense, content_words, question_intent, reacting, topic_words
-from .recommend import ResourceRanker, Signals, record_similarities
+from .recommend import ResourceRanker, Signals
 from .spelling import Speller
 
 
@@ -264,3 +264,16 @@ class Retriever:
             intent = reacting(intent, *follow_up)
         return self.ranker.signals(query, intent, similarities, passages)
 
+
+def record_similarities(catalog_index, qvec: np.ndarray, resource_of: Callable) -> dict[str, float]:
+    """Best cosine of the question to each record's chunks (the catalog index is small: search it all)."""
+    n = len(catalog_index)
+    if not n:
+        return {}
+    ids, scores = catalog_index.dense_search(qvec, n)
+    out: dict[str, float] = {}
+    for i, s in zip(ids.tolist(), scores.tolist()):
+        rid = resource_of(catalog_index.chunks[i])
+        if s > out.get(rid, -1.0):
+            out[rid] = float(s)
+    return out
