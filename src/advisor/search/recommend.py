@@ -152,16 +152,8 @@ class ResourceRanker:
         lacked = gaps or (sig.topics if intent.lacks else [])
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
         sig.excluded |= set(intent.refused)
-        # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
-        # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
-        named = {rid: 1.0 if not intent.about else ABOUT_NAMED if rid in intent.about else 0.5
-                 for rid in intent.mentioned if rid not in sig.excluded}
-        if intent.wants_prerequisites and gaps:
-            # "the SVM dual in the CS229 notes ... never seen KKT": CS229's linear algebra review is named too, but
-            # a foundation named beside X counts only when it teaches the gap the learner names
-            named = {rid: w for rid, w in named.items() if rid in self.resources and _teaches(self.resources[rid], gaps)}
+        sig.values["named"] = named = self._named(intent, sig.excluded, gaps)
         sig.choice = set(intent.mentioned) if intent.compares else set()
-        sig.values["named"] = named
         plain = topic_words(query)
         text = topic_words(asking if choosing else query, strip_names=bool(sig.excluded) or choosing)
         gap = None  # before X, the foundations the learner names as missing, when they name some
@@ -213,6 +205,18 @@ class ResourceRanker:
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
+
+    def _named(self, intent: Intent, excluded: set[str], gaps: list[str]) -> dict[str, float]:
+        """The weight of each resource the question names and does not leave out."""
+        # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
+        # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
+        named = {rid: 1.0 if not intent.about else ABOUT_NAMED if rid in intent.about else 0.5
+                 for rid in intent.mentioned if rid not in excluded}
+        if intent.wants_prerequisites and gaps:
+            # "the SVM dual in the CS229 notes ... never seen KKT": CS229's linear algebra review is named too, but
+            # a foundation named beside X counts only when it teaches the gap the learner names
+            named = {rid: w for rid, w in named.items() if rid in self.resources and _teaches(self.resources[rid], gaps)}
+        return named
 
     def _asked_topics(self, asking: str, intent: Intent) -> tuple[list[str], list[str], set, set, set]:
         """The topics asked for, and those the learner lacks, knows, does not want, or would not be buried in."""

@@ -33,6 +33,9 @@ def question_intent(question: str) -> tuple[str, ...]:
 
 # --- resource attributes a question prefers ----------------------------------------------------
 # Words in a question that say what kind of resource the learner wants (not what topic).
+# no wish for proofs, said after them: "proofs don't interest me", "theory bores me"
+_NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) "
+                         r"(really )?(interest|appeal to|matter to) me\b|\b(proofs?|theory|derivations?) (bores?|scares?) me\b")
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(free|open[- ]access|no cost|without paying|can'?t afford|cannot afford|can'?t pay|cannot pay|no budget)\b",
      "access", ("free", "free-online")),
@@ -65,8 +68,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
      r"|\bweak (at|in|on) (math|maths|mathematics)\b"
      # "proofs don't interest me", "theory bores me"
-     r"|\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) (really )?"
-     r"(interest|appeal to|matter to) me\b|\b(proofs?|theory|derivations?) (bore|bores|scare|scares) me\b",
+     rf"|{_NOT_INTERESTED_AFTER}",
      "math_depth", ("applied", "moderate")),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
      r"novice|entry[- ]level|getting started|just starting|high[- ]school|no (math|maths|mathematical) background|"
@@ -111,9 +113,7 @@ _NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not
                         r"rigou?r|derivations?|derived|"
                         r"maths?|mathematics)\b"
                         # ... said after: "proofs don't interest me", "theory bores me"
-                        r"|\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) "
-                        r"(really )?(interest|appeal to|matter to) me\b|\b(proofs?|theory|derivations?) (bores?|scares?) me\b",
-                        re.I)
+                        rf"|{_NOT_INTERESTED_AFTER}", re.I)
 # "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for
 _PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|a "
                         r"single)\s+)?([\w-]+\s+){0,2}|(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"

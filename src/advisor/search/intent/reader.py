@@ -269,19 +269,19 @@ class IntentReader:
         return spans, named_anyhow, refused
 
     def _dated(self, question: str, spans: list) -> list:
-        """"The Bishop book from 2024": a year said right after words naming several records names the one of
-        that year."""
+        """A year said right after the words naming a record ("the bishop book from 2024") picks, of the records
+        those words name, the one of that year."""
         out = []
         for a, b, rid in dict.fromkeys(spans):
-            year = _YEAR_AFTER_NAME.match(question[b:])
-            if not year or self.years.get(rid) == int(year.group(2)):
+            said = _YEAR_AFTER_NAME.match(question[b:])
+            year = int(said.group(2)) if said else None
+            if year is None or self.years.get(rid) == year:
                 out.append((a, b, rid))
                 continue
             # the same words name the author's other records too ("Bishop" is given to PRML)
             words = " ".join(question[a:b].lower().split())
             shared = {r for x, y, r in spans if (x, y) == (a, b)} | {r for name, r in self.derived if name == words}
-            dated = [r for r in sorted(shared) if self.years.get(r) == int(year.group(2))]
-            out += [(a, b, r) for r in dated] or [(a, b, rid)]
+            out += [(a, b, r) for r in sorted(shared) if self.years.get(r) == year] or [(a, b, rid)]
         return list(dict.fromkeys(out))
 
     def _without_names(self, question: str, spans: list) -> str:
