@@ -40,6 +40,25 @@ def test_a_message_with_its_own_subject_is_read_alone_unless_it_points_back_or_s
         assert condense(step, ["blei's VI review done"], has_subject) == f"blei's VI review done. {step}"
     # without a way to tell a subject (no index), only pointing back leans on the previous turn
     assert condense("is there a free one?", [VC]) == "is there a free one?"
+    # "first?" steps back from the subject before; "thats brutal" judges the previous turn
+    ddpm = "want to read the DDPM paper"
+    assert condense("what do i need to know first? the ELBO loses me", [ddpm], has_subject).startswith(ddpm)
+    assert condense("thats brutal. something gentler and closer to ML practice?", [VC], has_subject) \
+        .startswith("which book covers VC dimension")  # ("proofs" goes: gentler replaces it)
+
+
+def test_a_message_that_says_it_starts_a_new_subject_is_read_alone():
+    for message in ("new question: wheres the original proof that one-hidden-layer nets are universal approximators?",
+                    "unrelated, but is it worth learning measure theory?", "random q: what is it good for"):
+        assert condense(message, [VC], no_subject) == message
+    # a hyphenated "that one-hidden-layer" points back to nothing
+    assert condense("who showed that one-hidden-layer nets approximate?", [VC], has_subject).startswith("who")
+
+
+def test_a_kind_noun_inside_a_name_stays_when_a_follow_up_asks_for_another_kind():
+    text = condense("any cheatsheet to revise quickly?", ["just finished the cs229 lecture notes. which book next?"],
+                    no_subject)
+    assert "cs229 lecture notes" in text and "which book" not in text
 
 
 @pytest.mark.parametrize("message, gone, kept", [
@@ -132,6 +151,7 @@ def advisor(tmp_path_factory):
     ("Foundations of Learning Theory is too pricey, anything free?", False),  # a resource, not a topic
     ("and does the book prove the Sauer lemma?", True),  # a name the library uses, outside the topic words
     ("has to be free, grad student budget lol", False),  # an everyday word, however rare in the library
+    ("honestly I never took the spectral theorem", False),  # what the learner lacks: why they ask, said of before
 ])
 def test_a_subject_of_its_own_is_a_topic_to_learn(advisor, message, subject):
     assert advisor.retriever.has_subject(message) is subject

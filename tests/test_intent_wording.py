@@ -13,6 +13,12 @@ SHELF = {
                         kind="course"),
     "rudin": Resource("rudin", "Principles of Mathematical Analysis", ["Walter Rudin"], aliases=["baby Rudin"]),
     "notes": Resource("notes", "Deep Learning Theory Lecture Notes", ["Matus Telgarsky"], kind="lecture-notes"),
+    "islr": Resource("islr", "An Introduction to Statistical Learning", ["Gareth James"], aliases=["ISLR"]),
+    "pot": Resource("pot", "POT: Python Optimal Transport", ["Remi Flamary"], kind="tutorial", aliases=["POT"],
+                    description="Put the pot of water on."),
+    "ntk": Resource("ntk", "Neural Tangent Kernel", ["Arthur Jacot"], kind="paper", year=2018),
+    "silver": Resource("silver", "UCL Course on Reinforcement Learning", ["David Silver"], kind="course"),
+    "mohri": Resource("mohri", "Foundations of Machine Learning", ["Mehryar Mohri"]),
 }
 
 
@@ -153,3 +159,42 @@ def test_a_year_said_after_an_authors_name_names_their_record_of_that_year():
     assert reader.read("Bishop (2006) still worth it?").mentioned == ["prml"]
     assert reader.read("is Bishop still worth it?").mentioned == ["prml"]
     assert reader.read("Bishop 1995, any good?").mentioned == ["prml"]  # no record of that year: the name stands
+
+
+def test_an_acronym_typed_in_lowercase_names_its_record_unless_it_spells_a_word():
+    reader = IntentReader(SHELF)
+    assert reader.read("islr felt too easy, anything with derivations?").mentioned == ["islr"]
+    assert reader.read("a pot of tea and some probability").mentioned == []  # "pot" is a word the catalog uses
+
+
+def test_a_title_typed_across_a_comma_names_nothing():
+    reader = IntentReader(SHELF)
+    typed = reader.read("read jacot's paper, too short. want NTK and deep learning theory, lecture notes fine")
+    assert typed.mentioned == ["ntk"]
+    assert reader.read("is deep learning theory lecture notes any good?").mentioned == ["notes"]
+
+
+def test_a_verdict_that_x_was_gentle_asks_for_more_and_a_title_shortened_after_a_possessive_is_the_name():
+    reader = IntentReader(SHELF)
+    gentle = reader.read("finished silver's UCL lectures. they felt pretty gentle. i want deep RL with more math")
+    assert gentle.moves_away and gentle.direction == "harder"
+    assert reader.read("silver's lectures: anything gentler?").direction == "easier"
+    assert "ML" not in reader.read("mohri's foundations of ML was recommended").rest
+
+
+def test_a_judgement_and_a_gap_parted_by_a_comma_and_a_gap_that_loses_the_learner():
+    reader = IntentReader(SHELF)
+    judged = reader.read("trying to read Silver's lectures. way over my head, i have no probability. anything lighter?")
+    assert judged.moves_away and not judged.wants_prerequisites and judged.direction == "easier"
+    assert "ELBO" in reader.read("what do I need before the DDPM paper? the ELBO stuff loses me").lacks
+
+
+def test_what_x_lacks_said_with_its_subject_dropped_is_no_refusal_and_the_math_tied_to_code_is_no_wish_for_rigour():
+    from advisor.search.intent import attribute_preferences
+
+    reader = IntentReader(SHELF)
+    said = reader.read("Telgarsky's notes are solid on theory but have no code at all. something with code?")
+    assert said.unwanted == "" and said.moves_away
+    assert "code" in reader.read("I want deep learning theory, no code please").unwanted
+    assert "math_depth" not in attribute_preferences("something that ties the math to code?")
+    assert attribute_preferences("I want the math behind it")["math_depth"] == ("rigorous", "proof-heavy")

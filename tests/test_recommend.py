@@ -1736,3 +1736,39 @@ def test_a_foundation_named_beside_x_counts_only_when_it_teaches_the_gap_the_lea
     assert ranked[0] == "cvx" and "notes" not in ranked
     assert known_clauses("Know linear algebra and multivariable calc.") == ["Know linear algebra and multivariable calc"]
     assert known_clauses("know what the best book is?") == []
+
+
+def test_a_longer_treatment_named_in_a_record_comes_after_it_and_a_companion_stays_at_its_level():
+    from advisor.search.advice import Advice
+
+    shelf = {
+        "notes": Resource("notes", "Math4ML Notes", ["Garrett Thomas"], kind="lecture-notes", level="intermediate",
+                          topics=["probability"], description="A compact review, not a course; read MML for the "
+                                                               "longer treatment."),
+        "mml": Resource("mml", "Mathematics for Machine Learning", ["Marc Deisenroth"], aliases=["MML"],
+                        level="intermediate", topics=["probability"], description="A textbook."),
+        "book": Resource("book", "Probability Book", ["Joe Blitzstein"], level="intro", topics=["probability"],
+                         description="A book."),
+        "videos": Resource("videos", "Probability Lectures", ["Joe Blitzstein"], kind="video-series", level="intro",
+                           topics=["probability"], description="Lectures."),
+        "grad": Resource("grad", "Graduate Probability Lectures", ["Rick Durrett"], kind="video-series",
+                         level="advanced", math_depth="proof-heavy", topics=["probability"], description="Hard."),
+    }
+    assert Advice(shelf, IntentReader(shelf)).after["notes"] == {"mml": 1.0}
+    ranker, reader = _ranker(shelf)
+    companion = reader.read("working through Blitzstein's probability book. any lecture videos that go with it?")
+    assert companion.moves_away and companion.sideways
+    ranked = _ranked(ranker, reader, "working through Blitzstein's probability book. any lecture videos that go "
+                                     "with it?")
+    assert "book" not in ranked and ranked.index("videos") < ranked.index("grad")
+
+
+def test_a_compound_that_ends_in_a_generic_word_names_its_own_subject():
+    from advisor.library.topics import TopicMatcher
+
+    topics = {"real-analysis": Topic("real-analysis", "Real analysis", aliases=["analysis"]),
+              "regret": Topic("regret", "Online learning", aliases=["regret"])}
+    matcher = TopicMatcher(topics)
+    assert matcher.find("I took analysis last year") == ["real-analysis"]
+    for said in ("error analysis and flop counts", "the regret analysis in the Adam paper", "data analysis in R"):
+        assert "real-analysis" not in matcher.find(said), said

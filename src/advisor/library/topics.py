@@ -73,6 +73,23 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
+# "analysis" alone is real analysis, but "error analysis", "regret analysis", "data analysis" are other subjects
+_QUALIFIED_HEADS = {"analysis": frozenset(
+    "error regret data convergence stability matrix convex systems complexity sensitivity numerical asymptotic "
+    "harmonic fourier spectral causal survival risk statistical bayesian component factor cluster discriminant "
+    "perturbation variance power regression performance algorithm algorithms worst-case average-case "
+    "time-series series backward forward dimensional".split())}
+
+
+def _compound(text: str, m: re.Match) -> bool:
+    """Whether a one-word match is the head of a compound that names something else ("error analysis")."""
+    qualifiers = _QUALIFIED_HEADS.get(m.group(0).lower())
+    if not qualifiers:
+        return False
+    before = re.search(r"([\w-]+)\W{0,2}$", text[:m.start()])
+    return bool(before) and before.group(1).lower() in qualifiers
+
+
 class TopicMatcher:
     """Finds vocabulary topics named in a text by their name or any alias, on word boundaries."""
 
@@ -105,7 +122,8 @@ class TopicMatcher:
                 continue  # cheap literal pre-check: most of the ~1,400 patterns cannot match
             target = plain if pattern.flags & re.I == 0 else lowered
             for m in pattern.finditer(target):
-                spans.append((m.start(), m.end(), tid))
+                if not _compound(target, m):
+                    spans.append((m.start(), m.end(), tid))
         found: dict[str, str] = {}
         for a, b, tid in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
             nested = any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and t2 != tid for a2, b2, t2 in spans)
@@ -121,7 +139,8 @@ class TopicMatcher:
         for pattern, tid, first in self.patterns:
             if first not in lowered:
                 continue
-            n = len(pattern.findall(plain if pattern.flags & re.I == 0 else lowered))
+            target = plain if pattern.flags & re.I == 0 else lowered
+            n = sum(1 for m in pattern.finditer(target) if not _compound(target, m))
             if n:
                 counts[tid] = counts.get(tid, 0) + n
         return counts

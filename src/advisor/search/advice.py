@@ -21,7 +21,10 @@ _BEFORE = re.compile(r"\b((?<!'s )(?<!\u2019s )(?<!his )(?<!her )(?<!their )firs
 # ... or after it
 _AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|then|next|afterwards|"
                     r"after (it|this|that|them)|follow-?ups?|continue (with|to|on)|go on to|move (on )?to|sequel|for rigou?r|"
-                    r"for depth|deeper|more advanced|when you want more|before moving|(prerequisite|preparation) for|"
+                    r"for depth|deeper|more advanced|"
+                    # "read MML for the longer treatment"
+                    r"for (the |a )?(longer|fuller|full|complete|detailed|more detailed|thorough|more thorough) "
+                    r"(treatment|version|account|exposition|story)|when you want more|before moving|(prerequisite|preparation) for|"
                     r"prepares? (you )?for|leads? (in)?to|before (taking|reading|starting|tackling)|"
                     # "shorter and more pedagogical than Old and New": the harder one comes after
                     r"(shorter|gentler|easier|simpler|friendlier|lighter|more (pedagogical|accessible|approachable)) than)\b",

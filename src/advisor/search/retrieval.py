@@ -224,7 +224,10 @@ class Retriever:
         and "koller & friedman is $100, free alternative?" a resource, not what it is about."""
         text = self.speller.fix(text)
         intent = self.intents.read(text)
-        aside = set(self.matcher.find(f"{intent.unwanted} {intent.buried}")) | set(self.matcher.find(" ".join(intent.knows)))
+        # ... and what they lack is why they ask, said of the subject before ("never took linear algebra" after
+        # "kolter's review before cs229"; "I have no measure theory. less hardcore?" after Villani)
+        aside = set(self.matcher.find(f"{intent.unwanted} {intent.buried} {intent.lacks}")) \
+            | set(self.matcher.find(" ".join(intent.knows)))
         if set(self.matcher.find(intent.rest or text)) - aside:
             return True
         # a name outside the topic vocabulary, capitalised mid-sentence, that few records or passages use names a

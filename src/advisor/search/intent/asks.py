@@ -51,7 +51,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
+     # ("ties the math to code" asks for code beside the maths, not for more of it)
      r"|\b((?<!follow )(?<!handle )(?<!keep up with )the|actual|the real|more|heavier|deeper) maths?\b"
+     r"(?!\s+(to|and|with|in)\s+(the\s+)?(code|coding|practice|implementations?|programs?))"
      r"|\bmath(s|ematics)?[- ](behind|heavy|heavier)\b"
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",

@@ -12,10 +12,13 @@ from .cues import _DEEPER, _DEEPER_THAN, _EASIER, _KIND_WORDS
 from .reader import Intent
 
 # A follow-up that points back ("which of those is free?") is searched with the turn it leans on.
-_ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b", re.I)
+_ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b(?!-)|"
+                       r"^\W*(that'?s|thats|this is|that was|that is)\b", re.I)  # "thats brutal. something gentler?"
 # "what should I take next for ML?", "what do I need before it?": a step from what the previous turn named
 _STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|take|do|study|learn|watch|try) next|"
-                       r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|now what|what now)\b|"
+                       r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|now what|what now|"
+                       # "what do I need to know first?": the step before what the previous turn named
+                       r"(need|know|learn|read|study|review|cover) first)\b|"
                        r"\b(what|which|anything) (comes|to read|to do|to take) after\s*([?.!]|$)", re.I)
 # "paid is fine", "happy to buy books", "my library has Springer access": any access will do
 _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
@@ -28,6 +31,12 @@ _THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|l
 # the kind nouns a follow-up replaces ("any videos?" after "which book ...")
 _KIND_NOUNS = re.compile(rf"\b({_KIND_WORDS}|books|textbooks|courses|classes|papers|tutorials|moocs?|articles?|"
                          r"cheat ?sheets?)\b", re.I)
+# "new question: ...", "unrelated, but ...", "switching topics": the learner says the subject changes
+_NEW_SUBJECT = re.compile(r"\b(new|different|separate|unrelated|other|another) (question|topic|subject|thing)\b|"
+                          r"\b(unrelated|separately|switching (gears|topics?)|changing (the )?(topic|subject)|"
+                          r"on (a|an) (different|other|unrelated) note|on another note|random q(uestion)?)\b", re.I)
+# a kind noun that is part of a name: "the cs229 lecture notes", "Boyd's book" (not a wish to replace)
+_NAMES_BEFORE = re.compile(r"(\b\w*\d\w*|'s)(\s+(lecture|video|course|class))?\s+$", re.I)
 # what is left of a message without its wishes and function words that still says what it is about
 _FILLER = frozenset("one ones please pls plz thanks thank thx ok okay lol hmm hm yeah yes nah also actually really "
                     "maybe perhaps though tho still even else other another instead kind sort thing stuff "
@@ -47,7 +56,7 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
     would pull it back. Its wishes replace the previous turn's wishes of the same kind: "which book covers VC
     proofs?" then "any videos?" asks for videos, not books, on VC dimension.
     """
-    if not history:
+    if not history or _NEW_SUBJECT.search(question):
         return question
     own = has_subject(question) if has_subject is not None else True
     if not (_ANAPHORA.search(question) or _STEPS_ON.search(question) or not own):
@@ -103,7 +112,7 @@ def _without_wishes(text: str, axes: set[str]) -> str:
     if "difficulty" in axes:
         text = _EASIER.sub(" ", _DEEPER_THAN.sub(" ", text))
     if "kind" in axes:  # the nouns only: "where does attention come from?" keeps its subject
-        text = _KIND_NOUNS.sub(" ", text)
+        text = _KIND_NOUNS.sub(lambda m: m.group(0) if _NAMES_BEFORE.search(text, 0, m.start()) else " ", text)
     attrs = {a for axis in axes - {"kind"} for a in _AXES[axis]}
     for pattern, attr, _ in _PREFERENCES:
         if attr in attrs:

@@ -72,6 +72,9 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"(there (are|were|was|is)|it has|it had|has|had|with) (no|zero|hardly any) (exercises|problems|"
                        r"problem sets|practice|worked examples|homework)|"
                        r"(same|similar) ([\w-]+ )?(spirit|style|level|vein|flavou?r)|picks? up where|"
+                       # "lecture videos that go with it": X is what the learner has, the same at its level is asked
+                       r"companion|to accompany|(go|goes|going) (along )?with (it|this|that|the book|the text)|"
+                       r"that follows? (it|the book|the text|along)|"
                        r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
@@ -195,6 +198,8 @@ def buried_parts(clause: str) -> list[str]:
     for, but some of it is fine (a book that presupposes a little of it is no miss)."""
     return [m.group("what") for m in _BURIED_IN.finditer(clause)]
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
+# "they felt pretty gentle": a verdict that X was easy (so more is wished), not a wish for gentleness
+_GENTLE_VERDICT = re.compile(rf"\b{_JUDGED}(gentle|light|easy|simple|soft|basic)\b", re.I)
 _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics)|on-?ramp|"
                       r"(something|anything) in between)\b", re.I)
@@ -241,14 +246,16 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
                    r"(weak|rusty|shaky|fuzzy|hazy|lacking)|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
-                   r"weak (in|on|at)|lost me|lose me|(not|never) (comfortable|familiar) with|unfamiliar with|"
+                   r"weak (in|on|at)|(lost|loses?|losing) me|(not|never) (comfortable|familiar) with|unfamiliar with|"
                    r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
                    r"(hasn'?t|has not|never|didn'?t|did not|doesn'?t|does not) (really |quite |fully )?click(ed)?)\b", re.I)
 # a year said in a question ("the 2015 diffusion paper")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # a clause that opens by pointing back to the resource just named ("it's from 2016", "its proofs are terse")
-_POINTS_BACK = re.compile(r"\W*(it|it'?s|its|they|they'?re|their|this one|that one|the (book|course|paper|notes))\b",
-                          re.I)
+_POINTS_BACK = re.compile(r"\W*(it|it'?s|its|they|they'?re|their|this one|that one|the (book|course|paper|notes)|"
+                          # "X is solid on theory but has no code at all": the subject dropped is still X
+                          r"(has|had|have|lacks?|is|was|does|doesn'?t|did|didn'?t|skips?|skipped|covers?|uses?|"
+                          r"spends?|gives?|never)\b(?! (i|you|we)\b))", re.I)
 _SENTENCES = re.compile(r"(?<!et al)[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
 
 

@@ -28,7 +28,10 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     names.extend((c.replace(" ", ""), False) for c in code if " " in c)
     names.extend((c, False) for c in re.findall(r"(?<![\w.])(\d{1,2}\.[A-Z]?\d{2,4})(?![\w])", r.title))  # 18.06, 6.036
     for alias in r.aliases:
-        names.append((alias, bool(re.fullmatch(r"[A-Z]{2,6}", alias))))  # "ESL" is case-sensitive; "d2l", "Bishop's book" not
+        # an acronym typed in lowercase still names the record ("islr", "prml"), unless its letters spell a word
+        # the catalog's prose uses ("POT" is not "pot"); "d2l", "Bishop's book" are never case-sensitive
+        acronymic = bool(re.fullmatch(r"[A-Z]{2,6}", alias))
+        names.append((alias, acronymic and (len(alias) < 3 or alias.lower() in common_words)))
     ac = acronym(r.title)
     if ac and r.kind in ("book", "paper", "lecture-notes"):
         names.append((ac, True))

@@ -10,8 +10,8 @@ from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
-                   _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE, _KIND_AFTER_NAME,
-                   _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
+                   _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME,
+                   _GOAL_CLAUSE, _KIND_AFTER_NAME, _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
                    _REVISES_NAME, _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, unnamed_clauses,
                    unwanted_parts, buried_parts)
@@ -71,6 +71,17 @@ _INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "
                       "school", "online", "open"}
 
 
+def _title_pattern(title: str) -> str:
+    """A title as typed after its author's possessive: "Mohri's Foundations of ML" shortens what titles spell out."""
+    pattern = re.escape(title)
+    for words, short in _TITLE_SHORTHANDS:
+        pattern = pattern.replace(re.escape(words), f"(?:{re.escape(words)}|{short})")
+    return pattern
+
+
+_TITLE_SHORTHANDS = (("machine learning", "ml"), ("deep learning", "dl"), ("reinforcement learning", "rl"))
+
+
 class IntentReader:
     def __init__(self, resources: dict[str, Resource], topic_terms: Iterable[str] = ()):
         self.patterns: list[tuple[re.Pattern, str, str]] = []  # with the name's first word, lowercased
@@ -85,7 +96,7 @@ class IntentReader:
                              for rid, r in resources.items()}
         # words the catalog itself writes in lowercase ("cover", "long"): as surnames they count only capitalised
         prose = " ".join(r.description for r in resources.values())
-        self.common_words = frozenset(re.findall(r"\b[a-z]{4,}\b", prose))
+        self.common_words = frozenset(re.findall(r"\b[a-z]{3,}\b", prose))
         # a short title the catalog writes in lowercase again and again is a topic ("linear algebra")
         shorts = {re.split(r"[:(]", r.title)[0].strip().lower() for r in resources.values()}
         self.common_phrases = frozenset(t for t in shorts if len(t) > 3 and prose.count(t) >= 3)
@@ -118,6 +129,7 @@ class IntentReader:
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
                                       re.split(r"\.(?=\d)|-(?=[A-Za-z])", name.split()[0])[0].lower()))
         self.whole_titles = {rid: whole for whole, rid in self.titles}
+        self.full_titles = {rid: r.title for rid, r in resources.items()}
 
     def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
         """The resources a question names, each with the words that name it (longest names first)."""
@@ -131,7 +143,7 @@ class IntentReader:
         spans += self._kind_said_after(question, spans, skip)
         flat = squashed(question)
         typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip  # whole titles typed, punctuation or not
-                 and not _as_subject(question, whole)}
+                 and not _as_subject(question, whole) and self._in_one_clause(question, rid)}
         # a title typed without punctuation has no place of its own: only for records named no other way
         found = {rid for _, _, rid in spans}
         # "Improved Training of Wasserstein GANs" holds "Wasserstein GAN": a title inside a longer one typed is that one
@@ -244,6 +256,13 @@ class IntentReader:
             return 0
         return int(self.kinds.get(rid) == _KIND_NOUNS.get(m.group(2).lower()))
 
+    def _in_one_clause(self, question: str, rid: str) -> bool:
+        """Whether a title typed without its punctuation is typed within one clause: "NTK and deep learning theory,
+        lecture notes fine" does not type "Deep Learning Theory Lecture Notes"."""
+        whole = self.whole_titles[rid]
+        breaks = "" if "," in self.full_titles[rid] else ","
+        return bool(re.search(f"[^a-z0-9{breaks};?!]*".join(whole), question.lower()))
+
     def _read_names(self, question: str) -> tuple[list, list, frozenset[str]]:
         """The names a question says (and all it says, refused ones included), and the records it refuses."""
         # "the ideas of numerical linear algebra" asks a topic: a title that is a topic's name, typed in lower case,
@@ -290,7 +309,7 @@ class IntentReader:
         titled = {}
         for a, b, rid in spans:
             title = self.short_titles.get(rid, "")
-            m = re.match(rf"'s\s+{re.escape(title)}\b", question[b:], re.I) if len(title) > 3 else None
+            m = re.match(rf"'s\s+{_title_pattern(title)}\b", question[b:], re.I) if len(title) > 3 else None
             titled[(a, b)] = max(titled.get((a, b), 0), m.end() if m else 0)
         for a, b in sorted({(a, b) for a, b, _ in spans if (a, b) != (0, len(question))
                             and (" ".join(question[a:b].lower().split()) not in self.topic_terms
@@ -306,7 +325,8 @@ class IntentReader:
     def _own_gap(self, said: str, lacks: str, question: str) -> bool:
         """Whether what the learner lacks is a gap of theirs to fill before X (not X's, and not behind them)."""
         # (X judged hard is no gap of theirs; "KKT is where I get lost" is one)
-        judged = " ".join(p for p in _SENTENCES.split(said) if p and not _LACK.search(p))
+        # ("way over my head, I have no measure theory": a comma parts the judgement from the gap)
+        judged = " ".join(p for p in re.split(rf"{_SENTENCES.pattern}|,", said) if p and not _LACK.search(p))
         return (not _EASIER.search(judged) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
                 # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
@@ -357,7 +377,7 @@ class IntentReader:
         # easier way into X's own subject, not X's foundations
         # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
         # (unless foundations are asked in so many words: "ESL lost me, what background am I missing?")
-        gentler_first = bool(mentioned) and bool(_GENTLER.search(said) or _EASIER.search(said)
+        gentler_first = bool(mentioned) and bool(_GENTLER.search(_GENTLE_VERDICT.sub(" ", said)) or _EASIER.search(said)
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
             and not about and not compares and not lacking  # a gap named is what comes first
         earlier = bool(_EARLIER.search(said))
