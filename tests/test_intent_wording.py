@@ -1,6 +1,8 @@
 """How learners name a resource and say what they want: when a question that names one asks about it rather than past
 it, and what their wording says of the depth and level they want."""
 
+import pytest
+
 from advisor.search.intent import IntentReader
 from advisor.types import Resource
 
@@ -198,3 +200,24 @@ def test_what_x_lacks_said_with_its_subject_dropped_is_no_refusal_and_the_math_t
     assert "code" in reader.read("I want deep learning theory, no code please").unwanted
     assert "math_depth" not in attribute_preferences("something that ties the math to code?")
     assert attribute_preferences("I want the math behind it")["math_depth"] == ("rigorous", "proof-heavy")
+
+
+def test_a_resource_the_learner_has_done_beside_the_one_asked_about_is_left_out():
+    reader = IntentReader(SHELF)
+    before = reader.read("before Telgarsky's notes? analysis is fine (i did rudin), but what else do i need first")
+    assert before.wants_prerequisites and "rudin" in before.refused and "notes" in before.mentioned
+    # alone, what the learner finished is what they move on from, not a refusal
+    assert reader.read("I finished baby Rudin, what next?").refused == []
+
+
+@pytest.mark.parametrize("said, lacked", [
+    ("what should i know before Rudin? i've literally never read or written a proof in my life", "proof"),
+    ("EE sophomore. done calc, no probability yet. want probability", "no probability yet"),
+    ("now on an ML team and honestly confused why everyone uses plain SGD", "SGD"),
+    ("my probability is one semester of engineering stats from years ago. what first?", "probability"),
+])
+def test_gaps_said_in_passing_are_lacked_not_known_or_refused(said, lacked):
+    intent = IntentReader(SHELF).read(said)
+    assert lacked in intent.lacks and lacked not in intent.unwanted, said
+    assert not any(lacked in k for k in intent.knows), said
+    assert not any("should i know" in k for k in intent.knows)

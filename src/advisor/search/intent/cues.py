@@ -225,8 +225,8 @@ _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|none of it|next to nothing)|"
            r"(forgot|forgotten) (it all|all of it|everything|most of it|almost everything|pretty much everything)|"
            r"long forgotten)\b")
-_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once )?(done|seen|studied|learned|learnt|taken|took|"
-                   r"had|used|heard of|touched|written)|"
+_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|seen|studied|learned|"
+                   r"learnt|taken|took|had|used|heard of|touched|written|read)|"
                    r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
                    # ... but "ISL never derives anything" says what X does not do
@@ -243,6 +243,12 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    # "did linear algebra in the 80s, remember nothing": had once, to be learnt again
                    rf"{_FORGOT}|"
+                   # "confused why everyone uses plain SGD": what the learner does not understand
+                   r"\b(confused|puzzled|baffled|mystified) (about|by|why|how|what|with)\b|"
+                   # "no probability yet": not had, not refused
+                   r"\bno\s+([\w-]+\s+){1,3}yet\b|"
+                   # "my probability is one semester of engineering stats from years ago": as good as gone
+                   r"from (many |several |ten |\d+ )?(years|decades|ages|forever|a long time) ago|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
                    r"(weak|rusty|shaky|fuzzy|hazy|lacking)|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
@@ -284,6 +290,8 @@ _NONE_OF = re.compile(r"^\W*(no|not|nothing (on|about|in)|zero|none of)\s+(?!(pr
 # "I know linear algebra but ...", "gaussians fine, neural nets fine, but the ELBO is new to me"
 _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((solid|comfortable|fine|good|strong|"
                    r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
+                   # ("what should I know before X?" asks)
+                   r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )"
                    r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"

@@ -71,6 +71,15 @@ _INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "
                       "school", "online", "open"}
 
 
+def _behind(question: str, spans: list) -> frozenset[str]:
+    """Beside the resource asked about, one the learner says they have done ("before Vershynin? analysis is fine, I
+    did Rudin") is behind them: not an answer."""
+    clauses = [(question.find(k), question.find(k) + len(k)) for k in known_clauses(question) if k in question]
+    done = {rid for a, b, rid in spans if any(x <= a and b <= y for x, y in clauses)}
+    # ("I finished ISLR, what next?" moves on from ISLR, which the reading of a move leaves out already)
+    return frozenset(done) if done and not all(rid in done for _, _, rid in spans) else frozenset()
+
+
 def _title_pattern(title: str) -> str:
     """A title as typed after its author's possessive: "Mohri's Foundations of ML" shortens what titles spell out."""
     pattern = re.escape(title)
@@ -347,6 +356,7 @@ class IntentReader:
 
     def read(self, question: str) -> Intent:
         spans, named_anyhow, refused = self._read_names(question)
+        done = _behind(question, spans)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         # "is X a good first book or is there something friendlier?" chooses nothing between two names
         # ... and "CS229" is one name, though several records carry it: comparing takes two names
@@ -406,7 +416,7 @@ class IntentReader:
             lacks=lacks,
             knows=known_clauses(rest),
             about=about,
-            refused=sorted(refused - set(mentioned)),
+            refused=sorted((refused - set(mentioned)) | done),
             years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
             unwanted=" ".join(u for c in own if not _LACK.search(c) and c.strip() not in lacks
                               for u in unwanted_parts(c)),
