@@ -204,3 +204,9 @@ def test_a_question_about_the_previous_answers_resources_is_answered_from_them(a
     # a question of its own is no question about them
     assert advisor.converse(["Which book covers VC dimension proofs?", "Where is the spectral theorem proved?"]
                             ).scope is None
+
+
+def test_next_said_first_steps_on_from_the_previous_turn():
+    done = "finished blei's variational inference review"
+    assert condense("next - i want VI for non-conjugate models", [done], has_subject).startswith(done)
+    assert condense("next year I want to learn VI", [done], has_subject) == "next year I want to learn VI"

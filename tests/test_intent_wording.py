@@ -221,3 +221,27 @@ def test_gaps_said_in_passing_are_lacked_not_known_or_refused(said, lacked):
     assert lacked in intent.lacks and lacked not in intent.unwanted, said
     assert not any(lacked in k for k in intent.knows), said
     assert not any("should i know" in k for k in intent.knows)
+
+
+def test_needing_no_free_one_is_no_wish_for_free_and_revokes_it_in_a_chat():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.intent.conversation import revokes_free
+
+    assert "access" not in attribute_preferences("doesnt need to be free btw, i want the serious research-level one")
+    assert revokes_free("doesnt need to be free btw") and not revokes_free("has to be free")
+    assert attribute_preferences("has to be free")["access"] == ("free", "free-online")
+
+
+def test_the_same_material_with_derivations_is_a_step_deeper_and_on_the_same_ideas_first_a_gentler_one():
+    reader = IntentReader(SHELF)
+    deeper = reader.read("Finished Telgarsky's notes. I want the same material with the derivations.")
+    assert deeper.moves_away and deeper.direction == "harder"
+    assert reader.read("Telgarsky's notes are dense. A book on the same ideas to read first?").direction == "easier"
+
+
+def test_a_possessive_does_not_hide_the_title_words_that_pick_one_of_an_authors_records():
+    shelf = {"review": Resource("review", "Variational Inference: A Review for Statisticians", ["David Blei"]),
+             "bbvi": Resource("bbvi", "Black Box Variational Inference", ["Rajesh Ranganath", "David Blei"]),
+             "svi": Resource("svi", "Stochastic Variational Inference", ["Matt Hoffman", "David Blei"])}
+    reader = IntentReader(shelf)
+    assert reader.read("finished blei's variational inference review. what next?").mentioned == ["review"]

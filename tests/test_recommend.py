@@ -1772,3 +1772,16 @@ def test_a_compound_that_ends_in_a_generic_word_names_its_own_subject():
     assert matcher.find("I took analysis last year") == ["real-analysis"]
     for said in ("error analysis and flop counts", "the regret analysis in the Adam paper", "data analysis in R"):
         assert "real-analysis" not in matcher.find(said), said
+
+
+def test_a_refused_treatment_that_titles_carry_counts_against_them_but_a_gap_before_x_does_not():
+    shelf = {
+        "comp": Resource("comp", "Computational Optimal Transport", ["Gabriel Peyre"], level="intermediate",
+                         topics=["probability"]),
+        "pure": Resource("pure", "Topics in Optimal Transportation", ["Cedric Villani"], level="intermediate",
+                         topics=["probability"]),
+    }
+    ranker, reader = _ranker(shelf)
+    question = "optimal transport with full proofs, not the computational stuff"
+    sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
+    assert sig.prefs["comp"][1] == 1 and sig.prefs["pure"][1] == 0

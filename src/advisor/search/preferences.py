@@ -4,6 +4,7 @@ and the depth and level scales the axis moves use."""
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from ..types import Resource
 from .intent import Intent
@@ -33,6 +34,9 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         if attr == "buried_topic":  # "won't drown me in matrix algebra": a record about it (a little is fine)
             misses += any(t in r.topics[:AXIS_TOPICS] for t in wanted)
             continue
+        if attr == "avoid_title":  # "not the computational stuff": a title that says it
+            misses += any(w in r.title.lower() for w in wanted)
+            continue
         if attr.startswith("avoid_"):  # "not a whole course": a kind refused
             misses += getattr(r, attr[len("avoid_"):], None) in wanted
             continue
@@ -42,6 +46,14 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
             misses += 1
     return hits, misses
+
+
+def title_words(text: str, resources: Iterable[Resource]) -> tuple[str, ...]:
+    """The words of a text that a few titles carry: not "the" or "book", nor a word most titles have."""
+    titles = [r.title.lower() for r in resources]
+    few = max(2, len(titles) // 20)
+    return tuple(sorted(w for w in set(re.findall(r"[a-z]{5,}", text.lower()))
+                        if 0 < sum(1 for t in titles if w in t) <= few))
 
 
 def relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,

@@ -30,7 +30,7 @@ from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, resource_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
-                          relative_depth, within_subject)
+                          relative_depth, title_words, within_subject)
 
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
 # but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
@@ -192,6 +192,11 @@ class ResourceRanker:
             prefs.pop("year", None)  # "is X still worth it or too outdated?" asks X's age, it wants no other book
         if unwanted:
             prefs["avoid_topic"] = tuple(sorted(unwanted))
+        # "not the computational ML stuff": a refused way of treating the subject that titles carry ("Computational
+        # Optimal Transport"); a refused subject is a topic ("no measure theory"), and before X a gap
+        if intent.unwanted and not self.matcher.find(intent.unwanted) \
+                and not (intent.wants_prerequisites and intent.mentioned):
+            prefs["avoid_title"] = title_words(intent.unwanted, self.resources.values())
         if buried:
             prefs["buried_topic"] = tuple(sorted(buried))
         # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach

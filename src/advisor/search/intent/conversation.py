@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .asks import _PREFERENCES, attribute_preferences, topic_words
+from .asks import _PREFERENCES, NEEDNT_BE_FREE, attribute_preferences, topic_words
 from .cues import _DEEPER, _DEEPER_THAN, _EASIER, _KIND_WORDS
 from .reader import Intent
 
@@ -18,7 +18,7 @@ _ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|
 _STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|take|do|study|learn|watch|try) next|"
                        r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|now what|what now|"
                        # "what do I need to know first?": the step before what the previous turn named
-                       r"(need|know|learn|read|study|review|cover) first)\b|"
+                       r"(need|know|learn|read|study|review|cover) first)\b|^\W*next\b(?!\s+(to|year|week|month))|"
                        r"\b(what|which|anything) (comes|to read|to do|to take) after\s*([?.!]|$)", re.I)
 # "paid is fine", "happy to buy books", "my library has Springer access": any access will do
 _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
@@ -92,7 +92,9 @@ def _subject_and_latest(text: str, budget: int = 320) -> str:
 
 
 def revokes_free(message: str) -> bool:
-    """"paid is fine", "my library has it" (not "not willing to pay", "paying is not ok")."""
+    """"paid is fine", "my library has it", "doesnt need to be free" (not "not willing to pay", "paying is not ok")."""
+    if re.search(rf"\b({NEEDNT_BE_FREE})\b", message, re.I):
+        return True
     m = _ANY_ACCESS.search(message)
     return bool(m) and not _NEGATED.search(m.group(0)) and not _NEGATED.search(message[max(0, m.start() - 12):m.start()])
 

@@ -200,8 +200,10 @@ def buried_parts(clause: str) -> list[str]:
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 # "they felt pretty gentle": a verdict that X was easy (so more is wished), not a wish for gentleness
 _GENTLE_VERDICT = re.compile(rf"\b{_JUDGED}(gentle|light|easy|simple|soft|basic)\b", re.I)
+# "a book on the same ideas to read first": gentler, unless more depth is asked ("the same material with the derivations")
+_SAME_IDEAS = re.compile(r"\b(the )?same (ideas|material|topics)\b", re.I)
 _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
-                      r"beginner[- ]friendly)|start instead|(the )?same (ideas|material|topics)|on-?ramp|"
+                      r"beginner[- ]friendly)|start instead|on-?ramp|"
                       r"(something|anything) in between)\b", re.I)
 _FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?requisites?|(math|maths|mathematics) "
                           r"do i need)\b", re.I)

@@ -69,7 +69,8 @@ def _near(text: str, a: int, b: int, words: int = 3) -> str:
     """The name at text[a:b] with up to `words` words on each side, within its sentence."""
     left = re.split(r"[.;!?]\s", text[:a])[-1].split()[-words:]
     # ("Blei et al.'s VI review": "et al." is part of the name, and no sentence ends there)
-    after = re.sub(r"^\s+et\.?\s+al\b\.?('s)?", "", text[b:], flags=re.I)
+    # ... nor is a possessive a word of its own ("Blei's variational inference review" says three words of the title)
+    after = re.sub(r"^('s|\u2019s)?\s+et\.?\s+al\b\.?('s)?|^('s|\u2019s)", "", text[b:], flags=re.I)
     right = re.split(r"[.;!?](\s|$)", after)[0].split()[:words]
     return " ".join([*left, text[a:b], *right])
 

@@ -8,13 +8,13 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
-from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING,
-                   _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER,
-                   _EASIER, _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME,
-                   _GOAL_CLAUSE, _KIND_AFTER_NAME, _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST,
-                   _REVISES_NAME, _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
-                   _WANTS_RESOURCE, _WISH, _YEAR, known_clauses, lack_clauses, unnamed_clauses,
-                   unwanted_parts, buried_parts)
+from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
+                   _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
+                   _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
+                   _KIND_AFTER_NAME, _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS,
+                   _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REVISES_NAME, _SAME_IDEAS, _SAME_SOURCE, _SENTENCE_END,
+                   _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses,
+                   lack_clauses, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .names import _as_subject, _content_words, _near, _subject_words, acronym, resource_names, squashed
 
@@ -387,7 +387,8 @@ class IntentReader:
         # easier way into X's own subject, not X's foundations
         # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
         # (unless foundations are asked in so many words: "ESL lost me, what background am I missing?")
-        gentler_first = bool(mentioned) and bool(_GENTLER.search(_GENTLE_VERDICT.sub(" ", said)) or _EASIER.search(said)
+        gentler = _GENTLER.search(_GENTLE_VERDICT.sub(" ", said)) or _SAME_IDEAS.search(said) and not _DEEPER.search(said)
+        gentler_first = bool(mentioned) and bool(gentler or _EASIER.search(said)
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
             and not about and not compares and not lacking  # a gap named is what comes first
         earlier = bool(_EARLIER.search(said))
