@@ -215,6 +215,9 @@ def test_a_resource_the_learner_has_done_beside_the_one_asked_about_is_left_out(
     ("EE sophomore. done calc, no probability yet. want probability", "no probability yet"),
     ("now on an ML team and honestly confused why everyone uses plain SGD", "SGD"),
     ("my probability is one semester of engineering stats from years ago. what first?", "probability"),
+    ("when the notes move to the dual and KKT I'm completely lost. what first?", "KKT"),
+    ("fine with posteriors, but KL divergence and entropy i only know by name tbh", "entropy"),
+    ("i can code autoencoders, but the ELBO is a total black box. what first?", "ELBO"),
 ])
 def test_gaps_said_in_passing_are_lacked_not_known_or_refused(said, lacked):
     intent = IntentReader(SHELF).read(said)

@@ -1785,3 +1785,20 @@ def test_a_refused_treatment_that_titles_carry_counts_against_them_but_a_gap_bef
     question = "optimal transport with full proofs, not the computational stuff"
     sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
     assert sig.prefs["comp"][1] == 1 and sig.prefs["pure"][1] == 0
+
+
+def test_before_x_the_book_that_teaches_the_gap_named_is_not_held_back_for_being_harder_than_x():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    shelf = {"notes": Resource("notes", "CS229 Lecture Notes", ["Andrew Ng"], kind="lecture-notes", level="intermediate",
+                               topics=["svm"], prerequisites=["duality", "calculus"]),
+             "cvx": Resource("cvx", "Convex Optimization", ["Stephen Boyd"], level="advanced", topics=["duality"]),
+             "calc": Resource("calc", "Calculus Videos", ["Grant Sanderson"], level="intro", topics=["calculus"])}
+    topics = {t: Topic(t, t) for t in ("svm", "duality", "calculus")}
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+    question = "I want to read the CS229 notes but I've never seen duality. what should I read first?"
+    sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
+    assert sig.axis["cvx"] == 1.0
+    plain = "what should I read before the CS229 notes?"  # no gap named: a harder book is no foundation
+    assert ranker.signals(plain, reader.read(plain), lambda text: {}, []).axis["cvx"] < 1.0

@@ -115,7 +115,8 @@ def closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> di
 
 
 def axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict[str, float],
-                 needed_level: int = 0) -> float:
+                 needed_level: int = 0, gap_taught: bool = False) -> float:
+    """`gap_taught`: before X, the record teaches every topic of the gap the learner names."""
     if intent.wants_prerequisites:
         # a foundation does not presuppose what the learner lacks, and does not sit above X
         total = sum(needed.values())
@@ -128,7 +129,9 @@ def axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict
         below = min(ref, needed_level) - level > 1
         # what presupposes X's own subject comes after X, not before ("Improved Training of WGANs" needs WGAN)
         after = any(x.topics and x.topics[0] in r.prerequisites for x in named)
-        return factor * (AXIS_FACTORS["behind"] if level > ref or after else AXIS_FACTORS["level"] if below else 1.0)
+        # ("the SVM dual in CS229 loses me, never seen KKT": the book that teaches KKT may be harder than CS229)
+        above = level > ref and not gap_taught
+        return factor * (AXIS_FACTORS["behind"] if above or after else AXIS_FACTORS["level"] if below else 1.0)
     if not (named and intent.moves_away):
         return 1.0
     if intent.direction == "harder" and any(x.topics and x.topics[0] in r.prerequisites for x in named):

@@ -269,7 +269,8 @@ class ResourceRanker:
                 sig.prefs[rid] = (sig.prefs[rid][0], 0)
             teaches = bool(asked) and asked <= resource_topics(r)
             sig.axis[rid] = 1.0 if rid in vouched else axis_factor(
-                intent, named, r, needed, 0 if teaches else needed_level)
+                intent, named, r, needed, 0 if teaches else needed_level,
+                gap_taught=teaches and min(needed.values()) < top)
 
     def _neighbours(self, named: list[Resource], excluded: set[str],
                     needed: Iterable[str] | None) -> dict[str, float]:

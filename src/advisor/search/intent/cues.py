@@ -245,8 +245,15 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    # "did linear algebra in the 80s, remember nothing": had once, to be learnt again
                    rf"{_FORGOT}|"
+                   # "when the notes move to the dual and KKT I'm completely lost"
+                   r"\b(i'?m|i am|i get|i got|i was|i'?ve been) (completely |totally |utterly |so |kind of |kinda |a bit )?"
+                   r"lost\b|"
                    # "confused why everyone uses plain SGD": what the learner does not understand
                    r"\b(confused|puzzled|baffled|mystified) (about|by|why|how|what|with)\b|"
+                   # "KL divergence I only know by name", "the ELBO is a total black box", "basically words to me"
+                   r"\b(only )?know (it |them |of it |of them )?(only )?by name\b|\bblack ?box(es)? (to|for) me\b|"
+                   r"\b(is|are) (a |an )?(total |complete |complete and utter |utter )?black ?box(es)?\b|"
+                   r"\b(just |basically |only )?(words|jargon|buzzwords) to me\b|"
                    # "no probability yet": not had, not refused
                    r"\bno\s+([\w-]+\s+){1,3}yet\b|"
                    # "my probability is one semester of engineering stats from years ago": as good as gone
