@@ -248,3 +248,11 @@ def test_a_possessive_does_not_hide_the_title_words_that_pick_one_of_an_authors_
              "svi": Resource("svi", "Stochastic Variational Inference", ["Matt Hoffman", "David Blei"])}
     reader = IntentReader(shelf)
     assert reader.read("finished blei's variational inference review. what next?").mentioned == ["review"]
+
+
+def test_a_subject_the_learner_keeps_meeting_beside_a_resource_on_it_is_what_it_is_for_not_a_gap_before_it():
+    reader = IntentReader(SHELF)
+    beside = reader.read("entropy and KL divergence? i keep seeing them in papers. someone said Telgarsky's notes, free?")
+    assert not beside.wants_prerequisites
+    gap = reader.read("want to read Telgarsky's notes but I have never seen Hilbert spaces. what first?")
+    assert gap.wants_prerequisites

@@ -1802,3 +1802,20 @@ def test_before_x_the_book_that_teaches_the_gap_named_is_not_held_back_for_being
     assert sig.axis["cvx"] == 1.0
     plain = "what should I read before the CS229 notes?"  # no gap named: a harder book is no foundation
     assert ranker.signals(plain, reader.read(plain), lambda text: {}, []).axis["cvx"] < 1.0
+
+
+def test_before_a_topic_the_gap_the_learner_names_is_what_to_read_not_the_topic_itself():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    shelf = {"flows": Resource("flows", "Normalizing Flows Review", ["George Papamakarios"], kind="paper",
+                               level="advanced", topics=["normalizing-flows", "jacobian"], prerequisites=["jacobian"]),
+             "calc": Resource("calc", "Multivariable Calculus", ["Gilbert Strang"], kind="course", level="intro",
+                              topics=["multivariable-calculus", "jacobian"])}
+    topics = {"normalizing-flows": Topic("normalizing-flows", "normalizing flows", prerequisites=["jacobian"]),
+              "jacobian": Topic("jacobian", "jacobian", prerequisites=["multivariable-calculus"]),
+              "multivariable-calculus": Topic("multivariable-calculus", "multivariable calculus")}
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+    question = "before normalizing flows, what math do I need? I keep seeing jacobian determinants"
+    assert "jacobian" in reader.read(question).lacks
+    assert _ranked(ranker, reader, question)[0] == "calc"

@@ -162,6 +162,8 @@ class ResourceRanker:
             names = [self.topics[t].name for t, w in axis_topics.items() if t in self.topics and w == top]
             if intent.wants_prerequisites and lacked and min(axis_topics.values()) < top:
                 gap = {t for t, w in axis_topics.items() if w == top}
+                if not named_records:  # "before normalizing flows? jacobians lose me": flows is not what to read
+                    text = _without_topics(text, self.matcher, gap)
             text = ", ".join(names[:6] + [text])
         sig.values["fields"] = _scaled(self.fields.scores(text))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
@@ -336,7 +338,9 @@ class ResourceRanker:
             needed = {t for r in named for t in r.prerequisites}
             # "a probability book before PML": the prerequisite the learner names, not all of them
             # ... and when they say what they lack, the rest is what X is read for ("Boyd for the SVM stuff")
-            asked = [t for t in topics if t in needed or t in lacked or (t not in own and not lacked)] if named else []
+            # ... and with no X named, the gap the learner names ("before flows? I keep seeing jacobians")
+            asked = [t for t in topics if t in needed or t in lacked or (t not in own and not lacked)] if named \
+                else [t for t in topics if t in lacked]
             # ... and the gap the learner names is the one to fill, not the rest of what X needs
             asked = [t for t in asked if t in lacked] or asked
             # "what probability background before X?": X's needs that build on the asked topic are asked too
@@ -408,6 +412,14 @@ def _targets(named: list[Resource]) -> list[Resource]:
     """Of the resources a prerequisite question names, those it asks about (not those teaching another's needs)."""
     foundations = {r.id for r in named if any(x is not r and _teaches(r, x.prerequisites) for x in named)}
     return [r for r in named if r.id not in foundations] if len(foundations) < len(named) else named
+
+
+def _without_topics(text: str, matcher: TopicMatcher, kept: set[str]) -> str:
+    """The text without the words that name topics other than `kept`."""
+    for tid, words in matcher.find_spans(text):
+        if tid not in kept:
+            text = text.replace(words, " ")
+    return " ".join(text.split())
 
 
 def _teaches(r: Resource, topics) -> bool:

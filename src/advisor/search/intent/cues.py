@@ -227,6 +227,8 @@ _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|none of it|next to nothing)|"
            r"(forgot|forgotten) (it all|all of it|everything|most of it|almost everything|pretty much everything)|"
            r"long forgotten)\b")
+# ... a gap to fill before a topic; beside a named X, what X itself is for ("entropy? I keep seeing it. Cover?")
+_KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
 _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|seen|studied|learned|"
                    r"learnt|taken|took|had|used|heard of|touched|written|read)|"
                    r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
@@ -248,6 +250,8 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    # "when the notes move to the dual and KKT I'm completely lost"
                    r"\b(i'?m|i am|i get|i got|i was|i'?ve been) (completely |totally |utterly |so |kind of |kinda |a bit )?"
                    r"lost\b|"
+                   # "I keep seeing change of variables and jacobian determinants": met, not understood
+                   rf"{_KEEP_SEEING}|"
                    # "confused why everyone uses plain SGD": what the learner does not understand
                    r"\b(confused|puzzled|baffled|mystified) (about|by|why|how|what|with)\b|"
                    # "KL divergence I only know by name", "the ELBO is a total black box", "basically words to me"

@@ -11,7 +11,7 @@ from ...types import Resource
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
                    _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
-                   _KIND_AFTER_NAME, _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS,
+                   _KEEP_SEEING, _KIND_AFTER_NAME, _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS,
                    _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REVISES_NAME, _SAME_IDEAS, _SAME_SOURCE, _SENTENCE_END,
                    _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses,
                    lack_clauses, unnamed_clauses, unwanted_parts, buried_parts)
@@ -336,6 +336,8 @@ class IntentReader:
         # (X judged hard is no gap of theirs; "KKT is where I get lost" is one)
         # ("way over my head, I have no measure theory": a comma parts the judgement from the gap)
         judged = " ".join(p for p in re.split(rf"{_SENTENCES.pattern}|,", said) if p and not _LACK.search(p))
+        if re.search(_KEEP_SEEING, lacks, re.I) and not _LACK.search(re.sub(_KEEP_SEEING, " ", lacks, flags=re.I)):
+            return False
         return (not _EASIER.search(judged) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
                 # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
