@@ -7,7 +7,7 @@ import math
 import re
 from collections import Counter
 
-from ..library.topics import Topic
+from ..library.topics import Topic, TopicMatcher
 from ..store.keywords import keyword_tokens
 from ..types import Resource
 
@@ -90,3 +90,23 @@ class FieldIndex:
             if 0 < len(holders) <= max_records:
                 out |= holders
         return out
+
+
+def prerequisite_targets(named: list[Resource]) -> list[Resource]:
+    """Of the resources a prerequisite question names, those it asks about (not those teaching another's needs)."""
+    foundations = {r.id for r in named if any(x is not r and teaches(r, x.prerequisites) for x in named)}
+    return [r for r in named if r.id not in foundations] if len(foundations) < len(named) else named
+
+
+def without_topics(text: str, matcher: TopicMatcher, kept: set[str]) -> str:
+    """The text without the words that name topics other than `kept`."""
+    for tid, words in matcher.find_spans(text):
+        if tid not in kept:
+            text = text.replace(words, " ")
+    return " ".join(text.split())
+
+
+def teaches(r: Resource, topics) -> bool:
+    """Whether a record covers one of the topics without presupposing it."""
+    own = resource_topics(r)
+    return any(t in own and t not in r.prerequisites for t in topics)

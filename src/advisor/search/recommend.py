@@ -27,7 +27,7 @@ from ..library.topics import Topic, TopicMatcher
 from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
 from .evidence import about_topic, topic_terms
-from .fields import FieldIndex, resource_topics
+from .fields import FieldIndex, prerequisite_targets, resource_topics, teaches, without_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
                           relative_depth, title_words, within_subject)
@@ -41,18 +41,8 @@ SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised
 # `free` a free resource when the question says nothing of access (a learner can open it today); `paper` a research
 # paper when the question asks for no paper: "how does backprop work" wants a text that teaches it, not the 1986
 # article (unless the learner comes from a paper, or asks for one).
-# Round 5 (679 development questions): CV chose `topics` 0 and `free` 1.0 on all of them (and on the first 582):
-# the vocabulary topics are already in the fielded BM25 (with their IDF), and `authority` now does what the free
-# prior did (the standard texts the catalog points to are mostly free). Both stay computed, for re-choosing.
-# Round 7 (same questions, after the intent changes of that round): CV chose `topics` 0.5, `related` and `advised`
-# 0.5 (development 0.828 -> 0.831 hit@1; cross-validated 0.814); the catalog's own advice on the asked side now
-# also lifts the level and depth factors of what it vouches for, so it counts twice as often as before.
-# Round 8 (819: with J, after that round's intent and advice changes): CV chose `advised` 1.0, the rest unchanged
-# (development 0.847 -> 0.850 hit@1; cross-validated 0.841).
-# Round 10 (1,079: with K, M and N; each record's description embedded alone beside its whole text): CV chose
-# `fields` 2.0, `topics` 1.0 and `authority` 0.1 (cross-validated 0.834 / 0.955 / 0.896 -> 0.844 / 0.955 / 0.901);
-# later, on 1,179 (with O, after that round's intent changes), `related` 1.0 and `advised` 2.0 (cross-validated
-# 0.833 / 0.944 / 0.891; all 1,179 0.836 / 0.943 / 0.892 -> 0.836 / 0.945 / 0.893).
+# Each round's choice (rounds 5 to 13, 679 to 1,567 questions) is in docs/evaluation.md; rounds 12 and 13 kept
+# round 10's.
 WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 1.0, "advised": 2.0,
            "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.0, "authority": 0.1}
 # before X, the weight of X's other prerequisites beside the gap the learner names ("the ELBO derivations lose me"):
@@ -138,7 +128,7 @@ class ResourceRanker:
             intent = replace(intent, deeper=False)  # "a rigorous book" after a rigorous X is no step past X
         if intent.wants_prerequisites:
             # "the math4ml notes before CS 189": a named record teaching another's prerequisites is an answer
-            named_records = _targets(named_records)
+            named_records = prerequisite_targets(named_records)
         # moving away from X, what is asked is read without X's name ("the DDPM paper" asks for no paper)
         away = bool(named_records) and (intent.wants_prerequisites or intent.moves_away) and bool(intent.rest)
         # "A or B for X?": both are named; what decides between them is the rest of the question
@@ -163,7 +153,7 @@ class ResourceRanker:
             if intent.wants_prerequisites and lacked and min(axis_topics.values()) < top:
                 gap = {t for t, w in axis_topics.items() if w == top}
                 if not named_records:  # "before normalizing flows? jacobians lose me": flows is not what to read
-                    text = _without_topics(text, self.matcher, gap)
+                    text = without_topics(text, self.matcher, gap)
             text = ", ".join(names[:6] + [text])
         sig.values["fields"] = _scaled(self.fields.scores(text))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
@@ -180,14 +170,30 @@ class ResourceRanker:
         lacking_in_x = set(sig.topics) if intent.sideways and not foundations and sig.topics else None
         sig.values["related"] = self._neighbours(named_records, sig.excluded,
                                                  gap or (wanted if foundations else lacking_in_x))
-        prefs = self._within_subject(relative_depth(attribute_preferences(asking), intent, named_records), sig.topics,
-                                     intent, named_records)
+        prefs = self._preferences(asking, intent, named_records, sig.topics, unwanted, buried)
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle)
         if gap:  # what X's text sends the learner to first counts when it teaches the gap they name
             sig.values["advised"] = {rid: w for rid, w in sig.values["advised"].items()
-                                     if rid in self.resources and _teaches(self.resources[rid], gap)}
+                                     if rid in self.resources and teaches(self.resources[rid], gap)}
+        # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
+        from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
+        if "paper" not in prefs.get("kind", ()) and not from_paper:
+            sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named}
+        sig.authority = self.authority
+        if "access" not in prefs:  # other things equal, a learner can open a free text today
+            sig.free = {rid for rid, r in self.resources.items() if r.is_free}
+        self._soft_factors(sig, intent, named_records, prefs, wanted if foundations else {})
+        if len(sig.choice) >= 2:
+            sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
+        return sig
+
+    def _preferences(self, asking: str, intent: Intent, named: list[Resource], topics: list[str], unwanted: set,
+                     buried: set) -> dict[str, tuple]:
+        """What the question prefers of a record: attributes, years, and the topics and words it refuses."""
+        prefs = self._within_subject(relative_depth(attribute_preferences(asking), intent, named), topics, intent,
+                                     named)
         if intent.years:
             prefs["year"] = intent.years
         elif intent.about and not intent.moves_away:
@@ -201,17 +207,7 @@ class ResourceRanker:
             prefs["avoid_title"] = title_words(intent.unwanted, self.resources.values())
         if buried:
             prefs["buried_topic"] = tuple(sorted(buried))
-        # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
-        from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
-        if "paper" not in prefs.get("kind", ()) and not from_paper:
-            sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named}
-        sig.authority = self.authority
-        if "access" not in prefs:  # other things equal, a learner can open a free text today
-            sig.free = {rid for rid, r in self.resources.items() if r.is_free}
-        self._soft_factors(sig, intent, named_records, prefs, wanted if foundations else {})
-        if len(sig.choice) >= 2:
-            sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
-        return sig
+        return prefs
 
     def _named(self, intent: Intent, excluded: set[str], gaps: list[str]) -> dict[str, float]:
         """The weight of each resource the question names and does not leave out."""
@@ -222,7 +218,7 @@ class ResourceRanker:
         if intent.wants_prerequisites and gaps:
             # "the SVM dual in the CS229 notes ... never seen KKT": CS229's linear algebra review is named too, but
             # a foundation named beside X counts only when it teaches the gap the learner names
-            named = {rid: w for rid, w in named.items() if rid in self.resources and _teaches(self.resources[rid], gaps)}
+            named = {rid: w for rid, w in named.items() if rid in self.resources and teaches(self.resources[rid], gaps)}
         return named
 
     def _asked_topics(self, asking: str, intent: Intent) -> tuple[list[str], list[str], set, set, set]:
@@ -283,7 +279,7 @@ class ResourceRanker:
         out: dict[str, float] = {}
         for x in named:
             for rid, w in self.linked.get(x.id, {}).items():
-                if rid not in excluded and (needed is None or _teaches(self.resources[rid], needed)):
+                if rid not in excluded and (needed is None or teaches(self.resources[rid], needed)):
                     out[rid] = max(out.get(rid, 0.0), w)
         return out
 
@@ -406,24 +402,3 @@ def _unsaid(text: str, parts: list[str]) -> str:
     for p in parts:
         out = out.replace(p, " ")
     return out if topic_words(out).strip() else text
-
-
-def _targets(named: list[Resource]) -> list[Resource]:
-    """Of the resources a prerequisite question names, those it asks about (not those teaching another's needs)."""
-    foundations = {r.id for r in named if any(x is not r and _teaches(r, x.prerequisites) for x in named)}
-    return [r for r in named if r.id not in foundations] if len(foundations) < len(named) else named
-
-
-def _without_topics(text: str, matcher: TopicMatcher, kept: set[str]) -> str:
-    """The text without the words that name topics other than `kept`."""
-    for tid, words in matcher.find_spans(text):
-        if tid not in kept:
-            text = text.replace(words, " ")
-    return " ".join(text.split())
-
-
-def _teaches(r: Resource, topics) -> bool:
-    """Whether a record covers one of the topics without presupposing it."""
-    own = resource_topics(r)
-    return any(t in own and t not in r.prerequisites for t in topics)
-

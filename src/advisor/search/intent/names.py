@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ...types import Resource
-from .cues import _SMALL
+from .cues import _SMALL, known_clauses
 
 
 def acronym(title: str) -> str | None:
@@ -91,3 +91,46 @@ def _subject_words(question: str, a: int, b: int) -> bool:
 def squashed(text: str) -> str:
     """Letters and digits only: "Auto-Encoding Variational Bayes" and "autoencoding variational bayes" agree."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+# a year right after a name: "Bishop (2024)", "the bishop book from 2024", "Ho et al. 2020"
+_YEAR_AFTER_NAME = re.compile(r"^('s)?[\s(,]*(?:[\w-]+\s+){0,2}?(?:from |in |of )?\(?((?:19|20)\d\d)\b", re.I)
+
+
+# the record kind a noun after a name asks for ("the Learning From Data book")
+_KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "course", "class": "course",
+               "lecture": "course", "lectures": "course", "specialization": "course", "notes": "lecture-notes",
+               "lecture notes": "lecture-notes", "video": "video-series", "videos": "video-series",
+               "tutorial": "tutorial", "books": "book", "textbooks": "book", "papers": "paper", "courses": "course",
+               "cheatsheet": "cheatsheet", "cheatsheets": "cheatsheet", "cheat sheet": "cheatsheet",
+               "cheat sheets": "cheatsheet"}
+
+
+# a kind noun up to two words after a name ("Stat 110 probability cheatsheet")
+_NOUN_AFTER = re.compile(r"^('s)?\s+(([\w-]+\s+){0,2}?)(%s)\b" % "|".join(sorted(_KIND_NOUNS, key=len, reverse=True)),
+                         re.I)
+
+# words of a publisher's or school's name that are not names by themselves ("Athena Scientific", "Imperial College
+# London", "Khan Academy", "OCW Scholar")
+_INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "university", "institute", "press",
+                      "school", "online", "open"}
+
+
+def _behind(question: str, spans: list) -> frozenset[str]:
+    """Beside the resource asked about, one the learner says they have done ("before Vershynin? analysis is fine, I
+    did Rudin") is behind them: not an answer."""
+    clauses = [(question.find(k), question.find(k) + len(k)) for k in known_clauses(question) if k in question]
+    done = {rid for a, b, rid in spans if any(x <= a and b <= y for x, y in clauses)}
+    # ("I finished ISLR, what next?" moves on from ISLR, which the reading of a move leaves out already)
+    return frozenset(done) if done and not all(rid in done for _, _, rid in spans) else frozenset()
+
+
+def _title_pattern(title: str) -> str:
+    """A title as typed after its author's possessive: "Mohri's Foundations of ML" shortens what titles spell out."""
+    pattern = re.escape(title)
+    for words, short in _TITLE_SHORTHANDS:
+        pattern = pattern.replace(re.escape(words), f"(?:{re.escape(words)}|{short})")
+    return pattern
+
+
+_TITLE_SHORTHANDS = (("machine learning", "ml"), ("deep learning", "dl"), ("reinforcement learning", "rl"))
