@@ -147,6 +147,9 @@ def test_parser_never_crashes_on_arbitrary_fields(fields):
     ("the 2015 thermodynamics diffusion paper", "diffusion-models"),
     ("a net with one hidden layer can approximate any continuous function", "universal-approximation"),
     ("what is the wasserstein thing in WGAN", "wasserstein-distance"),
+    ("cybenko's proof uses hahn-banach and I'm lost", "functional-analysis"),  # a named theorem names its subject
+    ("where is Brenier's theorem proved?", "optimal-transport"),
+    ("the theory of SGD: variance reduction, step sizes", "sgd"),
 ])
 def test_the_shipped_vocabulary_reads_everyday_forms_of_its_topics(shipped, question, topic):
     from advisor.library.topics import TopicMatcher
