@@ -256,3 +256,10 @@ def test_a_subject_the_learner_keeps_meeting_beside_a_resource_on_it_is_what_it_
     assert not beside.wants_prerequisites
     gap = reader.read("want to read Telgarsky's notes but I have never seen Hilbert spaces. what first?")
     assert gap.wants_prerequisites
+
+
+def test_where_to_find_what_x_leaves_out_is_no_question_about_x():
+    reader = IntentReader(SHELF)
+    skipped = reader.read("Telgarsky's notes skipped the derivations for kernels, where can I find them?")
+    assert not skipped.about and skipped.moves_away
+    assert reader.read("Telgarsky's notes: where can I find them online?").about == ["notes"]

@@ -48,6 +48,9 @@ class Intent:
     same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
 
 
+_FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)
+
+
 class IntentReader:
     def __init__(self, resources: dict[str, Resource], topic_terms: Iterable[str] = ()):
         self.patterns: list[tuple[re.Pattern, str, str]] = []  # with the name's first word, lowercased
@@ -330,7 +333,9 @@ class IntentReader:
         asks_else = (any((_WISH.search(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c)) and not _LOOKUP.search(c)
                          for c in later)
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
-        about = [] if compares else lookup_targets(question, spans)
+        # ("X skipped the derivations, where can I find them?" asks where what X leaves out is)
+        found_elsewhere = bool(_SIDEWAYS.search(said) and _FIND_IT.search(question))
+        about = [] if compares or found_elsewhere else lookup_targets(question, spans)
         own = unnamed_clauses(question, named_anyhow)  # "not DDPM" names DDPM, though to refuse it
         lacks = lack_clauses(rest)
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
