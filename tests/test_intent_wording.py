@@ -263,3 +263,16 @@ def test_where_to_find_what_x_leaves_out_is_no_question_about_x():
     skipped = reader.read("Telgarsky's notes skipped the derivations for kernels, where can I find them?")
     assert not skipped.about and skipped.moves_away
     assert reader.read("Telgarsky's notes: where can I find them online?").about == ["notes"]
+
+
+def test_needing_no_proofs_asks_for_applied_depth_and_clicking_around_for_an_interactive_resource():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.preferences import preference_counts
+
+    for said in ("math is meh, no calc since undergrad. dont need proofs", "I do not need the proofs"):
+        assert attribute_preferences(said)["math_depth"] == ("applied", "moderate"), said
+    assert attribute_preferences("I need proofs")["math_depth"] == ("rigorous", "proof-heavy")
+    prefs = attribute_preferences("is there something visual i can click around with??")
+    site = Resource("site", "Seeing Theory", ["Daniel Kunin"], kind="tutorial", description="An interactive website.")
+    book = Resource("book", "Probability", ["Joe Blitzstein"], description="A textbook.")
+    assert preference_counts(site, prefs)[0] > preference_counts(book, prefs)[0]

@@ -34,6 +34,9 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         if attr == "buried_topic":  # "won't drown me in matrix algebra": a record about it (a little is fine)
             misses += any(t in r.topics[:AXIS_TOPICS] for t in wanted)
             continue
+        if attr == "interactive":  # a wish met by what the record's own text says it is
+            hits += "interactive" in r.description.lower()
+            continue
         if attr == "avoid_title":  # "not the computational stuff": a title that says it
             misses += any(w in r.title.lower() for w in wanted)
             continue

@@ -50,6 +50,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
+    # "something visual i can click around with": a resource that is interactive, whatever its kind
+    (r"\b(interactive|click (around|through)|clickable|play around with|explorable|sliders?|simulations? (i|you) can)\b",
+     "interactive", (True,)),
     (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
      # ("ties the math to code" asks for code beside the maths, not for more of it)
      r"|\b((?<!follow )(?<!handle )(?<!keep up with )the|actual|the real|more|heavier|deeper) maths?\b"
@@ -67,7 +70,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"practical|code[- ]first|"
      r"friendl\w*|approachable|accessible|more explanation|fast tour|shorter|lighter|concise|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
-     r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great)\b"
+     r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great|meh|so-so)\b"
+     # "dont need proofs", "don't care about the theory"
+     r"|\b(don'?t|dont|do not) (really )?(need|want|care about|care for) (the |any |formal )?(proofs?|theorems?|rigou?r)\b"
      r"|\bweak (at|in|on) (math|maths|mathematics)\b"
      # "proofs don't interest me", "theory bores me"
      rf"|{_NOT_INTERESTED_AFTER}",
