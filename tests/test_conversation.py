@@ -210,3 +210,13 @@ def test_next_said_first_steps_on_from_the_previous_turn():
     done = "finished blei's variational inference review"
     assert condense("next - i want VI for non-conjugate models", [done], has_subject).startswith(done)
     assert condense("next year I want to learn VI", [done], has_subject) == "next year I want to learn VI"
+
+
+def test_more_ways_of_saying_a_new_subject_and_a_budget_that_revokes_free():
+    from advisor.search.intent.conversation import revokes_free
+
+    for message in ("diff q: the original transformer paper?", "totally separate — the 1986 backprop letter",
+                    "new q: that dropout paper"):
+        assert condense(message, [VC], no_subject) == message
+    assert revokes_free("scratch that, got a book budget from work. which one")
+    assert not revokes_free("no budget at all, free only")

@@ -276,3 +276,13 @@ def test_needing_no_proofs_asks_for_applied_depth_and_clicking_around_for_an_int
     site = Resource("site", "Seeing Theory", ["Daniel Kunin"], kind="tutorial", description="An interactive website.")
     book = Resource("book", "Probability", ["Joe Blitzstein"], description="A textbook.")
     assert preference_counts(site, prefs)[0] > preference_counts(book, prefs)[0]
+
+
+def test_free_plus_a_comparative_asks_for_another_and_what_is_clear_is_known():
+    from advisor.search.intent import known_clauses
+
+    reader = IntentReader(SHELF)
+    asked = reader.read("looked at Telgarsky's notes. way too heavy and also paid. free + a bit friendlier?")
+    assert not asked.about and asked.moves_away
+    assert reader.read("Telgarsky's notes - free?").about == ["notes"]
+    assert known_clauses("CAVI + mean field is clear") == ["CAVI + mean field is clear"]

@@ -23,7 +23,7 @@ _STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|ta
 # "paid is fine", "happy to buy books", "my library has Springer access": any access will do
 _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
                          r"\b(happy|willing|fine|ok|okay|glad|can) to (pay|buy|purchase)\b|\bdon'?t mind (paying|buying)\b|"
-                         r"\blibrary (has|access|gives)\b", re.I)
+                         r"\blibrary (has|access|gives|can get)\b|\b(got|have|has) (a|some) (book |books )?budget\b", re.I)
 _NEGATED = re.compile(r"\b(not|never|no|cannot|can'?t|unable)\b|n'?t\b", re.I)
 # a judgement that compares with a kind it names ("something shorter than a book"), not with the previous answer
 _THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|lecture|notes|paper|cheat ?sheet|tutorial)s?\b",
@@ -32,8 +32,9 @@ _THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|l
 _KIND_NOUNS = re.compile(rf"\b({_KIND_WORDS}|books|textbooks|courses|classes|papers|tutorials|moocs?|articles?|"
                          r"cheat ?sheets?)\b", re.I)
 # "new question: ...", "unrelated, but ...", "switching topics": the learner says the subject changes
-_NEW_SUBJECT = re.compile(r"\b(new|different|separate|unrelated|other|another) (question|topic|subject|thing)\b|"
+_NEW_SUBJECT = re.compile(r"\b(new|diff|different|separate|unrelated|other|another) (q|qs|question|topic|subject|thing)\b|"
                           r"\b(unrelated|separately|switching (gears|topics?)|changing (the )?(topic|subject)|"
+                          r"(totally|completely|entirely) (separate|different|unrelated)|"
                           r"on (a|an) (different|other|unrelated) note|on another note|random q(uestion)?)\b", re.I)
 # a kind noun that is part of a name: "the cs229 lecture notes", "Boyd's book" (not a wish to replace)
 _NAMES_BEFORE = re.compile(r"(\b\w*\d\w*|'s)(\s+(lecture|video|course|class))?\s+$", re.I)

@@ -310,7 +310,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
                    # "linear algebra is ok", "my calculus is fine"
-                   r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent)\b(?! for\b)|"
+                   r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent|clear)\b"
+                   r"(?! for\b)|"
                    # "X was great for duality and KKT": what X taught the learner
                    r"(was|is|were|are) (really |very |super )?(great|good|excellent|perfect|brilliant) (for|on)|"
                    r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only|"

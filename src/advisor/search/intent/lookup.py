@@ -31,7 +31,7 @@ _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |offi
                        r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
 _ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or less \w+|worth (it|\w+ing)|any good|"
                        # ("free and shorter?" asks for another: a comparative is no question about X)
-                       r"free(?!\s*(and|or|&|,)\s*(\w+er|more|less)\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|"
+                       r"free(?!\s*(and|or|&|,|\+|plus)\s*((a )?(bit|little|lot) )?(\w+er|more|less)\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|"
                        r"videos?|resources?|alternatives?|options?|texts?|surveys?|tutorials?|intros?|introductions?|"
                        r"primers?|treatments?|guides?|material|reading|one|version|ways?|route|path)\b)|still (available|offered|"
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
