@@ -265,10 +265,10 @@ class ResourceRanker:
                 sig.prefs[rid] = (met + 1, contradicted)
             if rid in intent.about and not intent.moves_away:  # "is ESL too hard for a beginner?" asks whether ESL fits
                 sig.prefs[rid] = (sig.prefs[rid][0], 0)
-            teaches = bool(asked) and asked <= resource_topics(r)
+            covers_asked = bool(asked) and asked <= resource_topics(r)
             sig.axis[rid] = 1.0 if rid in vouched else axis_factor(
-                intent, named, r, needed, 0 if teaches else needed_level,
-                gap_taught=teaches and min(needed.values()) < top)
+                intent, named, r, needed, 0 if covers_asked else needed_level,
+                gap_taught=covers_asked and min(needed.values(), default=top) < top)
 
     def _neighbours(self, named: list[Resource], excluded: set[str],
                     needed: Iterable[str] | None) -> dict[str, float]:

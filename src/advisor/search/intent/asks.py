@@ -123,9 +123,9 @@ _NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not
                         rf"|{_NOT_INTERESTED_AFTER}", re.I)
 # "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for
 # "doesnt need to be free": any access will do, not a wish for free
-NEEDNT_BE_FREE = r"(doesn'?t|does not|don'?t|do not|needn'?t|need not|no need for it to|not) (need to |have to |necessarily )?" \
-    r"be free|free (is )?not (required|needed|necessary|a must)|not necessarily free"
-_NEEDNT_BE_FREE = re.compile(rf"\b({NEEDNT_BE_FREE})\b", re.I)
+NEEDNT_BE_FREE = re.compile(r"\b((doesn'?t|does not|don'?t|do not|needn'?t|need not|no need for it to|not) "
+                            r"(need to |have to |necessarily )?be free|free (is )?not (required|needed|necessary|a must)|"
+                            r"not necessarily free)\b", re.I)
 _PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|a "
                         r"single)\s+)?([\w-]+\s+){0,2}|(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"
                         r"college|university)\s+([\w-]+\s+)?)(class|course|module|lecture)(es|s)?\b", re.I)
@@ -152,7 +152,7 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
                     for k in _REFUSED_KINDS.get(m.group("kind").rstrip("s"), ()))
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
-    lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", _NEEDNT_BE_FREE.sub(" ", lowered)))
+    lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(" ", lowered)))
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     unlevelled = _OTHER_FIELD_STAGE.sub(" ", _NOT_LEVEL.sub(" ", lowered))
     for pattern, attr, values in _PREFERENCES:

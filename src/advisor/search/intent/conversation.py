@@ -94,7 +94,7 @@ def _subject_and_latest(text: str, budget: int = 320) -> str:
 
 def revokes_free(message: str) -> bool:
     """"paid is fine", "my library has it", "doesnt need to be free" (not "not willing to pay", "paying is not ok")."""
-    if re.search(rf"\b({NEEDNT_BE_FREE})\b", message, re.I):
+    if NEEDNT_BE_FREE.search(message):
         return True
     m = _ANY_ACCESS.search(message)
     return bool(m) and not _NEGATED.search(m.group(0)) and not _NEGATED.search(message[max(0, m.start() - 12):m.start()])

@@ -125,6 +125,9 @@ def _behind(question: str, spans: list) -> frozenset[str]:
     return frozenset(done) if done and not all(rid in done for _, _, rid in spans) else frozenset()
 
 
+_TITLE_SHORTHANDS = (("machine learning", "ml"), ("deep learning", "dl"), ("reinforcement learning", "rl"))
+
+
 def _title_pattern(title: str) -> str:
     """A title as typed after its author's possessive: "Mohri's Foundations of ML" shortens what titles spell out."""
     pattern = re.escape(title)
@@ -132,5 +135,3 @@ def _title_pattern(title: str) -> str:
         pattern = pattern.replace(re.escape(words), f"(?:{re.escape(words)}|{short})")
     return pattern
 
-
-_TITLE_SHORTHANDS = (("machine learning", "ml"), ("deep learning", "dl"), ("reinforcement learning", "rl"))

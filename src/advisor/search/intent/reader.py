@@ -98,7 +98,7 @@ class IntentReader:
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
                                       re.split(r"\.(?=\d)|-(?=[A-Za-z])", name.split()[0])[0].lower()))
         self.whole_titles = {rid: whole for whole, rid in self.titles}
-        self.full_titles = {rid: r.title for rid, r in resources.items()}
+        self.comma_titles = {rid for rid, r in resources.items() if "," in r.title}
 
     def _named_spans(self, question: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
         """The resources a question names, each with the words that name it (longest names first)."""
@@ -229,7 +229,7 @@ class IntentReader:
         """Whether a title typed without its punctuation is typed within one clause: "NTK and deep learning theory,
         lecture notes fine" does not type "Deep Learning Theory Lecture Notes"."""
         whole = self.whole_titles[rid]
-        breaks = "" if "," in self.full_titles[rid] else ","
+        breaks = "" if rid in self.comma_titles else ","
         return bool(re.search(f"[^a-z0-9{breaks};?!]*".join(whole), question.lower()))
 
     def _read_names(self, question: str) -> tuple[list, list, frozenset[str]]:
