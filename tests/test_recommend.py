@@ -1819,3 +1819,19 @@ def test_before_a_topic_the_gap_the_learner_names_is_what_to_read_not_the_topic_
     question = "before normalizing flows, what math do I need? I keep seeing jacobian determinants"
     assert "jacobian" in reader.read(question).lacks
     assert _ranked(ranker, reader, question)[0] == "calc"
+
+
+def test_a_third_answer_of_the_same_kind_gives_way_to_a_close_runner_up_of_another_kind():
+    from advisor.search.preferences import varied as _varied
+    from advisor.types import ResourceMatch
+
+    def match(rid, kind, score):
+        return ResourceMatch(resource=Resource(rid, rid, ["A"], kind=kind), score=score)
+
+    books = [match("b1", "book", 1.0), match("b2", "book", 0.9), match("b3", "book", 0.8)]
+    close = _varied(books + [match("c", "course", 0.75), match("b4", "book", 0.7)])
+    assert [m.resource.id for m in close] == ["b1", "b2", "c", "b3", "b4"]
+    far = _varied(books + [match("c", "course", 0.5)])  # not close: the order stands
+    assert [m.resource.id for m in far] == ["b1", "b2", "b3", "c"]
+    mixed = [match("b1", "book", 1.0), match("c", "course", 0.9), match("b2", "book", 0.8), match("v", "video-series", 0.79)]
+    assert _varied(mixed) == mixed

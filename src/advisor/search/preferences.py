@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..types import Resource
+from ..types import Resource, ResourceMatch
 from .intent import Intent
 
 AXIS_TOPICS = 3  # a record's first topics say what it is about; later ones what it touches
@@ -173,3 +173,15 @@ def makers(records: list[Resource]) -> set[str]:
 
 
 _COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b")
+
+
+def varied(matches: list[ResourceMatch], close: float = 0.85) -> list[ResourceMatch]:
+    """A third of one kind after two of it gives way to a close runner-up of another kind: a learner offered three
+    books may have wanted the course."""
+    if len(matches) < 4 or len({m.resource.kind for m in matches[:3]}) > 1:
+        return matches
+    kind = matches[0].resource.kind
+    for i, m in enumerate(matches[3:10], start=3):
+        if m.resource.kind != kind and m.score >= close * matches[2].score:
+            return matches[:2] + [m] + [x for j, x in enumerate(matches[2:], start=2) if j != i]
+    return matches

@@ -30,7 +30,7 @@ from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, prerequisite_targets, resource_topics, teaches, without_topics
 from .intent import Intent, IntentReader, attribute_preferences, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
-                          relative_depth, title_words, within_subject)
+                          relative_depth, title_words, varied, within_subject)
 
 # Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
 # but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
@@ -322,7 +322,7 @@ class ResourceRanker:
             matches.append(ResourceMatch(resource=r, score=score, hits=by_resource.get(rid, [])[:3],
                                          matched_topics=[t for t in sig.topics if t in own]))
         matches.sort(key=lambda m: (m.resource.id not in sig.choice, -m.score, m.resource.id))
-        return matches[:k]
+        return varied(matches)[:k]
 
     # --- "before X", "X was too applied": leave X out, move along the prerequisite or depth axis --------
     def _axis(self, intent: Intent, topics: list[str], named: list[Resource], lacked: list[str] = (),
