@@ -19,7 +19,7 @@ def _pages(path: Path) -> int:
     return len(pypdf.PdfReader(str(path)).pages)
 
 
-@pytest.mark.parametrize("name", ["passages.jsonl", "heldout.jsonl"])
+@pytest.mark.parametrize("name", ["passages.jsonl", "passages_b.jsonl", "heldout.jsonl"])
 def test_passage_gold_points_at_pages_that_exist(name):
     questions = read_questions(EVAL / name)
     assert len({q.id for q in questions}) == len(questions)
@@ -33,7 +33,7 @@ def test_passage_gold_points_at_pages_that_exist(name):
 
 
 def test_held_out_questions_are_not_development_questions():
-    dev = read_questions(EVAL / "passages.jsonl")
+    dev = read_questions(EVAL / "passages.jsonl") + read_questions(EVAL / "passages_b.jsonl")
     held = read_questions(EVAL / "heldout.jsonl")
     assert not {q.id for q in dev} & {q.id for q in held}
     assert not {q.question for q in dev} & {q.question for q in held}
