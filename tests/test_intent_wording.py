@@ -286,3 +286,26 @@ def test_free_plus_a_comparative_asks_for_another_and_what_is_clear_is_known():
     assert not asked.about and asked.moves_away
     assert reader.read("Telgarsky's notes - free?").about == ["notes"]
     assert known_clauses("CAVI + mean field is clear") == ["CAVI + mean field is clear"]
+
+
+def test_a_request_pointing_at_the_named_resource_is_about_it_after_any_aside():
+    reader = IntentReader(SHELF)
+    for question in ("My advisor told me to watch Silver's lectures before I read any more RL papers. "
+                     "I tried a random playlist first, but it was too basic. That's the one I want.",
+                     "Years ago I watched part of Kilian's machine learning lectures. I think there were 30 of them. "
+                     "Can you find me that series again?",
+                     "A friend mentioned Telgarsky's notes as the compact refresher. Can you point me to them?"):
+        intent = reader.read(question)
+        assert intent.about and not intent.moves_away and not intent.wants_prerequisites, question
+    # ... but not when what is pointed at is something like it
+    assert not reader.read("Silver's lectures were great. Can you find me something like that for bandits?").about
+
+
+def test_choosing_between_two_named_resources_compares_them_but_a_book_in_between_does_not():
+    reader = IntentReader(SHELF)
+    for question in ("I'm choosing between ISLR and Mohri's Foundations of Machine Learning. Which should I pick?",
+                     "The two candidates are ISLR and Mohri's book. Which one should I go with?"):
+        intent = reader.read(question)
+        assert intent.compares and not intent.moves_away, question
+    between = reader.read("ISLR felt too light and Mohri's book is a wall. Something in between?")
+    assert not between.compares

@@ -368,7 +368,11 @@ def known_clauses(text: str) -> list[str]:
 
 # "X vs the other one, which one ...?": a choice that includes X, even when the other is not recognised
 _CHOOSING = re.compile(r"\b(vs\.?|versus|which one|which of)\b", re.I)
-_COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than)\b", re.I)
+_COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than|candidates|"
+                      # ("something in between ISLR and ESL" is a third book, not a choice between them)
+                      r"(choos\w*|decid\w*|pick\w*|torn|stuck|split|hesitat\w*) between|"
+                      r"which (one |of (them|the two|these|those) )?(should|do|would|to) (i |we )?(pick|choose|go with|get|"
+                      r"take|start with))\b", re.I)
 
 
 

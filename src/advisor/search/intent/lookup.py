@@ -57,6 +57,19 @@ _ADVISES = re.compile(r"\b(recommend\w*|suggest\w*|advis\w*|point to|send you to
 _QUESTIONS = re.compile(r"[.?!;]+\s*|:\s+|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+but\s+", re.I)
 # ("what covers SVMs more gently than ESL?" asks for another)
 _OTHER_THAN = re.compile(r"\b(than|instead|rather|better)\b", re.I)
+# a request for the very resource named: "can you point me to Thomas's notes?", "that's the one I want", "where do I get
+# that one?", "find me that series again"
+_POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)|link me to|find me|dig up|track down)\b|"
+                              r"\b(that'?s|that is|it'?s) the one\b|"
+                              r"\b(get|find|locate|download|access|watch|read)\s+(that|this) (one|book|course|series|text|"
+                              r"class|set of notes|playlist)\b", re.I)
+_OTHER_WORDS = re.compile(r"\b(another|other|others|alternatives?|else|instead|similar|like)\b", re.I)
+
+
+def _points_at_named(text: str) -> bool:
+    return bool(_POINTS_AT_NAMED.search(text)) and not _OTHER_WORDS.search(text)
+
+
 _WHAT_IT_COVERS = re.compile(r"\bwhat\s+('s\s+)?(does\s+|do\s+)?\s*(covers?|teach(es)?|is about|contains?|includes?|goes into)\b",
                              re.I)
 
@@ -85,6 +98,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             targets += inside or before  # ... as does "X - how do I know if I'm ready for it?"
         elif inside and _WHAT_IT_COVERS.search(bare) and not _OTHER_THAN.search(bare):  # "tell me what X covers?"
             targets += inside
+        elif _points_at_named(bare) and (inside or before):
+            targets += inside or before[-1:]  # the name said last ("find me that series again")
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
                 or _OWN_COPY.search(clause) \
                 or _ELLIPTIC.search(asked) or inside and _ELLIPTIC.search(bare + mark):  # "BDA3 too advanced for me?"
@@ -96,7 +111,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             targets += inside or before  # "is X too hard for me?", "do I need probability first?"
         elif ((_WISH.search(bare) or _REQUEST.search(bare)) and _WANTS_RESOURCE.search(bare)
               and _ASKS.search(bare)
-              and not _LOOKUP.search(bare)):
+              and not _LOOKUP.search(bare)
+              and not _points_at_named(question[end:])):  # ("... That's the one I want." settles it)
             return []  # a request for another resource ("want something i can self study from" qualifies X)
     # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
     # words naming one
