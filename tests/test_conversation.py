@@ -220,3 +220,10 @@ def test_more_ways_of_saying_a_new_subject_and_a_budget_that_revokes_free():
         assert condense(message, [VC], no_subject) == message
     assert revokes_free("scratch that, got a book budget from work. which one")
     assert not revokes_free("no budget at all, free only")
+
+
+def test_an_option_set_aside_is_not_searched(advisor):
+    answer = advisor.ask("I considered a linear algebra book, though people say it is heavy going. "
+                         "I'd like notes on VC dimension proofs.")
+    assert "heavy going" not in answer.query and "VC dimension" in answer.query
+    assert any(n.startswith("searched for: ") for n in answer.notes)  # the learner sees what was searched

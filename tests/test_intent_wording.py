@@ -309,3 +309,18 @@ def test_choosing_between_two_named_resources_compares_them_but_a_book_in_betwee
         assert intent.compares and not intent.moves_away, question
     between = reader.read("ISLR felt too light and Mohri's book is a wall. Something in between?")
     assert not between.compares
+
+
+def test_an_option_weighed_and_set_aside_is_dropped_but_the_wish_after_it_stays():
+    reader = IntentReader(SHELF)
+    judged = reader.without_asides("I read Mohri's book and loved it. I considered the 1996 pattern-recognition "
+                                   "book, though people say it's heavy going. I'd like a textbook with exercises.")
+    assert "heavy going" not in judged and "1996" not in judged and "I'd like a textbook with exercises" in judged
+    assert reader.read(judged).direction == "harder" and not reader.read(judged).years
+    wished = reader.without_asides("I was going to buy a book, but my budget is zero, so a free PDF would be ideal.")
+    assert "book" not in wished and "free PDF would be ideal" in wished
+    # an option that names a record is the one the learner reacts to: it stays
+    named = "I thought about ISLR, but it's too light. What next?"
+    assert reader.without_asides(named) == named
+    plain = "I thought the proofs were fine. Any book on kernels?"  # "thought" alone sets nothing aside
+    assert reader.without_asides(plain) == plain

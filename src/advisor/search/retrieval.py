@@ -214,7 +214,8 @@ class Retriever:
 
         `history` holds the earlier turns as searched; `shown` is the resource the previous answer put first."""
         own = self.has_subject(question) if history else True  # read once: it asks the question reader
-        text = self.speller.fix(condense(question, list(history), lambda _: own))
+        # an option weighed and set aside ("I considered X, though it's heavy going") is neither asked nor judged
+        text = self.intents.without_asides(self.speller.fix(condense(question, list(history), lambda _: own)))
         follow_up = (shown, question) if history and shown in self.index.resources and not own else None
         return text, follow_up
 

@@ -8,6 +8,7 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py), shared by its modules
+from .asides import set_aside
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
                    _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
@@ -231,6 +232,10 @@ class IntentReader:
         whole = self.whole_titles[rid]
         breaks = "" if rid in self.comma_titles else ","
         return bool(re.search(f"[^a-z0-9{breaks};?!]*".join(whole), question.lower()))
+
+    def without_asides(self, question: str) -> str:
+        """The question without the options the learner weighed and set aside (asides.set_aside)."""
+        return set_aside(question, lambda text: bool(self._named_spans(text)))
 
     def _read_names(self, question: str) -> tuple[list, list, frozenset[str]]:
         """The names a question says (and all it says, refused ones included), and the records it refuses."""

@@ -1,0 +1,51 @@
+"""A road not taken: "I considered the 1996 book, though people say it's heavy going", "I thought about a proof-based
+book, but that's not my style; I'd like ...". A long post often names an option the learner weighed and set aside
+before saying what they want. Its words are not asked for, and its verdict is on it, not on the resource the
+learner comes from: "heavy going" said of a book set aside asks for nothing easier than Vapnik.
+
+Only an option that names no catalog record is set aside here: "I thought about Rudin, but it's too terse" names
+the resource the learner reacts to, which the question reader already reads as such.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cues import _WISH
+
+# "I (briefly) considered", "I was going to", "we thought about switching to", "I toyed with the idea of"
+_SET_ASIDE = re.compile(
+    r"\b(i|we)\s+((briefly|also|first|originally|initially|almost|even|honestly)\s+)?"
+    r"(considered|thought (about|of)|(was|were) (going|planning|about|tempted) to|(was|were) thinking (about|of)|"
+    r"toyed with( the idea of)?|contemplated|debated)\b"
+    r"(?P<what>[^.;!?]*?)"
+    # ... up to a turn ("but", "though") and what follows it in the sentence, or to the sentence's end
+    r"(?P<turn>,?\s*\b(but|though|although|however|yet)\b(?P<after>[^.;!?]*)|(?=[.;!?])|$)", re.I)
+# what follows the turn asks for something ("but first I want ...", "but no, I'd rather have the book", "so free
+# notes would suit me best") rather than judging the option ("but that's not my style", "so that's out")
+_ASKS_AFTER = re.compile(_WISH.pattern + r"|\b(i'?d|i would|we'?d) (rather|prefer)\b|"
+                         r"\b(i|we) (\w+ )?(just |really |actually |first |probably )?(want|need|prefer)\b|"
+                         r"\bwhat (i|we) (\w+ )?(want|need)\b|\b(i|we) (learn|work|do) better\b|"
+                         r"\bwould (suit|be (ideal|great|nice|perfect|best|better)|work (better|best)|help)\b", re.I)
+_SO = re.compile(r",?\s*\bso\b", re.I)
+
+
+def set_aside(question: str, names_a_record) -> str:
+    """The question without the options the learner weighed and set aside, unless one names a record
+    (`names_a_record(text)`); a wish said after the turn stays."""
+    out, last = [], 0
+    for m in _SET_ASIDE.finditer(question):
+        if names_a_record(m.group(0)):
+            continue
+        after = _SO.split(m.group("after") or "")[-1]  # "deadlines don't fit, so short notes would suit me"
+        kept = after if m.group("turn") and _ASKS_AFTER.search(after) else ""
+        out.append(question[last:m.start()])
+        out.append(re.sub(r"^\W*(no|yes|ok|okay|honestly|actually)?\W*", "", kept))
+        last = m.end()
+    if not out:
+        return question
+    out.append(question[last:])
+    text = "".join(out)
+    # a sentence left empty leaves its stop behind: "Background: ... .  . I'd like" reads as one gap
+    text = re.sub(r"(?<=[.;!?])\s*[.;,]+", "", text)
+    return " ".join(text.split())
