@@ -150,8 +150,25 @@ def test_parser_never_crashes_on_arbitrary_fields(fields):
     ("cybenko's proof uses hahn-banach and I'm lost", "functional-analysis"),  # a named theorem names its subject
     ("where is Brenier's theorem proved?", "optimal-transport"),
     ("the theory of SGD: variance reduction, step sizes", "sgd"),
+    ("first ml textbook, free", "machine-learning"),  # typed all in lower case, an abbreviation is too
+    ("kkt proof book", "kkt-conditions"),
+    ("lin alg refresher", "linear-algebra"),
 ])
 def test_the_shipped_vocabulary_reads_everyday_forms_of_its_topics(shipped, question, topic):
     from advisor.library.topics import TopicMatcher
 
     assert topic in TopicMatcher(shipped.topics).find(question)
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("Which book derives the MAP estimate? map the ideas", "map-estimation"),
+    ("first ML textbook", "machine-learning"),
+])
+def test_an_abbreviation_in_lower_case_names_its_topic_only_in_a_question_typed_in_lower_case(shipped, question, topic):
+    from advisor.library.topics import TopicMatcher
+
+    matcher = TopicMatcher(shipped.topics)
+    assert topic in matcher.find(question)
+    assert matcher.find("Where is the ml of water measured?") == []  # cased text: "ml" is no abbreviation here
+    # everyday words stay words in lower case: "map", "hmm", "em"
+    assert not {"map-estimation", "hmm", "em-algorithm"} & set(matcher.find("hmm, read em all and map it out"))

@@ -324,3 +324,11 @@ def test_an_option_weighed_and_set_aside_is_dropped_but_the_wish_after_it_stays(
     assert reader.without_asides(named) == named
     plain = "I thought the proofs were fine. Any book on kernels?"  # "thought" alone sets nothing aside
     assert reader.without_asides(plain) == plain
+
+
+def test_the_field_the_maths_is_for_is_no_subject_of_its_own():
+    from advisor.search.intent import without_purpose
+
+    assert "ML" not in without_purpose("a math for ML course")
+    assert "ml" not in without_purpose("dev w/ school math only, ml math course").split()
+    assert without_purpose("first ML textbook") == "first ML textbook"  # no maths asked: ML is the subject

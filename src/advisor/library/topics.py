@@ -90,12 +90,18 @@ def _compound(text: str, m: re.Match) -> bool:
     return bool(before) and before.group(1).lower() in qualifiers
 
 
+# abbreviations that are everyday words, or page numbers, in lower case ("map", "la", "'em", "vi")
+_WORDLIKE = frozenset("map la em made nuts sac cart als vi nfl gap mad hmm".split())
+
+
 class TopicMatcher:
     """Finds vocabulary topics named in a text by their name or any alias, on word boundaries."""
 
     def __init__(self, topics: dict[str, Topic]):
         self.topics = topics
         self.patterns: list[tuple[re.Pattern, str, str]] = []  # (pattern, topic id, its first word lowered)
+        # a question typed all in lower case ("first ml book", "pca vs svd") writes abbreviations in lower case too
+        self.loose: dict[re.Pattern, re.Pattern] = {}
         for t in topics.values():
             for term in t.terms:
                 norm = _norm_term(term)
@@ -106,7 +112,10 @@ class TopicMatcher:
                 source = term if flags == 0 else norm
                 body = r"[\s\-]+".join(re.escape(w) for w in source.split())
                 first = re.split(r"[\s\-]+", norm)[0]
-                self.patterns.append((re.compile(rf"(?<!\w){body}s?(?!\w)", flags), t.id, first))
+                pattern = re.compile(rf"(?<!\w){body}s?(?!\w)", flags)
+                self.patterns.append((pattern, t.id, first))
+                if flags == 0 and norm not in _WORDLIKE:
+                    self.loose[pattern] = re.compile(pattern.pattern, re.I)
 
     def find(self, text: str) -> list[str]:
         """Topics named in the text; a match inside a longer one ("dimension" in "VC dimension") is dropped."""
@@ -116,11 +125,13 @@ class TopicMatcher:
         """(topic id, the words that named it) for each topic named in the text."""
         plain = normalize(text)
         lowered = _norm_term(plain)
+        uncased = plain == plain.lower()
         spans: list[tuple[int, int, str]] = []
         for pattern, tid, first in self.patterns:
             if first not in lowered:
                 continue  # cheap literal pre-check: most of the ~1,400 patterns cannot match
             target = plain if pattern.flags & re.I == 0 else lowered
+            pattern = self.loose.get(pattern, pattern) if uncased else pattern
             for m in pattern.finditer(target):
                 if not _compound(target, m):
                     spans.append((m.start(), m.end(), tid))

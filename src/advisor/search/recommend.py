@@ -28,7 +28,7 @@ from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, prerequisite_targets, resource_topics, teaches, without_topics
-from .intent import Intent, IntentReader, attribute_preferences, topic_words
+from .intent import Intent, IntentReader, attribute_preferences, topic_words, without_purpose
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
                           relative_depth, title_words, varied, within_subject)
 
@@ -229,7 +229,7 @@ class ResourceRanker:
         unwanted = set() if intent.wants_prerequisites and intent.mentioned \
             else set(self.matcher.find(intent.unwanted)) - known
         buried = set(self.matcher.find(intent.buried)) - known
-        topics = [t for t in self.matcher.find(asking) if t not in known | unwanted | buried]
+        topics = [t for t in self.matcher.find(without_purpose(asking)) if t not in known | unwanted | buried]
         # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
         if len(topics) > 1:
             topics = [t for t in topics if t != CONTEXT_TOPIC]

@@ -213,3 +213,16 @@ def topic_words(question: str, strip_names: bool = False) -> str:
         text = re.sub(r"\b\w+'s\b", " ", text)
     return " ".join(text.split()) or question
 
+
+# "linear algebra for ML", "the math behind deep learning", "ML math course": the field the maths serves is its
+# purpose, not a subject to learn ("a math for ML course" is no machine learning course)
+_PURPOSE = re.compile(r"\b(for|behind|of|in|used in|needed for|underlying)\s+(ml|machine learning|deep learning|dl|ai|"
+                      r"data science)\b|\b(ml|machine learning|deep learning|dl)[- ](?=(math|maths|mathematics)\b)", re.I)
+
+
+def without_purpose(text: str) -> str:
+    """The text without the field its maths is for, when maths is what it asks about."""
+    if not re.search(r"\b(math|maths|mathematics|mathematical)\b", text, re.I):
+        return text
+    return _PURPOSE.sub(" ", text)
+
