@@ -332,3 +332,20 @@ def test_the_field_the_maths_is_for_is_no_subject_of_its_own():
     assert "ML" not in without_purpose("a math for ML course")
     assert "ml" not in without_purpose("dev w/ school math only, ml math course").split()
     assert without_purpose("first ML textbook") == "first ML textbook"  # no maths asked: ML is the subject
+
+
+def test_pre_before_a_name_is_a_point_before_it_even_in_lower_case():
+    ddpm = Resource("ddpm", "Denoising Diffusion Probabilistic Models", ["Jonathan Ho"], kind="paper", aliases=["DDPM"])
+    reader = IntentReader({**SHELF, "ddpm": ddpm}, topic_terms=["ddpm"])  # "ddpm" is a topic's name too
+    earlier = reader.read("first diffusion model paper, pre-ddpm")
+    assert earlier.mentioned == ["ddpm"] and earlier.direction == "earlier" and earlier.moves_away
+    assert reader.read("a gentle intro to ddpm?").mentioned == []  # in lower case, elsewhere, the topic
+    assert reader.read("the maths I need pre-ISLR").wants_prerequisites
+
+
+@pytest.mark.parametrize("question", ["backprop intuition only, animated vid", "svd explained on youtube",
+                                      "a playlist on eigenvalues"])
+def test_videos_asked_for_in_chat_words_are_a_kind(question):
+    from advisor.search.intent import attribute_preferences
+
+    assert "video-series" in attribute_preferences(question).get("kind", ())

@@ -39,7 +39,8 @@ _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|r
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(free|open[- ]access|no cost|without paying|can'?t afford|cannot afford|can'?t pay|cannot pay|no budget)\b",
      "access", ("free", "free-online")),
-    (r"\b(course|mooc|lectures?|class|videos?|watch)\b", "kind", ("course", "video-series")),
+    (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch)\b", "kind",
+     ("course", "video-series")),
     (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet)\b", "kind",
      ("cheatsheet",)),

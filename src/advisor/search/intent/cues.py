@@ -128,8 +128,8 @@ _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|
                                r"\b(stuck|struggling) (on|with|in|through)\s+((the|a|an)\s+)?([\w-]+\s+(book|paper|course|notes)\s+by\s+)?"
                                r"[\'\"\u201c\u2018]?$", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
-_BEFORE_NAME = re.compile(r"\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that|"
-                          r"something like|anything like|stuff like)\s+){0,2}[\'\"\u201c\u2018]?$", re.I)
+_BEFORE_NAME = re.compile(r"(\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that|"
+                          r"something like|anything like|stuff like)\s+){0,2}|\bpre-)[\'\"\u201c\u2018]?$", re.I)
 # "the linear algebra CS229 expects": what X presupposes is asked for
 _NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)\b", re.I)
 _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"

@@ -244,7 +244,9 @@ class IntentReader:
         # ... but a possessive is a person's ("nesterov's lectures" are Nesterov's, not the momentum topic)
         spans = named_anyhow = [s for s in self._named_spans(question)
                                 if not (question[s[0]:s[1]].islower() and not question.startswith("'s", s[1])
-                                        and " ".join(question[s[0]:s[1]].split()) in self.topic_terms)
+                                        and " ".join(question[s[0]:s[1]].split()) in self.topic_terms
+                                        # ("pre-ddpm", "before ddpm": a point in time is a paper, not the topic)
+                                        and not _BEFORE_NAME.search(question[:s[0]]))
                                 and not _LACKED_IN_X.search(question[max(0, s[0] - 60):s[0]])]
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
         # ... and so is one said as the learner's level ("ML basics at roughly cs229 level", "stat 110 level
