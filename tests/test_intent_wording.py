@@ -349,3 +349,26 @@ def test_videos_asked_for_in_chat_words_are_a_kind(question):
     from advisor.search.intent import attribute_preferences
 
     assert "video-series" in attribute_preferences(question).get("kind", ())
+
+
+def test_a_later_question_about_the_named_resource_outweighs_an_earlier_request():
+    reader = IntentReader(SHELF)
+    later = reader.read("Looking for Silver's RL class, where the Bellman equations are derived from scratch. "
+                        "Where are the videos and notes?")
+    assert later.about == ["silver"] and not later.moves_away
+    # ... and a request said last still asks for another
+    last = reader.read("Silver's RL class: where are the videos? or what else would you recommend instead?")
+    assert not last.about
+
+
+@pytest.mark.parametrize("question", [
+    "That RL course by David Silver, is there a legitimate free version?",
+    "Is there a video from Silver's course on the Bellman equations?",
+])
+def test_a_copy_or_a_part_of_the_named_resource_is_asked_about_it(question):
+    assert IntentReader(SHELF).read(question).about == ["silver"]
+
+
+def test_two_named_resources_then_which_compares_them():
+    reader = IntentReader(SHELF)
+    assert reader.read("Mohri wrote Foundations of Machine Learning and there is ISLR. For a first read, which?").compares

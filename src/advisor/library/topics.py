@@ -78,7 +78,10 @@ _QUALIFIED_HEADS = {"analysis": frozenset(
     "error regret data convergence stability matrix convex systems complexity sensitivity numerical asymptotic "
     "harmonic fourier spectral causal survival risk statistical bayesian component factor cluster discriminant "
     "perturbation variance power regression performance algorithm algorithms worst-case average-case "
-    "time-series series backward forward dimensional".split())}
+    "time-series series backward forward dimensional "
+    # ... and "the full analysis", "a careful analysis" are an argument, not the subject
+    "full complete careful detailed thorough theoretical in-depth deeper whole "
+    "original same".split())}
 
 
 def _compound(text: str, m: re.Match) -> bool:

@@ -372,7 +372,9 @@ _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than|candidates|"
                       # ("something in between ISLR and ESL" is a third book, not a choice between them)
                       r"(choos\w*|decid\w*|pick\w*|torn|stuck|split|hesitat\w*) between|"
                       r"which (one |of (them|the two|these|those) )?(should|do|would|to) (i |we )?(pick|choose|go with|get|"
-                      r"take|start with))\b", re.I)
+                      r"take|start with))\b|"
+                      # "Villani wrote two books, X and Y ... which?"
+                      r"\bwhich( one)?\s*\?\s*$", re.I)
 
 
 

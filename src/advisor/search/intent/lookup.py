@@ -27,8 +27,12 @@ _ABOUT_PRONOUN = re.compile(
 # ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
 _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
-_OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |online |official )*(pdf|copy|version online|"
-                       r"online version|version|edition|solutions?( manual)?|errata)\b", re.I)
+_OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |legit |legitimate |online |official |digital |"
+                       r"electronic |cheaper |open )*(pdf|copy|version online|"
+                       r"online version|version|edition|solutions?( manual)?|errata)\b|"
+                       # "is there a video from that guy, Josh Starmer, on ridge?": a part of the named resource
+                       r"\b(is|are) there (an? |any )?([\w-]+ ){0,2}(videos?|lectures?|episodes?|chapters?|sections?|"
+                       r"parts?) (from|by|of|in)\b", re.I)
 _ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or less \w+|worth (it|\w+ing)|any good|"
                        # ("free and shorter?" asks for another: a comparative is no question about X)
                        r"free(?!\s*(and|or|&|,|\+|plus)\s*((a )?(bit|little|lot) )?(\w+er|more|less)\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|"
@@ -113,7 +117,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
               and _ASKS.search(bare)
               and not _LOOKUP.search(bare)
               and not _points_at_named(question[end:])):  # ("... That's the one I want." settles it)
-            return []  # a request for another resource ("want something i can self study from" qualifies X)
+            # a request for another resource ("want something i can self study from" qualifies X), unless a later
+            # question asks about X after all ("Looking for the class where ... Where are its videos?")
+            targets = []
     # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
     # words naming one
     sharing = Counter((a, b) for a, b, _ in targets)
