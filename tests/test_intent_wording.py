@@ -372,3 +372,23 @@ def test_a_copy_or_a_part_of_the_named_resource_is_asked_about_it(question):
 def test_two_named_resources_then_which_compares_them():
     reader = IntentReader(SHELF)
     assert reader.read("Mohri wrote Foundations of Machine Learning and there is ISLR. For a first read, which?").compares
+
+
+def test_a_school_or_platform_with_a_subject_and_a_kind_names_its_one_course():
+    shelf = {
+        "prob": Resource("prob", "MIT 6.041 Probabilistic Systems Analysis", ["John Tsitsiklis"], kind="course",
+                         topics=["probability", "random-variables"]),
+        "la": Resource("la", "MIT 18.06 Linear Algebra", ["Gilbert Strang"], kind="course", topics=["linear-algebra"]),
+        "la2": Resource("la2", "MIT 18.065 Matrix Methods", ["Gilbert Strang"], kind="course",
+                        topics=["linear-algebra", "svd"]),
+        "book": Resource("book", "Introduction to Probability", ["Dimitri Bertsekas", "John Tsitsiklis"],
+                         topics=["probability"]),
+    }
+    reader = IntentReader(shelf, ["probability", "linear algebra"],
+                          {"probability": ["Probability", "probability theory"], "linear-algebra": ["linear algebra"]})
+    assert reader.read("what should I know before MIT's probability lectures?").mentioned == ["prob"]
+    assert reader.read("MIT's free probability theory course: any good?").about == ["prob"]
+    assert reader.read("is MIT's linear algebra course good?").mentioned == []  # two MIT courses: neither
+    assert reader.read("is MIT's probability book good?").mentioned == []  # a book is no course
+    companion = reader.read("what textbook goes with MIT's probability lectures?")
+    assert companion.mentioned == ["prob"] and companion.sideways

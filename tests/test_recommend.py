@@ -1835,3 +1835,17 @@ def test_a_third_answer_of_the_same_kind_gives_way_to_a_close_runner_up_of_anoth
     assert [m.resource.id for m in far] == ["b1", "b2", "b3", "c"]
     mixed = [match("b1", "book", 1.0), match("c", "course", 0.9), match("b2", "book", 0.8), match("v", "video-series", 0.79)]
     assert _varied(mixed) == mixed
+
+
+def test_a_record_naming_its_own_author_in_full_links_it_to_none_of_that_authors_other_records():
+    from advisor.search.advice import Advice
+
+    shelf = {
+        "ml": Resource("ml", "Machine Learning (Coursera)", ["Andrew Ng"], kind="course", description=(
+            "Andrew Ng's original MOOC, for years the most popular entry point to ML.")),
+        "dl": Resource("dl", "Deep Learning Specialization", ["Andrew Ng"], kind="course", description=(
+            "Five courses on neural networks. Take it after Ng's machine learning course.")),
+    }
+    advice = Advice(shelf, IntentReader(shelf))
+    assert "dl" not in advice.before.get("ml", {})  # who made it is no order
+    assert advice.before["dl"] == {"ml": 1.0}  # ... while "take it after Ng's course" is one

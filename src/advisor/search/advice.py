@@ -47,7 +47,11 @@ class Advice:
             text = " ".join(x.description.split())
             # once per record: naming is the slow part. Not the record itself: in BBVI's text "Read Blei et al.'s
             # review first" names Blei's review, though Blei wrote BBVI too
-            names = reader.names_in(text, frozenset({x.id}))
+            # ... nor its own author's full name: "Andrew Ng's original MOOC" says who made it, not Ng's other course
+            # ("read Blei's review first" in BBVI, by Blei too, names his review)
+            own = {" ".join(a.lower().split()) for a in x.authors if len(a.split()) >= 2}
+            names = [(a, b, rid) for a, b, rid in reader.names_in(text, frozenset({x.id}))
+                     if re.sub(r"['\u2019]s$", "", " ".join(text[a:b].lower().split())) not in own]
             for _, _, rid in names:
                 if rid != x.id:
                     self.mentioned_by.setdefault(rid, set()).add(x.id)

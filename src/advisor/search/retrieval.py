@@ -87,7 +87,8 @@ class Retriever:
         self.rrf_k = rrf_k
         self.expand = expand
         self.reranker = reranker
-        self.intents = IntentReader(index.resources, [term for t in topics.values() for term in t.terms])
+        self.intents = IntentReader(index.resources, [term for t in topics.values() for term in t.terms],
+                                    {tid: list(t.terms) for tid, t in topics.items()})
         records = [r for r in index.resources.values() if r.from_catalog]
         self.speller = Speller([term for t in topics.values() for term in t.terms],
                                [r.description for r in records] + [r.title for r in records],

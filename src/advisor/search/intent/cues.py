@@ -74,6 +74,8 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"(same|similar) ([\w-]+ )?(spirit|style|level|vein|flavou?r)|picks? up where|"
                        # "lecture videos that go with it": X is what the learner has, the same at its level is asked
                        r"companion|to accompany|(go|goes|going) (along )?with (it|this|that|the book|the text)|"
+                       # ... "what book goes with MIT's lectures?", read with the name taken out
+                       r"(go|goes|going) (along )?with(?=\s*([?.!,;]|$))|"
                        r"that follows? (it|the book|the text|along)|"
                        r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.

@@ -135,3 +135,39 @@ def _title_pattern(title: str) -> str:
         pattern = pattern.replace(re.escape(words), f"(?:{re.escape(words)}|{short})")
     return pattern
 
+
+
+# Schools and platforms a learner names a course by: "MIT's probability lectures", "Stanford's convex optimization
+# course", "Berkeley's deep RL class". Said with the subject and a kind noun, they name the one record of that
+# place whose first topics are that subject.
+_PLACES = ("MIT", "Stanford", "Harvard", "Berkeley", "Caltech", "Columbia", "Cornell", "CMU", "UCL", "Imperial",
+           "Princeton", "Toronto", "Oxford", "Cambridge", "NYU", "Coursera", "edX", "Udacity", "Khan Academy")
+_PLACE_KINDS = {"course": r"courses?|class(es)?|lectures?|videos?|mooc|series|playlist|specialization",
+                "video-series": r"courses?|class(es)?|lectures?|videos?|series|playlist",
+                "lecture-notes": r"notes|lecture notes|handouts?|reviews?|refreshers?"}
+_PLACE_FILLER = r"(?:(?:free|online|old|famous|classic|intro(?:ductory)?|undergrad(?:uate)?|grad(?:uate)?|first|big)\s+)*"
+PLACE_TOPICS = 3  # a record's first topics are what it is about
+
+
+def place_subject_names(resources: dict[str, Resource],
+                        topic_names: dict[str, list[str]]) -> list[tuple[re.Pattern, str, str]]:
+    """(pattern, record id, the place lowercased) for each place + subject + kind that names exactly one record."""
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for r in resources.values():
+        if not r.from_catalog or r.kind not in _PLACE_KINDS:
+            continue
+        said = " ".join([r.title, *r.aliases])
+        places = [p for p in _PLACES if re.search(rf"\b{re.escape(p)}", said)]
+        for place in places:
+            for tid in r.topics[:PLACE_TOPICS]:
+                for term in {t.lower() for t in topic_names.get(tid, [tid.replace("-", " ")]) if len(t) >= 2}:
+                    found.setdefault((place, term, r.kind), set()).add(r.id)
+    out = []
+    for (place, term, kind), rids in found.items():
+        if len(rids) != 1:
+            continue  # two MIT probability courses: the place and the subject name neither
+        subject = r"[\s-]+".join(re.escape(w) for w in term.split())
+        pattern = re.compile(rf"(?<!\w){re.escape(place)}(?:'s|s'|\u2019s)?\s+{_PLACE_FILLER}{subject}s?\s+"
+                             rf"(?:{_PLACE_KINDS[kind]})(?!\w)", re.I)
+        out.append((pattern, next(iter(rids)), place.split()[0].lower()))
+    return out

@@ -18,7 +18,8 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    lack_clauses, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .names import (_INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
-                    _content_words, _near, _subject_words, _title_pattern, acronym, resource_names, squashed)
+                    _content_words, _near, _subject_words, _title_pattern, acronym, place_subject_names,
+                    resource_names, squashed)
 
 
 _YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
@@ -53,7 +54,10 @@ _FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", 
 
 
 class IntentReader:
-    def __init__(self, resources: dict[str, Resource], topic_terms: Iterable[str] = ()):
+    def __init__(self, resources: dict[str, Resource], topic_terms: Iterable[str] = (),
+                 topic_names: dict[str, list[str]] | None = None):
+        """`topic_names`: each topic's terms, by topic id ("MIT's probability lectures" names the MIT course
+        whose subject is probability)."""
         self.patterns: list[tuple[re.Pattern, str, str]] = []  # with the name's first word, lowercased
         self.derived: set[tuple[str, str]] = set()  # (name, id): an acronym made from a title, not a given name
         self.titles: list[tuple[str, str]] = []  # squashed full titles, for titles typed without punctuation
@@ -98,6 +102,7 @@ class IntentReader:
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
                                       re.split(r"\.(?=\d)|-(?=[A-Za-z])", name.split()[0])[0].lower()))
+        self.patterns.extend(place_subject_names(resources, topic_names or {}))
         self.whole_titles = {rid: whole for whole, rid in self.titles}
         self.comma_titles = {rid for rid, r in resources.items() if "," in r.title}
 
