@@ -392,3 +392,12 @@ def test_a_school_or_platform_with_a_subject_and_a_kind_names_its_one_course():
     assert reader.read("is MIT's probability book good?").mentioned == []  # a book is no course
     companion = reader.read("what textbook goes with MIT's probability lectures?")
     assert companion.mentioned == ["prob"] and companion.sideways
+
+
+def test_a_possessive_inside_a_name_still_names_it_and_a_name_then_what_first_asks_before_it():
+    shelf = {**SHELF, "cx": Resource("cx", "Machine Learning (ColumbiaX, edX)", ["John Paisley"], kind="course",
+                                     aliases=["Columbia edX"])}
+    reader = IntentReader(shelf)
+    assert reader.read("Columbia's edX course any good?").about == ["cx"]
+    first = reader.read("Telgarsky's deep learning theory notes: the proofs lose me. what do I need first?")
+    assert first.wants_prerequisites and not first.about

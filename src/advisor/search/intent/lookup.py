@@ -95,8 +95,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         # "what foundation do they recommend first?" asks for what X sends the learner to before it, not about X
         # ("what do they cover, and do I need probability first?" asks about X)
         # "golub van loan - something to read cover to cover, or a reference?": a name alone, then a question on it
+        # ("cybenko's paper: ... the proof loses me. what do i need first?" asks what comes before it)
         if start == 0 and inside and not _CONTENT.search(bare) and mark.strip() in (":", "-", "\u2014") \
-                and "?" in question[end:]:
+                and "?" in question[end:] and not _PREREQ.search(question[end:]):
             targets += inside
         elif _READY.search(clause) and (inside or before):  # "how do I tell if I'm ready for X?" asks what X presumes
             targets += inside or before  # ... as does "X - how do I know if I'm ready for it?"
