@@ -471,6 +471,18 @@ def test_a_mistyped_topic_word_is_set_right_only_when_no_dictionary_knows_it():
     assert speller.fix("Trefethan and Bau book") == "Trefethen and Bau book"
 
 
+def test_an_everyday_word_stays_unless_said_as_a_misspelt_authors_name():
+    from advisor.search.spelling import Speller, english_dictionary
+
+    speller = Speller(["logit", "hinge loss", "silver"], [], {"is", "this", "the", "josh", "a", "on"},
+                      authors=["Josh Starmer", "David Silver"], dictionary=english_dictionary())
+    assert speller.fix("is this legit") == "is this legit"  # not "logit"
+    assert speller.fix("binge the lectures") == "binge the lectures"  # not "hinge"
+    assert speller.fix("a solver on the side") == "a solver on the side"  # not "silver"
+    assert speller.fix("Josh Stammer") == "Josh Starmer"  # a name: capitalised, one edit from a surname
+    assert speller.fix("a lagit model") == "a logit model"  # no dictionary word: set right as before
+
+
 def test_the_friendlier_of_two_books_of_one_depth_is_the_lower_level_and_weak_maths_asks_for_gentle():
     from advisor.search.intent import attribute_preferences
     from advisor.search.recommend import closest

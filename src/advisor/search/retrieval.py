@@ -19,7 +19,7 @@ from ..types import Filters, Hit, ResourceMatch
 from .fields import STOP_WORDS
 from .intent import IntentReader, condense, content_words, question_intent, reacting, topic_words
 from .recommend import ResourceRanker, Signals
-from .spelling import Speller
+from .spelling import Speller, english_dictionary
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = 60, weights: Sequence[float] | None = None) -> dict[int, float]:
@@ -93,7 +93,8 @@ class Retriever:
         self.speller = Speller([term for t in topics.values() for term in t.terms],
                                [r.description for r in records] + [r.title for r in records],
                                getattr(embedder, "whole_words", set)(),
-                               [a for r in records for a in r.authors], [a for r in records for a in r.aliases])
+                               [a for r in records for a in r.authors], [a for r in records for a in r.aliases],
+                               english_dictionary())
         self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity, self.intents)
         self.evidence_similarity = evidence_similarity
         self.kind_boost = kind_boost

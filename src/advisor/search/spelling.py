@@ -5,6 +5,7 @@ Word-level only (no question semantics: those are in the intent package).
 
 from __future__ import annotations
 
+import functools
 import re
 
 # ASCII words of five letters or more, not fragments of a word with other letters ("Stéphane" is left alone)
@@ -43,12 +44,17 @@ class Speller:
     """
 
     def __init__(self, vocabulary: list[str], prose: list[str], english: set[str], authors: list[str] = (),
-                 aliases: list[str] = ()):
+                 aliases: list[str] = (), dictionary: set[str] = frozenset()):
+        """`dictionary`: more everyday words ("legit", "solver", "binge" are not whole words of the encoder's
+        vocabulary): left as typed, unless said as a name (capitalised or possessive) one edit from an author's
+        surname ("Josh Stammer", "jonson's")."""
         words = {w.lower() for text in vocabulary for w in _WORD.findall(text)}
         # authors' surnames too: "Trefethan and Bau", "Wassermann's All of Statistics", "goodfelow"
-        words |= {w.lower() for a in authors if a.split() for w in _WORD.findall(a.split()[-1])}
+        self.surnames = {w.lower() for a in authors if a.split() for w in _WORD.findall(a.split()[-1])}
+        words |= self.surnames
         self.enabled = bool(english)
         self.known = words | {w.lower() for text in [*prose, *authors, *aliases] for w in _WORD.findall(text)} | english
+        self.everyday = frozenset(dictionary) - self.known
         self.near: dict[str, set[str]] = {}
         for w in words:
             for key in _deletes(w) | {w}:
@@ -58,12 +64,18 @@ class Speller:
         return lowered in self.known or any(
             lowered.endswith(e) and lowered[: -len(e)] in self.known for e in _ENDINGS)
 
-    def _fixed(self, word: str) -> str:
+    def _fixed(self, m: re.Match) -> str:
+        word = m.group(0)
         lowered = word.lower()
         if self._known(lowered):
             return word
+        as_name = word[0].isupper() or m.string.startswith(("'s", "\u2019s"), m.end())
+        if lowered in self.everyday and not as_name:
+            return word
         found = set().union(*(self.near.get(k, set()) for k in _deletes(lowered) | {lowered}))
         found = {w for w in found if one_edit(lowered, w)}
+        if lowered in self.everyday:
+            found &= self.surnames
         if len(found) != 1:
             return word
         fixed = next(iter(found))
@@ -72,4 +84,15 @@ class Speller:
     def fix(self, text: str) -> str:
         if not self.enabled:
             return text
-        return _WORD.sub(lambda m: self._fixed(m.group(0)), _CHAT_YOU.sub(lambda m: m.group(1) + " you", text))
+        return _WORD.sub(self._fixed, _CHAT_YOU.sub(lambda m: m.group(1) + " you", text))
+
+
+@functools.lru_cache(maxsize=1)
+def english_dictionary() -> frozenset[str]:
+    """Everyday English words (pyspellchecker's list: 160k, 0.15 s once), or none when the package is missing."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    return frozenset(w for w in SpellChecker(language="en").word_frequency.dictionary if w.isascii() and w.isalpha())
+
