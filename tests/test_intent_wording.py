@@ -401,3 +401,24 @@ def test_a_possessive_inside_a_name_still_names_it_and_a_name_then_what_first_as
     assert reader.read("Columbia's edX course any good?").about == ["cx"]
     first = reader.read("Telgarsky's deep learning theory notes: the proofs lose me. what do I need first?")
     assert first.wants_prerequisites and not first.about
+
+
+def test_what_a_subject_is_for_its_flavour_and_its_readers_are_no_subject_of_their_own():
+    from advisor.search.intent import subject_topics, without_flavour
+
+    def find(text):
+        words = text.lower()
+        return [t for t in ("information theory", "ml", "statistics") if t in words]
+
+    assert subject_topics("information theory for ML", find) == ["information theory"]
+    assert subject_topics("a first ML book", find) == ["ml"]  # nothing else asked: the field is the subject
+    assert subject_topics("an ML math course", find) == []  # maths for ML asks maths, not ML
+    assert "ml" not in without_flavour("smth free and more ml flavoured pls").lower().split()
+    assert "statistics" not in without_flavour("one review paper aimed at statistics people").lower()
+
+
+def test_a_review_or_a_survey_asks_for_a_paper():
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences("a thorough review of normalizing flows")["kind"] == ("paper",)
+    assert "kind" not in attribute_preferences("Review of probability before the exam")

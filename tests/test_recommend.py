@@ -1861,3 +1861,18 @@ def test_a_record_naming_its_own_author_in_full_links_it_to_none_of_that_authors
     advice = Advice(shelf, IntentReader(shelf))
     assert "dl" not in advice.before.get("ml", {})  # who made it is no order
     assert advice.before["dl"] == {"ml": 1.0}  # ... while "take it after Ng's course" is one
+
+
+def test_a_cheatsheet_asked_for_beside_the_course_that_shares_its_name_is_that_courses_own():
+    shelf = {
+        "cs": Resource("cs", "CS999: Regression (Stanford)", ["Ann Teacher"], kind="course", topics=["regression"]),
+        "sheet": Resource("sheet", "CS999 Regression cheatsheets", ["Ann Teacher"], kind="cheatsheet",
+                          topics=["regression"]),
+        "other": Resource("other", "Regression Formula Sheet", ["Sam Writer"], kind="cheatsheet",
+                          topics=["regression", "lasso"]),
+    }
+    ranker, reader = _ranker(shelf)
+    question = "doing CS999 this quarter, exams are brutal. is there a cheatsheet with all the formulas?"
+    assert _ranked(ranker, reader, question)[0] == "sheet"
+    # ... while the next step after CS999 is none of CS999's own records
+    assert "cs" not in _ranked(ranker, reader, "CS999 was good, what's the next course on regression?")[:1]

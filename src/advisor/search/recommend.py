@@ -28,7 +28,7 @@ from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, prerequisite_targets, resource_topics, teaches, without_topics
-from .intent import Intent, IntentReader, attribute_preferences, topic_words, without_purpose
+from .intent import Intent, IntentReader, attribute_preferences, subject_topics, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
                           relative_depth, title_words, varied, within_subject)
 
@@ -78,6 +78,9 @@ class Signals:
 def _scaled(raw: dict[str, float]) -> dict[str, float]:
     top = max(raw.values(), default=0.0)
     return {k: v / top for k, v in raw.items() if v > 0} if top > 0 else {}
+
+
+SUMMARY_KINDS = {"cheatsheet", "lecture-notes"}  # a course's own digest, asked for beside it
 
 
 class ResourceRanker:
@@ -142,6 +145,13 @@ class ResourceRanker:
         lacked = gaps or (sig.topics if intent.lacks else [])
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
         sig.excluded |= set(intent.refused)
+        # "doing CS229 ... is there a cheatsheet?": among the records one name shares, its summary of the kind asked
+        # for is no move away ("CS229 was good, what's the next course?" still is)
+        wished = set(attribute_preferences(asking).get("kind", ())) & SUMMARY_KINDS
+        if intent.moves_away and wished and len(named_records) > 1 and not intent.wants_next_step:
+            kept = {r.id for r in named_records if r.kind in wished}
+            if len(kept) < len(named_records):
+                sig.excluded -= kept - set(intent.refused)
         sig.values["named"] = named = self._named(intent, sig.excluded, gaps)
         sig.choice = set(intent.mentioned) if intent.compares else set()
         plain = topic_words(query)
@@ -229,7 +239,7 @@ class ResourceRanker:
         unwanted = set() if intent.wants_prerequisites and intent.mentioned \
             else set(self.matcher.find(intent.unwanted)) - known
         buried = set(self.matcher.find(intent.buried)) - known
-        topics = [t for t in self.matcher.find(without_purpose(asking)) if t not in known | unwanted | buried]
+        topics = [t for t in subject_topics(asking, self.matcher.find) if t not in known | unwanted | buried]
         # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
         if len(topics) > 1:
             topics = [t for t in topics if t != CONTEXT_TOPIC]

@@ -17,7 +17,8 @@ from ..store.keywords import keyword_tokens
 from ..textnorm import normalize
 from ..types import Filters, Hit, ResourceMatch
 from .fields import STOP_WORDS
-from .intent import IntentReader, condense, content_words, question_intent, reacting, topic_words
+from .intent import (IntentReader, condense, content_words, question_intent, reacting, topic_words,
+                     without_flavour)
 from .recommend import ResourceRanker, Signals
 from .spelling import Speller, english_dictionary
 
@@ -231,7 +232,7 @@ class Retriever:
         # "kolter's review before cs229"; "I have no measure theory. less hardcore?" after Villani)
         aside = set(self.matcher.find(f"{intent.unwanted} {intent.buried} {intent.lacks}")) \
             | set(self.matcher.find(" ".join(intent.knows)))
-        if set(self.matcher.find(intent.rest or text)) - aside:
+        if set(self.matcher.find(without_flavour(intent.rest or text))) - aside:
             return True
         # a name outside the topic vocabulary, capitalised mid-sentence, that few records or passages use names a
         # subject of its own ("which book proves the Quillbrook-Varga theorem?", "what about Hahn-Banach?"); an

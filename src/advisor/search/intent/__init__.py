@@ -8,8 +8,8 @@ on the previous turn. Nothing else in the package reads a question's wording.
 preferences and passage kinds, `conversation` how a message leans on the turn before it.
 """
 
-from .asks import (attribute_preferences, question_intent, topic_words, wants_comparison, wants_path,
-                   without_purpose)
+from .asks import (attribute_preferences, question_intent, subject_topics, topic_words, wants_comparison, wants_path,
+                   without_flavour, without_purpose)
 from .conversation import condense, content_words, reacting, refers_to_previous
 from .cues import known_clauses, lack_clauses, unnamed_clauses
 from .lookup import lookup_targets
@@ -18,4 +18,5 @@ from .reader import Intent, IntentReader
 
 __all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "content_words", "known_clauses",
            "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous", "resource_names",
-           "squashed", "topic_words", "unnamed_clauses", "wants_comparison", "wants_path", "without_purpose"]
+           "squashed", "subject_topics", "topic_words", "unnamed_clauses", "wants_comparison", "wants_path", "without_flavour",
+           "without_purpose"]

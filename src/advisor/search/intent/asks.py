@@ -46,7 +46,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
-    (r"\b(paper|article|original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
+    (r"\b(paper|article|survey|review (paper|article)|(a|one|the) (thorough |comprehensive |good |long |single )?review|"
+     r"original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
      r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
      "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
@@ -221,9 +222,37 @@ _PURPOSE = re.compile(r"\b(for|behind|of|in|used in|needed for|underlying)\s+(ml
                       r"data science)\b|\b(ml|machine learning|deep learning|dl)[- ](?=(math|maths|mathematics)\b)", re.I)
 
 
+# "a review aimed at stats people", "written for CS majors": the readers a resource is for, not its subject
+_AUDIENCE = re.compile(r"\b(aimed at|written for|geared (to|toward|towards)|targeted at|meant for|for)\s+([\w-]+\s+){1,2}"
+                       r"(ppl|people|folks|types|majors|students|audiences?|readers|crowd|backgrounds?)\b", re.I)
+
+
+# "more ml flavoured", "with an ML slant": a flavour of the subject, not a subject
+_FLAVOUR = re.compile(r"\b(ml|machine[- ]learning|deep[- ]learning|dl|ai|data[- ]science)[- ]?(flavou?red|flavou?r|oriented|"
+                      r"focused|slant(ed)?|angle|bent|perspective|centric)\b|"
+                      r"\b(an?|with|from)\s+(ml|machine learning|deep learning|ai|data science)\s+"
+                      r"(slant|angle|flavou?r|focus|bent|perspective|lens|twist)\b", re.I)
+
+
+_MATHS = re.compile(r"\b(math|maths|mathematics|mathematical)\b", re.I)
+
+
+def subject_topics(text: str, find) -> list[str]:
+    """`find(text)`'s topics without what they are for: "info theory for ML" asks information theory. A text left
+    with none keeps its field ("a first ML book"), unless it asks maths for it ("an ML math course")."""
+    topics = find(without_purpose(text))
+    return topics if topics or _MATHS.search(text) else find(text)
+
+
+def without_flavour(text: str) -> str:
+    """The text without the flavour wished of its subject ("smth free and more ml flavoured": no subject of its
+    own) or the readers a resource is for."""
+    return _FLAVOUR.sub(" ", _AUDIENCE.sub(" ", text))
+
+
 def without_purpose(text: str) -> str:
-    """The text without the field its maths is for, when maths is what it asks about."""
-    if not re.search(r"\b(math|maths|mathematics|mathematical)\b", text, re.I):
-        return text
-    return _PURPOSE.sub(" ", text)
+    """The text without what its subject is for ("linear algebra for ML", "ML math", "more ml flavoured") and
+    without the readers a resource is wished to be for. A text left with no subject of its own keeps them: the
+    caller falls back on the whole text."""
+    return _PURPOSE.sub(" ", without_flavour(text))
 
