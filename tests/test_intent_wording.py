@@ -422,3 +422,10 @@ def test_a_review_or_a_survey_asks_for_a_paper():
 
     assert attribute_preferences("a thorough review of normalizing flows")["kind"] == ("paper",)
     assert "kind" not in attribute_preferences("Review of probability before the exam")
+
+
+def test_all_good_in_chat_says_what_the_learner_has():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("kkt + duality all good now. next: sgd for deep learning") == ["kkt + duality all good now"]
+    assert known_clauses("is it all good for beginners?") == []  # a question about a resource's fit
