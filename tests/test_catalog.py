@@ -172,3 +172,16 @@ def test_an_abbreviation_in_lower_case_names_its_topic_only_in_a_question_typed_
     assert matcher.find("Where is the ml of water measured?") == []  # cased text: "ml" is no abbreviation here
     # everyday words stay words in lower case: "map", "hmm", "em"
     assert not {"map-estimation", "hmm", "em-algorithm"} & set(matcher.find("hmm, read em all and map it out"))
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("where is the spectral thm proved", "spectral-theorem"),
+    ("convex opt book, free", "convex-optimization"),
+    ("eigen + svd, not super proofy", "eigenvalues"),
+    ("prob & stats refresher", "probability"),
+])
+def test_chat_forms_of_topic_words_name_their_topic(shipped, question, topic):
+    from advisor.library.topics import TopicMatcher
+
+    assert topic in TopicMatcher(shipped.topics).find(question)
+    assert TopicMatcher(shipped.topics).find("prob set due friday") == []  # a problem set is no probability

@@ -96,9 +96,17 @@ def test_what_does_not_revoke_free_or_step_on():
 
 
 def test_paid_is_fine_revokes_the_wish_for_free():
-    for message in ("actually my library has springer access, so paid is fine. which one?", "happy to buy books"):
+    for message in ("actually my library has springer access, so paid is fine. which one?", "happy to buy books",
+                    "update: work will pay for a book now. most beginner friendly one?"):
         text = condense(message, ["free book on Bayesian statistics"], no_subject)
         assert "free" not in text[: -len(message)] and "book on Bayesian statistics" in text
+
+
+def test_an_employer_that_will_not_pay_keeps_the_wish_for_free():
+    from advisor.search.intent.conversation import revokes_free
+
+    assert not revokes_free("work wont pay for it, so still free only")
+    assert revokes_free("my company can reimburse it")
 
 
 def test_a_free_course_stays_free_and_a_course_when_the_learner_asks_for_something_easier():

@@ -97,6 +97,13 @@ def _compound(text: str, m: re.Match) -> bool:
 _WORDLIKE = frozenset("map la em made nuts sac cart als vi nfl gap mad hmm".split())
 
 
+# what learners type for a topic's words in a chat; a question is read with the words spelt out
+_CHAT_FORMS = [(re.compile(r"\bthm(s?)\b", re.I), r"theorem\1"),
+               (re.compile(r"\b(convex|numerical|nonconvex|stochastic) opt\b", re.I), r"\1 optimization"),
+               (re.compile(r"\beigen(?=\s*[+&,/]|\s+(and|or)\b)", re.I), "eigenvalues"),
+               (re.compile(r"\bprob(?=\s*(&|and|n|\+)\s*stats?\b|\s+theory\b)", re.I), "probability")]
+
+
 class TopicMatcher:
     """Finds vocabulary topics named in a text by their name or any alias, on word boundaries."""
 
@@ -127,6 +134,8 @@ class TopicMatcher:
     def find_spans(self, text: str) -> list[tuple[str, str]]:
         """(topic id, the words that named it) for each topic named in the text."""
         plain = normalize(text)
+        for short, full in _CHAT_FORMS:  # "spectral thm", "convex opt", "eigen + svd"
+            plain = short.sub(full, plain)
         lowered = _norm_term(plain)
         uncased = plain == plain.lower()
         spans: list[tuple[int, int, str]] = []

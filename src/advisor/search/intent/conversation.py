@@ -23,7 +23,10 @@ _STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|ta
 # "paid is fine", "happy to buy books", "my library has Springer access": any access will do
 _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
                          r"\b(happy|willing|fine|ok|okay|glad|can) to (pay|buy|purchase)\b|\bdon'?t mind (paying|buying)\b|"
-                         r"\blibrary (has|access|gives|can get)\b|\b(got|have|has) (a|some) (book |books )?budget\b", re.I)
+                         r"\blibrary (has|access|gives|can get)\b|\b(got|have|has) (a|some) (book |books )?budget\b|"
+                         # "work will pay for a book now", "my lab can buy it"
+                         r"\b(work|company|employer|boss|job|uni|university|school|lab|dept|department|advisor|team)"
+                         r"( will| would| can| could| is going to| offered to)? (pay|cover|buy|reimburse|expense)\b", re.I)
 _NEGATED = re.compile(r"\b(not|never|no|cannot|can'?t|unable)\b|n'?t\b", re.I)
 # a judgement that compares with a kind it names ("something shorter than a book"), not with the previous answer
 _THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|lecture|notes|paper|cheat ?sheet|tutorial)s?\b",
