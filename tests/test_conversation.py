@@ -99,7 +99,7 @@ def test_paid_is_fine_revokes_the_wish_for_free():
     for message in ("actually my library has springer access, so paid is fine. which one?", "happy to buy books",
                     "update: work will pay for a book now. most beginner friendly one?"):
         text = condense(message, ["free book on Bayesian statistics"], no_subject)
-        assert "free" not in text[: -len(message)] and "book on Bayesian statistics" in text
+        assert "free" not in text[: -len(message)] and "Bayesian statistics" in text[: -len(message)]
 
 
 def test_an_employer_that_will_not_pay_keeps_the_wish_for_free():
