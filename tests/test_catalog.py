@@ -185,3 +185,9 @@ def test_chat_forms_of_topic_words_name_their_topic(shipped, question, topic):
 
     assert topic in TopicMatcher(shipped.topics).find(question)
     assert TopicMatcher(shipped.topics).find("prob set due friday") == []  # a problem set is no probability
+
+
+def test_prob_for_ml_is_probability(shipped):
+    from advisor.library.topics import TopicMatcher
+
+    assert "probability" in TopicMatcher(shipped.topics).find("prob for ml, i'm rusty")

@@ -235,3 +235,9 @@ def test_an_option_set_aside_is_not_searched(advisor):
                          "I'd like notes on VC dimension proofs.")
     assert "heavy going" not in answer.query and "VC dimension" in answer.query
     assert any(n.startswith("searched for: ") for n in answer.notes)  # the learner sees what was searched
+
+
+def test_wait_or_update_corrects_the_turn_before():
+    text = condense("wait, i'll be offline for two weeks. downloadable pdf on the svd pls",
+                    ["what next after 3b1b's linear algebra series"], has_subject)
+    assert text.startswith("what next after 3b1b")

@@ -429,3 +429,15 @@ def test_all_good_in_chat_says_what_the_learner_has():
 
     assert known_clauses("kkt + duality all good now. next: sgd for deep learning") == ["kkt + duality all good now"]
     assert known_clauses("is it all good for beginners?") == []  # a question about a resource's fit
+
+
+def test_proofy_in_chat_is_rigour_and_not_proofy_asks_for_less():
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences("something proofy on the svd")["math_depth"] == ("rigorous", "proof-heavy")
+    assert attribute_preferences("has to cover the svd, not super proofy")["math_depth"] == ("applied", "moderate")
+
+
+def test_lectures_that_follow_the_book_named_are_its_companion():
+    reader = IntentReader(SHELF)
+    assert reader.read("reading ISLR. i'd rather watch lectures that follow that book").sideways

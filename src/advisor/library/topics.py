@@ -101,7 +101,8 @@ _WORDLIKE = frozenset("map la em made nuts sac cart als vi nfl gap mad hmm".spli
 _CHAT_FORMS = [(re.compile(r"\bthm(s?)\b", re.I), r"theorem\1"),
                (re.compile(r"\b(convex|numerical|nonconvex|stochastic) opt\b", re.I), r"\1 optimization"),
                (re.compile(r"\beigen(?=\s*[+&,/]|\s+(and|or)\b)", re.I), "eigenvalues"),
-               (re.compile(r"\bprob(?=\s*(&|and|n|\+)\s*stats?\b|\s+theory\b)", re.I), "probability")]
+               (re.compile(r"\bprob(?=\s*(&|and|n|\+)\s*stats?\b|\s+theory\b|\s+for\s+(ml|dl|ai|machine|deep|data)\b)",
+                           re.I), "probability")]
 
 
 class TopicMatcher:

@@ -55,7 +55,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     # "something visual i can click around with": a resource that is interactive, whatever its kind
     (r"\b(interactive|click (around|through)|clickable|play around with|explorable|sliders?|simulations? (i|you) can)\b",
      "interactive", (True,)),
-    (r"\b(rigou?rous(ly)?|rigou?r|proofs?|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|deriving)\b"
+    (r"\b(rigou?rous(ly)?|rigou?r|proofs?|proofy|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|"
+     r"deriving)\b"
      # ("ties the math to code" asks for code beside the maths, not for more of it)
      r"|\b((?<!follow )(?<!handle )(?<!keep up with )the|actual|the real|more|heavier|deeper) maths?\b"
      r"(?!\s+(to|and|with|in)\s+(the\s+)?(code|coding|practice|implementations?|programs?))"
@@ -76,6 +77,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      # "dont need proofs", "don't care about the theory"
      r"|\b(don'?t|dont|do not) (really )?(need|want|care about|care for) (the |any |formal )?(proofs?|theorems?|rigou?r)\b"
      r"|\bweak (at|in|on) (math|maths|mathematics)\b"
+     # "not super proofy", "nothing too mathy"
+     r"|\b(not|nothing|isn'?t|without being) (too |super |very |overly |that |so )?(proofy|proof-heavy|mathy|math-heavy)\b"
      # "proofs don't interest me", "theory bores me"
      rf"|{_NOT_INTERESTED_AFTER}",
      "math_depth", ("applied", "moderate")),
@@ -118,7 +121,7 @@ _NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not
                         r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want))"
                         r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of)\s+)?([a-z-]+\s+)?"
-                        r"(proofs?|proved|proven|theory|theorems?|"
+                        r"(proofs?|proofy|proof-heavy|proved|proven|theory|theorems?|"
                         r"rigou?r|derivations?|derived|"
                         r"maths?|mathematics)\b"
                         # ... said after: "proofs don't interest me", "theory bores me"

@@ -19,7 +19,9 @@ _STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|ta
                        r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|now what|what now|"
                        # "what do I need to know first?": the step before what the previous turn named
                        r"(need|know|learn|read|study|review|cover) first)\b|^\W*next\b(?!\s+(to|year|week|month))|"
-                       r"\b(what|which|anything) (comes|to read|to do|to take) after\s*([?.!]|$)", re.I)
+                       r"\b(what|which|anything) (comes|to read|to do|to take) after\s*([?.!]|$)|"
+                       # "wait, ... has to cover eigen + svd", "update: ...": a correction of the turn before
+                       r"^\W*(wait|update|correction|edit)\b", re.I)
 # "paid is fine", "happy to buy books", "my library has Springer access": any access will do
 _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}\b(is |are )?(fine|ok|okay|good|no problem)\b|"
                          r"\b(happy|willing|fine|ok|okay|glad|can) to (pay|buy|purchase)\b|\bdon'?t mind (paying|buying)\b|"

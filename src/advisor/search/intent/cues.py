@@ -76,7 +76,7 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"companion|to accompany|(go|goes|going) (along )?with (it|this|that|the book|the text)|"
                        # ... "what book goes with MIT's lectures?", read with the name taken out
                        r"(go|goes|going) (along )?with(?=\s*([?.!,;]|$))|"
-                       r"that follows? (it|the book|the text|along)|"
+                       r"that follows? (it|the book|the text|along)|(follow|follows|following) (that|this|the same) (book|text)|"
                        r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
