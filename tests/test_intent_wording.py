@@ -441,3 +441,9 @@ def test_proofy_in_chat_is_rigour_and_not_proofy_asks_for_less():
 def test_lectures_that_follow_the_book_named_are_its_companion():
     reader = IntentReader(SHELF)
     assert reader.read("reading ISLR. i'd rather watch lectures that follow that book").sideways
+
+
+def test_a_space_in_a_name_may_be_typed_as_a_hyphen():
+    shelf = {**SHELF, "gp": Resource("gp", "Improved Training of Wasserstein GANs", ["Ishaan Gulrajani"], kind="paper",
+                                     aliases=["gradient penalty paper"])}
+    assert IntentReader(shelf).read("what do I need before the gradient-penalty paper?").mentioned == ["gp"]

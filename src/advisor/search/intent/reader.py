@@ -97,7 +97,8 @@ class IntentReader:
                                 if a.split()[-1] not in r.aliases)
             for name, case in resource_names(r, self.common_words, self.common_phrases):
                 # ("Columbia's edX course" says the alias "Columbia edX" with a possessive inside it)
-                body = r"(?:'s|\u2019s)?\s+".join(re.escape(w) for w in name.split())
+                # ... and a space typed as a hyphen ("the gradient-penalty paper")
+                body = r"(?:'s|\u2019s)?[\s-]+".join(re.escape(w) for w in name.split())
                 body = re.sub(r"(?<=\d)\\\.(?=\d)", r"[.\\s]?", body)  # "6.036" typed "6 036" or "6036"
                 body = re.sub(r"(?<=[A-Za-z])\\-(?=[A-Za-z])", r"[-\\s]?", body)  # "Ben-David" typed "Ben David"
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
