@@ -447,3 +447,11 @@ def test_a_space_in_a_name_may_be_typed_as_a_hyphen():
     shelf = {**SHELF, "gp": Resource("gp", "Improved Training of Wasserstein GANs", ["Ishaan Gulrajani"], kind="paper",
                                      aliases=["gradient penalty paper"])}
     assert IntentReader(shelf).read("what do I need before the gradient-penalty paper?").mentioned == ["gp"]
+
+
+def test_a_graduate_of_a_field_is_no_graduate_level():
+    from advisor.search.intent import attribute_preferences
+
+    assert "level" not in attribute_preferences("Mechanical engineering graduate, zero probability, want a textbook")
+    assert attribute_preferences("a graduate-level probability text")["level"] == ("advanced",)
+    assert not IntentReader(SHELF).read("Engineering graduate here. ISLR was fine, what next?").deeper

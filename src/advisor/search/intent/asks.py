@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .cues import _PREREQ
+from .cues import _GRADUATE_LEVEL, _PREREQ
 
 # --- passage kinds a question asks for ------------------------------------------------------
 _INTENTS: list[tuple[re.Pattern, tuple[str, ...]]] = [
@@ -90,7 +90,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
      "level", ("intro",)),
-    (r"\b(advanced|graduate|research[- ]level|phd|grad (student|school|level|course))\b",
+    (rf"\b(advanced|{_GRADUATE_LEVEL}|research[- ]level|phd|grad (student|school|level|course))\b",
      "level", ("advanced",)),
     # "a mid-level course (not intro, not phd)", "between ISLR and ESL"
     (r"\b(intermediate|mid[- ]?level|middle[- ]ground|in[- ]between|between \S+( \S+)? and)\b", "level",

@@ -58,7 +58,10 @@ _DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|s
                           r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|"
                           r"theory|theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|"
                           r"harder|hand-?wavy|informal|shallow|superficial)\b", re.I)
-_DEEPER = re.compile(_DEEPER_THAN.pattern + r"|\b(proofs?|prove|rigou?r\w*|graduate|advanced|derivations?|derive|"
+# ("a mechanical engineering graduate" is a person with a degree, not graduate-level maths)
+_GRADUATE_LEVEL = (r"graduate(?=[- ](level|course|class|texts?|textbooks?|books?|school|students?|programs?|seminars?|"
+                   r"studies|probability|statistics|analysis|math|maths|treatment))")
+_DEEPER = re.compile(_DEEPER_THAN.pattern + rf"|\b(proofs?|prove|rigou?r\w*|{_GRADUATE_LEVEL}|advanced|derivations?|derive|"
                                             r"guarantees?)\b", re.I)
 # what a learner says a resource is ("is super terse", "was pretty hand-wavy"): a verdict on it, not a request for it
 _INTENSIFIER = r"((pretty|super|very|really|way|kind of|kinda|a bit|quite|so|rather|extremely|incredibly|fairly|too)\s+)?"
