@@ -455,3 +455,8 @@ def test_a_graduate_of_a_field_is_no_graduate_level():
     assert "level" not in attribute_preferences("Mechanical engineering graduate, zero probability, want a textbook")
     assert attribute_preferences("a graduate-level probability text")["level"] == ("advanced",)
     assert not IntentReader(SHELF).read("Engineering graduate here. ISLR was fine, what next?").deeper
+
+
+def test_but_first_i_need_asks_what_comes_before_the_resource_named():
+    intent = IntentReader(SHELF).read("After that I want to read ISLR, but first I need the math in one book.")
+    assert intent.wants_prerequisites and intent.mentioned == ["islr"]
