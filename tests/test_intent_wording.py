@@ -460,3 +460,11 @@ def test_a_graduate_of_a_field_is_no_graduate_level():
 def test_but_first_i_need_asks_what_comes_before_the_resource_named():
     intent = IntentReader(SHELF).read("After that I want to read ISLR, but first I need the math in one book.")
     assert intent.wants_prerequisites and intent.mentioned == ["islr"]
+
+
+def test_a_part_of_a_resource_asked_for_before_its_name_is_about_the_name_said_next():
+    reader = IntentReader(SHELF)
+    intent = reader.read("Is there a video from that guy, David Silver or something, on the Bellman equations?")
+    assert intent.about == ["silver"]
+    # ... but not a name said in the next sentence
+    assert reader.read("Is there a video on the Bellman equations? I liked David Silver's course.").about != ["silver"]

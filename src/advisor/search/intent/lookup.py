@@ -108,7 +108,10 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
                 or _OWN_COPY.search(clause) \
                 or _ELLIPTIC.search(asked) or inside and _ELLIPTIC.search(bare + mark):  # "BDA3 too advanced for me?"
-            targets += before or inside  # "is it free?", "what do they cover": about the name said before
+            # "is it free?", "what do they cover": about the name said before; "is there a video from that guy,
+            # Josh Starmer, ...?": the name said next in the sentence
+            stop = _SENTENCE_END.search(question, end).start()
+            targets += before or inside or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
         # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
         elif _POLAR.match(clause) and (_SENTENCE_END.search(question, start).group() == "?"
                                        or not question[end:].strip() and (inside or _POLAR_SUBJECT.match(clause))) \
