@@ -241,3 +241,9 @@ def test_wait_or_update_corrects_the_turn_before():
     text = condense("wait, i'll be offline for two weeks. downloadable pdf on the svd pls",
                     ["what next after 3b1b's linear algebra series"], has_subject)
     assert text.startswith("what next after 3b1b")
+
+
+def test_course_work_covering_a_topic_revokes_nothing():
+    from advisor.search.intent.conversation import revokes_free
+
+    assert not revokes_free("does the course work cover SVD?")

@@ -468,3 +468,41 @@ def test_a_part_of_a_resource_asked_for_before_its_name_is_about_the_name_said_n
     assert intent.about == ["silver"]
     # ... but not a name said in the next sentence
     assert reader.read("Is there a video on the Bellman equations? I liked David Silver's course.").about != ["silver"]
+
+
+@pytest.mark.parametrize("question", ["I was going to ask which book covers SVD well?",
+                                      "I was planning to learn measure theory this summer. Any suggestions?"])
+def test_a_plan_without_a_turn_is_no_option_set_aside(question):
+    assert IntentReader(SHELF).without_asides(question) == question
+
+
+def test_the_wish_after_a_turn_keeps_its_first_word_whole():
+    reader = IntentReader(SHELF)
+    assert reader.without_asides("I considered a MOOC, but notes would suit me better.") == "notes would suit me better."
+    assert reader.without_asides("I was going to buy a book, but now I want a course.") == "now I want a course."
+
+
+def test_after_a_request_for_another_resource_it_points_to_the_other():
+    intent = IntentReader(SHELF).read("ISLR is too light. Can you recommend a more rigorous book? Is it free?")
+    assert not intent.about and intent.moves_away
+
+
+def test_all_set_or_not_all_clear_says_nothing_known():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("I'm all set to start measure theory, which book?") == []
+    assert known_clauses("not all clear on eigenvalues yet") == []
+
+
+def test_a_review_of_a_topic_or_a_survey_course_asks_for_no_paper():
+    from advisor.search.intent import attribute_preferences
+
+    assert "kind" not in attribute_preferences("I need a good review of probability before ML")
+    assert "paper" not in attribute_preferences("is there a survey course on statistics?")["kind"]
+    assert attribute_preferences("a survey of variational inference")["kind"] == ("paper",)
+
+
+def test_background_for_a_phd_keeps_its_subject():
+    from advisor.search.intent import without_flavour
+
+    assert "linear algebra" in without_flavour("looking for linear algebra background for a phd")

@@ -1876,3 +1876,11 @@ def test_a_cheatsheet_asked_for_beside_the_course_that_shares_its_name_is_that_c
     assert _ranked(ranker, reader, question)[0] == "sheet"
     # ... while the next step after CS999 is none of CS999's own records
     assert "cs" not in _ranked(ranker, reader, "CS999 was good, what's the next course on regression?")[:1]
+
+
+def test_without_topics_drops_a_topic_typed_in_its_chat_form():
+    from advisor.library.topics import TopicMatcher
+    from advisor.search.fields import without_topics
+
+    topics = {"spectral-theorem": Topic("spectral-theorem", "spectral theorem"), "svd": Topic("svd", "svd")}
+    assert without_topics("the spectral thm and the svd", TopicMatcher(topics), {"svd"}) == "the and the svd"

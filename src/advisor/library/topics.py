@@ -94,7 +94,7 @@ def _compound(text: str, m: re.Match) -> bool:
 
 
 # abbreviations that are everyday words, or page numbers, in lower case ("map", "la", "'em", "vi")
-_WORDLIKE = frozenset("map la em made nuts sac cart als vi nfl gap mad hmm".split())
+_WORDLIKE = frozenset("map la em made nuts sac cart als vi nfl gap mad hmm erm".split())
 
 
 # what learners type for a topic's words in a chat; a question is read with the words spelt out
@@ -103,6 +103,13 @@ _CHAT_FORMS = [(re.compile(r"\bthm(s?)\b", re.I), r"theorem\1"),
                (re.compile(r"\beigen(?=\s*[+&,/]|\s+(and|or)\b)", re.I), "eigenvalues"),
                (re.compile(r"\bprob(?=\s*(&|and|n|\+)\s*stats?\b|\s+theory\b|\s+for\s+(ml|dl|ai|machine|deep|data)\b)",
                            re.I), "probability")]
+
+
+def spell_out(text: str) -> str:
+    """The text with chat forms of topic words spelt out ("spectral thm", "convex opt", "eigen + svd")."""
+    for short, full in _CHAT_FORMS:
+        text = short.sub(full, text)
+    return text
 
 
 class TopicMatcher:
@@ -134,9 +141,7 @@ class TopicMatcher:
 
     def find_spans(self, text: str) -> list[tuple[str, str]]:
         """(topic id, the words that named it) for each topic named in the text."""
-        plain = normalize(text)
-        for short, full in _CHAT_FORMS:  # "spectral thm", "convex opt", "eigen + svd"
-            plain = short.sub(full, plain)
+        plain = spell_out(normalize(text))
         lowered = _norm_term(plain)
         uncased = plain == plain.lower()
         spans: list[tuple[int, int, str]] = []

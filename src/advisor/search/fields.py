@@ -7,7 +7,7 @@ import math
 import re
 from collections import Counter
 
-from ..library.topics import Topic, TopicMatcher
+from ..library.topics import Topic, TopicMatcher, spell_out
 from ..store.keywords import keyword_tokens
 from ..types import Resource
 
@@ -100,6 +100,7 @@ def prerequisite_targets(named: list[Resource]) -> list[Resource]:
 
 def without_topics(text: str, matcher: TopicMatcher, kept: set[str]) -> str:
     """The text without the words that name topics other than `kept`."""
+    text = spell_out(text)  # the words find_spans gives back are spelt out
     for tid, words in matcher.find_spans(text):
         if tid not in kept:
             text = text.replace(words, " ")

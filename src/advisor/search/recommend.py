@@ -145,8 +145,8 @@ class ResourceRanker:
         lacked = gaps or (sig.topics if intent.lacks else [])
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
         sig.excluded |= set(intent.refused)
-        # "doing CS229 ... is there a cheatsheet?": among the records one name shares, its summary of the kind asked
-        # for is no move away ("CS229 was good, what's the next course?" still is)
+        # "doing CS229 ... is there a cheatsheet?": among several records named, of several kinds (one name shares
+        # them), the summary of the kind asked for is no move away ("CS229 was good, what's the next course?" is)
         wished = set(attribute_preferences(asking).get("kind", ())) & SUMMARY_KINDS
         if intent.moves_away and wished and len(named_records) > 1 and not intent.wants_next_step:
             kept = {r.id for r in named_records if r.kind in wished}

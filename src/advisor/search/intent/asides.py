@@ -19,8 +19,9 @@ _SET_ASIDE = re.compile(
     r"(considered|thought (about|of)|(was|were) (going|planning|about|tempted) to|(was|were) thinking (about|of)|"
     r"toyed with( the idea of)?|contemplated|debated)\b"
     r"(?P<what>[^.;!?]*?)"
-    # ... up to a turn ("but", "though") and what follows it in the sentence, or to the sentence's end
-    r"(?P<turn>,?\s*\b(but|though|although|however|yet)\b(?P<after>[^.;!?]*)|(?=[.;!?])|$)", re.I)
+    # ... up to a turn ("but", "though") and what follows it in the sentence: without a turn nothing is set aside
+    # ("I was planning to learn measure theory this summer" is the plan)
+    r"(?P<turn>,?\s*\b(but|though|although|however|yet)\b(?P<after>[^.;!?]*))", re.I)
 # what follows the turn asks for something ("but first I want ...", "but no, I'd rather have the book", "so free
 # notes would suit me best") rather than judging the option ("but that's not my style", "so that's out")
 _ASKS_AFTER = re.compile(_WISH.pattern + r"|\b(i'?d|i would|we'?d) (rather|prefer)\b|"
@@ -38,14 +39,14 @@ def set_aside(question: str, names_a_record) -> str:
         if names_a_record(m.group(0)):
             continue
         after = _SO.split(m.group("after") or "")[-1]  # "deadlines don't fit, so short notes would suit me"
-        kept = after if m.group("turn") and _ASKS_AFTER.search(after) else ""
+        kept = after if _ASKS_AFTER.search(after) else ""
         out.append(question[last:m.start()])
-        out.append(re.sub(r"^\W*(no|yes|ok|okay|honestly|actually)?\W*", "", kept))
+        out.append(re.sub(r"^\W*(?:(no|yes|ok|okay|honestly|actually)\b)?\W*", "", kept))
         last = m.end()
     if not out:
         return question
     out.append(question[last:])
     text = "".join(out)
     # a sentence left empty leaves its stop behind: "Background: ... .  . I'd like" reads as one gap
-    text = re.sub(r"(?<=[.;!?])\s*[.;,]+", "", text)
-    return " ".join(text.split())
+    text = " ".join(re.sub(r"(?<=[.;!?])\s*[.;,]+", "", text).split())
+    return text if re.search(r"[A-Za-z]{3,}", text) else question

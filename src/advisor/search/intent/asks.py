@@ -46,7 +46,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
-    (r"\b(paper|article|survey|review (paper|article)|(a|one|the) (thorough |comprehensive |good |long |single )?review|"
+    (r"\b(paper|article|(survey|review) (paper|article)|survey(?! (course|class|lectures?))|"
+     r"(thorough|comprehensive|long|single) review|"
      r"original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
      r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
      "kind", ("paper",)),
@@ -226,7 +227,7 @@ _PURPOSE = re.compile(r"\b(for|behind|of|in|used in|needed for|underlying)\s+(ml
 
 
 # "a review aimed at stats people", "written for CS majors": the readers a resource is for, not its subject
-_AUDIENCE = re.compile(r"\b(aimed at|written for|geared (to|toward|towards)|targeted at|meant for|for)\s+([\w-]+\s+){1,2}"
+_AUDIENCE = re.compile(r"\b(aimed at|written for|geared (to|toward|towards)|targeted at|meant for)\s+([\w-]+\s+){1,2}"
                        r"(ppl|people|folks|types|majors|students|audiences?|readers|crowd|backgrounds?)\b", re.I)
 
 

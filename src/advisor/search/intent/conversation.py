@@ -28,7 +28,7 @@ _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}
                          r"\blibrary (has|access|gives|can get)\b|\b(got|have|has) (a|some) (book |books )?budget\b|"
                          # "work will pay for a book now", "my lab can buy it"
                          r"\b(work|company|employer|boss|job|uni|university|school|lab|dept|department|advisor|team)"
-                         r"( will| would| can| could| is going to| offered to)? (pay|cover|buy|reimburse|expense)\b", re.I)
+                         r"( will| would| can| could| is going to| offered to) (pay|cover|buy|reimburse|expense)\b", re.I)
 _NEGATED = re.compile(r"\b(not|never|no|cannot|can'?t|unable)\b|n'?t\b", re.I)
 # a judgement that compares with a kind it names ("something shorter than a book"), not with the previous answer
 _THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|lecture|notes|paper|cheat ?sheet|tutorial)s?\b",

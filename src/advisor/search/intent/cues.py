@@ -320,7 +320,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent|clear)\b"
                    r"(?! for\b)|"
                    # "kkt + duality all good now", chat for "I have those"
-                   r"\ball (good|fine|clear|solid|set)\b(?! (for|with)\b)|"
+                   r"(?<!\bnot )(?<!n't )\ball (good|fine|clear|solid)\b(?! (for|with|to|on)\b)|"
                    # "X was great for duality and KKT": what X taught the learner
                    r"(was|is|were|are) (really |very |super )?(great|good|excellent|perfect|brilliant) (for|on)|"
                    r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only|"

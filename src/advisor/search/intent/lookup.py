@@ -84,6 +84,7 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
     if not spans:
         return []
     targets: list[tuple[int, int, str]] = []
+    requested = False  # a request for another resource was made: only a clause naming X or pointing at it
     for start, end, mark in pieces(_QUESTIONS, question):
         clause = question[start:end]
         inside = [s for s in spans if s[0] >= start and s[1] <= end]
@@ -92,6 +93,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         for a, b, _ in sorted(inside, reverse=True):
             bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
         asked = clause + mark  # with its question mark
+        if requested and not inside and not _points_at_named(bare):
+            continue  # ("Bishop is too dense. Can you recommend a gentler book? Is it free?": "it" is the other)
         # "what foundation do they recommend first?" asks for what X sends the learner to before it, not about X
         # ("what do they cover, and do I need probability first?" asks about X)
         # "golub van loan - something to read cover to cover, or a reference?": a name alone, then a question on it
@@ -122,8 +125,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
               and not _LOOKUP.search(bare)
               and not _points_at_named(question[end:])):  # ("... That's the one I want." settles it)
             # a request for another resource ("want something i can self study from" qualifies X), unless a later
-            # question asks about X after all ("Looking for the class where ... Where are its videos?")
-            targets = []
+            # clause names X again or points at it ("... That's the one I want.")
+            targets, requested = [], True
     # "Strang's 18.065" is about 18.065, though "Strang" names 18.06 too: words naming several records yield to
     # words naming one
     sharing = Counter((a, b) for a, b, _ in targets)
