@@ -147,7 +147,8 @@ class ResourceRanker:
         sig.excluded |= set(intent.refused)
         # "doing CS229 ... is there a cheatsheet?": among several records named, of several kinds (one name shares
         # them), the summary of the kind asked for is no move away ("CS229 was good, what's the next course?" is)
-        wished = set(attribute_preferences(asking).get("kind", ())) & SUMMARY_KINDS
+        attributes = attribute_preferences(asking)  # once per question: _preferences reads them too
+        wished = set(attributes.get("kind", ())) & SUMMARY_KINDS
         if intent.moves_away and wished and len(named_records) > 1 and not intent.wants_next_step:
             kept = {r.id for r in named_records if r.kind in wished}
             if len(kept) < len(named_records):
@@ -180,7 +181,7 @@ class ResourceRanker:
         lacking_in_x = set(sig.topics) if intent.sideways and not foundations and sig.topics else None
         sig.values["related"] = self._neighbours(named_records, sig.excluded,
                                                  gap or (wanted if foundations else lacking_in_x))
-        prefs = self._preferences(asking, intent, named_records, sig.topics, unwanted, buried)
+        prefs = self._preferences(attributes, intent, named_records, sig.topics, unwanted, buried)
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle)
@@ -199,11 +200,11 @@ class ResourceRanker:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
 
-    def _preferences(self, asking: str, intent: Intent, named: list[Resource], topics: list[str], unwanted: set,
-                     buried: set) -> dict[str, tuple]:
-        """What the question prefers of a record: attributes, years, and the topics and words it refuses."""
-        prefs = self._within_subject(relative_depth(attribute_preferences(asking), intent, named), topics, intent,
-                                     named)
+    def _preferences(self, attributes: dict[str, tuple], intent: Intent, named: list[Resource], topics: list[str],
+                     unwanted: set, buried: set) -> dict[str, tuple]:
+        """What the question prefers of a record (`attributes`: attribute_preferences of what it asks), years, and
+        the topics and words it refuses."""
+        prefs = self._within_subject(relative_depth(attributes, intent, named), topics, intent, named)
         if intent.years:
             prefs["year"] = intent.years
         elif intent.about and not intent.moves_away:
