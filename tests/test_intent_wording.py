@@ -98,7 +98,7 @@ def test_disinterest_in_proofs_said_after_them_and_a_childs_age_ask_for_gentler_
 
 
 def test_a_gap_said_after_what_the_learner_has_studied_is_lacked_not_refused():
-    from advisor.search.intent.cues import lack_clauses
+    from advisor.search.intent.background import lack_clauses
 
     assert lack_clauses("I've done real analysis but no functional analysis. What to read?") \
         == "no functional analysis"
@@ -118,7 +118,7 @@ def test_a_gap_said_after_what_the_learner_has_studied_is_lacked_not_refused():
 
 def test_a_course_taken_once_is_known_a_rusty_subject_is_lacked_and_starting_x_makes_x_the_goal():
     from advisor.search.intent import known_clauses
-    from advisor.search.intent.cues import lack_clauses
+    from advisor.search.intent.background import lack_clauses
 
     assert known_clauses("I had one semester of undergrad real analysis.") == ["I had one semester of undergrad "
                                                                                "real analysis"]

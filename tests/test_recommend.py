@@ -633,7 +633,7 @@ def test_what_the_learner_already_knows_is_not_what_they_ask_for():
 
 def test_what_the_learner_had_once_and_forgot_is_a_gap_not_known():
     from advisor.search.intent import known_clauses
-    from advisor.search.intent.cues import lack_clauses
+    from advisor.search.intent.background import lack_clauses
 
     said = "retired engineer, did probability back in the 80s, remember nothing. want a book to relearn it"
     assert known_clauses(said) == []
@@ -1530,7 +1530,7 @@ def test_everyday_phrasings_that_are_no_prerequisite_question_known_topic_or_ref
 
 
 def test_gaps_said_plainly_ask_for_what_comes_before_x_and_access_complaints_move_away():
-    from advisor.search.intent.cues import lack_clauses
+    from advisor.search.intent.background import lack_clauses
 
     shelf = {"durrett": Resource("durrett", "Probability: Theory and Examples", ["Rick Durrett"]),
              "nw": Resource("nw", "Numerical Optimization", ["Jorge Nocedal", "Stephen Wright"],
@@ -1603,7 +1603,7 @@ def test_a_career_stage_far_from_mathematics_is_no_level_and_where_to_start_asks
 
 
 def test_the_tools_a_learner_uses_daily_are_known():
-    from advisor.search.intent.cues import known_clauses
+    from advisor.search.intent.background import known_clauses
 
     assert known_clauses("quant here, use Ito calculus and SDEs daily. how do diffusion models work?") == [
         "use Ito calculus and SDEs daily"]
@@ -1623,7 +1623,7 @@ def test_et_al_between_an_authors_name_and_the_title_words_still_picks_that_reco
 
 def test_machine_learning_beside_another_topic_is_the_context_and_a_subject_buried_in_is_not_refused():
     from advisor.library.topics import TopicMatcher
-    from advisor.search.intent.cues import lack_clauses
+    from advisor.search.intent.background import lack_clauses
     from advisor.search.preferences import preference_counts
     from advisor.search.recommend import ResourceRanker
 
@@ -1646,7 +1646,7 @@ def test_machine_learning_beside_another_topic_is_the_context_and_a_subject_buri
 
 
 def test_slashed_surnames_a_yardstick_beside_another_name_a_colon_and_where_i_get_lost():
-    from advisor.search.intent.cues import lack_clauses
+    from advisor.search.intent.background import lack_clauses
 
     shelf = {"gq": Resource("gq", "Linear Algebra and Optimization", ["Jean Gallier", "Jocelyn Quaintance"]),
              "casi": Resource("casi", "Computer Age Statistical Inference", ["Bradley Efron", "Trevor Hastie"],
@@ -1679,7 +1679,8 @@ def test_what_x_covers_is_a_question_about_x_and_i_use_tells_rather_than_asks():
 def test_a_reviews_findings_on_the_round_11_readings_stay_fixed():
     from advisor.search.advice import Advice
     from advisor.search.intent import attribute_preferences
-    from advisor.search.intent.cues import _PREREQ, known_clauses
+    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent.cues import _PREREQ
 
     shelf = {"esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"]),
              "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"],

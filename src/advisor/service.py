@@ -8,7 +8,6 @@ layer (quotes, citations, page labels) are re-exported below.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -16,14 +15,12 @@ from typing import Callable
 
 import numpy as np
 
-from .search.answer import (ACCESS_WORDS, best_quote, citation, compose, focus_page, math_spans, page_text,
-                            render_markdown, section_title)
+from .search.answer import ACCESS_WORDS, best_quote, compose, math_spans, page_text, render_markdown, section_title
 from .store.build import build
 from .library.topics import Topic, load_topics
 from .search.evidence import diversify, on_topic, topic_terms
 from .search.intent import refers_to_previous, wants_comparison, wants_path
 from .config import Settings
-from .fileops import inside
 from .store.embeddings import Embedder, encode_queries, load_embedder
 from .errors import AdvisorError, UserInputError
 from .search.guide import best_resource_for, compare, prerequisite_order
@@ -34,7 +31,7 @@ from .search.fields import resource_topics
 from .search.retrieval import Retriever
 from .search.scope import restrict_answer, with_preferences
 from .service_library import LibraryOperations
-from .types import (Answer, BuildReport, BuildStatus, Chunk, ComparisonRow, FetchStatus, Filters, Hit, Progress,
+from .types import (Answer, BuildReport, BuildStatus, ComparisonRow, FetchStatus, Filters, Hit, Progress,
                     ResourceMatch, Scope, Step)
 
 __all__ = [
@@ -370,40 +367,6 @@ class Advisor(LibraryOperations):
             return True
         # ... and so does a coined term few records use ("where does AdaMax come from?": the Adam paper's record)
         return bool(retriever.intents.read(query).mentioned) or bool(retriever.ranker.fields.rare_mentions(query))
-
-    # --- files and links ------------------------------------------------------------------------
-    def has_pages(self, chunk: Chunk) -> bool:
-        meta = self.loaded.manifest.get("files", {}).get(chunk.path, {})
-        return meta.get("format") == "pdf"
-
-    def file_path(self, key: str) -> Path | None:
-        """The on-disk file behind an indexed file key, only if it lies inside an indexed root."""
-        meta = self.loaded.manifest.get("files", {}).get(key)
-        if not meta or meta.get("status") != "indexed":
-            return None
-        root = Path(meta["root"]).resolve()
-        path = (root / meta["rel"]).resolve()
-        return path if inside(path, root) and path.is_file() else None
-
-    def link_for(self, chunk: Chunk, question: str | None = None) -> str | None:
-        """The file with #page= at the page of the passage that the question is about."""
-        path = self.file_path(chunk.path)
-        if path is None:
-            return None
-        try:
-            shown = os.path.relpath(path)
-        except ValueError:
-            shown = str(path)
-        return f"{shown}#page={self.page_for(chunk, question)}" if self.has_pages(chunk) else shown
-
-    def page_for(self, chunk: Chunk, question: str | None = None) -> int:
-        """The page a citation of this passage opens at: the one holding most of the question's words."""
-        return focus_page(chunk, question)
-
-    def citation(self, hit: Hit) -> str:
-        """"Title, §section, p. 12" for a passage."""
-        title = getattr(self.loaded.resources.get(hit.resource_id), "title", None) or hit.chunk.path
-        return citation(title, hit.chunk, self.has_pages(hit.chunk))
 
 
 def check_query(text: str) -> str:

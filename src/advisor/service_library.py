@@ -1,4 +1,4 @@
-"""The library side of the facade: the catalog, uploads, fetching free books, evaluation.
+"""The library side of the facade: the catalog, uploads, fetching free books, evaluation, files and citations.
 
 `Advisor` (service.py) inherits these; faces still import only `service`.
 """
@@ -6,20 +6,23 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from pathlib import Path
 
 from .config import STORE_SCHEMES
 from .errors import AdvisorError, UserInputError
+from .fileops import inside
 from .ingest.extract import check_pdf
 from .library.catalog import Catalog, load_catalog, validate
 from .library.fetch import FetchResult, fetch_resources
 from .library.resources import AddedResource, add_resource, library_rows
 from .library.topics import TopicMatcher
 from .library.uploads import check_upload
+from .search.answer import citation, focus_page
 from .search.evaluate import read_questions, run_eval
-from .types import FetchStatus, Filters
+from .types import Chunk, FetchStatus, Filters, Hit
 
 log = logging.getLogger("advisor")
 
@@ -215,3 +218,37 @@ class LibraryOperations:
             search=lambda q: self.search(q, 10, mode=mode),
             recommend=lambda q, history: self.converse([*history, q], k_resources=10, k_passages=5).resources,
         )
+
+    # --- files, pages and citations ------------------------------------------------------------------------
+    def has_pages(self, chunk: Chunk) -> bool:
+        meta = self.loaded.manifest.get("files", {}).get(chunk.path, {})
+        return meta.get("format") == "pdf"
+
+    def file_path(self, key: str) -> Path | None:
+        """The on-disk file behind an indexed file key, only if it lies inside an indexed root."""
+        meta = self.loaded.manifest.get("files", {}).get(key)
+        if not meta or meta.get("status") != "indexed":
+            return None
+        root = Path(meta["root"]).resolve()
+        path = (root / meta["rel"]).resolve()
+        return path if inside(path, root) and path.is_file() else None
+
+    def link_for(self, chunk: Chunk, question: str | None = None) -> str | None:
+        """The file with #page= at the page of the passage that the question is about."""
+        path = self.file_path(chunk.path)
+        if path is None:
+            return None
+        try:
+            shown = os.path.relpath(path)
+        except ValueError:
+            shown = str(path)
+        return f"{shown}#page={self.page_for(chunk, question)}" if self.has_pages(chunk) else shown
+
+    def page_for(self, chunk: Chunk, question: str | None = None) -> int:
+        """The page a citation of this passage opens at: the one holding most of the question's words."""
+        return focus_page(chunk, question)
+
+    def citation(self, hit: Hit) -> str:
+        """"Title, §section, p. 12" for a passage."""
+        title = getattr(self.loaded.resources.get(hit.resource_id), "title", None) or hit.chunk.path
+        return citation(title, hit.chunk, self.has_pages(hit.chunk))

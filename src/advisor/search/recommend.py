@@ -12,7 +12,7 @@ A record is scored from seven signals, each scaled to [0, 1] over the catalog fo
 - `advised`: for the same questions, X's own text (or the record's) sends the learner to it first or next
   (search/advice.py).
 An `authority` prior (how often the catalog points to a record) lifts the standard texts a little.
-The weights (`WEIGHTS`) were chosen by cross-validation on the development questions
+The weights (`WEIGHTS`, search/signals.py) were chosen by cross-validation on the development questions
 (bench/tune_resources.py); preferences (free, kind, level, maths depth) multiply the sum as soft factors.
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from ..library.topics import Topic, TopicMatcher
@@ -31,54 +31,7 @@ from .fields import FieldIndex, prerequisite_targets, resource_topics, teaches, 
 from .intent import Intent, IntentReader, attribute_preferences, subject_topics, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
                           relative_depth, title_words, varied, within_subject)
-
-# Signal weights, chosen by 5-fold cross-validation on the development questions (tests/eval/resources*.jsonl
-# but the held-out one; bench/tune_resources.py, docs/evaluation.md), except `evidence`: CV picked 0 because
-# every shipped record is rich, but a book a learner adds with a bare record is known only by its passages, so
-# their relevance keeps a floor of 0.25.
-SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised")
-# `lift` multiplies a resource per preference it meets (free, a course, rigorous...), `drop` per one it contradicts;
-# `free` a free resource when the question says nothing of access (a learner can open it today); `paper` a research
-# paper when the question asks for no paper: "how does backprop work" wants a text that teaches it, not the 1986
-# article (unless the learner comes from a paper, or asks for one).
-# Each round's choice (rounds 5 to 13, 679 to 1,567 questions) is in docs/evaluation.md; rounds 12 and 13 kept
-# round 10's.
-WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 1.0, "advised": 2.0,
-           "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.0, "authority": 0.1}
-# before X, the weight of X's other prerequisites beside the gap the learner names ("the ELBO derivations lose me"):
-# a tie-breaker (development 819: 0.5 -> 0.25 gained one question and lost none; 0.1 gained two)
-NEEDS_BESIDE_ASKED = 0.25
-CONTEXT_TOPIC = "machine-learning"  # the field every question is asked in
-PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
-ABOUT_NAMED = 1.5  # the record a question asks about ("is BDA3 too advanced for me?"), beside 1.0 for a name said
-
-
-@dataclass
-class Signals:
-    """Per-resource signals for one question, each in [0, 1]; kept so that weights can be tuned offline."""
-
-    values: dict[str, dict[str, float]] = field(default_factory=dict)  # signal -> resource id -> value
-    prefs: dict[str, tuple[int, int]] = field(default_factory=dict)  # preferences met, and contradicted
-    axis: dict[str, float] = field(default_factory=dict)  # factor along the prerequisite or depth axis
-    excluded: set[str] = field(default_factory=set)
-    topics: list[str] = field(default_factory=list)
-    choice: set[str] = field(default_factory=set)  # "A or B?": the answer is one of these, ranked by the rest
-    unasked: set[str] = field(default_factory=set)  # papers, when the question asks for no paper
-    free: set[str] = field(default_factory=set)  # free resources, when the question says nothing of access
-    authority: dict[str, float] = field(default_factory=dict)  # how often the catalog points to a record, in [0, 1]
-
-    def score(self, rid: str, weights: dict[str, float] = WEIGHTS) -> float:
-        base = sum(w * self.values.get(name, {}).get(rid, 0.0) for name, w in weights.items() if name in SIGNALS)
-        met, contradicted = self.prefs.get(rid, (0, 0))
-        prior = (weights["paper"] if rid in self.unasked else 1.0) * (weights["free"] if rid in self.free else 1.0) \
-            * (1.0 + weights["authority"] * self.authority.get(rid, 0.0))
-        return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0) * prior
-
-
-def _scaled(raw: dict[str, float]) -> dict[str, float]:
-    top = max(raw.values(), default=0.0)
-    return {k: v / top for k, v in raw.items() if v > 0} if top > 0 else {}
-
+from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 
 SUMMARY_KINDS = {"cheatsheet", "lecture-notes"}  # a course's own digest, asked for beside it
 
@@ -166,17 +119,17 @@ class ResourceRanker:
                 if not named_records:  # "before normalizing flows? jacobians lose me": flows is not what to read
                     text = without_topics(text, self.matcher, gap)
             text = ", ".join(names[:6] + [text])
-        sig.values["fields"] = _scaled(self.fields.scores(text))
+        sig.values["fields"] = scaled(self.fields.scores(text))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
         low = min(dense.values(), default=0.0)
-        sig.values["dense"] = _scaled({rid: s - low for rid, s in dense.items()})
+        sig.values["dense"] = scaled({rid: s - low for rid, s in dense.items()})
         wanted = axis_topics if axis_topics is not None else dict.fromkeys(sig.topics, 1.0)
         foundations = intent.wants_prerequisites and axis_topics is not None
-        sig.values["topics"] = _scaled(self._topic_overlap(wanted, foundations))
+        sig.values["topics"] = scaled(self._topic_overlap(wanted, foundations))
         # a passage is evidence for its resource as it is for the answer: when the question names a topic,
         # only a passage that names it ("VC dimension proofs" is not a linear algebra book's pages on dimension)
         named_terms = topic_terms([self.topics[t].terms for t in sig.topics if t in self.topics])
-        sig.values["evidence"] = _scaled(self._evidence(about_topic(passages, named_terms)))
+        sig.values["evidence"] = scaled(self._evidence(about_topic(passages, named_terms)))
         # "X says nothing about SGD": X's neighbours share what X covers, and count only when they teach what it lacks
         lacking_in_x = set(sig.topics) if intent.sideways and not foundations and sig.topics else None
         sig.values["related"] = self._neighbours(named_records, sig.excluded,
@@ -401,10 +354,6 @@ class ResourceRanker:
                     s /= 0.5 + 0.5 * len(own) / self.mean_topics
                 scores[r.id] = s
         return scores
-
-
-
-
 
 
 def _unsaid(text: str, parts: list[str]) -> str:

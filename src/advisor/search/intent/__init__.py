@@ -4,17 +4,21 @@ Named resources, prerequisites, a next step, a comparison, a study path, the pas
 (a proof, a definition), the resource attributes it prefers (free, video, rigorous) and whether it leans
 on the previous turn. Nothing else in the package reads a question's wording.
 
-`cues` holds the wording cues and the clause readers, `reader` the names and the `Intent`, `asks` the
-preferences and passage kinds, `conversation` how a message leans on the turn before it.
+`cues` holds the wording cues and the clause readers, `background` what the learner lacks and knows, `names`
+and `lookup` how resources are named and asked about, `asides` the options set aside, `reader` the reader of
+the `Intent` (`record`), `asks` the preferences and passage kinds, `conversation` how a message leans on the
+turn before it.
 """
 
 from .asks import (attribute_preferences, question_intent, subject_topics, topic_words, wants_comparison, wants_path,
                    without_flavour, without_purpose)
+from .background import known_clauses, lack_clauses
 from .conversation import condense, content_words, reacting, refers_to_previous
-from .cues import known_clauses, lack_clauses, unnamed_clauses
+from .cues import unnamed_clauses
 from .lookup import lookup_targets
 from .names import acronym, resource_names, squashed
-from .reader import Intent, IntentReader
+from .reader import IntentReader
+from .record import Intent
 
 __all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "content_words", "known_clauses",
            "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous", "resource_names",

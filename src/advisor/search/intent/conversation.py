@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from .asks import _PREFERENCES, NEEDNT_BE_FREE, attribute_preferences, topic_words
 from .cues import _DEEPER, _DEEPER_THAN, _EASIER, _KIND_WORDS
-from .reader import Intent
+from .record import Intent
 
 # A follow-up that points back ("which of those is free?") is searched with the turn it leans on.
 _ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b(?!-)|"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from ...types import Resource
-from .cues import _SMALL, known_clauses
+from .background import known_clauses
+from .cues import _SMALL
 
 
 def acronym(title: str) -> str | None:

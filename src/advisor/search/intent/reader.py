@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Iterable
 
 from ...types import Resource
-# the package's wording cues (cues.py), shared by its modules
+# the package's wording cues (cues.py, background.py), shared by its modules
 from .asides import set_aside
+from .background import _KEEP_SEEING, _LACK, known_clauses, lack_clauses
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
                    _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
-                   _KEEP_SEEING, _KIND_AFTER_NAME, _LACK, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS,
-                   _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REVISES_NAME, _SAME_IDEAS, _SAME_SOURCE, _SENTENCE_END,
-                   _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR, known_clauses,
-                   lack_clauses, unnamed_clauses, unwanted_parts, buried_parts)
+                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC,
+                   _PREREQ, _REQUEST, _REVISES_NAME, _SAME_IDEAS, _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS,
+                   _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts,
+                   buried_parts)
 from .lookup import lookup_targets
+from .record import Intent
 from .names import (_INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, place_subject_names,
                     resource_names, squashed)
@@ -25,29 +26,6 @@ from .names import (_INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NA
 _YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
                         r"(the\s+)?$", re.I)
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
-
-
-@dataclass
-class Intent:
-    mentioned: list[str] = field(default_factory=list)  # resource ids named in the question
-    wants_prerequisites: bool = False
-    wants_next_step: bool = False
-    compares: bool = False
-    moves_away: bool = False  # "instead of X", "X was too applied", "after X": X is not the answer
-    direction: str = "harder"  # or "easier" along the depth axis, or "earlier" in time (X's predecessors)
-    deeper: bool = False  # a move on that asks for more depth in so many words
-    deeper_than: bool = False  # ... by comparing with X ("more rigorous", "too applied"), not only "rigorous"
-    compares_depth: bool = False  # what is asked beside X's name compares ("gentler", "more", "than"): depth is relative
-    sideways: bool = False  # a move to what X leaves out ("says nothing on SGD"), not past X
-    rest: str = ""  # the question without the words that name resources ("the X paper" goes whole)
-    lacks: str = ""  # the sentences where the learner says what they lack ("I've never done learning theory")
-    knows: list[str] = field(default_factory=list)  # the parts where they say what they know ("solid on probability")
-    about: list[str] = field(default_factory=list)  # a question about these named resources themselves
-    refused: list[str] = field(default_factory=list)  # "not the book with Ben-David": named to be left out
-    years: tuple[int, ...] = ()  # "the 2015 diffusion paper" (not "DDPM is 2020": a fact about a named one)
-    unwanted: str = ""  # what the learner does not want ("no measure theory", "without proofs"), not a gap they state
-    buried: str = ""  # what they would rather not be buried in ("won't drown me in matrix algebra"): not asked for
-    same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
 
 
 _FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)

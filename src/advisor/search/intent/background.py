@@ -1,0 +1,148 @@
+"""What the learner says of their own background: what they lack (the topic to start from) and what they know
+(not what they ask for). Read clause by clause; `reader.py` and `names.py` use the results.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cues import _SENTENCES
+
+# What the learner says they lack: the topic to start from, before X ("never seen markov chains", "my
+# probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
+# ("measure zero", "zero-mean noise" are maths, not the learner's zero; "real analysis but never measure theory" drops
+# the verb)
+_FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|none of it|next to nothing)|"
+           r"(forgot|forgotten) (it all|all of it|everything|most of it|almost everything|pretty much everything)|"
+           r"long forgotten)\b")
+# ... a gap to fill before a topic; beside a named X, what X itself is for ("entropy? I keep seeing it. Cover?")
+_KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
+_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|seen|studied|learned|"
+                   r"learnt|taken|took|had|used|heard of|touched|written|read)|"
+                   r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
+                   r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
+                   # ... but "ISL never derives anything" says what X does not do
+                   r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"
+                   r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|gets|dives|digs|says|talks|"
+                   r"spends|includes|has)\b)(?=[a-z])|"
+                   r"(is|are) new to me|(is|are) (completely |totally )?(unknown|foreign|alien) to me|no clue|"
+                   # "the dual problem and KKT are exactly where I get lost": the topics of that clause
+                   r"\bwhere (i|i'?m|it) (\w+ )?(get|got|gets|am|was|start|fall|falls|fell|go|went) ?(\w+ )?"
+                   r"(lost|stuck|confused|apart|off the rails|wrong)\b|"
+                   # "basically no stats beyond averages": what the learner has of it, not what they refuse
+                   r"\b(no|zero|little)\s+(?!in\b)([\w-]+\s+){1,2}beyond\b|"
+                   r"\bmy\b[^.?!,]{0,40}\bstops? at\b|(know|knew) (nothing|little|very little)|i have no|"
+                   r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
+                   # "did linear algebra in the 80s, remember nothing": had once, to be learnt again
+                   rf"{_FORGOT}|"
+                   # "when the notes move to the dual and KKT I'm completely lost"
+                   r"\b(i'?m|i am|i get|i got|i was|i'?ve been) (completely |totally |utterly |so |kind of |kinda |a bit )?"
+                   r"lost\b|"
+                   # "I keep seeing change of variables and jacobian determinants": met, not understood
+                   rf"{_KEEP_SEEING}|"
+                   # "confused why everyone uses plain SGD": what the learner does not understand
+                   r"\b(confused|puzzled|baffled|mystified) (about|by|why|how|what|with)\b|"
+                   # "KL divergence I only know by name", "the ELBO is a total black box", "basically words to me"
+                   r"\b(only )?know (it |them |of it |of them )?(only )?by name\b|\bblack ?box(es)? (to|for) me\b|"
+                   r"\b(is|are) (a |an )?(total |complete |complete and utter |utter )?black ?box(es)?\b|"
+                   r"\b(just |basically |only )?(words|jargon|buzzwords) to me\b|"
+                   # "no probability yet": not had, not refused
+                   r"\bno\s+([\w-]+\s+){1,3}yet\b|"
+                   # "my probability is one semester of engineering stats from years ago": as good as gone
+                   r"from (many |several |ten |\d+ )?(years|decades|ages|forever|a long time) ago|"
+                   r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
+                   r"(weak|rusty|shaky|fuzzy|hazy|lacking)|"
+                   r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
+                   r"weak (in|on|at)|(lost|loses?|losing) me|(not|never) (comfortable|familiar) with|unfamiliar with|"
+                   r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
+                   r"(hasn'?t|has not|never|didn'?t|did not|doesn'?t|does not) (really |quite |fully )?click(ed)?)\b", re.I)
+
+
+def lack_clauses(text: str) -> str:
+    """The sentences where the learner says what they lack; "I've done real analysis but no functional analysis"
+    says a gap after what they know."""
+    out, known = [], False
+    for p in _SENTENCES.split(text):
+        if p and (_LACK.search(p) or known and _NONE_OF.match(p)):
+            out.append(p)
+        known = bool(p) and bool(_HAD.search(p)) and not _LACK.search(p)
+    return " ".join(out)
+
+
+# what the learner has studied ("rigorous is fine but no measure theory" says a wish, not a gap)
+_HAD = re.compile(r"\b(i'?ve|i have|i)\s+(already\s+|also\s+)?(done|did|had|took|taken|studied|learned|learnt|covered|"
+                  r"know|knew|seen)\b|^\W*(done|did|had|took|taken|know|studied)\b", re.I)
+
+
+# ... after what they know: "(I've done X but) no Y", "(but) not Y", "(but) nothing on Y"
+_NONE_OF = re.compile(r"^\W*(no|not|nothing (on|about|in)|zero|none of)\s+(?!(proofs?|theory|math|maths|code|videos?|"
+                      r"books?|courses?|idea)\b)[a-z]", re.I)
+
+
+# What the learner says they already know is not what they ask for: "solid on convex optimization and probability",
+# "I know linear algebra but ...", "gaussians fine, neural nets fine, but the ELBO is new to me"
+_KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((solid|comfortable|fine|good|strong|"
+                   r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
+                   # ("what should I know before X?" asks)
+                   r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )"
+                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
+                   r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
+                   r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
+                   r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
+                   # "linear algebra is ok", "my calculus is fine"
+                   r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent|clear)\b"
+                   r"(?! for\b)|"
+                   # "kkt + duality all good now", chat for "I have those"
+                   r"(?<!\bnot )(?<!n't )\ball (good|fine|clear|solid)\b(?! (for|with|to|on)\b)|"
+                   # "X was great for duality and KKT": what X taught the learner
+                   r"(was|is|were|are) (really |very |super )?(great|good|excellent|perfect|brilliant) (for|on)|"
+                   r"(have|had|know) (only |just )?(basic|some|a bit of|a little|intro(ductory)?)|background only|"
+                   # "I have calculus and a bit of probability", "I've had linear algebra"
+                   r"i(?: have| had|'ve|\u2019ve)(?: had| got| taken| done)? (?!(no|zero|never|not|trouble|problems?|"
+                   r"difficult\w*|issues?|gaps?|weak|limited|forgotten|forgot|struggled|exams?|homework|assignments?|"
+                   r"wanted|time|been|tried|heard|read|seen|to|a|an|the|this|that|it|its|my|always|just|only|started|"
+                   r"nothing|little|any|some trouble|questions?|two|three|few|several|one|\d)\b)(?=[a-z]))\b"
+                   r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
+                   r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
+                   r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
+                   r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
+                   # "Know linear algebra and multivariable calc.", the subject dropped
+                   r"|^\s*(know|knew)\s+(?!(what|how|why|if|whether|nothing|little|that|this|of|about|where|when|which|"
+                   r"who|any|anything|a good|some good)\b)[a-z]"
+                   # "I had one semester of undergrad real analysis"
+                   r"|\b(had|took|taken|did|done|have|finished|completed)\s+(one|a|two|three|an?\s+\w+)\s+"
+                   r"(semester|course|class|year|term|module|quarter)s?\s+(of|in|on)\b"
+                   # "self taught, have calc 1 and a bit of probability", "EE engineer; decent linear algebra"
+                   r"|^\s*(have|got)\s+(?!(no|zero|never|not|to|a|an|the|any|been|trouble|problems?|questions?)\b)[a-z]"
+                   r"|^\s*(decent|solid|strong)\s+(?![^.?!;]*\b(book|course|text|textbook|intro|introduction|resource|"
+                   r"notes|lectures?|videos?|reference|place|one|first|way|choice|option|paper|tutorial)s?\b)[a-z]"
+                   # "I use Ito calculus and SDEs daily": the learner's working tools
+                   r"|(^\W*|\bi\s+)(use|used)\b[^.?!,;]{0,40}\b(daily|every ?day|all the time|at work|for work|professionally)\b",
+                   re.I)
+# ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
+_ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
+_MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
+# ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
+_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|\s+and\s+(?=(?:i|i'm|i've|want|need|would|hope)\b)",
+                         re.I)
+
+
+# "for my stats masters", "for our ML class": what the learner needs it for, not what they ask to learn
+_PURPOSE = re.compile(r"\bfor (my|our) ([\w'-]+ ){0,3}?(masters?|master's|ms|msc|phd|thesis|dissertation|class|"
+                      r"course|degree|job|research|project|exams?|interviews?|program(me)?|lab|team|startup|company|"
+                      r"work)\b", re.I)
+
+
+def known_clauses(text: str) -> list[str]:
+    """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
+    out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
+    parts = _KNOW_PARTS.split(text)
+    for p, after in zip(parts, [*parts[1:], ""]):
+        # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
+        known = bool(p) and (bool(_KNOW.search(p)) or listing and bool(_MORE_KNOWN.match(p))) \
+            and not _LACK.search(p) and not _ASSUMES.search(p)
+        # ... but "did linear algebra in the 80s, remember nothing" is a gap
+        if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
+            out.append(p)
+        listing = known
+    return out
