@@ -90,7 +90,8 @@ def test_what_does_not_revoke_free_or_step_on():
     from advisor.search.intent.conversation import revokes_free
 
     assert not revokes_free("not willing to pay, anything easier?") and not revokes_free("paying is not ok for me")
-    # a subject of its own with "then" or "next week" in it is no step from the previous turn
+    # a subject of its own with "then" or "next week" in it is no step from the previous turn (and an exam is a
+    # need, said as a fact)
     for message in ("what about reinforcement learning then?", "I have a linear algebra exam next week"):
         assert condense(message, ["free book on convex optimization?"], has_subject) == message
 
@@ -247,3 +248,67 @@ def test_course_work_covering_a_topic_revokes_nothing():
     from advisor.search.intent.conversation import revokes_free
 
     assert not revokes_free("does the course work cover SVD?")
+
+
+GANS = "trying to understand GANs mathematically. free arxiv papers only"
+
+
+@pytest.mark.parametrize("message, aside", [
+    ("random: does anyone still use MATLAB in industry? my internship wants it", True),
+    ("might look at online learning at some point too, but not yet", True),
+    ("also starting an ML course in the fall, no rush on that", True),  # a course for later, not one asked for
+    ("side question, is deep learning ever worth it for tabular data? just curious", True),
+    ("unrelated - bandits. ucb, exp3, regret lower bounds. rigorous + free", False),  # a new thread, asked now
+    ("what should I read next year before my PhD?", False),
+    ("anyway, back to the probability book: is there a free one?", False),
+])
+def test_a_remark_in_passing_or_a_plan_for_later_is_an_aside(message, aside):
+    from advisor.search.intent import is_aside
+
+    assert is_aside(message) is aside
+
+
+def test_the_thread_goes_on_past_an_aside():
+    aside = "random: does anyone still use MATLAB in industry?"
+    assert condense(aside, [GANS], no_subject) == aside  # answered alone ...
+    # ... and the next message leans on the turn before it, not on the aside
+    assert condense("is there a shorter one?", [GANS, aside], no_subject).startswith("trying to understand GANs")
+
+
+def test_a_statement_with_a_subject_adds_to_the_thread_and_a_request_with_one_is_read_alone():
+    said = "now specifically why GAN training is unstable: vanishing gradients, disjoint supports"
+    assert condense(said, [GANS], has_subject).startswith(GANS)
+    assert condense("my probability is roughly at Blitzstein-Hwang level", [GANS], has_subject).startswith(GANS)
+    asked = "which book covers rademacher complexity?"
+    assert condense(asked, [GANS], has_subject).startswith(asked)
+
+
+def test_a_request_read_alone_keeps_the_standing_rules_of_its_thread():
+    rules = ["learning RL", "free resources only, I'm broke", "videos preferred"]
+    text = condense("which one covers policy gradients?", rules[:1] + [" ".join(rules)], has_subject)
+    assert text.startswith("which one covers policy gradients?") or "policy gradients" in text
+    alone = condense("where can I learn policy gradients?", [" ".join(rules)], has_subject)
+    assert alone == "where can I learn policy gradients? (free, videos)"
+    # a wish for one answer is no rule ("any free course on NLP?"), and a revoked rule is gone
+    assert condense("where can I learn matrix analysis?", ["any free course on NLP?"], has_subject) \
+        == "where can I learn matrix analysis?"
+    revoked = ["free pdf only please", "the lab can buy books now, so forget the free rule"]
+    assert "free" not in condense("where can I learn matrix analysis?", revoked, has_subject)
+    # a new subject keeps the budget, not the kind wished for the old subject
+    assert condense("different topic: where do I learn recommender systems?", [" ".join(rules)], has_subject) \
+        == "different topic: where do I learn recommender systems? (free)"
+
+
+def test_a_message_that_returns_to_the_thread_leans_on_the_turn_it_returns_to():
+    history = ["i watched all of harvard stat 110 on youtube", "what about measure theory? free please"]
+    text = condense("anyway, back to stat 110: is there a textbook for those lectures?", history, has_subject)
+    assert text.startswith("i watched all of harvard stat 110")
+
+
+def test_after_an_aside_a_follow_up_is_about_the_answer_before_it(advisor):
+    turns = ["Which book covers VC dimension proofs?", "random: anyone still use MATLAB at work? just curious",
+             "which of those is free?"]
+    answer = advisor.converse(turns)
+    first = advisor.ask(turns[0])
+    assert answer.scope is not None and answer.scope.previous == len(first.resources)
+    assert {m.resource.id for m in answer.resources} <= {m.resource.id for m in first.resources}

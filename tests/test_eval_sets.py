@@ -73,8 +73,10 @@ def test_resource_gold_by_id_is_exact_and_by_title_is_a_substring():
 
 
 def test_resource_sets_do_not_share_questions():
-    seen: dict[str, str] = {}
+    # a conversation is its whole exchange: "what should I read right after it?" after other turns is another item
+    seen: dict[tuple, str] = {}
     for name in RESOURCE_SETS:
         for q in read_questions(EVAL / name):
-            assert q.question not in seen, f"{name} {q.id} repeats a question of {seen.get(q.question)}"
-            seen[q.question] = name
+            key = (*(q.history or ()), q.question)
+            assert key not in seen, f"{name} {q.id} repeats an item of {seen.get(key)}"  # ids only: held-out unread
+            seen[key] = name

@@ -244,7 +244,8 @@ def cmd_chat(args, settings) -> int:
             print(f"advisor: {exc}", file=sys.stderr)
             continue
         history.append(answer.query)
-        previous = answer.resources if answer.covered else []
+        if not answer.aside:  # a remark in passing leaves the previous answer the one a follow-up is about
+            previous = answer.resources if answer.covered else []
         notes = [n for n in answer.notes if n not in answer.text]
         if args.json:
             print(json.dumps(answer_dict(adv, answer), ensure_ascii=False, default=str), flush=True)

@@ -19,7 +19,7 @@ from .search.answer import ACCESS_WORDS, best_quote, compose, math_spans, page_t
 from .store.build import build
 from .library.topics import Topic, load_topics
 from .search.evidence import diversify, on_topic, topic_terms
-from .search.intent import refers_to_previous, wants_comparison, wants_path
+from .search.intent import is_aside, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
 from .store.embeddings import Embedder, encode_queries, load_embedder
 from .errors import AdvisorError, UserInputError
@@ -259,6 +259,7 @@ class Advisor(LibraryOperations):
                          study_path=path, comparison=table)
         answer.query = query
         answer.follows = query != retriever.speller.fix(question)
+        answer.aside = bool(history) and is_aside(question)
         if query != question:
             answer.notes.append(f"searched for: {query}")
         answer.notes.extend(self._fetchable(resources[:3]))
@@ -298,7 +299,8 @@ class Advisor(LibraryOperations):
             answer = self.ask(message, filters=filters, history=history, previous=previous,
                               k_resources=k_resources, k_passages=k_passages)
             history.append(answer.query)
-            previous = answer.resources if answer.covered else []
+            if not answer.aside:  # a remark in passing leaves the previous answer the one a follow-up is about
+                previous = answer.resources if answer.covered else []
         if answer is None:
             raise UserInputError("a conversation needs at least one message")
         return answer

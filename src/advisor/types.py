@@ -144,6 +144,7 @@ class Answer:
     query: str = ""  # what was searched: the question, or with the earlier turn a follow-up leans on
     follows: bool = False  # whether the question was read as a follow-up, with the earlier turn
     scope: "Scope | None" = None  # set when the question was about the previous answer's resources
+    aside: bool = False  # said in passing ("random: anyone still use MATLAB?"): the thread goes on from the turn before
 
 
 @dataclass

@@ -24,6 +24,7 @@ class Turn:
     question: str
     query: str  # what was searched: the question, or the question with the earlier one it leans on
     resources: list[ResourceMatch] = field(default_factory=list)
+    aside: bool = False  # a remark in passing: a follow-up is about the answer before it
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Conversation:
 
     @property
     def last_resources(self) -> list[ResourceMatch]:
-        return self.turns[-1].resources if self.turns else []
+        return next((t.resources for t in reversed(self.turns) if not t.aside), [])
 
     @property
     def shown(self) -> str | None:
@@ -67,7 +68,8 @@ def _answer(advisor, question: str, filters: Filters, conv: Conversation, k_reso
     try:
         answer = advisor.ask(question, filters=filters, history=conv.history, shown=conv.shown,
                              previous=conv.last_resources, k_resources=k_resources, k_passages=k_passages)
-        conv.turns.append(Turn(question, answer.query or question, answer.resources if answer.covered else []))
+        conv.turns.append(Turn(question, answer.query or question, answer.resources if answer.covered else [],
+                               answer.aside))
         intro = scope_line(answer.scope) if answer.scope else follow_up_line(conv, answer)
         return _render(advisor, answer, intro=intro)
     except Exception as exc:
@@ -166,7 +168,7 @@ def respond_stream(advisor, question: str, filters: Filters | None, conv: Conver
             reply = _stream_reply(advisor, stream)
             extractive = stream.extractive
             conv.turns.append(Turn(question, extractive.query or question,
-                                   extractive.resources if extractive.covered else []))
+                                   extractive.resources if extractive.covered else [], extractive.aside))
         except Exception as exc:
             reply = _error_reply(advisor, question, exc)
     conv.messages.append({"role": "user", "content": user_markdown(question)})

@@ -13,14 +13,14 @@ turn before it.
 from .asks import (attribute_preferences, question_intent, subject_topics, topic_words, wants_comparison, wants_path,
                    without_flavour, without_purpose)
 from .background import known_clauses, lack_clauses
-from .conversation import condense, content_words, reacting, refers_to_previous
+from .conversation import condense, content_words, is_aside, reacting, refers_to_previous
 from .cues import unnamed_clauses
 from .lookup import lookup_targets
 from .names import acronym, resource_names, squashed
 from .reader import IntentReader
 from .record import Intent
 
-__all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "content_words", "known_clauses",
-           "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous", "resource_names",
-           "squashed", "subject_topics", "topic_words", "unnamed_clauses", "wants_comparison", "wants_path", "without_flavour",
-           "without_purpose"]
+__all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "content_words", "is_aside",
+           "known_clauses", "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous",
+           "resource_names", "squashed", "subject_topics", "topic_words", "unnamed_clauses", "wants_comparison",
+           "wants_path", "without_flavour", "without_purpose"]

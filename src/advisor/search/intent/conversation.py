@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from .asks import _PREFERENCES, NEEDNT_BE_FREE, attribute_preferences, topic_words
-from .cues import _DEEPER, _DEEPER_THAN, _EASIER, _KIND_WORDS
+from .cues import _DEEPER, _DEEPER_THAN, _EASIER, _KIND_WORDS, _REQUEST, _WISH
 from .record import Intent
 
 # A follow-up that points back ("which of those is free?") is searched with the turn it leans on.
@@ -29,6 +29,11 @@ _ANY_ACCESS = re.compile(r"\b(paid|paying|pay|buy|buying|purchase)\b[^.?!]{0,20}
                          # "work will pay for a book now", "my lab can buy it"
                          r"\b(work|company|employer|boss|job|uni|university|school|lab|dept|department|advisor|team)"
                          r"( will| would| can| could| is going to| offered to) (pay|cover|buy|reimburse|expense)\b", re.I)
+_WANTS_NOW = re.compile(r"\bi (\w+ )?(want|need|would like|'d like)\b|"
+                        # "I have a linear algebra exam next week": a need, said as a fact
+                        r"\b(i have|i'?ve got|i got|i'?m taking|i take) (an? |my |the |two |three )?([\w-]+ ){0,3}"
+                        r"(exams?|midterms?|finals|quiz|quals|interviews?|deadline|assignments?|homework|"
+                        r"problem sets?)\b", re.I)
 _NEGATED = re.compile(r"\b(not|never|no|cannot|can'?t|unable)\b|n'?t\b", re.I)
 # a judgement that compares with a kind it names ("something shorter than a book"), not with the previous answer
 _THAN_KIND = re.compile(r"\bthan (an? |the )?(book|textbook|course|class|video|lecture|notes|paper|cheat ?sheet|tutorial)s?\b",
@@ -51,31 +56,108 @@ _FILLER = frozenset("one ones please pls plz thanks thank thx ok okay lol hmm hm
 _AXES = {"access": ("access",), "kind": ("kind",), "difficulty": ("math_depth", "level")}
 
 
+# An aside is said in passing, not the thread the learner pursues: a remark flagged as such ("random: does anyone
+# still use MATLAB?", "separately I'm brushing up on SQL") or a plan for later ("might look at online learning at
+# some point, but not yet", "also starting an ML course in the fall, no rush on that"), asking for nothing now
+_REMARK = re.compile(r"^\W*(random|unrelated|separately|tangent|off[- ]topic|btw|side (q|question|note))\b|"
+                     r"\b(side (q|question|note)|just curious|out of curiosity|(a |that'?s a )?separate (headache|thing|"
+                     r"issue|matter|story))\b", re.I)
+_LATER = re.compile(r"\b(not (for )?now|not yet|no rush|at some point|eventually|some ?day|"
+                    r"later (this|next|in the) (year|month|semester|term|summer|fall|autumn|spring)|"
+                    r"next (year|semester|term|summer))\b", re.I)
+# "back to stat 110:", "for the stats learning stuff I mentioned at the start": the learner returns to the thread
+_RETURN = re.compile(r"\b((go(ing)?|get(ting)?|coming|come) back to|back to|return(ing)? to|anyway|anyhow|re:|re the|"
+                     r"regarding the|(i|we) (mentioned|said|asked( about)?) (at the start|earlier|before|first))\b", re.I)
+# the wishes a thread holds until revoked: a rule the learner sets for the whole search ("free resources only, I'm
+# broke", "videos preferred"), not a wish for one answer ("any free course on NLP?" is no rule for what comes next)
+_STANDING_FREE = re.compile(r"\b(free (\w+ )?only|only free|free (\w+ )?(for me|please|pls)|(must|has to|have to|needs? to|"
+                            r"got to|gotta) be (completely |totally |100% )?free|(student|no|tight|zero) budget|broke|"
+                            r"can'?t afford|cannot afford|no money|nothing (paid|gated)|no paywalls?)\b", re.I)
+_STANDING_KIND = re.compile(r"\b(prefer(red|ably)?|i (really )?like|learn best (from|with)|(only|just) want)\b[^.?!;]{0,30}"
+                            r"\b(?P<kind>videos?|lectures?|books?|textbooks?|notes|written|reading)\b|"
+                            r"\b(?P<kind2>videos?|lectures?|books?|notes) (preferred|please|only|pls)\b", re.I)
+_KIND_WORD = {"video": "videos", "lecture": "videos", "book": "book", "textbook": "book", "notes": "notes",
+              "written": "notes", "reading": "book"}
+
+
+def asks_now(message: str) -> bool:
+    """Whether a message asks for something: a question, a wish, a request or a preference ("free + rigorous")."""
+    return "?" in message or bool(_WISH.search(message) or _REQUEST.search(message) or _WANTS_NOW.search(message)) \
+        or any(a in attribute_preferences(message) for a in ("access", "kind", "math_depth", "level"))
+
+
+def is_aside(message: str) -> bool:
+    """A remark in passing or a plan for later, asking for nothing now: not part of the conversation's thread
+    ("unrelated - bandits, rigorous + free" asks for something, and starts a new thread)."""
+    asks = bool(_WISH.search(message) or _REQUEST.search(message))
+    if _LATER.search(message) and not asks and not _RETURN.search(message):
+        return True
+    return bool(_REMARK.search(message)) and not asks \
+        and not any(a in attribute_preferences(message) for a in ("access", "kind", "math_depth", "level"))
+
+
 def condense(question: str, history: list[str], has_subject=None) -> str:
-    """The text to search for a message in a conversation: the message itself, or the previous turn's text with
+    """The text to search for a message in a conversation: the message itself, or the thread's latest turn with
     the message after it when the message leans on it.
 
-    A message leans on the previous turn when it points back ("is it free?"), asks for a step on from it ("what
-    should I take next for ML?") or, with `has_subject` (Retriever.has_subject: a topic to learn, or a name the
-    library uses), has no subject of its own ("is there a free one?", "something easier?"). A message with a
-    subject of its own ("what about Rademacher complexity?") is searched alone: the previous subject and its wishes
-    would pull it back. Its wishes replace the previous turn's wishes of the same kind: "which book covers VC
-    proofs?" then "any videos?" asks for videos, not books, on VC dimension.
+    The thread is the earlier turns but the asides (`is_aside`): "random: anyone still use MATLAB?" is answered
+    and then set aside. A message leans on the thread when it points back ("is it free?"), asks for a step on
+    from it ("what should I take next for ML?"), asks for nothing (a statement: "the duality chapter finally
+    clicked", "my probability is roughly Blitzstein-Hwang level") or, with `has_subject`
+    (Retriever.has_subject: a topic to learn, or a name the library uses), has no subject of its own ("is there a
+    free one?", "something easier?"). A request with a subject of its own ("what about Rademacher complexity?")
+    is searched alone with the wishes the thread holds (free, videos, rigorous): the previous subject would pull
+    it back. Its wishes replace the thread's wishes of the same kind: "which book covers VC proofs?" then "any
+    videos?" asks for videos, not books, on VC dimension.
     """
-    if not history or _NEW_SUBJECT.search(question):
+    if not history or is_aside(question):
         return question
+    thread = [h for h in history if not is_aside(h)] or history
+    if _NEW_SUBJECT.search(question):  # a new subject keeps the budget, not the kind wished for the old one
+        return _with_wishes(question, thread, axes=("access",))
     own = has_subject(question) if has_subject is not None else True
-    if not (_ANAPHORA.search(question) or _STEPS_ON.search(question) or not own):
-        return question
-    easier, harder = _EASIER.search(question), _DEEPER_THAN.search(question)
+    leans = _ANAPHORA.search(question) or _STEPS_ON.search(question) or _RETURN.search(question) or not own
+    if not leans and asks_now(question):
+        return _with_wishes(question, thread)
+    stated = _stated_axes(question)
+    previous = _without_wishes(_subject_and_latest(_returned_to(question, thread)), stated)
+    # one turn is one sentence: "I finished Boyd's book" and "whats next if I care about SGD" are read apart
+    return f"{previous} {question}" if re.search(r"[.?!]\W*$", previous) else f"{previous}. {question}"
+
+
+def _returned_to(question: str, thread: list[str]) -> str:
+    """The turn a message leans on: the latest of the thread, or, when it returns to something said before ("back
+    to stat 110: ..."), the latest turn that shares a word with it."""
+    if not _RETURN.search(question):
+        return thread[-1]
+    words = set(content_words(_RETURN.sub(" ", question)))
+    return next((turn for turn in reversed(thread) if words & set(content_words(turn))), thread[-1])
+
+
+def _stated_axes(question: str) -> set[str]:
+    """The axes (access, kind, difficulty) on which a message states a wish of its own, or revokes one."""
     stated = {axis for axis, attrs in _AXES.items() if any(a in attribute_preferences(question) for a in attrs)}
     if revokes_free(question):  # "actually my library has it, paid is fine": the wish for free is revoked
         stated.add("access")
-    if easier or harder:
+    if _EASIER.search(question) or _DEEPER_THAN.search(question):
         stated.add("difficulty")
-    previous = _without_wishes(_subject_and_latest(history[-1]), stated)
-    # one turn is one sentence: "I finished Boyd's book" and "whats next if I care about SGD" are read apart
-    return f"{previous} {question}" if re.search(r"[.?!]\W*$", previous) else f"{previous}. {question}"
+    return stated
+
+
+def _with_wishes(question: str, thread: list[str], axes=("access", "kind")) -> str:
+    """A message searched alone, with the standing rules of its thread on the axes it says nothing of: "free
+    resources only please" then "what about probability?" asks for free resources on probability."""
+    stated, words = _stated_axes(question) | ({"access", "kind"} - set(axes)), []
+    for turn in reversed(thread):  # the latest rule on an axis holds ("forget the free rule" revokes it)
+        if "access" not in stated and (revokes_free(turn) or _STANDING_FREE.search(turn)):
+            stated.add("access")
+            words += [] if revokes_free(turn) else ["free"]
+        kind = _STANDING_KIND.search(turn)
+        if "kind" not in stated and kind:
+            stated.add("kind")
+            words.append(_KIND_WORD[(kind.group("kind") or kind.group("kind2")).lower().rstrip("s")
+                                    if (kind.group("kind") or kind.group("kind2")).lower() != "notes" else "notes"])
+    return f"{question} ({', '.join(words)})" if words else question
 
 
 def _subject_and_latest(text: str, budget: int = 320) -> str:
