@@ -220,3 +220,14 @@ def test_conversations_are_independent_under_concurrency(advisor):
         t.join()
     for q, c in zip(questions, convs):
         assert c.turns[0].question == q and len(c.messages) == 2
+
+
+def test_after_an_aside_the_chat_answers_which_of_those_from_the_answer_before_it(advisor):
+    spy = Spy(advisor)
+    conv = Conversation()
+    respond(spy, "Which book covers VC dimension proofs?", Filters(), conv)
+    before = [m.resource.id for m in conv.last_resources]
+    respond(spy, "random: anyone still use MATLAB at work? just curious", Filters(), conv)
+    assert conv.turns[-1].aside and [m.resource.id for m in conv.last_resources] == before
+    respond(spy, "which of those is free?", Filters(), conv)
+    assert [m.resource.id for m in spy.calls[-1]["previous"]] == before
