@@ -506,3 +506,22 @@ def test_background_for_a_phd_keeps_its_subject():
     from advisor.search.intent import without_flavour
 
     assert "linear algebra" in without_flavour("looking for linear algebra background for a phd")
+
+
+def test_shorter_or_concise_is_about_length_not_a_wish_for_applied_maths():
+    from advisor.search.intent import attribute_preferences
+
+    assert "math_depth" not in attribute_preferences("PAC learning with the computational side. Shorter is better.")
+    assert attribute_preferences("a theory text with concise, dense proofs")["math_depth"] == ("rigorous", "proof-heavy")
+    assert "rigorous" not in attribute_preferences("Bayesian models without wading through proofs").get("math_depth", ())
+
+
+def test_the_background_of_someone_the_question_is_asked_for_is_known_or_lacked_as_the_learners():
+    from advisor.search.intent.background import known_clauses, lack_clauses
+
+    assert known_clauses("he has calculus, some basic probability, and vectors don't bother him") \
+        == ["he has calculus", "some basic probability", "and vectors don't bother him"]
+    assert known_clauses("my 16 year old has done single-variable calculus at school")
+    assert "doesn't know any linear algebra" in lack_clauses("he knows python but doesn't know any linear algebra")
+    assert lack_clauses("none of us has seen Lagrange duals or KKT conditions")
+    assert not known_clauses("she has trouble with proofs") and not known_clauses("he has a lot to learn")

@@ -1885,3 +1885,22 @@ def test_without_topics_drops_a_topic_typed_in_its_chat_form():
 
     topics = {"spectral-theorem": Topic("spectral-theorem", "spectral theorem"), "svd": Topic("svd", "svd")}
     assert without_topics("the spectral thm and the svd", TopicMatcher(topics), {"svd"}) == "the and the svd"
+
+
+def test_before_a_course_its_own_review_of_what_it_assumes_is_the_refresher_not_its_notes():
+    shelf = {
+        "cs": Resource("cs", "CS999: Regression (Stanford)", ["Ann Teacher"], kind="course", topics=["regression"],
+                       prerequisites=["linear-algebra"]),
+        "notes": Resource("notes", "CS999 Regression lecture notes", ["Ann Teacher"], kind="lecture-notes",
+                          topics=["regression"], prerequisites=["linear-algebra"]),
+        "review": Resource("review", "Linear algebra review (CS999 section notes)", ["Bo Assistant"],
+                           kind="lecture-notes", topics=["linear-algebra", "matrices"], aliases=["CS999 linear algebra review"]),
+        "book": Resource("book", "Linear Algebra for Everyone", ["Sam Writer"], kind="book",
+                         topics=["linear-algebra", "matrices"]),
+    }
+    ranker, reader = _ranker(shelf)
+    question = ("haven't touched matrices in years. CS999 starts next Monday. I need something that refreshes "
+                "linear algebra in two evenings, not a whole course")
+    assert reader.read(question).wants_prerequisites  # X is ahead: what comes before it is asked
+    ranked = _ranked(ranker, reader, question)
+    assert ranked[0] == "review" and "notes" not in ranked[:2]

@@ -103,7 +103,11 @@ class ResourceRanker:
         attributes = attribute_preferences(asking)  # once per question: _preferences reads them too
         wished = set(attributes.get("kind", ())) & SUMMARY_KINDS
         if intent.moves_away and wished and len(named_records) > 1 and not intent.wants_next_step:
-            kept = {r.id for r in named_records if r.kind in wished}
+            # ... and before X, X's own review of what it assumes ("CS229 starts Monday, something that refreshes
+            # PSD matrices": the CS229 linear algebra review), not X's own notes
+            needed = {t for r in named_records if r.kind not in wished for t in r.prerequisites}
+            kept = {r.id for r in named_records if r.kind in wished
+                    and (not intent.wants_prerequisites or needed & set(r.topics[:3]))}
             if len(kept) < len(named_records):
                 sig.excluded -= kept - set(intent.refused)
         sig.values["named"] = named = self._named(intent, sig.excluded, gaps)

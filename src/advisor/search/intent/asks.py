@@ -45,7 +45,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet)\b", "kind",
      ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
-    (r"\brefreshers?\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
+    (r"\brefresh(ers?|es)\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
     (r"\b(paper|article|(survey|review) (paper|article)|survey(?! (course|class|lectures?))|"
      r"(thorough|comprehensive|long|single) review|"
      r"original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
@@ -72,7 +72,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"(zero|no|little) interest in (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
      r"(without|no)\b[^.?!,]{0,30}\b(heavy|hard|advanced) (math|maths|mathematics)|"
      r"practical|code[- ]first|"
-     r"friendl\w*|approachable|accessible|more explanation|fast tour|shorter|lighter|concise|"
+     r"friendl\w*|approachable|accessible|more explanation|fast tour|lighter|"
      r"runnable code|with code|in code|implement(ing|ation)?)\b"
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great|meh|so-so)\b"
      # "dont need proofs", "don't care about the theory"
@@ -88,7 +88,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
      # "my 13 yo daughter", "a teenager", "middle school"
      r"(1[0-7]|[7-9])[- ]?(yo|y/o|years?[- ]old)|teen(ager)?s?|middle[- ]school|"
-     r"(my|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
+     r"(my|his|her|their|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
      "level", ("intro",)),
     (rf"\b(advanced|{_GRADUATE_LEVEL}|research[- ]level|phd|grad (student|school|level|course))\b",
@@ -120,7 +120,9 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
 _NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
                         r"rather than|instead of|"
-                        r"(don'?t|do not) (care (about|for)|need|want))"
+                        r"(don'?t|do not) (care (about|for)|need|want)|"
+                        # "without wading through proofs"
+                        r"without (wading|slogging|ploughing|plowing|grinding|working|getting bogged down) (through|in))"
                         r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of)\s+)?([a-z-]+\s+)?"
                         r"(proofs?|proofy|proof-heavy|proved|proven|theory|theorems?|"
                         r"rigou?r|derivations?|derived|"

@@ -25,18 +25,19 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"
                    r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|gets|dives|digs|says|talks|"
                    r"spends|includes|has)\b)(?=[a-z])|"
-                   r"(is|are) new to me|(is|are) (completely |totally )?(unknown|foreign|alien) to me|no clue|"
+                   r"(is|are) new to (me|him|her|them|us)|(is|are) (completely |totally )?(unknown|foreign|alien) to (me|him|her|them|us)|"
+                   r"no clue|none of (us|them) (has|have) (ever )?(seen|done|studied|learned|learnt|had|taken|met)|"
                    # "the dual problem and KKT are exactly where I get lost": the topics of that clause
                    r"\bwhere (i|i'?m|it) (\w+ )?(get|got|gets|am|was|start|fall|falls|fell|go|went) ?(\w+ )?"
                    r"(lost|stuck|confused|apart|off the rails|wrong)\b|"
                    # "basically no stats beyond averages": what the learner has of it, not what they refuse
                    r"\b(no|zero|little)\s+(?!in\b)([\w-]+\s+){1,2}beyond\b|"
-                   r"\bmy\b[^.?!,]{0,40}\bstops? at\b|(know|knew) (nothing|little|very little)|i have no|"
-                   r"(don'?t|do not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
+                   r"\bmy\b[^.?!,]{0,40}\bstops? at\b|(know|knows|knew) (nothing|little|very little)|(i|we|they) have no|(he|she) has no|"
+                   r"(don'?t|do not|doesn'?t|does not|didn'?t|did not) (even |really |fully )?(know|understand|get|remember)|no (background|idea|experience)|"
                    # "did linear algebra in the 80s, remember nothing": had once, to be learnt again
                    rf"{_FORGOT}|"
                    # "when the notes move to the dual and KKT I'm completely lost"
-                   r"\b(i'?m|i am|i get|i got|i was|i'?ve been) (completely |totally |utterly |so |kind of |kinda |a bit )?"
+                   r"\b(i'?m|i am|i get|i got|i was|i'?ve been|(he|she|they|we)('s|'re| is| are| gets?| got| was| were)) (completely |totally |utterly |so |kind of |kinda |a bit )?"
                    r"lost\b|"
                    # "I keep seeing change of variables and jacobian determinants": met, not understood
                    rf"{_KEEP_SEEING}|"
@@ -116,6 +117,19 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"|^\s*(have|got)\s+(?!(no|zero|never|not|to|a|an|the|any|been|trouble|problems?|questions?)\b)[a-z]"
                    r"|^\s*(decent|solid|strong)\s+(?![^.?!;]*\b(book|course|text|textbook|intro|introduction|resource|"
                    r"notes|lectures?|videos?|reference|place|one|first|way|choice|option|paper|tutorial)s?\b)[a-z]"
+                   # "convexity and norms don't scare me", "vectors don't bother him"
+                   r"|\b(don'?t|doesn'?t|do not|does not|won'?t|wouldn'?t) (really )?(bother|scare|faze|intimidate|"
+                   r"worry|frighten) (me|him|her|them|us)\b"
+                   # the background of someone the question is asked for: "he has calculus", "she's done real
+                   # analysis", "we've all done the CS228 material", "my 16 year old has done calculus at school"
+                   r"|\b(he|she) (already |also )?(knows|knew|did|took|studied|learned|learnt|covered|finished|completed)\b"
+                   r"(?!\s+(that|there|it|this|what|how|why|nothing|little|if|whether|when)\b)"
+                   r"|\b(he|she) has (?!(no|zero|never|not|trouble|problems?|difficult\w*|issues?|gaps?|limited|forgotten|"
+                   r"struggled|been|to|a|an|the|this|that|it|its|his|her|always|just|only|started|nothing|little|any|"
+                   r"questions?|\d)\b)(?=[a-z])"
+                   r"|\b((he|she)('s| has)|(we|they)('ve| have)|(son|daughter|kid|child|brother|sister|student|intern|"
+                   r"colleague|teen(ager)?|old|partner|friend|members?|everyone|team|group) (has|have|had|'s)) (all |already |"
+                   r"also |only )?(done|had|taken|studied|covered|finished|completed|seen|learned|learnt)\b"
                    # "I use Ito calculus and SDEs daily": the learner's working tools
                    r"|(^\W*|\bi\s+)(use|used)\b[^.?!,;]{0,40}\b(daily|every ?day|all the time|at work|for work|professionally)\b",
                    re.I)

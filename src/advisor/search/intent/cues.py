@@ -139,7 +139,10 @@ _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|
 _BEFORE_NAME = re.compile(r"(\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that|"
                           r"something like|anything like|stuff like)\s+){0,2}|\bpre-)[\'\"\u201c\u2018]?$", re.I)
 # "the linear algebra CS229 expects": what X presupposes is asked for
-_NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)\b", re.I)
+_NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)\b|"
+                           # "CS229 starts next Monday": X is ahead, what to do before it is asked
+                           r"^\s+(starts|begins|kicks off|is starting|is coming up|comes up)\s+(next|on|in|soon|tomorrow|"
+                           r"this|after|at)\b", re.I)
 _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"
                      r"math-heavy)\b|"
                      r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|mathematical|"

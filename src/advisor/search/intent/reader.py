@@ -293,7 +293,7 @@ class IntentReader:
         return (not _EASIER.search(judged) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
                 # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
-                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine)\b|^\W*(never|zero|no|nothing)\b|\bno (idea|clue)\b|"
+                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine|he|she|he'?s|she'?s|his|him|her|we|we'?ve|us|our)\b|^\W*(never|zero|no|nothing)\b|\bno (idea|clue)\b|"
                                    r"\b(is|are)\s+((very|really|pretty|a bit|kind of|all|completely|totally)\s+)?"
                                    r"(rusty|shaky|fuzzy|hazy|new|unknown|foreign|unfamiliar)\b", lacks, re.I))
                 # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
