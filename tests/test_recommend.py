@@ -1904,3 +1904,15 @@ def test_before_a_course_its_own_review_of_what_it_assumes_is_the_refresher_not_
     assert reader.read(question).wants_prerequisites  # X is ahead: what comes before it is asked
     ranked = _ranked(ranker, reader, question)
     assert ranked[0] == "review" and "notes" not in ranked[:2]
+
+
+def test_an_advanced_stage_said_while_moving_to_something_easier_than_an_advanced_x_is_no_wish():
+    from advisor.search.intent import Intent
+    from advisor.search.preferences import relative_depth
+
+    hard = Resource("bda", "Bayesian Data Analysis", ["A. Gelman"], kind="book", level="advanced")
+    away = Intent(mentioned=["bda"], moves_away=True, direction="easier")
+    assert "level" not in relative_depth({"level": ("advanced",)}, away, [hard])  # "grad student ... too technical"
+    assert relative_depth({"level": ("intermediate",)}, away, [hard])["level"] == ("intermediate",)  # "in between"
+    harder = Intent(mentioned=["bda"], moves_away=True, direction="harder")
+    assert relative_depth({"level": ("advanced",)}, harder, [hard])["level"] == ("advanced",)

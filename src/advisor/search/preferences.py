@@ -61,7 +61,12 @@ def title_words(text: str, resources: Iterable[Resource]) -> tuple[str, ...]:
 
 def relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
                     named: list[Resource]) -> dict[str, tuple[str, ...]]:
-    """"Gentler than UML", "more rigorous than ISL": a depth asked while moving away from X is relative to X."""
+    """"Gentler than UML", "more rigorous than ISL": a depth asked while moving away from X is relative to X.
+    An advanced level said while moving to something easier than an advanced X is the learner's stage, not a
+    wish ("my PhD student is drowning in DGL"); "in between" is one."""
+    if prefs.get("level") == ("advanced",) and named and intent.moves_away and intent.direction == "easier" \
+            and not intent.wants_prerequisites and all(x.level == "advanced" for x in named):
+        prefs = {k: v for k, v in prefs.items() if k != "level"}
     if "math_depth" not in prefs or not (named and intent.moves_away) or intent.wants_prerequisites:
         return prefs
     if not intent.compares_depth:  # "a mathematical stats course" after Stat 110 is not "more than X"
