@@ -525,3 +525,23 @@ def test_the_background_of_someone_the_question_is_asked_for_is_known_or_lacked_
     assert "doesn't know any linear algebra" in lack_clauses("he knows python but doesn't know any linear algebra")
     assert lack_clauses("none of us has seen Lagrange duals or KKT conditions")
     assert not known_clauses("she has trouble with proofs") and not known_clauses("he has a lot to learn")
+
+
+def test_a_mathematically_mature_background_needs_no_introductory_text_even_where_it_starts():
+    from advisor.search.intent import attribute_preferences
+
+    for q in ("Theoretical physicist here. I'm curious about deep networks at initialization. where should I start?",
+              "My PhD was in operator theory and I'd like to see learning from the RKHS angle",
+              "I'm a mathematician; where do I start with reinforcement learning?"):
+        assert "advanced" in attribute_preferences(q)["level"], q
+    # ... not a postdoc or a PhD in another field, nor how the book is written
+    for q in ("Ecology postdoc, maths only up to a bit of calculus. where do i even start with bayesian models",
+              "I want to learn linear algebra the way mathematicians do, slowly, with an answer book",
+              "rigorous but readable, not a 1000 page pure math tome"):
+        assert attribute_preferences(q).get("level") != ("intermediate", "advanced"), q
+
+
+def test_becoming_curious_is_no_background():
+    from advisor.search.intent.background import known_clauses
+
+    assert not known_clauses("I've become curious about deep networks")

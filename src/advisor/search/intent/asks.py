@@ -144,6 +144,15 @@ RECENT_YEARS = 8
 
 # "not intro, not phd", "not a beginner tutorial": a level refused is not a level asked for
 _ADVANCED_ASKED = re.compile(r"\b(advanced|graduate[- ]level|research[- ]level|grad[- ]level)\b", re.I)
+_MATH_FIELD = r"(pure )?(math|maths|mathematics|physics|statistics|operator theory|functional analysis|probability)"
+_MATURE_WHO = r"(((theoretical|mathematical|particle|condensed[- ]matter|quantum|high[- ]energy) )?physicist|mathematician)"
+_MATURE = re.compile(rf"\b(i'?m|i am|as|was|am) (a |an )?(\w+ )?{_MATURE_WHO}\b|\b{_MATURE_WHO}s? (here|by training)\b|"
+                     rf"^\W*(\w+ )?{_MATURE_WHO}\b|"
+                     rf"\b(phd|ph\.?d\.?|doctorate|postdoc|masters?|degree) (was |is )?(in|on) {_MATH_FIELD}\b|"
+                     rf"\b{_MATH_FIELD} (phd|ph\.?d|doctorate|postdoc|professor|lecturer|faculty)\b|"
+                     r"\b(i teach|teaching|taught) (real analysis|measure theory|topology|functional analysis|"
+                     r"abstract algebra|graduate)\b", re.I)
+_MATURE_NEGATED = re.compile(r"\b(not|no|never|nor) (a |an )?(physicist|mathematician|postdoc|math|maths)\b", re.I)
 _WHERE_TO_START = re.compile(r"\bwhere (do|should|can|would) i (even )?start\b", re.I)
 _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|for)\s+)?[\w-]+", re.I)
 # "biology grad student", "a history PhD": a career stage in a field far from mathematics is no level of mathematics
@@ -172,6 +181,10 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
     if prefs.get("level") == ("advanced",) and prefs.get("math_depth") == ("applied", "moderate") \
             and not _ADVANCED_ASKED.search(unlevelled):
         del prefs["level"]
+    # a mathematically mature background ("theoretical physicist", "my PhD was in operator theory") needs no
+    # introductory text, even where it starts
+    if "level" not in prefs and _MATURE.search(unlevelled) and not _MATURE_NEGATED.search(unlevelled):
+        prefs["level"] = ("intermediate", "advanced")
     # "where do I start?" asks for an introduction, unless a level is said
     if "level" not in prefs and _WHERE_TO_START.search(unlevelled):
         prefs["level"] = ("intro",)

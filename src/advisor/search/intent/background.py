@@ -102,6 +102,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"i(?: have| had|'ve|\u2019ve)(?: had| got| taken| done)? (?!(no|zero|never|not|trouble|problems?|"
                    r"difficult\w*|issues?|gaps?|weak|limited|forgotten|forgot|struggled|exams?|homework|assignments?|"
                    r"wanted|time|been|tried|heard|read|seen|to|a|an|the|this|that|it|its|my|always|just|only|started|"
+                   r"become|grown|gotten|come|begun|developed|wondered|"
                    r"nothing|little|any|some trouble|questions?|two|three|few|several|one|\d)\b)(?=[a-z]))\b"
                    r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
