@@ -545,3 +545,14 @@ def test_becoming_curious_is_no_background():
     from advisor.search.intent.background import known_clauses
 
     assert not known_clauses("I've become curious about deep networks")
+
+
+def test_what_a_reading_is_for_is_no_background_and_the_book_a_course_follows_is_no_kind_wished():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.intent.background import known_clauses
+
+    assert not known_clauses("Which paper should I read before it so that their complaint about clipping makes sense?")
+    assert known_clauses("the duality chapter made sense")
+    prefs = attribute_preferences("I want something structured that follows the same book, with assignments")
+    assert "book" not in prefs.get("kind", ())
+    assert "book" in attribute_preferences("I want the book that the lectures follow")["kind"]

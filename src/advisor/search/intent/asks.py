@@ -144,6 +144,9 @@ RECENT_YEARS = 8
 
 # "not intro, not phd", "not a beginner tutorial": a level refused is not a level asked for
 _ADVANCED_ASKED = re.compile(r"\b(advanced|graduate[- ]level|research[- ]level|grad[- ]level)\b", re.I)
+# "something structured that follows the same book": the book is X, not the kind asked for
+_FOLLOWS_BOOK = re.compile(r"\b(follows?|following|based on|built (on|around)|goes with|accompan\w+|companion to|"
+                           r"alongside) (the same |that |this |the |his |her |their )?(book|text|textbook)\b", re.I)
 _MATH_FIELD = r"(pure )?(math|maths|mathematics|physics|statistics|operator theory|functional analysis|probability)"
 _MATURE_WHO = r"(((theoretical|mathematical|particle|condensed[- ]matter|quantum|high[- ]energy) )?physicist|mathematician)"
 _MATURE = re.compile(rf"\b(i'?m|i am|as|was|am) (a |an )?(\w+ )?{_MATURE_WHO}\b|\b{_MATURE_WHO}s? (here|by training)\b|"
@@ -169,7 +172,7 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
                     for k in _REFUSED_KINDS.get(m.group("kind").rstrip("s"), ()))
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
-    lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(" ", lowered)))
+    lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(" ", _FOLLOWS_BOOK.sub(" ", lowered))))
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     unlevelled = _OTHER_FIELD_STAGE.sub(" ", _NOT_LEVEL.sub(" ", lowered))
     for pattern, attr, values in _PREFERENCES:

@@ -148,13 +148,17 @@ _PURPOSE = re.compile(r"\bfor (my|our) ([\w'-]+ ){0,3}?(masters?|master's|ms|msc
                       r"work)\b", re.I)
 
 
+_SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b.*$", re.I)
+
+
 def known_clauses(text: str) -> list[str]:
     """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
     out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
     parts = _KNOW_PARTS.split(text)
     for p, after in zip(parts, [*parts[1:], ""]):
         # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
-        known = bool(p) and (bool(_KNOW.search(p)) or listing and bool(_MORE_KNOWN.match(p))) \
+        # ("which paper before X so that their complaint makes sense": what it is for is no background)
+        known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or listing and bool(_MORE_KNOWN.match(p))) \
             and not _LACK.search(p) and not _ASSUMES.search(p)
         # ... but "did linear algebra in the 80s, remember nothing" is a gap
         if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
