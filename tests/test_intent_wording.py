@@ -556,3 +556,19 @@ def test_what_a_reading_is_for_is_no_background_and_the_book_a_course_follows_is
     prefs = attribute_preferences("I want something structured that follows the same book, with assignments")
     assert "book" not in prefs.get("kind", ())
     assert "book" in attribute_preferences("I want the book that the lectures follow")["kind"]
+
+
+def test_what_x_gave_the_learner_is_known_and_what_nothing_in_it_covers_is_a_move_sideways():
+    from advisor.search.intent import IntentReader, subject_topics
+    from advisor.search.intent.background import known_clauses
+
+    assert known_clauses("Boyd gave me duality and KKT and I loved it")
+    assert not known_clauses("that chapter gave me a headache")
+    shelf = {"boyd": Resource("boyd", "Convex Optimization", ["Stephen Boyd"], kind="book", aliases=["Boyd"])}
+    intent = IntentReader(shelf).read("Boyd gave me duality. nothing in the book talks about stochastic gradients. next?")
+    assert intent.sideways and intent.moves_away
+    # the learner's job is why they ask, not what
+    def find(text):
+        return [t for t, said in (("deep-learning", "deep learning"), ("sgd", "SGD")) if said in text]
+
+    assert subject_topics("I started a deep learning job and need SGD", find) == ["sgd"]

@@ -241,7 +241,10 @@ def topic_words(question: str, strip_names: bool = False) -> str:
 # "linear algebra for ML", "the math behind deep learning", "ML math course": the field the maths serves is its
 # purpose, not a subject to learn ("a math for ML course" is no machine learning course)
 _PURPOSE = re.compile(r"\b(for|behind|of|in|used in|needed for|underlying)\s+(ml|machine learning|deep learning|dl|ai|"
-                      r"data science)\b|\b(ml|machine learning|deep learning|dl)[- ](?=(math|maths|mathematics)\b)", re.I)
+                      r"data science)\b|\b(ml|machine learning|deep learning|dl)[- ](?=(math|maths|mathematics)\b)|"
+                      # "I started a deep learning job": the learner's work is why they ask, not what
+                      r"\b(ml|machine learning|deep learning|dl|ai|data science)\s+(job|role|position|internship|team|"
+                      r"startup|company|engineer|work)\b", re.I)
 
 
 # "a review aimed at stats people", "written for CS majors": the readers a resource is for, not its subject

@@ -118,6 +118,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((sol
                    r"|^\s*(have|got)\s+(?!(no|zero|never|not|to|a|an|the|any|been|trouble|problems?|questions?)\b)[a-z]"
                    r"|^\s*(decent|solid|strong)\s+(?![^.?!;]*\b(book|course|text|textbook|intro|introduction|resource|"
                    r"notes|lectures?|videos?|reference|place|one|first|way|choice|option|paper|tutorial)s?\b)[a-z]"
+                   # "Boyd gave me duality and KKT": what a resource taught the learner
+                   r"|\b(gave|taught|showed) (me|him|her|us) (?!(a |the |an |some |nothing|headaches?)\b)"
                    # "convexity and norms don't scare me", "vectors don't bother him"
                    r"|\b(don'?t|doesn'?t|do not|does not|won'?t|wouldn'?t) (really )?(bother|scare|faze|intimidate|"
                    r"worry|frighten) (me|him|her|them|us)\b"

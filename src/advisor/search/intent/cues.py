@@ -83,7 +83,11 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        # ... "what book goes with MIT's lectures?", read with the name taken out
                        r"(go|goes|going) (along )?with(?=\s*([?.!,;]|$))|"
                        r"that follows? (it|the book|the text|along)|(follow|follows|following) (that|this|the same) (book|text)|"
-                       r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about))\b", re.I)
+                       r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about)|"
+                       # "nothing in the book talks about stochastic gradients"
+                       # (the book's name, or "the book" after it, is read out before this is read)
+                       r"nothing in\s+((it|there|the (book|course|text|notes|lectures?|paper))\s+)?(talks|says|covers|"
+                       r"mentions|touches|goes|deals))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
 _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
