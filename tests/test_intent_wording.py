@@ -572,3 +572,27 @@ def test_what_x_gave_the_learner_is_known_and_what_nothing_in_it_covers_is_a_mov
         return [t for t, said in (("deep-learning", "deep learning"), ("sgd", "SGD")) if said in text]
 
     assert subject_topics("I started a deep learning job and need SGD", find) == ["sgd"]
+
+
+def test_from_before_x_asks_for_what_came_before_x_in_time_unless_it_says_when_x_was_written():
+    shelf = {"wgan": Resource("wgan", "Wasserstein GAN", ["Martin Arjovsky"], kind="paper", aliases=["WGAN"], year=2017),
+             "neal": Resource("neal", "Probabilistic Inference Using MCMC Methods", ["Radford Neal"], kind="paper",
+                              aliases=["Neal's MCMC review"], year=1993)}
+    reader = IntentReader(shelf)
+    theory = reader.read("why is GAN training unstable? I want the theory from before WGAN")
+    assert theory.direction == "earlier" and theory.moves_away and not theory.wants_prerequisites
+    dated = reader.read("I read Neal's MCMC review but it's from before NUTS. what should I read next?")
+    assert dated.direction != "earlier"
+
+
+def test_before_the_latest_named_record_is_earlier_than_it_not_than_an_older_one_named_as_context():
+    from advisor.search.intent import Intent
+    from advisor.search.preferences import axis_factor
+
+    gan = Resource("gan", "Generative Adversarial Nets", ["Ian Goodfellow"], kind="paper", year=2014)
+    wgan = Resource("wgan", "Wasserstein GAN", ["Martin Arjovsky"], kind="paper", year=2017)
+    towards = Resource("towards", "Towards Principled Methods for Training GANs", ["Martin Arjovsky"], kind="paper",
+                       year=2016)
+    intent = Intent(mentioned=["gan", "wgan"], moves_away=True, direction="earlier")
+    later = Resource("later", "A 2019 GAN paper", ["Someone Else"], kind="paper", year=2019)
+    assert axis_factor(intent, [gan, wgan], towards, {}) > axis_factor(intent, [gan, wgan], later, {})

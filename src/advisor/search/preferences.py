@@ -144,11 +144,12 @@ def axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict
         return 1.0
     if intent.direction == "harder" and any(x.topics and x.topics[0] in r.prerequisites for x in named):
         return AXIS_FACTORS["ahead"]  # what builds on X is the next step from X (WGAN-GP after WGAN)
-    if intent.direction == "earlier":  # X's predecessors: older than X
+    if intent.direction == "earlier":  # X's predecessors: older than X, the latest named (a topic's own paper
+        # named beside it, "why GAN training is unstable, the theory from before WGAN", is no bound)
         years = [x.year for x in named if x.year]
         if not (r.year and years):
             return AXIS_FACTORS["level"]
-        return AXIS_FACTORS["ahead" if r.year < min(years) else "level" if r.year == min(years) else "behind"]
+        return AXIS_FACTORS["ahead" if r.year < max(years) else "level" if r.year == max(years) else "behind"]
     depth, level = rank_on(r.math_depth, DEPTHS), rank_on(r.level, LEVELS)
     ref_depth = max(rank_on(x.math_depth, DEPTHS) for x in named)
     ref_level = max(rank_on(x.level, LEVELS) for x in named)

@@ -193,6 +193,8 @@ _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
+                      # "the theory from before WGAN" (not "it's from before NUTS": a fact about X)
+                      r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
 _UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
