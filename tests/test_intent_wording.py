@@ -596,3 +596,12 @@ def test_before_the_latest_named_record_is_earlier_than_it_not_than_an_older_one
     intent = Intent(mentioned=["gan", "wgan"], moves_away=True, direction="earlier")
     later = Resource("later", "A 2019 GAN paper", ["Someone Else"], kind="paper", year=2019)
     assert axis_factor(intent, [gan, wgan], towards, {}) > axis_factor(intent, [gan, wgan], later, {})
+
+
+def test_notes_to_read_instead_of_rewatching_are_the_course_in_another_form_not_a_step_on():
+    shelf = {"cs": Resource("cs", "CS999: Regression (Stanford)", ["Ann Teacher"], kind="course", aliases=["CS999"]),
+             "notes": Resource("notes", "CS999 lecture notes", ["Ann Teacher"], kind="lecture-notes")}
+    reader = IntentReader(shelf)
+    assert not reader.read("watching CS999 lectures. is there a set of notes I can read instead of rewatching?"
+                           ).wants_next_step
+    assert reader.read("finished CS999. what should I take instead?").wants_next_step
