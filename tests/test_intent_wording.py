@@ -605,3 +605,15 @@ def test_notes_to_read_instead_of_rewatching_are_the_course_in_another_form_not_
     assert not reader.read("watching CS999 lectures. is there a set of notes I can read instead of rewatching?"
                            ).wants_next_step
     assert reader.read("finished CS999. what should I take instead?").wants_next_step
+
+
+def test_the_text_a_course_is_built_on_is_asked_beside_it_and_no_longer_free_revokes_the_wish():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.intent.conversation import revokes_free
+
+    shelf = {"c": Resource("c", "MIT 6.041 Probabilistic Systems Analysis", ["J. Tsitsiklis"], kind="course",
+                           aliases=["6.041"])}
+    intent = IntentReader(shelf).read("Ideally I'd get the text MIT's 6.041 lectures are built on.")
+    assert intent.sideways and intent.moves_away and not intent.unwanted
+    assert revokes_free("my department will reimburse it, so it no longer needs to be free")
+    assert "access" not in attribute_preferences("it no longer needs to be free")

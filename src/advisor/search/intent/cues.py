@@ -83,7 +83,7 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"companion|to accompany|(go|goes|going) (along )?with (it|this|that|the book|the text)|"
                        # ... "what book goes with MIT's lectures?", read with the name taken out
                        r"(go|goes|going) (along )?with(?=\s*([?.!,;]|$))|"
-                       r"that follows? (it|the book|the text|along)|(follow|follows|following) (that|this|the same) (book|text)|"
+                       r"that follows? (it|the book|the text|along)|(are|is|was|were) (built|based) (on|around)(?=\s*([?.!,;]|$))|(follow|follows|following) (that|this|the same) (book|text)|"
                        r"(?<!\bi )(has|had|have) (basically |almost |pretty much |practically )?no|(?<!know )nothing (on|about)|"
                        # "nothing in the book talks about stochastic gradients"
                        # (the book's name, or "the book" after it, is read out before this is read)
@@ -198,7 +198,7 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-_UNWANTED = re.compile(r"\b(no|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
+_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
 _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
