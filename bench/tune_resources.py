@@ -39,7 +39,7 @@ from advisor.service import Advisor  # noqa: E402
 # (named as learners name, level, prerequisites)
 DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources_f", "resources_h", "resources_j",
             "resources_k", "resources_m", "resources_n", "resources_o", "resources_q", "resources_r", "resources_t",
-            "resources_u", "resources_x", "resources_y")
+            "resources_u", "resources_x", "resources_y", "resources_z")
 
 # Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
 # new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit

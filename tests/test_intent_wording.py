@@ -617,3 +617,12 @@ def test_the_text_a_course_is_built_on_is_asked_beside_it_and_no_longer_free_rev
     assert intent.sideways and intent.moves_away and not intent.unwanted
     assert revokes_free("my department will reimburse it, so it no longer needs to be free")
     assert "access" not in attribute_preferences("it no longer needs to be free")
+
+
+def test_forgetting_the_free_rule_revokes_it_and_a_book_good_on_a_topic_is_no_background():
+    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent.conversation import revokes_free
+
+    assert revokes_free("the lab can buy books, so forget the free rule") and revokes_free("scratch the free requirement")
+    assert not known_clauses("which is the denser one that's especially good on rademacher complexity?")
+    assert known_clauses("I'm good on probability")

@@ -82,7 +82,9 @@ _NONE_OF = re.compile(r"^\W*(no|not|nothing (on|about|in)|zero|none of)\s+(?!(pr
 
 # What the learner says they already know is not what they ask for: "solid on convex optimization and probability",
 # "I know linear algebra but ...", "gaussians fine, neural nets fine, but the ELBO is new to me"
-_KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )\b((solid|comfortable|fine|good|strong|"
+# ("the one that's especially good on Rademacher complexity" says it of a book)
+_KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!that's )(?<!thats )(?<!which is )"
+                   r"(?<!especially )(?<!particularly )(?<!it's )\b((solid|comfortable|fine|good|strong|"
                    r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
                    # ("what should I know before X?" asks)
                    r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )"
