@@ -312,3 +312,11 @@ def test_after_an_aside_a_follow_up_is_about_the_answer_before_it(advisor):
     first = advisor.ask(turns[0])
     assert answer.scope is not None and answer.scope.previous == len(first.resources)
     assert {m.resource.id for m in answer.resources} <= {m.resource.id for m in first.resources}
+
+
+def test_the_maths_leans_on_the_subject_before_it():
+    history = ["want to get into ML eventually. videos preferred"]
+    assert condense("where do I even start with the maths?", history, has_subject).startswith(history[0])
+    # ... unless it says whose maths
+    alone = "where do I start with the maths of diffusion models?"
+    assert condense(alone, history, has_subject).startswith(alone)

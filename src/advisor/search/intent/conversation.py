@@ -13,7 +13,10 @@ from .record import Intent
 
 # A follow-up that points back ("which of those is free?") is searched with the turn it leans on.
 _ANAPHORA = re.compile(r"\b(those|these|them|it|its|that one|this one|the proof|the first|the second|which one|same)\b(?!-)|"
-                       r"^\W*(that'?s|thats|this is|that was|that is)\b", re.I)  # "thats brutal. something gentler?"
+                       r"^\W*(that'?s|thats|this is|that was|that is)\b|"  # "thats brutal. something gentler?"
+                       # "where do I even start with the maths?": the maths of the subject before
+                       r"\bthe (maths?|mathematics|math side|theory side|prereqs?|prerequisites)\b(?!\s+(of|for|behind|in)\b)",
+                       re.I)
 # "what should I take next for ML?", "what do I need before it?": a step from what the previous turn named
 _STEPS_ON = re.compile(r"\b(what'?s next|what (is|comes) next|next step|(read|take|do|study|learn|watch|try) next|"
                        r"after (that|it|this|those|them)|before (that|it|this|those|them)|afterwards|now what|what now|"
