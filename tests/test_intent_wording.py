@@ -626,3 +626,11 @@ def test_forgetting_the_free_rule_revokes_it_and_a_book_good_on_a_topic_is_no_ba
     assert revokes_free("the lab can buy books, so forget the free rule") and revokes_free("scratch the free requirement")
     assert not known_clauses("which is the denser one that's especially good on rademacher complexity?")
     assert known_clauses("I'm good on probability")
+
+
+def test_so_that_x_makes_sense_asks_what_comes_before_x():
+    shelf = {"dd": Resource("dd", "Reconciling modern machine learning practice and the bias-variance trade-off",
+                            ["Mikhail Belkin"], kind="paper", aliases=["double descent paper"])}
+    reader = IntentReader(shelf)
+    assert reader.read("What should she read so that the Belkin et al. paper makes sense?").wants_prerequisites
+    assert not reader.read("Belkin's paper makes sense to me now. what next?").wants_prerequisites

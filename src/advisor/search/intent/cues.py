@@ -143,6 +143,9 @@ _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"(\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that|"
                           r"something like|anything like|stuff like)\s+){0,2}|\bpre-)[\'\"\u201c\u2018]?$", re.I)
+# "what should she read so that the Belkin et al. paper makes sense?": X is the goal, what comes before it is asked
+_SO_THAT = re.compile(r"\bso( that)?\s+((the|this|that|a|an|his|her|their)\s+)?$", re.I)
+_MAKES_SENSE = re.compile(r"^('s)?\s+([\w.-]+\s+){0,3}(makes?|will make|would make|starts? to make) (more )?sense\b", re.I)
 # "the linear algebra CS229 expects": what X presupposes is asked for
 _NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)\b|"
                            # "CS229 starts next Monday": X is ahead, what to do before it is asked

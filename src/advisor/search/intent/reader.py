@@ -12,10 +12,10 @@ from .background import _KEEP_SEEING, _LACK, known_clauses, lack_clauses
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
                    _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
-                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NAME_EXPECTS, _NEXT, _NOT_THIS, _POINTS_BACK_TO_TOPIC,
-                   _PREREQ, _REQUEST, _REVISES_NAME, _SAME_IDEAS, _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS,
-                   _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts,
-                   buried_parts)
+                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT, _NOT_THIS,
+                   _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REVISES_NAME, _SAME_IDEAS, _SAME_SOURCE, _SENTENCE_END,
+                   _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR,
+                   unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .record import Intent
 from .names import (_INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
@@ -316,7 +316,8 @@ class IntentReader:
         # ... and "CS229" is one name, though several records carry it: comparing takes two names
         compares = len({(a, b) for a, b, _ in spans}) >= 2 and len(mentioned) >= 2 \
             and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
-        before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:]) for a, b, _ in spans)
+        before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:])
+                          or _SO_THAT.search(question[:a]) and _MAKES_SENSE.match(question[b:]) for a, b, _ in spans)
         rest = self._without_names(question, spans)
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
