@@ -634,3 +634,15 @@ def test_so_that_x_makes_sense_asks_what_comes_before_x():
     reader = IntentReader(shelf)
     assert reader.read("What should she read so that the Belkin et al. paper makes sense?").wants_prerequisites
     assert not reader.read("Belkin's paper makes sense to me now. what next?").wants_prerequisites
+
+
+def test_having_done_a_subject_is_background_not_a_step_on_and_a_wish_after_it_is_no_background():
+    from advisor.search.intent.background import known_clauses
+
+    shelf = {"nn": Resource("nn", "Neural Networks and Deep Learning", ["Michael Nielsen"], kind="book",
+                            aliases=["Nielsen's book"])}
+    intent = IntentReader(shelf).read("my daughter has done calculus and wants to read Nielsen's book. "
+                                      "something lighter she could watch beforehand?")
+    assert not intent.wants_next_step and intent.direction == "easier"
+    assert known_clauses("she has done calculus at school and wants to read a book on neural networks") \
+        == ["she has done calculus at school"]

@@ -142,8 +142,9 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
 _MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
 # ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
-_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|\s+and\s+(?=(?:i|i'm|i've|want|need|would|hope)\b)",
-                         re.I)
+# ("has done calculus at school and wants to read Nielsen": what she wants is no background)
+_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|"
+                         r"\s+and\s+(?=(?:i|i'm|i've|wants?|needs?|would|hopes?|plans?|is planning|is trying)\b)", re.I)
 
 
 # "for my stats masters", "for our ML class": what the learner needs it for, not what they ask to learn

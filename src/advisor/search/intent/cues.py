@@ -42,7 +42,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
                      r"what am i missing\s*[?.!]*\s*$|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
-_NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|done( with)?|"
+_NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|"
+                   # ("has done single-variable calculus" is background; "done with X" is a step on)
+                   r"(?<!\bhas )(?<!\bhave )(?<!'ve )(?<!\bhad )done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
                    r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
