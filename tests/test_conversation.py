@@ -275,12 +275,18 @@ def test_the_thread_goes_on_past_an_aside():
     assert condense("is there a shorter one?", [GANS, aside], no_subject).startswith("trying to understand GANs")
 
 
-def test_a_statement_with_a_subject_adds_to_the_thread_and_a_request_with_one_is_read_alone():
-    said = "now specifically why GAN training is unstable: vanishing gradients, disjoint supports"
-    assert condense(said, [GANS], has_subject).startswith(GANS)
+def test_a_statement_of_the_learner_adds_to_the_thread_and_a_request_with_a_subject_is_read_alone():
     assert condense("my probability is roughly at Blitzstein-Hwang level", [GANS], has_subject).startswith(GANS)
+    assert condense("the Jensen-Shannon result was neat", [GANS], has_subject).startswith(GANS)
+    assert condense("lost at the ELBO part", ["trying to read the VAE paper"], has_subject).startswith("trying")
+    # a definite noun the thread has said points back to it
+    exam = "studying for a stats PhD qualifying exam"
+    assert condense("the exam is classical frequentist theory: sufficiency, MLE", [exam], has_subject).startswith(exam)
+    # a request, or a subject named in few words, is read alone with the thread's standing rules
     asked = "which book covers rademacher complexity?"
-    assert condense(asked, [GANS], has_subject).startswith(asked)
+    assert condense(asked, [GANS], has_subject) == f"{asked} (free)"
+    narrowed = "now specifically HMC: typical set, leapfrog, divergent transitions"
+    assert condense(narrowed, [GANS], has_subject) == f"{narrowed} (free)"
 
 
 def test_a_request_read_alone_keeps_the_standing_rules_of_its_thread():
@@ -293,6 +299,8 @@ def test_a_request_read_alone_keeps_the_standing_rules_of_its_thread():
     assert condense("where can I learn matrix analysis?", ["any free course on NLP?"], has_subject) \
         == "where can I learn matrix analysis?"
     revoked = ["free pdf only please", "the lab can buy books now, so forget the free rule"]
+    assert "free" not in condense("where can I learn matrix analysis?", ["free only", "price doesn't matter now"],
+                                  has_subject)
     assert "free" not in condense("where can I learn matrix analysis?", revoked, has_subject)
     # a new subject keeps the budget, not the kind wished for the old subject
     assert condense("different topic: where do I learn recommender systems?", [" ".join(rules)], has_subject) \

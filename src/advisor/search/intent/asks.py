@@ -134,6 +134,7 @@ _NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not
 NEEDNT_BE_FREE = re.compile(r"\b((doesn'?t|does not|don'?t|do not|needn'?t|need not|no need for it to|not) "
                             r"(need to |have to |necessarily )?be free|free (is )?not (required|needed|necessary|a must)|"
                             r"not necessarily free|no longer (needs? to|has to|must|have to) be free|"
+                            r"(price|cost|money) (doesn'?t|does not|won'?t) matter|money is no (object|issue)|"
                             r"(forget|drop|scrap|scratch|ignore|never ?mind) (about )?(the |my )?free( rule| "
                             r"requirement| part| thing| constraint| bit)?)\b", re.I)
 _PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|a "

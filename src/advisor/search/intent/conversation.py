@@ -73,7 +73,7 @@ _RETURN = re.compile(r"\b((go(ing)?|get(ting)?|coming|come) back to|back to|retu
                      r"regarding the|(i|we) (mentioned|said|asked( about)?) (at the start|earlier|before|first))\b", re.I)
 # the wishes a thread holds until revoked: a rule the learner sets for the whole search ("free resources only, I'm
 # broke", "videos preferred"), not a wish for one answer ("any free course on NLP?" is no rule for what comes next)
-_STANDING_FREE = re.compile(r"\b(free (\w+ )?only|only free|free (\w+ )?(for me|please|pls)|(must|has to|have to|needs? to|"
+_STANDING_FREE = re.compile(r"\b(free (\w+ ){0,2}only|only free|free (\w+ )?(for me|please|pls)|(must|has to|have to|needs? to|"
                             r"got to|gotta) be (completely |totally |100% )?free|(student|no|tight|zero) budget|broke|"
                             r"can'?t afford|cannot afford|no money|nothing (paid|gated)|no paywalls?)\b", re.I)
 _STANDING_KIND = re.compile(r"\b(prefer(red|ably)?|i (really )?like|learn best (from|with)|(only|just) want)\b[^.?!;]{0,30}"
@@ -81,6 +81,17 @@ _STANDING_KIND = re.compile(r"\b(prefer(red|ably)?|i (really )?like|learn best (
                             r"\b(?P<kind2>videos?|lectures?|books?|notes) (preferred|please|only|pls)\b", re.I)
 _KIND_WORD = {"video": "videos", "lecture": "videos", "book": "book", "textbook": "book", "notes": "notes",
               "written": "notes", "reading": "book"}
+
+
+# a statement that adds to the thread says something of the learner or of what they read ("my probability is
+# Blitzstein-Hwang level", "the duality chapter finally clicked", "the Jensen-Shannon result was neat"); one that
+# only names a subject ("now specifically HMC: typical set, leapfrog") asks for it in so few words
+_SAYS_OF_ITSELF = re.compile(r"\b(i|i'?m|i'?ve|i'?d|my|me|we|our|us|he|she|his|her)\b|\bclicked\b|"
+                             # the learner's state, the subject dropped ("lost at the ELBO part")
+                             r"^\W*(lost|stuck|confused|struggling|drowning|stalled|bored)\b|"
+                             r"\b(was|is|were|are|'s)\s+(\w+\s+)?(neat|great|cool|nice|helpful|useful|fun|hard|brutal|"
+                             r"tough|easy|clear|confusing|amazing|awesome|interesting|slow|fine|ok|okay|good|bad|"
+                             r"beautiful|elegant|dense|long)\b", re.I)
 
 
 def asks_now(message: str) -> bool:
@@ -119,13 +130,22 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
     if _NEW_SUBJECT.search(question):  # a new subject keeps the budget, not the kind wished for the old one
         return _with_wishes(question, thread, axes=("access",))
     own = has_subject(question) if has_subject is not None else True
-    leans = _ANAPHORA.search(question) or _STEPS_ON.search(question) or _RETURN.search(question) or not own
-    if not leans and asks_now(question):
+    leans = _ANAPHORA.search(question) or _STEPS_ON.search(question) or _RETURN.search(question) or not own \
+        or _said_before(question, thread[-1])
+    if not leans and (asks_now(question) or not _SAYS_OF_ITSELF.search(question)):
         return _with_wishes(question, thread)
     stated = _stated_axes(question)
     previous = _without_wishes(_subject_and_latest(_returned_to(question, thread)), stated)
     # one turn is one sentence: "I finished Boyd's book" and "whats next if I care about SGD" are read apart
     return f"{previous} {question}" if re.search(r"[.?!]\W*$", previous) else f"{previous}. {question}"
+
+
+def _said_before(question: str, previous: str) -> bool:
+    """"the exam is classical frequentist theory" after "studying for a stats qualifying exam": a definite noun
+    the thread has said points back to it."""
+    said = {w.lower() for w in re.findall(r"[A-Za-z][\w-]{2,}", previous)}
+    return any(m.group(2).lower() in said and m.group(2).lower() not in _FILLER
+               for m in re.finditer(r"\b(the|that|this)\s+([A-Za-z][\w-]{2,})\b", question, re.I))
 
 
 def _returned_to(question: str, thread: list[str]) -> str:
