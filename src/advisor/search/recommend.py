@@ -98,18 +98,8 @@ class ResourceRanker:
         lacked = gaps or (sig.topics if intent.lacks else [])
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
         sig.excluded |= set(intent.refused)
-        # "doing CS229 ... is there a cheatsheet?": among several records named, of several kinds (one name shares
-        # them), the summary of the kind asked for is no move away ("CS229 was good, what's the next course?" is)
         attributes = attribute_preferences(asking)  # once per question: _preferences reads them too
-        wished = set(attributes.get("kind", ())) & SUMMARY_KINDS
-        if intent.moves_away and wished and len(named_records) > 1 and not intent.wants_next_step:
-            # ... and before X, X's own review of what it assumes ("CS229 starts Monday, something that refreshes
-            # PSD matrices": the CS229 linear algebra review), not X's own notes
-            needed = {t for r in named_records if r.kind not in wished for t in r.prerequisites}
-            kept = {r.id for r in named_records if r.kind in wished
-                    and (not intent.wants_prerequisites or needed & set(r.topics[:3]))}
-            if len(kept) < len(named_records):
-                sig.excluded -= kept - set(intent.refused)
+        sig.excluded -= self._own_summaries(intent, named_records, attributes) - set(intent.refused)
         sig.values["named"] = named = self._named(intent, sig.excluded, gaps)
         sig.choice = set(intent.mentioned) if intent.compares else set()
         plain = topic_words(query)
@@ -176,6 +166,20 @@ class ResourceRanker:
         if buried:
             prefs["buried_topic"] = tuple(sorted(buried))
         return prefs
+
+    @staticmethod
+    def _own_summaries(intent: Intent, named: list[Resource], attributes: dict[str, tuple]) -> set[str]:
+        """"Doing CS229 ... is there a cheatsheet?": among several records named, of several kinds (one name shares
+        them), the summary of the kind asked for is no move away ("CS229 was good, what's the next course?" is);
+        before X, X's own review of what it assumes ("CS229 starts Monday, something that refreshes PSD
+        matrices": the CS229 linear algebra review) is, not X's own notes."""
+        wished = set(attributes.get("kind", ())) & SUMMARY_KINDS
+        if not (intent.moves_away and wished and len(named) > 1 and not intent.wants_next_step):
+            return set()
+        needed = {t for r in named if r.kind not in wished for t in r.prerequisites}
+        kept = {r.id for r in named
+                if r.kind in wished and (not intent.wants_prerequisites or needed & set(r.topics[:3]))}
+        return kept if len(kept) < len(named) else set()
 
     def _named(self, intent: Intent, excluded: set[str], gaps: list[str]) -> dict[str, float]:
         """The weight of each resource the question names and does not leave out."""
