@@ -79,8 +79,9 @@ _STANDING_FREE = re.compile(r"\b(free (\w+ ){0,2}only|only free|free (\w+ )?(for
 _STANDING_KIND = re.compile(r"\b(prefer(red|ably)?|i (really )?like|learn best (from|with)|(only|just) want)\b[^.?!;]{0,30}"
                             r"\b(?P<kind>videos?|lectures?|books?|textbooks?|notes|written|reading)\b|"
                             r"\b(?P<kind2>videos?|lectures?|books?|notes) (preferred|please|only|pls)\b", re.I)
-_KIND_WORD = {"video": "videos", "lecture": "videos", "book": "book", "textbook": "book", "notes": "notes",
-              "written": "notes", "reading": "book"}
+_KIND_WORD = {"video": "videos", "videos": "videos", "lecture": "videos", "lectures": "videos", "book": "book",
+              "books": "book", "textbook": "book", "textbooks": "book", "notes": "notes", "written": "notes",
+              "reading": "book"}
 
 
 # a statement that adds to the thread says something of the learner or of what they read ("my probability is
@@ -94,10 +95,15 @@ _SAYS_OF_ITSELF = re.compile(r"\b(i|i'?m|i'?ve|i'?d|my|me|we|our|us|he|she|his|h
                              r"beautiful|elegant|dense|long)\b", re.I)
 
 
+def _states_a_wish(message: str) -> bool:
+    """"rigorous + free", "a video": a preference said in so many words."""
+    return any(a in attribute_preferences(message) for a in ("access", "kind", "math_depth", "level"))
+
+
 def asks_now(message: str) -> bool:
     """Whether a message asks for something: a question, a wish, a request or a preference ("free + rigorous")."""
     return "?" in message or bool(_WISH.search(message) or _REQUEST.search(message) or _WANTS_NOW.search(message)) \
-        or any(a in attribute_preferences(message) for a in ("access", "kind", "math_depth", "level"))
+        or _states_a_wish(message)
 
 
 def is_aside(message: str) -> bool:
@@ -106,8 +112,7 @@ def is_aside(message: str) -> bool:
     asks = bool(_WISH.search(message) or _REQUEST.search(message))
     if _LATER.search(message) and not asks and not _RETURN.search(message):
         return True
-    return bool(_REMARK.search(message)) and not asks \
-        and not any(a in attribute_preferences(message) for a in ("access", "kind", "math_depth", "level"))
+    return bool(_REMARK.search(message)) and not asks and not _states_a_wish(message)
 
 
 def condense(question: str, history: list[str], has_subject=None) -> str:
@@ -115,14 +120,15 @@ def condense(question: str, history: list[str], has_subject=None) -> str:
     the message after it when the message leans on it.
 
     The thread is the earlier turns but the asides (`is_aside`): "random: anyone still use MATLAB?" is answered
-    and then set aside. A message leans on the thread when it points back ("is it free?"), asks for a step on
-    from it ("what should I take next for ML?"), asks for nothing (a statement: "the duality chapter finally
-    clicked", "my probability is roughly Blitzstein-Hwang level") or, with `has_subject`
+    and then set aside. A message leans on the thread's latest turn (or the one it returns to: "back to stat
+    110") when it points back ("is it free?", "the exam is ..."), asks for a step on from it ("what should I take
+    next for ML?"), says something of the learner or of what they read without asking ("the duality chapter
+    finally clicked", "my probability is roughly Blitzstein-Hwang level") or, with `has_subject`
     (Retriever.has_subject: a topic to learn, or a name the library uses), has no subject of its own ("is there a
-    free one?", "something easier?"). A request with a subject of its own ("what about Rademacher complexity?")
-    is searched alone with the wishes the thread holds (free, videos, rigorous): the previous subject would pull
-    it back. Its wishes replace the thread's wishes of the same kind: "which book covers VC proofs?" then "any
-    videos?" asks for videos, not books, on VC dimension.
+    free one?", "something easier?"). A request with a subject of its own ("what about Rademacher complexity?",
+    "now specifically HMC: ...") is searched alone with the thread's standing rules (`_with_wishes`: free,
+    videos): the previous subject would pull it back. Its wishes replace the thread's wishes of the same kind:
+    "which book covers VC proofs?" then "any videos?" asks for videos, not books, on VC dimension.
     """
     if not history or is_aside(question):
         return question
@@ -178,8 +184,7 @@ def _with_wishes(question: str, thread: list[str], axes=("access", "kind")) -> s
         kind = _STANDING_KIND.search(turn)
         if "kind" not in stated and kind:
             stated.add("kind")
-            words.append(_KIND_WORD[(kind.group("kind") or kind.group("kind2")).lower().rstrip("s")
-                                    if (kind.group("kind") or kind.group("kind2")).lower() != "notes" else "notes"])
+            words.append(_KIND_WORD[(kind.group("kind") or kind.group("kind2")).lower()])
     return f"{question} ({', '.join(words)})" if words else question
 
 
