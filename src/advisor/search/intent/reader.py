@@ -17,10 +17,10 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR,
                    unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
-from .record import Intent
 from .names import (_INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, place_subject_names,
                     resource_names, squashed)
+from .record import Intent
 
 
 _YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
@@ -293,7 +293,9 @@ class IntentReader:
         return (not _EASIER.search(judged) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
                 # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
-                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine|he|she|he'?s|she'?s|his|him|her|we|we'?ve|us|our)\b|^\W*(never|zero|no|nothing)\b|\bno (idea|clue)\b|"
+                # (or of the one the question is asked for: "she never learned bias-variance")
+                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine|he|she|he'?s|she'?s|his|him|her|we|we'?ve|us|our)\b|"
+                                   r"^\W*(never|zero|no|nothing)\b|\bno (idea|clue)\b|"
                                    r"\b(is|are)\s+((very|really|pretty|a bit|kind of|all|completely|totally)\s+)?"
                                    r"(rusty|shaky|fuzzy|hazy|new|unknown|foreign|unfamiliar)\b", lacks, re.I))
                 # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
