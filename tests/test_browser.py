@@ -359,6 +359,11 @@ def test_07_upload_rebuild_and_ask_about_it(server, page, tmp_path):
     shot(page, "09-rebuilding")
     page.wait_for_function("() => document.querySelector('#adv-banner').innerText.includes('(1 added')",
                            timeout=120_000)
+    # the banner can show the report a moment before the build thread is marked done; the library refreshes
+    # on the tick after that, so wait for it rather than read it at once
+    page.wait_for_function("() => [...document.querySelectorAll('#adv-library tr')].some("
+                           "r => r.innerText.includes('rnn-cheatsheet') && r.cells[3]"
+                           " && r.cells[3].innerText.trim() === 'indexed')", timeout=30_000)
     row = page.locator("#adv-library tr").filter(has_text="rnn-cheatsheet")
     assert row.locator("td").nth(3).inner_text().strip() == "indexed"
     from pypdf import PdfReader
