@@ -62,6 +62,10 @@ def test_real_model_tokenizer_is_the_spellers_dictionary(small_real):
     assert {"heard", "invented", "probability"} <= words and "gausian" not in words
     speller = adv.retriever.speller
     assert speller.fix("i heard wasserstien distances are hard") == "i heard wasserstein distances are hard"
+    # a title's words are set right too, so a misspelt title still names its record
+    asked = speller.fix("are the CS 229 Machine Learning VIP cheatsheets and refershers enough?")
+    assert asked == "are the CS 229 Machine Learning VIP cheatsheets and refreshers enough?"
+    assert "cs229-cheatsheets" in adv.retriever.intents.read(asked).mentioned
 
 
 def test_real_model_reindex_without_changes_embeds_nothing(small_real):

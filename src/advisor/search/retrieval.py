@@ -91,7 +91,8 @@ class Retriever:
         self.intents = IntentReader(index.resources, [term for t in topics.values() for term in t.terms],
                                     {tid: list(t.terms) for tid, t in topics.items()})
         records = [r for r in index.resources.values() if r.from_catalog]
-        self.speller = Speller([term for t in topics.values() for term in t.terms],
+        # titles are spelt right too: "Foundatoins of Data Science" names the book as surely as the right spelling
+        self.speller = Speller([term for t in topics.values() for term in t.terms] + [r.title for r in records],
                                [r.description for r in records] + [r.title for r in records],
                                getattr(embedder, "whole_words", set)(),
                                [a for r in records for a in r.authors], [a for r in records for a in r.aliases],

@@ -34,11 +34,12 @@ def one_edit(a: str, b: str) -> bool:
 
 
 class Speller:
-    """Mistyped topic words ("gausian processes", "probabilty") set right to the topic vocabulary's spelling.
+    """Mistyped topic and title words ("gausian processes", "Foundatoins of Data Science") set right to the
+    vocabulary's spelling (the topics' names and the records' titles).
 
     A word is changed only when neither the dictionary (`english`: the embedder's whole-word vocabulary) nor
     the catalog (its topic names, titles, authors, aliases and prose) knows it, and it is one edit (insertion,
-    deletion, substitution, swap) away from exactly one word of the topic names and authors' surnames. Without a
+    deletion, substitution, swap) away from exactly one word of the vocabulary and authors' surnames. Without a
     dictionary nothing
     is changed: "heard" is one edit from "Hardt", and only a dictionary says it is a word.
     """
