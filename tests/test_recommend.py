@@ -1916,3 +1916,17 @@ def test_an_advanced_stage_said_while_moving_to_something_easier_than_an_advance
     assert relative_depth({"level": ("intermediate",)}, away, [hard])["level"] == ("intermediate",)  # "in between"
     harder = Intent(mentioned=["bda"], moves_away=True, direction="harder")
     assert relative_depth({"level": ("advanced",)}, harder, [hard])["level"] == ("advanced",)
+
+
+def test_a_surname_beats_another_authors_first_name_and_lecture_notes_name_the_notes():
+    shelf = {"rl": Resource("rl", "Reinforcement Learning: An Introduction", ["Richard S. Sutton", "Andrew G. Barto"]),
+             "sa": Resource("sa", "A Stochastic Approximation Method", ["Herbert Robbins", "Sutton Monro"], kind="paper"),
+             "notes": Resource("notes", "CS236 Notes: Deep Generative Models", ["Aditya Grover", "Stefano Ermon"],
+                               kind="lecture-notes"),
+             "course": Resource("course", "CS236: Deep Generative Models", ["Stefano Ermon", "Aditya Grover"],
+                                kind="course")}
+    reader = IntentReader(shelf)
+    assert reader.read("is Sutton's book any good for a beginner?").mentioned == ["rl"]
+    assert reader.read("is Monro's paper readable?").mentioned == ["sa"]
+    assert reader.read("are Grover's lecture notes any good?").mentioned == ["notes"]
+    assert reader.read("is Grover's course worth it?").mentioned == ["course"]

@@ -115,7 +115,8 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"i care (more |mostly |only )?about)|"
                    r"(?<!if )all i (need|want))\b",
     re.I)
-_KIND_WORDS = r"book|textbook|paper|course|lectures?|notes|lecture notes|videos?|class|specialization|tutorial|monograph"
+# ("lecture notes" before "lecture": the longer noun is the kind said)
+_KIND_WORDS = r"lecture notes|book|textbook|paper|course|lectures?|notes|videos?|class|specialization|tutorial|monograph"
 # the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
 _KIND_AFTER_NAME = re.compile(rf"^('s)?\s*({_KIND_WORDS})\b", re.I)
 # ... and the words describing it between a possessive and that noun: "Durrett's probability book" asks for no

@@ -18,8 +18,10 @@ def acronym(title: str) -> str | None:
 
 
 def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
-                   common_phrases: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
-    """Ways a learner names a resource: (text, case_sensitive)."""
+                   common_phrases: frozenset[str] = frozenset(),
+                   authors_surnames: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+    """Ways a learner names a resource: (text, case_sensitive). `authors_surnames`: every catalog author's,
+    lowercased."""
     names: list[tuple[str, bool]] = []
     short = re.split(r"[:(]", r.title)[0].strip()
     if (len(short.split()) >= 2 and short.lower() not in common_phrases) or re.search(r"\d", short):
@@ -44,9 +46,10 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
         names.append((f"{surnames[0]}/{surnames[1]}", False))  # "the gallier/quaintance book"
     if surnames:  # "Ho et al.", however short the first author's surname
         names.extend((f"{surnames[0]} et al{dot}", len(surnames[0]) < 4) for dot in (".", ""))
-    # "Kilian's lectures": a lecturer's first name, said as a possessive
+    # "Kilian's lectures": a lecturer's first name, said as a possessive; not one that is another author's surname
+    # ("Sutton's book" is Sutton and Barto's, not Robbins and Sutton Monro's paper)
     names.extend((f"{a.split()[0]}'s", True) for a in people[:2] if len(a.split()) >= 2 and len(a.split()[0]) >= 4
-                 and a.split()[0].lower() not in common_words)
+                 and a.split()[0].lower() not in common_words | authors_surnames)
     for surname in surnames[:3]:
         if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
             names.append((surname, surname.lower() in common_words))

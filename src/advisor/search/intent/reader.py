@@ -57,6 +57,7 @@ class IntentReader:
         self.numbers = {r.id: set(re.findall(r"(?<![\w.])[1-3](?![\w.])", " ".join([r.title, *r.aliases])))
                         for r in resources.values()}
         self._add_places(resources)
+        surnames = frozenset(a.split()[-1].lower() for r in resources.values() for a in r.authors if a.split())
         for r in resources.values():
             if not r.from_catalog:
                 continue
@@ -73,7 +74,7 @@ class IntentReader:
             # ("Bishop" given to PRML: "Bishop's book" is PRML, not the Bishops' 2024 book)
             self.derived.update((a.split()[-1].lower(), r.id) for a in r.authors if a.split()
                                 if a.split()[-1] not in r.aliases)
-            for name, case in resource_names(r, self.common_words, self.common_phrases):
+            for name, case in resource_names(r, self.common_words, self.common_phrases, surnames):
                 # ("Columbia's edX course" says the alias "Columbia edX" with a possessive inside it)
                 # ... and a space typed as a hyphen ("the gradient-penalty paper")
                 body = r"(?:'s|\u2019s)?[\s-]+".join(re.escape(w) for w in name.split())
