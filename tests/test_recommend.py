@@ -1930,3 +1930,11 @@ def test_a_surname_beats_another_authors_first_name_and_lecture_notes_name_the_n
     assert reader.read("is Monro's paper readable?").mentioned == ["sa"]
     assert reader.read("are Grover's lecture notes any good?").mentioned == ["notes"]
     assert reader.read("is Grover's course worth it?").mentioned == ["course"]
+
+
+def test_a_record_id_cited_in_the_catalog_prose_does_not_make_a_surname_an_everyday_word():
+    shelf = {"grinstead-snell": Resource("grinstead-snell", "Introduction to Probability",
+                                         ["Charles Grinstead", "J. Laurie Snell"]),
+             "drills": Resource("drills", "Probability Drills", ["Ann Author"],
+                                description="Pairs well with grinstead-snell for the theory.")}
+    assert IntentReader(shelf).read("is grinstead's book good for a beginner").mentioned == ["grinstead-snell"]

@@ -48,6 +48,9 @@ class IntentReader:
                              for rid, r in resources.items()}
         # words the catalog itself writes in lowercase ("cover", "long"): as surnames they count only capitalised
         prose = " ".join(r.description for r in resources.values())
+        # (a record id the prose cites, "grinstead-snell-probability", is no use of "grinstead" as a word)
+        cited = "|".join(re.escape(rid) for rid in sorted(resources, key=len, reverse=True) if "-" in rid)
+        prose = re.sub(rf"(?<![\w-])({cited})(?![\w-])", " ", prose) if cited else prose
         self.common_words = frozenset(re.findall(r"\b[a-z]{3,}\b", prose))
         # a short title the catalog writes in lowercase again and again is a topic ("linear algebra")
         shorts = {re.split(r"[:(]", r.title)[0].strip().lower() for r in resources.values()}
