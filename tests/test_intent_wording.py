@@ -646,3 +646,13 @@ def test_having_done_a_subject_is_background_not_a_step_on_and_a_wish_after_it_i
     assert not intent.wants_next_step and intent.direction == "easier"
     assert known_clauses("she has done calculus at school and wants to read a book on neural networks") \
         == ["she has done calculus at school"]
+
+
+def test_a_title_with_commas_asked_about_stays_one_name():
+    shelf = {"plg": Resource("plg", "Prediction, Learning, and Games", ["Nicolo Cesa-Bianchi", "Gabor Lugosi"]),
+             "oco": Resource("oco", "Introduction to Online Convex Optimization", ["Elad Hazan"])}
+    asked = IntentReader(shelf).read("is Prediction, Learning, and Games too hard for someone who knows calculus?")
+    assert asked.about == ["plg"] and not asked.moves_away
+    # ... and a request for another stays one
+    other = IntentReader(shelf).read("Prediction, Learning, and Games is too hard, what is gentler?")
+    assert other.moves_away and not other.about

@@ -85,7 +85,11 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         return []
     targets: list[tuple[int, int, str]] = []
     requested = False  # a request for another resource was made: only a clause naming X or pointing at it
-    for start, end, mark in pieces(_QUESTIONS, question):
+    # a name's own punctuation parts no clauses: "is Prediction, Learning, and Games too hard for me?" is one
+    masked = list(question)
+    for a, b, _ in spans:
+        masked[a:b] = re.sub(r"[^\w\s]", "x", question[a:b])
+    for start, end, mark in pieces(_QUESTIONS, "".join(masked)):
         clause = question[start:end]
         inside = [s for s in spans if s[0] >= start and s[1] <= end]
         before = [s for s in spans if s[1] <= start]
