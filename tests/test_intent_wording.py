@@ -656,3 +656,10 @@ def test_a_title_with_commas_asked_about_stays_one_name():
     # ... and a request for another stays one
     other = IntentReader(shelf).read("Prediction, Learning, and Games is too hard, what is gentler?")
     assert other.moves_away and not other.about
+
+
+def test_the_background_of_the_reader_a_question_imagines_is_known():
+    reader = IntentReader(SHELF)
+    assert reader.read("is ISLR too hard for someone who knows basic calculus?").knows
+    assert reader.read("a good book for people who have done linear algebra?").knows
+    assert not reader.read("a book for someone who knows nothing about calculus?").knows

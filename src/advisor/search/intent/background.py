@@ -135,6 +135,12 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"|\b((he|she)('s| has)|(we|they)('ve| have)|(son|daughter|kid|child|brother|sister|student|intern|"
                    r"colleague|teen(ager)?|old|partner|friend|members?|everyone|team|group) (has|have|had|'s)) (all |already |"
                    r"also |only )?(done|had|taken|studied|covered|finished|completed|seen|learned|learnt)\b"
+                   # "too hard for someone who knows basic calculus": the background of the reader the question
+                   # imagines
+                   r"|\b(someone|somebody|anyone|a person|people|students?|a learner|learners|readers?|beginners?|"
+                   r"an engineer|engineers) (who|that|with) (already |only |just )?(knows?|has|have|did|took|studied|"
+                   r"learned|learnt|covered|finished|completed|has done|has had|has taken)\b"
+                   r"(?!\s+(nothing|little|no|never|not|that|it|this|what|how|why)\b)"
                    # "I use Ito calculus and SDEs daily": the learner's working tools
                    r"|(^\W*|\bi\s+)(use|used)\b[^.?!,;]{0,40}\b(daily|every ?day|all the time|at work|for work|professionally)\b",
                    re.I)
