@@ -663,3 +663,20 @@ def test_the_background_of_the_reader_a_question_imagines_is_known():
     assert reader.read("is ISLR too hard for someone who knows basic calculus?").knows
     assert reader.read("a good book for people who have done linear algebra?").knows
     assert not reader.read("a book for someone who knows nothing about calculus?").knows
+
+
+def test_little_maths_said_in_passing_asks_for_an_introduction_with_light_maths():
+    from advisor.search.intent import attribute_preferences
+
+    for said in ("I stopped maths after school, what should I read on neural networks?",
+                 "my maths ended at GCSE level. a book on statistics?",
+                 "formulas scare me. how do neural nets learn?",
+                 "I never got past algebra at school, what's a good intro to ML?",
+                 "non-mathematician here, explain gradient descent"):
+        prefs = attribute_preferences(said)
+        assert prefs.get("level") == ("intro",) and prefs.get("math_depth") == ("applied", "moderate"), said
+    # a bent said with a negation asks no rigour; what the maths is, said plainly, is no wish at all
+    assert attribute_preferences("I'm not mathematically inclined, which ML book?")["math_depth"] == ("applied", "moderate")
+    assert "level" not in attribute_preferences("my maths is basic calculus and some matrices, which DL course?")
+    # a mathematical training is no introduction
+    assert attribute_preferences("I did a maths degree, which ML book?")["level"] == ("intermediate", "advanced")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from .background import LITTLE_MATHS
 from .cues import _GRADUATE_LEVEL, _PREREQ
 
 # --- passage kinds a question asks for ------------------------------------------------------
@@ -83,6 +84,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      # "proofs don't interest me", "theory bores me"
      rf"|{_NOT_INTERESTED_AFTER}",
      "math_depth", ("applied", "moderate")),
+    (LITTLE_MATHS, "math_depth", ("applied", "moderate")),
+    (LITTLE_MATHS, "level", ("intro",)),
     (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
      r"novice|entry[- ]level|getting started|just starting|high[- ]school|no (math|maths|mathematical) background|"
      r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
@@ -126,7 +129,8 @@ _NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not
                         r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of)\s+)?([a-z-]+\s+)?"
                         r"(proofs?|proofy|proof-heavy|proved|proven|theory|theorems?|"
                         r"rigou?r|derivations?|derived|"
-                        r"maths?|mathematics)\b"
+                        # ("not mathematically inclined" says the learner's bent, and asks no rigour)
+                        r"maths?|mathematics|mathematically)\b"
                         # ... said after: "proofs don't interest me", "theory bores me"
                         rf"|{_NOT_INTERESTED_AFTER}", re.I)
 # "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for
@@ -155,10 +159,12 @@ _MATURE_WHO = r"(((theoretical|mathematical|particle|condensed[- ]matter|quantum
 _MATURE = re.compile(rf"\b(i'?m|i am|as|was|am) (a |an )?(\w+ )?{_MATURE_WHO}\b|\b{_MATURE_WHO}s? (here|by training)\b|"
                      rf"^\W*(\w+ )?{_MATURE_WHO}\b|"
                      rf"\b(phd|ph\.?d\.?|doctorate|postdoc|masters?|degree) (was |is )?(in|on) {_MATH_FIELD}\b|"
-                     rf"\b{_MATH_FIELD} (phd|ph\.?d|doctorate|postdoc|professor|lecturer|faculty)\b|"
+                     rf"\b{_MATH_FIELD} (phd|ph\.?d|doctorate|postdoc|professor|lecturer|faculty|degree|major|graduate)\b|"
+                     r"\b(strong|solid|good|serious|rigorous) (maths?|mathematics|mathematical) (background|training)\b|"
                      r"\b(i teach|teaching|taught) (real analysis|measure theory|topology|functional analysis|"
                      r"abstract algebra|graduate)\b", re.I)
-_MATURE_NEGATED = re.compile(r"\b(not|no|never|nor) (a |an )?(physicist|mathematician|postdoc|math|maths)\b", re.I)
+_MATURE_NEGATED = re.compile(r"\b(not|no|never|nor) (a |an )?(physicist|mathematician|postdoc|math|maths)\b|"
+                             r"\bnon[- ]?(physicist|mathematician)", re.I)
 _WHERE_TO_START = re.compile(r"\bwhere (do|should|can|would) i (even )?start\b", re.I)
 _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|for)\s+)?[\w-]+", re.I)
 # "biology grad student", "a history PhD": a career stage in a field far from mathematics is no level of mathematics

@@ -176,3 +176,34 @@ def known_clauses(text: str) -> list[str]:
             out.append(p)
         listing = known
     return out
+
+
+# Little mathematics in the learner's background, said in passing: "I stopped maths after school", "my maths ended at
+# GCSE", "equations make my eyes glaze over", "never got past algebra", "maths was never my thing". It asks for an
+# introduction with light maths, unless the question asks otherwise in so many words (asks.attribute_preferences).
+_M = r"(maths?|mathematics)"
+_FEARED = r"(equations?|formulas?|formulae|maths?|mathematics|calculus|notation|symbols|greek letters|integrals?)"
+LITTLE_MATHS = (
+    rf"\b(stopped|dropped|quit|gave up|finished with) (doing |studying |taking )?{_M}\b"
+    rf"|\b(haven'?t|have not|hasn'?t|has not|havent|hasnt|never) (really )?(done|touched|used|studied|had|taken) "
+    rf"(any |much )?{_M} (since|after|beyond|past)\b"
+    rf"|\b(my|his|her|their) {_M} (ended|stopped|stops|ends|finished|topped out) (at|after|in|with|around)\b"
+    rf"|\blast {_M} (class|course|lesson|exam)\b"
+    rf"|\b(terrible|bad|awful|hopeless|poor|rubbish|useless) (at|with) ({_M}|numbers)\b"
+    rf"|\b{_M} (was|were|has|have|is) never (been )?(my|his|her|their) (strong suit|thing|forte|strength|strong point)\b"
+    rf"|\b{_FEARED} (makes?|made|gives?|gave) (my|his|her|their|me|him|them) (eyes glaze|head spin|head hurt|"
+    r"brain hurt|panic|nervous|anxious)"
+    rf"|\b{_FEARED} (scares?|terrif(y|ies)|frightens?|intimidates?|panics?) (me|him|her|them)\b"
+    rf"|\b(scared|terrified|afraid|frightened|intimidated) (of|by) {_FEARED}\b"
+    rf"|\b(never|didn'?t|did not|didnt) (get|got|go|went) (past|beyond|further than) (basic |high[- ]school |school )?"
+    rf"(algebra|arithmetic|{_M})\b"
+    rf"|\b(no|zero|little|minimal|hardly any|basically no|barely any) {_M}( background| training| to speak of| at all)\b"
+    r"|\bnot (very |really |particularly |that )?mathematically (inclined|minded)\b"
+    rf"|\b(school|high[- ]school|gcse|o[- ]level)[- ]level {_M}\b"
+    r"|\bnon[- ]?mathematicians?\b"
+    rf"|\b(hate|hated|hates|struggle with|struggled with|struggles with) {_M}\b"
+    # ("my maths is basic calculus" says what it is)
+    rf"|\b{_M}( skills)? (is|are|'s) (pretty |very |quite |really |super )?(basic|limited|poor|minimal|terrible|bad)\b"
+    r"(?=\s*([.,;:!?)]|$|and\b|but\b|so\b))"
+    r"|\bonly (know|knows|have|has) (basic )?arithmetic\b"
+)
