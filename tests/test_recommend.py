@@ -1938,3 +1938,13 @@ def test_a_record_id_cited_in_the_catalog_prose_does_not_make_a_surname_an_every
              "drills": Resource("drills", "Probability Drills", ["Ann Author"],
                                 description="Pairs well with grinstead-snell for the theory.")}
     assert IntentReader(shelf).read("is grinstead's book good for a beginner").mentioned == ["grinstead-snell"]
+
+
+def test_a_word_only_one_title_coins_names_it_however_it_is_typed():
+    shelf = {"sq": Resource("sq", "StatQuest with Josh Starmer", ["Josh Starmer"], kind="video-series"),
+             "ocw1": Resource("ocw1", "Probability (MIT OpenCourseWare)", ["A B"], kind="course"),
+             "ocw2": Resource("ocw2", "Calculus (MIT OpenCourseWare)", ["C D"], kind="course")}
+    reader = IntentReader(shelf)
+    assert reader.read("I outgrew StatQuest, what next?").mentioned == ["sq"]
+    assert reader.read("is statquest any good for stats?").mentioned == ["sq"]
+    assert reader.read("an OpenCourseWare class on something?").mentioned == []  # two titles coin it: neither

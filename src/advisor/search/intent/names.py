@@ -17,15 +17,22 @@ def acronym(title: str) -> str | None:
     return letters if 3 <= len(letters) <= 6 else None
 
 
+# a word a title coins, capitals inside it: "StatQuest", "ColumbiaX"
+COINED = re.compile(r"(?<![\w.])[A-Za-z]*[a-z][A-Z][A-Za-z]*(?![\w.])")
+
+
 def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
                    common_phrases: frozenset[str] = frozenset(),
-                   authors_surnames: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
+                   authors_surnames: frozenset[str] = frozenset(),
+                   coined: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
     """Ways a learner names a resource: (text, case_sensitive). `authors_surnames`: every catalog author's,
-    lowercased."""
+    lowercased; `coined`: the coined words (COINED) of one title only, lowercased."""
     names: list[tuple[str, bool]] = []
     short = re.split(r"[:(]", r.title)[0].strip()
     if (len(short.split()) >= 2 and short.lower() not in common_phrases) or re.search(r"\d", short):
         names.append((short, False))  # not "Linear Algebra" or "Deep Learning": those name a topic
+    # "I outgrew StatQuest": a word only this title coins names it, however it is typed
+    names.extend((w, False) for w in COINED.findall(r.title) if len(w) >= 5 and w.lower() in coined)
     code = re.findall(r"\b([A-Z]{2,}\s?\d{2,4}[A-Za-z]?)(?![\w])", r.title)  # CS229, CS 156, EE364a
     names.extend((c, False) for c in code)
     names.extend((c.replace(" ", ""), False) for c in code if " " in c)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Iterable
 
 from ...types import Resource
@@ -17,7 +18,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR,
                    unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
-from .names import (_INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
+from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, place_subject_names,
                     resource_names, squashed)
 from .record import Intent
@@ -61,6 +62,8 @@ class IntentReader:
                         for r in resources.values()}
         self._add_places(resources)
         surnames = frozenset(a.split()[-1].lower() for r in resources.values() for a in r.authors if a.split())
+        coined = Counter(w.lower() for r in resources.values() if r.from_catalog for w in set(COINED.findall(r.title)))
+        once = frozenset(w for w, n in coined.items() if n == 1)
         for r in resources.values():
             if not r.from_catalog:
                 continue
@@ -77,7 +80,7 @@ class IntentReader:
             # ("Bishop" given to PRML: "Bishop's book" is PRML, not the Bishops' 2024 book)
             self.derived.update((a.split()[-1].lower(), r.id) for a in r.authors if a.split()
                                 if a.split()[-1] not in r.aliases)
-            for name, case in resource_names(r, self.common_words, self.common_phrases, surnames):
+            for name, case in resource_names(r, self.common_words, self.common_phrases, surnames, once):
                 # ("Columbia's edX course" says the alias "Columbia edX" with a possessive inside it)
                 # ... and a space typed as a hyphen ("the gradient-penalty paper")
                 body = r"(?:'s|\u2019s)?[\s-]+".join(re.escape(w) for w in name.split())
