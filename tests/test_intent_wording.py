@@ -680,3 +680,16 @@ def test_little_maths_said_in_passing_asks_for_an_introduction_with_light_maths(
     assert "level" not in attribute_preferences("my maths is basic calculus and some matrices, which DL course?")
     # a mathematical training is no introduction
     assert attribute_preferences("I did a maths degree, which ML book?")["level"] == ("intermediate", "advanced")
+
+
+def test_outgrowing_x_or_x_leaving_the_learner_wanting_more_moves_on_and_a_spinning_head_moves_easier():
+    shelf = {"sq": Resource("sq", "StatQuest with Josh Starmer", ["Josh Starmer"], kind="video-series"),
+             "fastai": Resource("fastai", "Practical Deep Learning for Coders", ["Jeremy Howard"], kind="course",
+                                aliases=["fast.ai"]),
+             "esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"])}
+    reader = IntentReader(shelf)
+    for said in ("I outgrew StatQuest, what next?", "fast.ai left me wanting the maths behind it"):
+        intent = reader.read(said)
+        assert intent.moves_away and intent.direction == "harder", said
+    spun = reader.read("ESL made my head spin. What should I read instead?")
+    assert spun.moves_away and spun.direction == "easier"

@@ -63,7 +63,8 @@ _COMPARATIVE = re.compile(r"\b(more|less|too|than|gentler|easier|harder|deeper|l
 _DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                           r"computational|practical|high-level|slow)\b|\bmore (rigorous|mathematical|advanced|depth|"
                           r"theory|theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|"
-                          r"harder|hand-?wavy|informal|shallow|superficial)\b", re.I)
+                          r"harder|hand-?wavy|informal|shallow|superficial|outgr[eo]wn?|"
+                          r"left (me|him|her|us|them) (wanting|hungry|craving))\b", re.I)
 # ("a mechanical engineering graduate" is a person with a degree, not graduate-level maths)
 _GRADUATE_LEVEL = (r"graduate(?=[- ](level|course|class|texts?|textbooks?|books?|school|students?|programs?|seminars?|"
                    r"studies|probability|statistics|analysis|math|maths|treatment))")
@@ -104,6 +105,9 @@ _AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|sha
                    r"(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)|beyond me|"
                    r"(killing|kills|killed) me|brutal|painful|heavy going|tough going|"
                    r"gave up|bounced off|overwhelm\w*|intimidat\w*|"
+                   # "I outgrew X", "X left me wanting the maths", "X made my head spin"
+                   r"outgr[eo]wn?|left (me|him|her|us|them) (wanting|hungry|craving)|(made|makes|make) (my|his|her) "
+                   r"head (spin|hurt)|"
                    # "X isn't free and I can't afford it": the same subject, another way in
                    r"(isn'?t|is not|wasn'?t|not) free(?![^.!?]*\?)|(can'?t|cannot|could not|couldn'?t) afford|too (expensive|pricey)|"
                    r"costs? (money|too much|a lot)|"
@@ -163,7 +167,8 @@ _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstra
                      r"|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
-                     r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b", re.I)
+                     r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b"
+                     r"|\b(made|makes|make) (my|his|her) head (spin|hurt)\b", re.I)
 # After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
 # "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
