@@ -693,3 +693,14 @@ def test_outgrowing_x_or_x_leaving_the_learner_wanting_more_moves_on_and_a_spinn
         assert intent.moves_away and intent.direction == "harder", said
     spun = reader.read("ESL made my head spin. What should I read instead?")
     assert spun.moves_away and spun.direction == "easier"
+
+
+def test_ways_of_asking_what_comes_before_x():
+    reader = IntentReader(SHELF)
+    for said in ("what do I need to know to read ISLR?", "getting ready to read ISLR, what background?",
+                 "what's the groundwork for ISLR?", "what's needed to follow ISLR?", "the background I need for ISLR?",
+                 "before I open ISLR, what should I review?", "to follow ISLR, what should I have done?",
+                 "gearing up for ISLR, where do I start?"):
+        intent = reader.read(said)
+        assert intent.wants_prerequisites and intent.mentioned == ["islr"], said
+    assert not reader.read("is ISLR good for the background on trees?").wants_prerequisites
