@@ -704,3 +704,15 @@ def test_ways_of_asking_what_comes_before_x():
         intent = reader.read(said)
         assert intent.wants_prerequisites and intent.mentioned == ["islr"], said
     assert not reader.read("is ISLR good for the background on trees?").wants_prerequisites
+
+
+def test_ways_of_saying_it_must_cost_nothing():
+    from advisor.search.intent import attribute_preferences
+
+    for said in ("on a student budget, a book on probability?", "I'm broke, recommend a deep learning book",
+                 "no paywall please, linear algebra notes", "something gratis on statistics",
+                 "an open textbook on calculus?", "legally downloadable pdf on learning theory?",
+                 "I can't spend money on this, ML course?"):
+        assert "free" in attribute_preferences(said).get("access", ()), said
+    assert "access" not in attribute_preferences("the budget constraint in the dual problem, which book?")
+    assert "access" not in attribute_preferences("price doesn't matter, a book on budget allocation?")

@@ -38,9 +38,14 @@ def question_intent(question: str) -> tuple[str, ...]:
 _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) "
                          r"(really )?(interest|appeal to|matter to) me\b|\b(proofs?|theory|derivations?) (bores?|scares?) me\b")
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
-    (r"\b(free|open[- ]access|no cost|without paying|can'?t afford|cannot afford|can'?t pay|cannot pay|no budget)\b",
+    (r"\b(free|open[- ]access|no cost|without (paying|spending)|can'?t afford|cannot afford|can'?t pay|cannot pay|"
+     # "on a student budget", "I'm broke", "no paywall", "gratis", "an open textbook", "legally downloadable"
+     r"(no|zero|tight|small|limited|low|student|shoestring) budget|on a budget|(i'?m|i am|we'?re|we are|totally|"
+     r"completely|student and) broke|no money|(can'?t|cannot|won'?t|don'?t want to|do not want to) (spend|pay)|"
+     r"paywalls?|gratis|open (textbooks?|licen[cs]ed?|source (books?|textbooks?)|educational)|public domain|"
+     r"creative commons|legally (downloadable|available|online)|downloadable pdf)\b",
      "access", ("free", "free-online")),
-    (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch)\b", "kind",
+    (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch|screencasts?)\b", "kind",
      ("course", "video-series")),
     (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet)\b", "kind",
