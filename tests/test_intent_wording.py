@@ -716,3 +716,17 @@ def test_ways_of_saying_it_must_cost_nothing():
         assert "free" in attribute_preferences(said).get("access", ()), said
     assert "access" not in attribute_preferences("the budget constraint in the dual problem, which book?")
     assert "access" not in attribute_preferences("price doesn't matter, a book on budget allocation?")
+
+
+def test_a_school_stage_age_or_first_contact_is_an_introduction_and_a_researcher_is_advanced():
+    from advisor.search.intent import attribute_preferences
+
+    for said in ("I'm in 10th grade and want to learn about neural networks",
+                 "sophomore in college, first time seeing probability", "total newcomer to statistics, which book?",
+                 "my kid is 14 and loves maths, a book on AI?", "I'm just getting my feet wet with deep learning"):
+        assert attribute_preferences(said).get("level") == ("intro",), said
+    for said in ("as a researcher in statistics, a book on high-dimensional probability?",
+                 "postgraduate level text on measure-theoretic probability"):
+        assert attribute_preferences(said).get("level") == ("advanced",), said
+    for said in ("I spent 14 hours on chapter 3, is there a shorter book?", "I'm 12 weeks into the course, what next?"):
+        assert "level" not in attribute_preferences(said), said

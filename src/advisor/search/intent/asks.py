@@ -96,10 +96,15 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
      # "my 13 yo daughter", "a teenager", "middle school"
      r"(1[0-7]|[7-9])[- ]?(yo|y/o|years?[- ]old)|teen(ager)?s?|middle[- ]school|"
+     # "in 10th grade", "my kid is 14", "first time seeing probability", "a total newcomer", "getting my feet wet"
+     r"([7-9]|1[0-2])(th)? grade|(ninth|tenth|eleventh|twelfth) grade|((kid|son|daughter|child)( is)?|i'?m|i am|who is) "
+     r"(1[0-7]|[7-9])(?! (years|months|weeks|days|hours|minutes|pages|chapters))\b|first time (seeing|learning|studying|"
+     r"doing|meeting|touching)|newcomer|(know|knows|knowing) nothing about|feet wet|dip(ping)? (my|a) toe|"
      r"(my|his|her|their|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
      "level", ("intro",)),
-    (rf"\b(advanced|{_GRADUATE_LEVEL}|research[- ]level|phd|grad (student|school|level|course))\b",
+    (rf"\b(advanced|{_GRADUATE_LEVEL}|research[- ]level|phd|grad (student|school|level|course)|post-?graduate|"
+     r"(as|i'?m|i am) an? (\w+ )?researcher)\b",
      "level", ("advanced",)),
     # "a mid-level course (not intro, not phd)", "between ISLR and ESL"
     (r"\b(intermediate|mid[- ]?level|middle[- ]ground|in[- ]between|between \S+( \S+)? and)\b", "level",
@@ -170,7 +175,7 @@ _MATURE = re.compile(rf"\b(i'?m|i am|as|was|am) (a |an )?(\w+ )?{_MATURE_WHO}\b|
                      r"abstract algebra|graduate)\b", re.I)
 _MATURE_NEGATED = re.compile(r"\b(not|no|never|nor) (a |an )?(physicist|mathematician|postdoc|math|maths)\b|"
                              r"\bnon[- ]?(physicist|mathematician)", re.I)
-_WHERE_TO_START = re.compile(r"\bwhere (do|should|can|would) i (even )?start\b", re.I)
+_WHERE_TO_START = re.compile(r"\bwhere (do|should|can|would) i (even )?(start|begin)\b", re.I)
 _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|for)\s+)?[\w-]+", re.I)
 # "biology grad student", "a history PhD": a career stage in a field far from mathematics is no level of mathematics
 _OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neuroscience|history|linguistics|medical|"
