@@ -730,3 +730,11 @@ def test_a_school_stage_age_or_first_contact_is_an_introduction_and_a_researcher
         assert attribute_preferences(said).get("level") == ("advanced",), said
     for said in ("I spent 14 hours on chapter 3, is there a shorter book?", "I'm 12 weeks into the course, what next?"):
         assert "level" not in attribute_preferences(said), said
+
+
+def test_the_parts_of_x_or_a_first_read_of_x_are_asked_about_x():
+    reader = IntentReader(SHELF)
+    for said in ("which chapters of ISLR should I skip on a first read?", "what parts of ISLR are worth it for trees?"):
+        intent = reader.read(said)
+        assert intent.about == ["islr"] and not intent.moves_away and not intent.wants_prerequisites, said
+    assert reader.read("what should I read before ISLR first?").wants_prerequisites

@@ -29,8 +29,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"fill (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
                      r"(?<!not )(?<!n't )ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
-                     r"(should|do|must|would|can) i\b[^.?!]{0,40}\b(first|beforehand)\b|"
-                     r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}\b(first|beforehand)\b|"
+                     # ("which chapters should I skip on a first read?" reads X itself)
+                     r"(should|do|must|would|can) i\b[^.?!]{0,40}(?<!\ba )\b(first|beforehand)\b|"
+                     r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}(?<!\ba )\b(first|beforehand)\b|"
                      # "I want to read Bishop, but first I need all the math in one book"
                      r"\bbut first,? (i|we) (need|want|have to|should|must|'d like|would like)\b|"
                      r"(read|study|learn|get|know|need|take|watch|bridge|cover)\b[^.?!]{0,60}\b(first|beforehand)\s*[?.!]|"

@@ -74,6 +74,9 @@ def _points_at_named(text: str) -> bool:
     return bool(_POINTS_AT_NAMED.search(text)) and not _OTHER_WORDS.search(text)
 
 
+# "which chapters of ESL should I skip?", "what parts of CS229 are worth watching?": X's own parts, asked about
+_PARTS_OF = re.compile(r"\b(which|what) (chapters?|sections?|parts?|lectures?|episodes?|videos?|appendi(x|ces)) "
+                       r"(of|in|from)\s+$", re.I)
 _WHAT_IT_COVERS = re.compile(r"\bwhat\s+('s\s+)?(does\s+|do\s+)?\s*(covers?|teach(es)?|is about|contains?|includes?|goes into)\b",
                              re.I)
 
@@ -109,6 +112,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         elif _READY.search(clause) and (inside or before):  # "how do I tell if I'm ready for X?" asks what X presumes
             targets += inside or before  # ... as does "X - how do I know if I'm ready for it?"
         elif inside and _WHAT_IT_COVERS.search(bare) and not _OTHER_THAN.search(bare):  # "tell me what X covers?"
+            targets += inside
+        elif any(_PARTS_OF.search(question[start:a]) for a, _, _ in inside):
             targets += inside
         elif _points_at_named(bare) and (inside or before):
             targets += inside or before[-1:]  # the name said last ("find me that series again")
