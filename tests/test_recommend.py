@@ -1948,3 +1948,14 @@ def test_a_word_only_one_title_coins_names_it_however_it_is_typed():
     assert reader.read("I outgrew StatQuest, what next?").mentioned == ["sq"]
     assert reader.read("is statquest any good for stats?").mentioned == ["sq"]
     assert reader.read("an OpenCourseWare class on something?").mentioned == []  # two titles coin it: neither
+
+
+def test_an_authors_name_between_a_name_and_a_kind_noun_belongs_to_that_record():
+    shelf = {"vae": Resource("vae", "Auto-Encoding Variational Bayes", ["Diederik P. Kingma", "Max Welling"],
+                             kind="paper"),
+             "tut": Resource("tut", "An Introduction to Variational Autoencoders", ["Diederik P. Kingma", "Max Welling"],
+                             kind="tutorial"),
+             "adam": Resource("adam", "Adam: A Method for Stochastic Optimization", ["Diederik P. Kingma", "Jimmy Ba"],
+                              kind="paper", aliases=["Kingma and Ba"])}
+    named = IntentReader(shelf).read("is the Kingma and Welling paper readable?").mentioned
+    assert "adam" not in named and "vae" in named

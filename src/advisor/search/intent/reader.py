@@ -61,7 +61,8 @@ class IntentReader:
         self.numbers = {r.id: set(re.findall(r"(?<![\w.])[1-3](?![\w.])", " ".join([r.title, *r.aliases])))
                         for r in resources.values()}
         self._add_places(resources)
-        surnames = frozenset(a.split()[-1].lower() for r in resources.values() for a in r.authors if a.split())
+        self.own_surnames = {r.id: {a.split()[-1].lower() for a in r.authors if a.split()} for r in resources.values()}
+        self.surnames = surnames = frozenset(s for own in self.own_surnames.values() for s in own)
         coined = Counter(w.lower() for r in resources.values() if r.from_catalog for w in set(COINED.findall(r.title)))
         once = frozenset(w for w, n in coined.items() if n == 1)
         for r in resources.values():
@@ -172,8 +173,10 @@ class IntentReader:
             if kind is None or self.kinds.get(rid) == kind:
                 continue
             name = squashed(question[a:b])
+            # an author's name between is that record's ("the Kingma and Welling paper" is not Kingma and Ba's)
+            between = _content_words(m.group(2)) & self.surnames
             others = [o for o, names in self.squashed_names.items() if self.kinds.get(o) == kind and o not in skip
-                      and any(name in n for n in names)]
+                      and any(name in n for n in names) and between <= self.own_surnames.get(o, set())]
             if len(others) == 1:
                 out.append((a, b + m.end(), others[0]))
         return out
