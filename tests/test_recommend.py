@@ -1959,3 +1959,18 @@ def test_an_authors_name_between_a_name_and_a_kind_noun_belongs_to_that_record()
                               kind="paper", aliases=["Kingma and Ba"])}
     named = IntentReader(shelf).read("is the Kingma and Welling paper readable?").mentioned
     assert "adam" not in named and "vae" in named
+
+
+def test_a_record_named_as_what_assumes_this_one_comes_after_it():
+    from advisor.search.advice import Advice
+
+    shelf = {
+        "review": Resource("review", "Probability Review Notes", ["Ann Other"], kind="lecture-notes", description=(
+            "A short review of the vocabulary Stanford CS999 and Bishop assume. Assumes Grinstead and Snell.")),
+        "course": Resource("course", "Stanford CS999: Learning", ["Bo Teacher"], kind="course"),
+        "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"]),
+        "gs": Resource("gs", "Introduction to Probability", ["Charles Grinstead", "Laurie Snell"]),
+    }
+    advice = Advice(shelf, IntentReader(shelf))
+    assert "prml" not in advice.before.get("review", {}) and advice.after["review"]["prml"] == 1.0
+    assert advice.before["review"] == {"gs": 1.0}  # "Assumes X." still puts X first

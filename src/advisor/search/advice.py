@@ -83,8 +83,18 @@ def _sides(part: str, names: list[tuple[int, int, str]]) -> list[tuple[str, str]
     for a, b, rid in names:
         def distance(cue):
             return a - cue[1] if cue[1] <= a else cue[0] - b if cue[0] >= b else 0
-        out.append((rid, min(cues, key=lambda c: (distance(c), c[2]))[2]))
+        near = min(cues, key=lambda c: (distance(c), c[2]))
+        # "the vocabulary CS229 and Bishop assume": a name that assumes this record comes after it
+        if near[2] == "before" and near[0] >= b and _ASSUMING.match(part, near[0]) \
+                and _SUBJECT_GAP.fullmatch(part[b:near[0]]):
+            near = (*near[:2], "after")
+        out.append((rid, near[2]))
     return out
+
+
+_ASSUMING = re.compile(r"(assumes?|requires?|needs)\b", re.I)
+# between a name and its verb: nothing, or more names ("CS229 and Bishop assume")
+_SUBJECT_GAP = re.compile(r"(\s*(,|and|&|or)\s+[\w'.-]+(\s+[\w'.-]+)?)*\s*")
 
 
 def _link(links: dict[str, dict[str, float]], x: str, rid: str, w: float) -> None:
