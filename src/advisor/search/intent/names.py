@@ -56,7 +56,7 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     # "Kilian's lectures": a lecturer's first name, said as a possessive; not one that is another author's surname
     # ("Sutton's book" is Sutton and Barto's, not Robbins and Sutton Monro's paper)
     names.extend((f"{a.split()[0]}'s", True) for a in people[:2] if len(a.split()) >= 2 and len(a.split()[0]) >= 4
-                 and a.split()[0].lower() not in common_words | authors_surnames)
+                 and a.split()[0].lower() not in common_words and a.split()[0].lower() not in authors_surnames)
     for surname in surnames[:3]:
         if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
             names.append((surname, surname.lower() in common_words))
