@@ -738,3 +738,10 @@ def test_the_parts_of_x_or_a_first_read_of_x_are_asked_about_x():
         intent = reader.read(said)
         assert intent.about == ["islr"] and not intent.moves_away and not intent.wants_prerequisites, said
     assert reader.read("what should I read before ISLR first?").wants_prerequisites
+
+
+def test_between_a_and_b_then_which_is_a_choice_and_something_in_between_is_not():
+    reader = IntentReader(SHELF)
+    choice = reader.read("between ISLR and Mohri's book, which should a programmer read?")
+    assert choice.compares and set(choice.mentioned) == {"islr", "mohri"}
+    assert not reader.read("anything in between ISLR and Mohri's book, and which is free?").compares

@@ -276,6 +276,8 @@ _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than|candidates|"
                       r"(choos\w*|decid\w*|pick\w*|torn|stuck|split|hesitat\w*) between|"
                       r"which (one |of (them|the two|these|those) )?(should|do|would|to) (i |we )?(pick|choose|go with|get|"
                       r"take|start with))\b|"
+                      # "between the Goodfellow book and D2L, which should a coder read?", "comparing UML and Mohri"
+                      r"(?<!in )\bbetween\b[^.?!]{1,80}?\band\b[^.?!]{1,80}?\bwhich\b|\bcomparing\b[^.?!]{1,80}?\band\b|"
                       # "Villani wrote two books, X and Y ... which?"
                       r"\bwhich( one)?\s*\?\s*$", re.I)
 
