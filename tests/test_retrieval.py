@@ -8,7 +8,7 @@ from advisor.library.catalog import Topic
 from advisor.errors import UserInputError
 from advisor.types import Filters
 from advisor.search.intent import attribute_preferences
-from advisor.search.retrieval import TopicMatcher, convex_fusion, rrf
+from advisor.search.retrieval import TopicMatcher, best_positive, convex_fusion, rrf
 from advisor.service import Advisor
 
 pytestmark = pytest.mark.both_stores  # each test that builds an index runs on both stores
@@ -42,6 +42,24 @@ def test_score_fusion_weights_and_degenerate_inputs():
     same = convex_fusion({0: 0.3, 1: 0.3}, {0: 1.0, 1: 1.0})
     assert same == {0: 0.0, 1: 0.0}
     assert convex_fusion({}, {}) == {}
+
+
+def test_the_best_keyword_scores_are_found_exactly_without_sorting_everything():
+    """best_positive (a floor from a sample, then a partition) against a full sort, ties by position."""
+    rng = np.random.default_rng(7)
+
+    def by_sorting(scores, n):
+        matched = np.flatnonzero(scores > 0)
+        return matched[np.lexsort((matched, -scores[matched]))][:n]
+
+    for trial in range(400):
+        size = int(rng.integers(0, 5000))
+        scores = np.zeros(size, dtype=np.float32)
+        hits = rng.choice(size, size=int(rng.integers(0, size + 1)), replace=False) if size else []
+        # whole numbers give many ties at the cut; floats almost none
+        scores[hits] = rng.integers(1, 5, size=len(hits)) if trial % 2 else rng.random(len(hits)) + 0.01
+        n = int(rng.integers(0, 80))
+        assert best_positive(scores, n).tolist() == by_sorting(scores, n).tolist(), (size, n)
 
 
 def test_hybrid_fusion_is_selectable_and_validated(advisor, settings):

@@ -54,6 +54,30 @@ def convex_fusion(dense: dict[int, float], bm25: dict[int, float], alpha: float 
     return dict(zip(ids, fused.tolist()))
 
 
+SAMPLE_STRIDE = 16  # best_positive's sample: every 16th score
+
+
+def best_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the n highest positive scores, best first, ties by position: exact, without sorting
+    the whole array.
+
+    The n-th best score of any subset is at most the n-th best of the whole, so the n-th best of every
+    SAMPLE_STRIDE-th score is a floor that keeps only about n x SAMPLE_STRIDE passages to partition. At 1M
+    passages, where a question's common words match nearly all of them, this is ~1 ms instead of ~9.
+    """
+    if n <= 0 or not scores.size:
+        return np.zeros(0, dtype=np.int64)
+    sample = scores[::SAMPLE_STRIDE]
+    floor = 0.0
+    if sample.size > n:
+        floor = float(np.partition(sample, sample.size - n)[sample.size - n])
+    keep = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
+    if keep.size > n:  # everything tied with the n-th best stays, so ties go by position below
+        values = scores[keep]
+        keep = keep[values >= np.partition(values, keep.size - n)[keep.size - n]]
+    return keep[np.lexsort((keep, -scores[keep]))][:n]  # score, then position
+
+
 def one_per_place(hits: list[Hit]) -> list[Hit]:
     """The best passage of each (file, first page, section): overlapping windows of one page would
     otherwise fill several slots with one citation and push the next place down."""
@@ -165,12 +189,8 @@ class Retriever:
             bm25_all = self.keyword_scores(idx, query)
             if allowed is not None:
                 bm25_all = np.where(allowed, bm25_all, 0.0)
-            matched = np.flatnonzero(bm25_all > 0)  # a small part of a large index: partition only those
-            if matched.size:
-                top = matched[np.argpartition(-bm25_all[matched], min(n, matched.size) - 1)[:n]]
-                top = top[np.lexsort((top, -bm25_all[top]))]  # score, then position: ties as before
-                bm25_ids = [int(i) for i in top]
-                bm25_scores = {i: float(bm25_all[i]) for i in bm25_ids}
+            bm25_ids = [int(i) for i in best_positive(bm25_all, n)]
+            bm25_scores = {i: float(bm25_all[i]) for i in bm25_ids}
         if mode != "hybrid" or self.fusion == "rrf":
             fused = rrf([dense_ids, bm25_ids], k=self.rrf_k)
             bonus = lambda i: fused[i] * self.kind_boost  # noqa: E731

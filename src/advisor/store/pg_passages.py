@@ -171,8 +171,11 @@ class PgPassages:
         # by the app (a common term's postings at 1M passages are megabytes)
         sql = f"SELECT term, ids, scores FROM {self.terms_table} WHERE term = ANY(%s)"
         for term, ids, values in self.db.run(lambda conn: conn.execute(sql, (list(counts),), binary=True).fetchall()):
-            # a term's postings name each passage once, so plain fancy-index addition is exact
-            scores[np.frombuffer(ids, dtype=np.int32)] += counts[term] * np.frombuffer(values, dtype=np.float32)
+            # ufunc.at: since numpy 2 it is 2-3x faster than `scores[ids] += v` (which gathers, adds and scatters),
+            # most of a question's app CPU at 1M passages (bench/bench_pg.py); a term names each passage once
+            weight = counts[term]
+            values = np.frombuffer(values, dtype=np.float32)
+            np.add.at(scores, np.frombuffer(ids, dtype=np.int32), values if weight == 1.0 else weight * values)
         return scores
 
     def dense_scores(self, ids: list[int], query: np.ndarray) -> list[float]:
