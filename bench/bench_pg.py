@@ -244,7 +244,7 @@ def one_client(retriever, plan) -> dict:
 
 # --- an app process for the concurrent test --------------------------------------------------------------
 def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, start_file: str, out: str,
-               seed: int) -> int:
+               seed: int, think: float = 0.0) -> int:
     t0 = time.perf_counter()
     store, loaded = open_loaded(kind, where)
     retriever = make_retriever(loaded)
@@ -265,8 +265,11 @@ def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, star
     errors = [0] * threads
 
     def client(j: int) -> None:
-        order = rng.permutation(len(plan)) if j == 0 else np.random.default_rng(seed * 100 + j).permutation(len(plan))
+        own = rng if j == 0 else np.random.default_rng(seed * 100 + j)
+        order = own.permutation(len(plan))
         i = 0
+        if think:  # paced clients start spread out, as learners do, not all at the same instant
+            time.sleep(own.uniform(0, think))
         while time.perf_counter() < stop:
             q, v = plan[order[i % len(order)]]
             i += 1
@@ -277,6 +280,8 @@ def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, star
                 errors[j] += 1
                 continue
             lat[j].append(time.perf_counter() - t)
+            if think:  # a learner reads the answer before asking again: exponential think time
+                time.sleep(min(own.exponential(think), max(0.0, stop - time.perf_counter())))
 
     pool = [threading.Thread(target=client, args=(j,)) for j in range(threads)]
     for th in pool:
@@ -317,7 +322,7 @@ def server_cpu_since(before: dict[int, float], pgdata: Path) -> float:
 
 
 def concurrent(kind: str, where: str, n: int, processes: int, threads: int, seconds: float,
-               pgdata: Path | None = None) -> dict:
+               pgdata: Path | None = None, think: float = 0.0) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-pg-workers-"))
     start = tmp / "start"
     procs, outs = [], []
@@ -326,7 +331,7 @@ def concurrent(kind: str, where: str, n: int, processes: int, threads: int, seco
         outs.append(out)
         procs.append(subprocess.Popen([sys.executable, __file__, "--_worker", kind, "--_where", where, "--_n", str(n),
                                        "--_threads", str(threads), "--seconds", str(seconds), "--_start", str(start),
-                                       "--_out", out, "--_seed", str(p + 1)]))
+                                       "--_out", out, "--_seed", str(p + 1), "--think", str(think)]))
     t_load = time.perf_counter()
     while not all(Path(o + ".ready").exists() for o in outs):
         if any(pr.poll() not in (None, 0) for pr in procs):
@@ -348,13 +353,13 @@ def concurrent(kind: str, where: str, n: int, processes: int, threads: int, seco
     return {**percentiles_ms(lat), "qps": len(lat) / seconds, "errors": sum(r["errors"] for r in res),
             "app_cpu_ms_per_query": 1000 * app_cpu / max(1, len(lat)),
             "db_cpu_ms_per_query": (1000 * db_cpu / max(1, len(lat))) if db_cpu is not None else None,
-            "processes": processes, "threads": threads, "seconds": seconds, "load_wall_s": load_wall,
+            "processes": processes, "threads": threads, "seconds": seconds, "think_s": think, "load_wall_s": load_wall,
             "per_process": [{k: v for k, v in r.items() if k != "latencies"} for r in res]}
 
 
 # --- one size, in its own process --------------------------------------------------------------------------
 def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_queries: int, skip_file: bool,
-            reuse: bool = False) -> dict:
+            reuse: bool = False, think: float = 0.0) -> dict:
     from bench_query import synthetic_chunks
 
     from advisor.store.postgres import PgStore
@@ -383,9 +388,9 @@ def run_one(n: int, uri: str, pgdata: Path, out_path: Path, seconds: float, n_qu
     else:
         build_pg(uri, pgdata, chunks, vectors, catalog, resources, manifest_for(n), out)
     save("postgres build")
-    measured = run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save)
+    measured = run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save, think)
     if not skip_file:
-        run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, *measured)
+        run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, *measured, think=think)
     out["bench_peak_rss_mb"] = peak_rss_mb()
     save("done")
     return out
@@ -411,7 +416,7 @@ def build_pg(uri, pgdata, chunks, vectors, catalog, resources, manifest, out) ->
     store.close()
 
 
-def run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save):
+def run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save, think=0.0):
     """Recall, one client and 20 clients on the Postgres store; returns what the file store's turn reuses."""
     # recall@10 against exact search (ground truth kept for the file store's turn)
     qsets = {"question-like": model.queries(n_queries, n, "question", seed=2),
@@ -448,10 +453,14 @@ def run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save):
     save(f"pg one client p95 {out['pg_one']['p95_ms']:.1f} ms")
     out["pg_conc"] = concurrent("pg", uri, n, 2, 10, seconds, pgdata)
     save(f"pg 20 clients p95 {out['pg_conc']['p95_ms']:.1f} ms")
+    if think:
+        out["pg_paced"] = concurrent("pg", uri, n, 2, 10, seconds, pgdata, think)
+        save(f"pg 20 paced clients p95 {out['pg_paced']['p95_ms']:.1f} ms")
     return qsets, truth, plan
 
 
-def run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, qsets, truth, plan) -> None:
+def run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, qsets, truth, plan,
+                   think: float = 0.0) -> None:
     """The file store, same chunks, same queries."""
     from advisor.store.index import IndexStore
 
@@ -482,6 +491,9 @@ def run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, q
     save(f"file one client p95 {out['file_one']['p95_ms']:.1f} ms")
     out["file_conc"] = concurrent("file", str(file_dir), n, 2, 10, seconds)
     save(f"file 20 clients p95 {out['file_conc']['p95_ms']:.1f} ms")
+    if think:
+        out["file_paced"] = concurrent("file", str(file_dir), n, 2, 10, seconds, think=think)
+        save(f"file 20 paced clients p95 {out['file_paced']['p95_ms']:.1f} ms")
     shutil.rmtree(file_dir, ignore_errors=True)
 
 
@@ -563,6 +575,11 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
             })
     print_table(rows, title=f"hybrid Retriever.search (encoding excluded); 20 clients = 2 app processes x 10 threads "
                             f"for {seconds:.0f} s; app memory = max over the 2 processes")
+    paced = [{"chunks": r["chunks"], "store": name, "think s": c["think_s"], "p50": c["p50_ms"], "p95": c["p95_ms"],
+              "q/s": c["qps"], "errors": c["errors"]}
+             for r in ok for kind, name in (("pg", "Postgres"), ("file", "file")) if (c := r.get(f"{kind}_paced"))]
+    print_table(paced, title="20 paced clients (2 app processes x 10 threads), each asking, then waiting an "
+                             "exponential think time: latency at a learner's pace, not at saturation")
     for r in ok:
         if r["chunks"] >= 1_000_000 and "pg_conc" in r:
             c = r["pg_conc"]
@@ -583,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the server's shared_buffers (default: a quarter of the RAM, at most 8 GB)")
     ap.add_argument("--keep", metavar="DIR", help="keep the server's data in DIR; a later run with the same DIR "
                     "and size reuses the written passages instead of building them again")
+    ap.add_argument("--think", type=float, default=0.0, metavar="S",
+                    help="also run 20 paced clients: each waits an exponential think time of mean S seconds between "
+                         "questions, as learners reading answers do (the back-to-back run measures throughput)")
     ap.add_argument("--json", metavar="PATH")
     ap.add_argument("--_one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--_uri", help=argparse.SUPPRESS)
@@ -601,10 +621,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
     if args._worker:
-        return run_worker(args._worker, args._where, args._n, args._threads, seconds, args._start, args._out, args._seed)
+        return run_worker(args._worker, args._where, args._n, args._threads, seconds, args._start, args._out, args._seed,
+                          args.think)
     if args._one:
         run_one(args._one, args._uri, Path(args._pgdata), Path(args._out), seconds, args.queries, args.skip_file,
-                args._reuse)
+                args._reuse, args.think)
         return 0
 
     sizes = [int(s.replace("_", "")) for s in (args.sizes or ("10000" if args.quick else "100000")).split(",")]
@@ -624,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             proc = subprocess.run([sys.executable, __file__, "--_one", str(n), "--_uri", uri, "--_pgdata", str(pgdata),
                                    "--_out", str(out), "--seconds", str(seconds), "--queries", str(args.queries),
-                                   *(["--skip-file"] if args.skip_file else []),
+                                   *(["--skip-file"] if args.skip_file else []), "--think", str(args.think),
                                    *(["--_reuse"] if args.keep else [])], check=False)
             res = json.loads(out.read_text()) if out.stat().st_size else {"chunks": n}
             out.unlink()
