@@ -153,6 +153,10 @@ def test_attribute_preferences_read_what_kind_of_resource_is_wanted():
     assert "course" in prefs["kind"]
     assert "proof-heavy" in prefs["math_depth"]
     assert attribute_preferences("what is a kernel") == {}
+    # one audits or enrols in a course
+    assert "course" in attribute_preferences("can I audit it online?")["kind"]
+    assert "course" in attribute_preferences("how do I enroll, and is it self-paced?")["kind"]
+    assert "kind" not in attribute_preferences("I am enrolled in it, what should I read first?")
 
 
 def test_question_outside_the_corpus_is_not_answered(advisor, settings):

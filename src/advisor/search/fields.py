@@ -55,13 +55,15 @@ class FieldIndex:
             avg = (sum(sum(d.values()) for d in docs) / len(docs)) if docs else 1.0
             self.stats[name] = (df, max(avg, 1.0))
 
-    def scores(self, text: str) -> dict[str, float]:
-        """BM25F-like: each field's BM25 for the text's words (function words left out), weighted and summed."""
+    def scores(self, text: str, weights: dict[str, float] | None = None) -> dict[str, float]:
+        """BM25F-like: each field's BM25 for the text's words (function words left out), weighted and summed;
+        `weights` scales some words' share of the names field (everyday_weights)."""
         tokens = [t for t in keyword_tokens(text) if t not in STOP_WORDS]
         n = max(len(self.ids), 1)
         out: dict[str, float] = {}
         for name, weight in FIELD_WEIGHTS.items():
             df, avg = self.stats[name]
+            shares = (weights or {}) if name == "names" else {}
             for i, doc in enumerate(self.fields[name]):
                 length = sum(doc.values())
                 s = 0.0
@@ -69,7 +71,7 @@ class FieldIndex:
                     tf = doc.get(t, 0)
                     if tf:
                         idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-                        s += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg))
+                        s += shares.get(t, 1.0) * idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg))
                 if s:
                     out[self.ids[i]] = out.get(self.ids[i], 0.0) + weight * s
         return out
@@ -90,6 +92,24 @@ class FieldIndex:
             if 0 < len(holders) <= max_records:
                 out |= holders
         return out
+
+
+EVERYDAY_WEIGHT = 0.25  # the share of a title match an everyday English word keeps
+
+
+def everyday_weights(text: str, matcher: TopicMatcher, everyday: frozenset[str]) -> dict[str, float]:
+    """EVERYDAY_WEIGHT for the keyword terms of everyday English words that name no topic here: "my new team" is no
+    match for the title "Optimal Transport: Old and New", nor "a real textbook" for "Real Analysis" (in a description,
+    "short" or "visual" is said of the resource, and counts whole); a word capitalised inside
+    a sentence (a title typed as one) and any term also said by a rarer word keep their weight."""
+    in_topics = set(keyword_tokens(" ".join(words for _, words in matcher.find_spans(spell_out(text)))))
+    plain, rare = set(), set()
+    for m in re.finditer(r"[A-Za-z]+", text):
+        word = m.group()
+        titled = word[0].isupper() and m.start() > 0 and not re.search(r"[.?!]\s*$", text[:m.start()])
+        terms = set(keyword_tokens(word))
+        (plain if word.lower() in everyday and not titled else rare).update(terms)
+    return dict.fromkeys(plain - rare - in_topics, EVERYDAY_WEIGHT)
 
 
 def prerequisite_targets(named: list[Resource]) -> list[Resource]:

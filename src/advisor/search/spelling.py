@@ -97,3 +97,16 @@ def english_dictionary() -> frozenset[str]:
         return frozenset()
     return frozenset(w for w in SpellChecker(language="en").word_frequency.dictionary if w.isascii() and w.isalpha())
 
+
+
+@functools.lru_cache(maxsize=4)
+def everyday_words(n: int = 1000) -> frozenset[str]:
+    """The n most frequent English words in pyspellchecker's list ("new", "real", "story", "team"; not "learning" or
+    "probability"), or none when the package is missing."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return frozenset()
+    counts = SpellChecker(language="en").word_frequency.dictionary
+    ranked = sorted((w for w in counts if w.isascii() and w.isalpha()), key=lambda w: -counts[w])
+    return frozenset(ranked[:n])

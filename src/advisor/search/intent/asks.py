@@ -45,7 +45,11 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"paywalls?|gratis|open (textbooks?|licen[cs]ed?|source (books?|textbooks?)|educational)|public domain|"
      r"creative commons|legally (downloadable|available|online)|downloadable pdf)\b",
      "access", ("free", "free-online")),
-    (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch|screencasts?)\b", "kind",
+    (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch|screencasts?)\b"
+     # "can I audit it?" asks whether a course is open (one audits or enrols in a course, never a book); "I'm enrolled
+     # in X, what should I read?" says what the learner does, not what they want
+     r"|\b(can|could|may|is it possible to|how (do|can|could)) (i|one|you|we|anyone)? ?(still |legally )?"
+     r"(audit|enrol+|sign up)\b", "kind",
      ("course", "video-series")),
     (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))", "kind", ("book",)),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet)\b", "kind",

@@ -88,7 +88,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
                    # ("what should I know before X?" asks)
                    r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )"
-                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(know|knew|done|did|took|taken|studied|learned|learnt|"
+                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (follow|handle|do)|know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
@@ -147,6 +147,12 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
 _MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
+# ... and after a comma it goes on naming subjects: "comfortable with linear algebra, inner products and some real
+# analysis" (a short part with no verb, question word or wish in it)
+_LISTED = re.compile(r"\s*(and\s+)?(?!(?:[\w'-]+\s+){0,5}?(what|which|how|why|where|who|should|could|would|can|will|"
+                         r"any|anything|something|recommend|suggest|want|wants|need|needs|looking|like|prefer|hope|help|"
+                         r"please|is|are|was|were|has|have|had|do|does|did|not|no|never|but|so|then|i|i'm|i've|me|my|"
+                         r"it|this|that|there|they|he|she|we|you|thanks?)\b)[a-z][\w'-]*(\s+[\w'-]+){0,5}\s*$", re.I)
 # ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
 # ("has done calculus at school and wants to read Nielsen": what she wants is no background)
 _KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|"
@@ -165,11 +171,13 @@ _SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b.*$", re.I)
 def known_clauses(text: str) -> list[str]:
     """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
     out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
-    parts = _KNOW_PARTS.split(text)
-    for p, after in zip(parts, [*parts[1:], ""]):
+    pieces = re.split(f"({_KNOW_PARTS.pattern})", text, flags=re.I)
+    parts, before = pieces[::2], ["", *pieces[1::2]]  # each part, and the separator before it
+    for p, sep, after in zip(parts, before, [*parts[1:], ""]):
         # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
         # ("which paper before X so that their complaint makes sense": what it is for is no background)
-        known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or listing and bool(_MORE_KNOWN.match(p))) \
+        goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip() == "," and _LISTED.match(p))
+        known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or goes_on) \
             and not _LACK.search(p) and not _ASSUMES.search(p)
         # ... but "did linear algebra in the 80s, remember nothing" is a gap
         if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):

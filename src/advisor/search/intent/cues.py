@@ -52,6 +52,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
                      r"what am i missing\s*[?.!]*\s*$|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
+# "I do have the maths prerequisites": said of the learner, no request for them
+_HAS_PREREQUISITES = re.compile(r"\b(i|we|he|she|they)\s+(do\s+|already\s+|now\s+)?(have|meet|satisfy|know|covered|got)\s+"
+                                r"(all\s+)?(the\s+|my\s+)?([\w-]+\s+)?(pre-?requisites?|prereqs?)\b", re.I)
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|"
                    # ("has done single-variable calculus" is background; "done with X" is a step on)
                    r"(?<!\bhas )(?<!\bhave )(?<!'ve )(?<!\bhad )done( with)?|"
@@ -103,7 +106,10 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"nothing in\s+((it|there|the (book|course|text|notes|lectures?|paper))\s+)?(talks|says|covers|"
                        r"mentions|touches|goes|deals))\b", re.I)
 # A question about something other than the resource it names: leave that one out, move along an axis.
-_AWAY = re.compile(rf"\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
+# "not so heavy like CS229", "not as dense as ESL": a resource asked for below X's depth (not "not as hard as I feared")
+_NOT_AS_HARD = (r"\bnot (so|as|that|too) (heavy|hard|difficult|dense|advanced|mathy|math-heavy|theoretical|technical|"
+                r"rigorous|formal|abstract|proof-heavy)( as| like)\b(?!\s+(i|we|you|it|people|expected|feared|thought)\b)")
+_AWAY = re.compile(_NOT_AS_HARD + rf"|\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
                    r"\b(instead of|rather than|(i'?d|i would|would) (much )?rather|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
@@ -178,7 +184,7 @@ _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstra
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b"
-                     r"|\b(made|makes|make) (my|his|her) head (spin|hurt)\b", re.I)
+                     r"|\b(made|makes|make) (my|his|her) head (spin|hurt)\b|" + _NOT_AS_HARD, re.I)
 # After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
 # "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
@@ -219,7 +225,8 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
+# ("there's no probability at all" says what a resource lacks, not what the learner refuses)
+_UNWANTED = re.compile(r"\b((?<!there's )(?<!theres )(?<!there is )(?<!there was )(?<!there are )(?<!there were )no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
 _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
@@ -258,6 +265,9 @@ _LACKED_IN_X = re.compile(r"\b((nothing|little|almost nothing|no (coverage|menti
                           r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention)|"
                           r"barely (touch\w*|cover\w*|mention\w*))\b[^.?!;,]{0,40}$", re.I)
 _AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|notes))", re.I)
+# a level said as what a resource requires: "it wants linear algebra at the 18.06 level"
+_REQUIRES = re.compile(r"\b(wants|requires|required|assumes|assumed|expects|expected|needs|presupposes|asks for|"
+                       r"demands|prerequisites?( are| is)?)\b[^.?!;]{0,40}$", re.I)
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 # a year said in a question ("the 2015 diffusion paper")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")

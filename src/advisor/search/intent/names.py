@@ -96,7 +96,10 @@ def _as_subject(question: str, whole: str) -> bool:
 def _subject_words(question: str, a: int, b: int) -> bool:
     words = question[a:b]
     return words.islower() and bool(re.search(r"[\s-]", words)) \
-        and bool(re.search(r"\b(on|about|covering|learning|learn|studying|study|into)\s+$", question[:a], re.I))
+        and bool(re.search(r"\b(on|about|covering|learning|learn|studying|study|into)\s+$"
+                           # "the next book for high-dimensional statistics": what a resource asked for is for
+                           r"|\b(books?|textbooks?|texts?|courses?|class(es)?|resources?|references?|notes|something|"
+                           r"anything|reads?|reading)\s+for\s+$", question[:a], re.I))
 
 
 def squashed(text: str) -> str:

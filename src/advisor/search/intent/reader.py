@@ -13,10 +13,10 @@ from .background import _KEEP_SEEING, _LACK, known_clauses, lack_clauses
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
                    _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
-                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT, _NOT_THIS,
-                   _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REVISES_NAME, _SAME_IDEAS, _SAME_SOURCE, _SENTENCE_END,
-                   _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YEAR,
-                   unnamed_clauses, unwanted_parts, buried_parts)
+                   _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT,
+                   _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
+                   _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME,
+                   _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, place_subject_names,
@@ -247,11 +247,14 @@ class IntentReader:
         # ... and so is one said as the learner's level ("ML basics at roughly cs229 level", "stat 110 level
         # probability"): behind them, not an answer
         levels = {(a, b) for a, b, _ in spans if _AS_LEVEL.match(question[b:])}
+        # ... unless it is what X requires ("X wants linear algebra at the 18.06 level"): no step behind, no X either
+        required = {(a, b) for a, b in levels if _REQUIRES.search(question[max(0, a - 60):a])}
         refused = frozenset(rid for a, b, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a])
-                            or (a, b) in levels)
+                            or (a, b) in levels - required)
         if refused:  # the words it shared with another record name that one (but a level names none)
             spans = [s for s in self._named_spans(question, refused)
                      if not any(s[0] < b and a < s[1] for a, b in levels)]
+        spans = [s for s in spans if (s[0], s[1]) not in required]
         spans = self._dated(question, spans)
         # "is CASI derivation-heavy like ESL?": beside another name, one said as a yardstick is not asked about
         if len({rid for _, _, rid in spans}) >= 2:
@@ -318,7 +321,7 @@ class IntentReader:
         papers later?", where the named resource is the step proposed before an unnamed goal."""
         end = max((b for _, b, _ in spans), default=-1)
         return any(not (spans and m.start() >= end and _GOAL_CLAUSE.match(question, m.start()))
-                   for m in _PREREQ.finditer(question))
+                   for m in _PREREQ.finditer(_HAS_PREREQUISITES.sub(" ", question)))
 
     def read(self, question: str) -> Intent:
         spans, named_anyhow, refused = self._read_names(question)
