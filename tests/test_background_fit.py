@@ -91,3 +91,19 @@ def test_a_resource_asked_about_by_a_learner_lacking_its_prerequisites_gives_way
     assert intent.about == ["villani"], intent
     sig = ranker.signals(question, intent, lambda text: {"villani": 0.8, "pc": 0.7}, [])
     assert ranker.rank(sig, 2, None, [])[0].resource.id == first
+
+
+def test_two_authors_initials_and_a_possessive_typed_without_its_apostrophe_name_a_record():
+    shelf = {
+        "cb": Resource("cb", "Statistical Inference", ["George Casella", "Roger L. Berger"]),
+        "kf": Resource("kf", "Probabilistic Graphical Models", ["Daphne Koller", "Nir Friedman"]),
+        "kf2": Resource("kf2", "Kernel Filters", ["Ann Kay", "Bo Frost"], kind="course"),  # a course: no initials
+        "sb": Resource("sb", "Reinforcement Learning", ["Richard Sutton", "Andrew Barto"]),
+        "ssbd": Resource("ssbd", "Understanding Machine Learning", ["Shai Shalev-Shwartz", "Shai Ben-David"]),
+        "zth": Resource("zth", "Neural Networks: Zero to Hero", ["Andrej Karpathy"], kind="video-series"),
+    }
+    reader = IntentReader(shelf)
+    assert reader.read("my prof calls it the C&B book, is it free?").mentioned == ["cb"]
+    assert reader.read("is K & F too long for a first course?").mentioned == ["kf"]
+    assert reader.read("is S&B good?").mentioned == []  # two records share those initials
+    assert reader.read("karpathys videos: worth it?").mentioned == ["zth"]

@@ -60,6 +60,8 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     for surname in surnames[:3]:
         if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
             names.append((surname, surname.lower() in common_words))
+        if len(surname) >= 5 and surname.lower() not in common_words and not surname.endswith("s"):
+            names.append((surname + "s", False))  # a possessive typed without its apostrophe: "karpathys videos"
     names.extend((a, False) for a in people[:2] if len(a.split()) >= 2)  # "Andrew Ng"
     return names
 
@@ -184,4 +186,31 @@ def place_subject_names(resources: dict[str, Resource],
         pattern = re.compile(rf"(?<!\w){re.escape(place)}(?:'s|s'|\u2019s)?\s+{_PLACE_FILLER}{subject}s?\s+"
                              rf"(?:{_PLACE_KINDS[kind]})(?!\w)", re.I)
         out.append((pattern, next(iter(rids)), place.split()[0].lower()))
+    return out
+
+
+def author_initials(resources: dict[str, Resource], prose: str) -> list[tuple[re.Pattern, str, str]]:
+    """Patterns for a record's authors' initials, as learners shorten two to four surnames ("C&B" for Casella and
+    Berger, "HTF"): only initials that one record has, that no record gives as a name of its own (the catalog's "B&V"
+    is Boyd and Vandenberghe's convex book, not VMLS) and that the catalog's prose does not use as a word."""
+    given = {squashed(a) for r in resources.values() for a in r.aliases}
+    found: dict[str, set[str]] = {}
+    for rid, r in resources.items():
+        # (a generational suffix is no surname: "David Bau III" is Bau)
+        surnames = [next((w for w in reversed(a.split()) if not re.fullmatch(r"(I{1,3}|IV|Jr\.?|Sr\.?)", w)), "")
+                    for a in r.authors if a.split()]
+        if not (r.from_catalog and all(s[:1].isalpha() for s in surnames)):
+            continue
+        letters = [s[0].upper() for s in surnames]
+        # two authors are shortened "K&F" in a book, paper or notes; three or four "HTF", "MRT" in a book only (as
+        # course codes and a colour model, such letters name other things: "RGB")
+        if len(letters) == 2 and r.kind in ("book", "paper", "lecture-notes"):
+            found.setdefault("&".join(letters), set()).add(rid)
+        elif 3 <= len(letters) <= 4 and r.kind == "book":
+            found.setdefault("".join(letters), set()).add(rid)
+    out = []
+    for initials, ids in found.items():
+        if len(ids) == 1 and squashed(initials) not in given and not re.search(rf"\b{initials}\b", prose):
+            body = r"\s?&\s?".join(initials.split("&")) if "&" in initials else initials
+            out.append((re.compile(rf"(?<![\w&]){body}(?![\w&])"), ids.pop(), initials[0].lower()))
     return out

@@ -19,7 +19,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
-                    _content_words, _near, _subject_words, _title_pattern, acronym, place_subject_names,
+                    _content_words, _near, _subject_words, _title_pattern, acronym, author_initials, place_subject_names,
                     resource_names, squashed)
 from .record import Intent
 
@@ -90,7 +90,7 @@ class IntentReader:
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
                                       re.split(r"\.(?=\d)|-(?=[A-Za-z])", name.split()[0])[0].lower()))
-        self.patterns.extend(place_subject_names(resources, topic_names or {}))
+        self.patterns.extend(place_subject_names(resources, topic_names or {}) + author_initials(resources, prose))
         self.whole_titles = {rid: whole for whole, rid in self.titles}
         self.comma_titles = {rid for rid, r in resources.items() if "," in r.title}
 
