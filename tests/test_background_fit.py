@@ -107,3 +107,36 @@ def test_two_authors_initials_and_a_possessive_typed_without_its_apostrophe_name
     assert reader.read("is K & F too long for a first course?").mentioned == ["kf"]
     assert reader.read("is S&B good?").mentioned == []  # two records share those initials
     assert reader.read("karpathys videos: worth it?").mentioned == ["zth"]
+
+
+def test_preferring_one_kind_to_another_refuses_the_other_and_written_material_is_a_text():
+    prefs = attribute_preferences("I prefer reading to videos. What written material derives the SVM dual?")
+    assert prefs["avoid_kind"] == ("video-series", "course") and prefs["kind"] == ("book", "lecture-notes")
+    assert attribute_preferences("I prefer videos to books")["avoid_kind"] == ("book",)
+    reader = IntentReader(SHELF)
+    said = reader.read("CS229 was nice but there is literally no math. What written material derives the SVM dual?")
+    assert said.moves_away and said.unwanted == ""
+
+
+def test_moving_away_from_a_course_leaves_its_own_notes_unless_their_kind_or_the_same_source_is_asked():
+    shelf = {
+        "course": Resource("course", "CS229: Machine Learning", ["Andrew Ng"], kind="course", aliases=["CS 229"],
+                           topics=["ml"], related=["notes", "sheet"]),
+        "notes": Resource("notes", "CS229 Lecture Notes", ["Andrew Ng"], kind="lecture-notes", topics=["ml"],
+                          related=["course"]),
+        "sheet": Resource("sheet", "CS 229 cheatsheets", ["Afshine Amidi"], kind="cheatsheet", topics=["ml"],
+                          related=["course", "notes"]),
+        "other": Resource("other", "CS4780: Machine Learning", ["Kilian Weinberger"], kind="course", topics=["ml"]),
+    }
+    topics = {"ml": Topic("ml", "machine learning")}
+    reader, ranker = IntentReader(shelf), ResourceRanker(shelf, topics, TopicMatcher(topics))
+    similar = lambda text: {"course": 0.9, "notes": 0.9, "sheet": 0.8, "other": 0.7}  # noqa: E731
+
+    def first(question):
+        sig = ranker.signals(question, reader.read(question), similar, [])
+        return ranker.rank(sig, 4, None, [])[0].resource.id
+
+    assert first("The CS229 lectures go too fast for me. Any other machine learning course?") == "other"
+    assert first("The CS229 lectures go too fast for me. Is there a written version, lecture notes maybe?") == "notes"
+    # from the cheatsheet, the course's own notes are a step on
+    assert first("the CS229 cheatsheets are just formulas. what should I read to learn machine learning?") != "sheet"

@@ -4,8 +4,10 @@ and the depth and level scales the axis moves use."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable
 
+from ..library.topics import TopicMatcher
 from ..types import Resource, ResourceMatch
 from .intent import Intent
 
@@ -173,12 +175,11 @@ def rank_on(value: str | None, scale: tuple[str, ...]) -> int:
 def makers(records: list[Resource]) -> set[str]:
     """Who made these records: their authors, and the course codes in their titles ("CS 229" and "CS229" agree)."""
     out = {a.lower() for r in records for a in r.authors}
-    for r in records:
-        out |= {"code:" + re.sub(r"\s", "", m).lower() for m in _COURSE_CODE.findall(" ".join([r.title, *r.aliases]))}
-    return out
+    return out | {"code:" + c for r in records for c in course_codes(r)}
 
 
-_COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b")
+# ("MIT 18.06" carries no code of this form: "MIT 18" is no course)
+_COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b(?![.\d])")
 
 
 def varied(matches: list[ResourceMatch], close: float = 0.85) -> list[ResourceMatch]:
@@ -191,3 +192,45 @@ def varied(matches: list[ResourceMatch], close: float = 0.85) -> list[ResourceMa
         if m.resource.kind != kind and m.score >= close * matches[2].score:
             return matches[:2] + [m] + [x for j, x in enumerate(matches[2:], start=2) if j != i]
     return matches
+
+
+# words that say something is missing from the learner's background ("never written a proof", "zero measure theory")
+_SAID_LACKING = re.compile(r"\b(never|no|zero|not|don'?t|haven'?t|hasn'?t|didn'?t|can'?t|little|weak|shaky|rusty|"
+                           r"lacking|without)\b", re.I)
+
+
+def beyond_reach(intent: Intent, resources: dict[str, Resource], matcher: TopicMatcher) -> Intent:
+    """"Can I follow UML? I've never written a proof": X asked about by a learner who lacks one of the things X's
+    record says it presupposes is out of their reach for now, and the question asks for a gentler way into X's
+    subject (one who lacks something X does not presuppose, "not much ML theory" before a physics-style book,
+    is asking about X)."""
+    if len(intent.about) != 1 or not intent.lacks or intent.moves_away or intent.compares \
+            or intent.wants_prerequisites:
+        return intent
+    x = resources.get(intent.about[0])
+    # (said as a lack: "i keep hitting eigenvalue inequalities" names what X is wanted for)
+    if x is None or not _SAID_LACKING.search(intent.lacks) \
+            or not set(matcher.find(intent.lacks)) & set(x.prerequisites):
+        return intent
+    return replace(intent, about=[], moves_away=True, direction="easier")
+
+
+def same_course(intent: Intent, named: list[Resource], attributes: dict[str, tuple], resources: dict[str, Resource],
+                linked: dict[str, dict[str, float]]) -> set[str]:
+    """"The CS229 lectures go too fast, any alternative?": X's own notes, reviews and cheatsheets (its related
+    records that carry its course code) are X's material, and a move away leaves them too, unless the learner
+    asks for the same source or for their kind ("I'd like the written notes instead")."""
+    if not (intent.moves_away and named) or intent.same_source or intent.wants_prerequisites:
+        return set()
+    out = set()
+    # (from X's cheatsheet, X's notes are a step on: "the CS229 cheatsheets are just formulas")
+    for x in (x for x in named if x.kind in ("course", "video-series")):
+        codes = course_codes(x)
+        out |= {rid for rid in linked.get(x.id, {}) if rid in resources and codes & course_codes(
+            resources[rid]) and resources[rid].kind not in attributes.get("kind", ())}
+    return out
+
+
+def course_codes(r: Resource) -> set[str]:
+    """The course codes a record's title and aliases carry ("CS229", "CS 229" alike)."""
+    return {re.sub(r"\s", "", m).lower() for m in _COURSE_CODE.findall(" ".join([r.title, *r.aliases]))}

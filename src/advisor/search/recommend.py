@@ -19,7 +19,6 @@ The weights (`WEIGHTS`, search/signals.py) were chosen by cross-validation on th
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import replace
 from typing import Callable, Iterable
@@ -30,14 +29,11 @@ from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, resource_topics, teaches, without_topics
 from .intent import Intent, IntentReader, attribute_preferences, subject_topics, topic_words
-from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, closest, makers, preference_counts, rank_on,
-                          relative_depth, title_words, varied, within_subject)
+from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, makers, preference_counts,
+                          rank_on, relative_depth, same_course, title_words, varied, within_subject)
 from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 from .spelling import everyday_words
 
-# words that say something is missing from the learner's background ("never written a proof", "zero measure theory")
-_SAID_LACKING = re.compile(r"\b(never|no|zero|not|don'?t|haven'?t|hasn'?t|didn'?t|can'?t|little|weak|shaky|rusty|lacking|"
-                           r"without)\b", re.I)
 SUMMARY_KINDS = {"cheatsheet", "lecture-notes"}  # a course's own digest, asked for beside it
 
 
@@ -83,7 +79,7 @@ class ResourceRanker:
     def signals(self, query: str, intent: Intent, similarities: Callable[[str], dict[str, float]],
                 passages: list[Hit]) -> Signals:
         """`similarities(text)` gives each record's cosine to a text (the question, or what it leads to)."""
-        intent = self._beyond_reach(intent)
+        intent = beyond_reach(intent, self.resources, self.matcher)
         named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
         if intent.deeper and not intent.deeper_than and named_records \
                 and all(rank_on(x.math_depth, DEPTHS) >= DEPTHS.index("rigorous") for x in named_records):
@@ -106,6 +102,7 @@ class ResourceRanker:
         sig.excluded |= set(intent.refused)
         attributes = attribute_preferences(asking)  # once per question: _preferences reads them too
         sig.excluded -= self._own_summaries(intent, named_records, attributes) - set(intent.refused)
+        sig.excluded |= same_course(intent, named_records, attributes, self.resources, self.linked)
         sig.values["named"] = named = self._named(intent, sig.excluded, gaps)
         sig.choice = set(intent.mentioned) if intent.compares else set()
         plain = topic_words(query)
@@ -152,21 +149,6 @@ class ResourceRanker:
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
-
-    def _beyond_reach(self, intent: Intent) -> Intent:
-        """"Can I follow UML? I've never written a proof": X asked about by a learner who lacks one of the things X's
-        record says it presupposes is out of their reach for now, and the question asks for a gentler way into X's
-        subject (one who lacks something X does not presuppose, "not much ML theory" before a physics-style book,
-        is asking about X)."""
-        if len(intent.about) != 1 or not intent.lacks or intent.moves_away or intent.compares \
-                or intent.wants_prerequisites:
-            return intent
-        x = self.resources.get(intent.about[0])
-        # (said as a lack: "i keep hitting eigenvalue inequalities" names what X is wanted for)
-        if x is None or not _SAID_LACKING.search(intent.lacks) \
-                or not set(self.matcher.find(intent.lacks)) & set(x.prerequisites):
-            return intent
-        return replace(intent, about=[], moves_away=True, direction="easier")
 
     def _preferences(self, attributes: dict[str, tuple], intent: Intent, named: list[Resource], topics: list[str],
                      unwanted: set, buried: set) -> dict[str, tuple]:

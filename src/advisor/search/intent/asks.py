@@ -52,6 +52,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"(audit|enrol+|sign up)\b", "kind",
      ("course", "video-series")),
     (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))", "kind", ("book",)),
+    # "what written material derives it?": a text, a book or notes
+    (r"\bwritten (material|materials|text|texts|version|explanations?|resource|resources|notes|treatment)\b", "kind",
+     ("book", "lecture-notes")),
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet)\b", "kind",
      ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
@@ -116,6 +119,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
+_PREFER_TO = re.compile(r"\bprefer(?:s|red)? ((?:\w+ ){1,3}?)to\s+(?=(an?\s+|the\s+|watching\s+|reading\s+)?"
+                        r"(lecture |video )?(videos?|books?|textbooks?|courses?|lectures?|papers?|notes|cheat ?sheets?)\b)")
 # "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
 # not what is asked for, and counts against that kind
 _REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just|"
@@ -190,7 +195,7 @@ _OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neur
 
 def attribute_preferences(query: str) -> dict[str, tuple]:
     prefs: dict[str, tuple] = {}
-    lowered = query.lower()
+    lowered = _PREFER_TO.sub(r"\1 not ", query.lower())  # "I prefer books to videos": books, not videos
     avoided = tuple(k for m in _REFUSED.finditer(lowered) if not m.group("size")
                     for k in _REFUSED_KINDS.get(m.group("kind").rstrip("s"), ()))
     if avoided:

@@ -204,7 +204,7 @@ _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|vid
                              r"something|anything|alternatives?|read|watch|learn|study|(?<!\bi )use|go|next|else|instead|"
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
                              r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?|"
-                             r"write-?ups?|articles?|explainers?|guides?)\b",
+                             r"write-?ups?|articles?|explainers?|guides?|materials?|texts?|shows?|derives?)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth|"
                      r"the (proof|derivation) (that|of|in))\b", re.I)
@@ -225,8 +225,7 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-# ("there's no probability at all" says what a resource lacks, not what the learner refuses)
-_UNWANTED = re.compile(r"\b((?<!there's )(?<!theres )(?<!there is )(?<!there was )(?<!there are )(?<!there were )no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
+_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
 _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
@@ -234,9 +233,13 @@ _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|
                         r"((a lot of|lots of|tons of|too much)\s+)?(?P<what>[a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 
 
+# "there's no probability at all", "there is literally no math": what a resource lacks, not what the learner refuses
+_ABSENT = re.compile(r"\bthere(?:'s|s| is| was| are| were)(?: \w+)?\s*$", re.I)
+
+
 def unwanted_parts(clause: str) -> list[str]:
     """The words after "no", "without", "don't need" ...: what the learner does not want."""
-    return [m.group(4) for m in _UNWANTED.finditer(clause)]
+    return [m.group(4) for m in _UNWANTED.finditer(clause) if not _ABSENT.search(clause[:m.start()])]
 
 
 def buried_parts(clause: str) -> list[str]:
