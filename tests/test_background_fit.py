@@ -140,3 +140,15 @@ def test_moving_away_from_a_course_leaves_its_own_notes_unless_their_kind_or_the
     assert first("The CS229 lectures go too fast for me. Is there a written version, lecture notes maybe?") == "notes"
     # from the cheatsheet, the course's own notes are a step on
     assert first("the CS229 cheatsheets are just formulas. what should I read to learn machine learning?") != "sheet"
+
+
+@pytest.mark.parametrize("background, first", [
+    ("I have lots of measure theory and optimal transport basics.", "villani"),
+    ("I have some optimal transport basics.", "pc"),  # not what Villani presupposes: the gentler way in
+])
+def test_x_or_something_lighter_is_x_for_a_learner_who_knows_what_x_presupposes(background, first):
+    reader = IntentReader(SHELF)
+    ranker = ResourceRanker(SHELF, TOPICS, TopicMatcher(TOPICS))
+    question = background + " Can I go straight into Villani's Old and New or should I start with something lighter?"
+    sig = ranker.signals(question, reader.read(question), lambda text: {"villani": 0.7, "pc": 0.7}, [])
+    assert ranker.rank(sig, 2, None, [])[0].resource.id == first

@@ -215,6 +215,26 @@ def beyond_reach(intent: Intent, resources: dict[str, Resource], matcher: TopicM
     return replace(intent, about=[], moves_away=True, direction="easier")
 
 
+# "can I go straight into PRML, or should I start with something lighter?": X, or a gentler way in, for the learner to
+# be told which
+_OR_LIGHTER = re.compile(r"\bor (should|do|would|shall|must) (i|we|she|he) (rather )?(first )?(start|begin|go|warm up|"
+                         r"read|take|try)( first)? (with|on|for) (something|anything|some\w*|a) ?([\w-]+ )?(lighter|"
+                         r"easier|gentler|simpler|more (basic|accessible|gentle|introductory)|softer)\b", re.I)
+
+
+def within_reach(intent: Intent, question: str, resources: dict[str, Resource], matcher: TopicMatcher) -> Intent:
+    """"I have lots of linear algebra, multivariable calculus and probability. Can I go straight into PRML or should I
+    start with something lighter?": a learner who knows all that X's record says it presupposes can read X."""
+    if not (intent.moves_away and intent.direction == "easier" and len(intent.mentioned) == 1) \
+            or intent.compares or intent.wants_prerequisites or not _OR_LIGHTER.search(question):
+        return intent
+    x = resources.get(intent.mentioned[0])
+    known = set(matcher.find(" ".join(intent.knows))) - set(matcher.find(intent.lacks))
+    if x is None or not x.prerequisites or not set(x.prerequisites) <= known:
+        return intent
+    return replace(intent, about=[x.id], moves_away=False, direction="harder")
+
+
 def same_course(intent: Intent, named: list[Resource], attributes: dict[str, tuple], resources: dict[str, Resource],
                 linked: dict[str, dict[str, float]]) -> set[str]:
     """"The CS229 lectures go too fast, any alternative?": X's own notes, reviews and cheatsheets (its related

@@ -30,7 +30,7 @@ from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, resource_topics, teaches, without_topics
 from .intent import Intent, IntentReader, attribute_preferences, subject_topics, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, makers, preference_counts,
-                          rank_on, relative_depth, same_course, title_words, varied, within_subject)
+                          rank_on, relative_depth, same_course, title_words, varied, within_reach, within_subject)
 from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 from .spelling import everyday_words
 
@@ -79,7 +79,7 @@ class ResourceRanker:
     def signals(self, query: str, intent: Intent, similarities: Callable[[str], dict[str, float]],
                 passages: list[Hit]) -> Signals:
         """`similarities(text)` gives each record's cosine to a text (the question, or what it leads to)."""
-        intent = beyond_reach(intent, self.resources, self.matcher)
+        intent = within_reach(beyond_reach(intent, self.resources, self.matcher), query, self.resources, self.matcher)
         named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
         if intent.deeper and not intent.deeper_than and named_records \
                 and all(rank_on(x.math_depth, DEPTHS) >= DEPTHS.index("rigorous") for x in named_records):

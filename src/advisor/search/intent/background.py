@@ -94,7 +94,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
                    # "linear algebra is ok", "my calculus is fine"
                    r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent|clear)\b"
-                   r"(?! for\b)|"
+                   r"(?! for\b(?! me\b))|"
                    # "kkt + duality all good now", chat for "I have those"
                    r"(?<!\bnot )(?<!n't )\ball (good|fine|clear|solid)\b(?! (for|with|to|on)\b)|"
                    # "X was great for duality and KKT": what X taught the learner
@@ -146,7 +146,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    re.I)
 # ... and not what a resource assumes of them ("assumes I'm fluent with Gaussians")
 _ASSUMES = re.compile(r"\b(assumes?|assuming|expects?|requires?|presupposes?|wants me)\b", re.I)
-_MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus)\s+[a-z]", re.I)
+_MORE_KNOWN = re.compile(r"\s*(and\s+)?(a bit of|a little|some|basic|intro|plus|lots of|a lot of|plenty of|tons of)\s+[a-z]",
+                         re.I)
 # ... and after a comma it goes on naming subjects: "comfortable with linear algebra, inner products and some real
 # analysis" (a short part with no verb, question word or wish in it)
 _LISTED = re.compile(r"\s*(and\s+)?(?!(?:[\w'-]+\s+){0,5}?(what|which|how|why|where|who|should|could|would|can|will|"
@@ -165,7 +166,9 @@ _PURPOSE = re.compile(r"\bfor (my|our) ([\w'-]+ ){0,3}?(masters?|master's|ms|msc
                       r"work)\b", re.I)
 
 
-_SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b.*$", re.I)
+# (not "so probability is fine": a consequence)
+_SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b(?!\s+([\w-]+\s+){1,2}(is|are)\s+(fine|ok|okay|solid|covered|no problem)"
+                      r"\b).*$", re.I)
 
 
 def known_clauses(text: str) -> list[str]:
@@ -176,7 +179,7 @@ def known_clauses(text: str) -> list[str]:
     for p, sep, after in zip(parts, before, [*parts[1:], ""]):
         # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
         # ("which paper before X so that their complaint makes sense": what it is for is no background)
-        goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip() == "," and _LISTED.match(p))
+        goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip() in (",", ":") and _LISTED.match(p))
         known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or goes_on) \
             and not _LACK.search(p) and not _ASSUMES.search(p)
         # ... but "did linear algebra in the 80s, remember nothing" is a gap
