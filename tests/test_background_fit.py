@@ -152,3 +152,12 @@ def test_x_or_something_lighter_is_x_for_a_learner_who_knows_what_x_presupposes(
     question = background + " Can I go straight into Villani's Old and New or should I start with something lighter?"
     sig = ranker.signals(question, reader.read(question), lambda text: {"villani": 0.7, "pc": 0.7}, [])
     assert ranker.rank(sig, 2, None, [])[0].resource.id == first
+
+
+def test_a_part_the_learner_cannot_follow_is_a_gap_and_what_to_watch_before_asks_for_prerequisites():
+    from advisor.search.intent.background import lack_clauses
+
+    lacks = lack_clauses("the linear program I understand fine, but the part with KL divergence I cannot follow")
+    assert "KL divergence" in lacks and "linear program" not in lacks
+    reader = IntentReader(SHELF)
+    assert reader.read("CS229 seems to assume I already know RL. What should I watch before?").wants_prerequisites

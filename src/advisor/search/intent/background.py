@@ -39,6 +39,9 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    # "when the notes move to the dual and KKT I'm completely lost"
                    r"\b(i'?m|i am|i get|i got|i was|i'?ve been|(he|she|they|we)('s|'re| is| are| gets?| got| was| were)) (completely |totally |utterly |so |kind of |kinda |a bit )?"
                    r"lost\b|"
+                   # "the part with entropic regularization and KL divergence I cannot follow"
+                   r"\b(i|we|he|she|they) (just |really |simply |still )?(cannot|can'?t|could not|couldn'?t|am unable to|"
+                   r"was unable to) (follow|understand|grasp|wrap my head around)\b|"
                    # "I keep seeing change of variables and jacobian determinants": met, not understood
                    rf"{_KEEP_SEEING}|"
                    # "confused why everyone uses plain SGD": what the learner does not understand

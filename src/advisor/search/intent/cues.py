@@ -39,6 +39,8 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(read|study|learn|know)\b[^.?!]{0,25}\bto (follow|understand|read|get through|tackle) "
                      r"(it|this|that|them)\b|"
                      r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
+                     # "what should I watch before?"
+                     r"\b(read|watch|study|learn|take|do|know|look at)\s+(first\s+)?before\s*[?.!]*\s*$|"
                      r"pre-?reading|(needs?|has|have) to be (solid|strong|good|fluent)|"
                      r"(it|they|the (book|course|author)) (says|say|said|wants?|assumes?|requires?|expects?)\b[^.?!]{0,40}\bfirst\b|"
                      r"(maths?|mathematics) (review|refresher)|(get|getting|be|up) to (where|the point where|a level where) i can "
