@@ -161,3 +161,9 @@ def test_a_part_the_learner_cannot_follow_is_a_gap_and_what_to_watch_before_asks
     assert "KL divergence" in lacks and "linear program" not in lacks
     reader = IntentReader(SHELF)
     assert reader.read("CS229 seems to assume I already know RL. What should I watch before?").wants_prerequisites
+
+
+def test_which_course_first_asks_what_comes_before_but_which_chapter_first_reads_the_book():
+    reader = IntentReader(SHELF)
+    assert reader.read("the 18.S096 course wants linear algebra. mine is shaky. which course first?").wants_prerequisites
+    assert not reader.read("HDS: which chapter first?").wants_prerequisites
