@@ -167,3 +167,16 @@ def test_which_course_first_asks_what_comes_before_but_which_chapter_first_reads
     reader = IntentReader(SHELF)
     assert reader.read("the 18.S096 course wants linear algebra. mine is shaky. which course first?").wants_prerequisites
     assert not reader.read("HDS: which chapter first?").wants_prerequisites
+
+
+def test_a_surname_before_a_generational_suffix_typed_without_accents_and_a_code_typed_with_a_space_name_records():
+    shelf = {
+        "ciml": Resource("ciml", "A Course in Machine Learning", ["Hal Daumé III"], aliases=["CIML"]),
+        "cs189": Resource("cs189", "Introduction to Machine Learning (UC Berkeley)", ["Jonathan Shewchuk"],
+                          kind="course", aliases=["Berkeley CS189"]),
+    }
+    reader = IntentReader(shelf)
+    assert reader.read("hal daume's book on machine learning, any good?").mentioned == ["ciml"]
+    assert reader.read("is berkeley's cs 189 a good first course?").mentioned == ["cs189"]
+    dated = reader.read("CIML - still good for a first ml course or too dated")
+    assert dated.about == ["ciml"] and not dated.moves_away

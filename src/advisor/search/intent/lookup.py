@@ -33,7 +33,8 @@ _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |legit |legit
                        # "is there a video from that guy, Josh Starmer, on ridge?": a part of the named resource
                        r"\b(is|are) there (an? |any )?([\w-]+ ){0,2}(videos?|lectures?|episodes?|chapters?|sections?|"
                        r"parts?) (from|by|of|in)\b", re.I)
-_ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or less \w+|worth (it|\w+ing)|any good|"
+_ELLIPTIC = re.compile(r"(^|:\s+|\s[-\u2014]\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or less \w+|worth (it|\w+ing)|"
+                       r"any good|"
                        # ("free and shorter?" asks for another: a comparative is no question about X)
                        r"free(?!\s*(and|or|&|,|\+|plus)\s*((a )?(bit|little|lot) )?(\w+er|more|less)\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|"
                        r"videos?|resources?|alternatives?|options?|texts?|surveys?|tutorials?|intros?|introductions?|"
@@ -41,7 +42,10 @@ _ELLIPTIC = re.compile(r"(^|:\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or l
                        r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
                        r"pick|fit|start)|overkill|realistic|doable|feasible|"
                        # "ITILA for a ML person?", "BDA3 for self-study?": X's fit, asked after its name
-                       r"for (a|an|someone|somebody|me|beginners?|self[- ]study|newbies?|novices?))\b[^.!]*\?", re.I)
+                       r"for (a|an|someone|somebody|me|beginners?|self[- ]study|newbies?|novices?))\b[^.!]*\?"
+                       # "X - still good for a first course or too dated", question mark or not
+                       r"|(^|:\s+|\s[-\u2014]\s+)\W*still (good|relevant|worth \w+|useful|current|up to date)\b[^.!?]*(\?|$)",
+                       re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
 _ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
                    r"else|instead|different|similar|like (it|this|that|them|this one|that one))\b", re.I)

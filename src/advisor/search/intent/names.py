@@ -4,10 +4,22 @@ the small text helpers the reader of names uses to place a name in a question.""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ...types import Resource
 from .background import known_clauses
 from .cues import _SMALL
+
+
+def surname(author: str) -> str:
+    """An author's surname: the last word, not a generational suffix ("Hal Daumé III" is Daumé)."""
+    words = author.split()
+    return next((w for w in reversed(words) if not re.fullmatch(r"(I{1,3}|IV|Jr\.?|Sr\.?)", w)), words[-1] if words else "")
+
+
+def folded(text: str) -> str:
+    """The text without accents, as learners type names: "Daumé" -> "Daume", "Schölkopf" -> "Scholkopf"."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def acronym(title: str) -> str | None:
@@ -46,7 +58,7 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     if ac and r.kind in ("book", "paper", "lecture-notes"):
         names.append((ac, True))
     people = [a for a in r.authors if a.split()]
-    surnames = [a.split()[-1] for a in people]
+    surnames = [surname(a) for a in people]
     if len(surnames) >= 2:
         names.append((f"{surnames[0]} and {surnames[1]}", False))
         names.append((f"{surnames[0]} & {surnames[1]}", False))
@@ -57,13 +69,14 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     # ("Sutton's book" is Sutton and Barto's, not Robbins and Sutton Monro's paper)
     names.extend((f"{a.split()[0]}'s", True) for a in people[:2] if len(a.split()) >= 2 and len(a.split()[0]) >= 4
                  and a.split()[0].lower() not in common_words and a.split()[0].lower() not in authors_surnames)
-    for surname in surnames[:3]:
-        if len(surname) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
-            names.append((surname, surname.lower() in common_words))
-        if len(surname) >= 5 and surname.lower() not in common_words and not surname.endswith("s"):
-            names.append((surname + "s", False))  # a possessive typed without its apostrophe: "karpathys videos"
+    for sur in surnames[:3]:
+        if len(sur) >= 4:  # "Bishop's book", "hinton's lectures"; a surname that is also a word only capitalised
+            names.append((sur, sur.lower() in common_words))
+        if len(sur) >= 5 and sur.lower() not in common_words and not sur.endswith("s"):
+            names.append((sur + "s", False))  # a possessive typed without its apostrophe: "karpathys videos"
     names.extend((a, False) for a in people[:2] if len(a.split()) >= 2)  # "Andrew Ng"
-    return names
+    # ... and each typed without its accents ("daume's book")
+    return names + [(folded(n), case) for n, case in names if folded(n) != n and len(folded(n)) >= 3]
 
 
 _FILLER = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "book", "course", "note",
@@ -196,9 +209,7 @@ def author_initials(resources: dict[str, Resource], prose: str) -> list[tuple[re
     given = {squashed(a) for r in resources.values() for a in r.aliases}
     found: dict[str, set[str]] = {}
     for rid, r in resources.items():
-        # (a generational suffix is no surname: "David Bau III" is Bau)
-        surnames = [next((w for w in reversed(a.split()) if not re.fullmatch(r"(I{1,3}|IV|Jr\.?|Sr\.?)", w)), "")
-                    for a in r.authors if a.split()]
+        surnames = [surname(a) for a in r.authors if a.split()]
         if not (r.from_catalog and all(s[:1].isalpha() for s in surnames)):
             continue
         letters = [s[0].upper() for s in surnames]

@@ -20,7 +20,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
 from .lookup import lookup_targets
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, author_initials, place_subject_names,
-                    resource_names, squashed)
+                    resource_names, squashed, surname)
 from .record import Intent
 
 
@@ -61,7 +61,7 @@ class IntentReader:
         self.numbers = {r.id: set(re.findall(r"(?<![\w.])[1-3](?![\w.])", " ".join([r.title, *r.aliases])))
                         for r in resources.values()}
         self._add_places(resources)
-        self.own_surnames = {r.id: {a.split()[-1].lower() for a in r.authors if a.split()} for r in resources.values()}
+        self.own_surnames = {r.id: {surname(a).lower() for a in r.authors if a.split()} for r in resources.values()}
         self.surnames = surnames = frozenset(s for own in self.own_surnames.values() for s in own)
         coined = Counter(w.lower() for r in resources.values() if r.from_catalog for w in set(COINED.findall(r.title)))
         once = frozenset(w for w, n in coined.items() if n == 1)
@@ -79,14 +79,14 @@ class IntentReader:
                 self.derived.add((ac.lower(), r.id))
             # an author's surname names each of their records; a name the catalog gives one of them beats it
             # ("Bishop" given to PRML: "Bishop's book" is PRML, not the Bishops' 2024 book)
-            self.derived.update((a.split()[-1].lower(), r.id) for a in r.authors if a.split()
-                                if a.split()[-1] not in r.aliases)
+            self.derived.update((surname(a).lower(), r.id) for a in r.authors if a.split() if surname(a) not in r.aliases)
             for name, case in resource_names(r, self.common_words, self.common_phrases, surnames, once):
                 # ("Columbia's edX course" says the alias "Columbia edX" with a possessive inside it)
                 # ... and a space typed as a hyphen ("the gradient-penalty paper")
                 body = r"(?:'s|\u2019s)?[\s-]+".join(re.escape(w) for w in name.split())
                 body = re.sub(r"(?<=\d)\\\.(?=\d)", r"[.\\s]?", body)  # "6.036" typed "6 036" or "6036"
                 body = re.sub(r"(?<=[A-Za-z])\\-(?=[A-Za-z])", r"[-\\s]?", body)  # "Ben-David" typed "Ben David"
+                body = re.sub(r"(?<=[A-Z])(?=\d)", r"\\s?", body)  # "CS189" typed "cs 189"
                 # a hyphen may join names ("Bartlett-Mendelson"), so only letters and digits bound a name
                 self.patterns.append((re.compile(rf"(?<!\w){body}(?!\w)", 0 if case else re.I), r.id,
                                       re.split(r"\.(?=\d)|-(?=[A-Za-z])", name.split()[0])[0].lower()))
