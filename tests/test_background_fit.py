@@ -45,7 +45,7 @@ def test_a_title_said_as_what_a_resource_is_for_and_a_course_said_as_a_requireme
     assert reader.read("what's the next book for high-dimensional statistics?").mentioned == []
     assert reader.read("High-Dimensional Statistics by Wainwright: worth it?").mentioned == ["hds"]
     # "at the 18.06 level" said of what a course requires is no level behind the learner: 18.06 is not refused
-    required = reader.read("the 18.S096 course wants linear algebra at the 18.06 level. mine is shaky. which course first?")
+    required = reader.read("the 18.S096 course wants linear algebra at the 18.06 level. mine is shaky. which first?")
     assert "mit1806" not in required.refused and required.mentioned == ["s096"]
     assert "mit1806" in reader.read("I know linear algebra at the 18.06 level, what next?").refused
 
@@ -55,7 +55,7 @@ def test_lighter_than_x_in_any_wording_moves_away_and_having_the_prerequisites_a
     lighter = reader.read("I search a free ML textbook, not so heavy like CS229 but with some proofs")
     assert lighter.moves_away and lighter.direction == "easier"
     assert not reader.read("Is CS229 not as hard as I feared?").moves_away
-    has = reader.read("CS229 was too applied. I'd like a thorough textbook with the maths. I do have the prerequisites.")
+    has = reader.read("CS229 was too applied. I'd like a thorough book with the maths. I do have the prerequisites.")
     assert has.moves_away and not has.wants_prerequisites
     assert reader.read("CS229 was too applied and there's no probability at all. A deeper book?").unwanted == ""
     assert reader.read("a book on probability, no measure theory").unwanted == "measure theory"
@@ -165,7 +165,7 @@ def test_a_part_the_learner_cannot_follow_is_a_gap_and_what_to_watch_before_asks
 
 def test_which_course_first_asks_what_comes_before_but_which_chapter_first_reads_the_book():
     reader = IntentReader(SHELF)
-    assert reader.read("the 18.S096 course wants linear algebra. mine is shaky. which course first?").wants_prerequisites
+    assert reader.read("18.S096 wants linear algebra. mine is shaky. which course first?").wants_prerequisites
     assert not reader.read("HDS: which chapter first?").wants_prerequisites
 
 
