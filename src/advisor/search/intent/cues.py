@@ -35,7 +35,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # "I want to read Bishop, but first I need all the math in one book"
                      r"\bbut first,? (i|we) (need|want|have to|should|must|'d like|would like)\b|"
                      r"(read|study|learn|get|know|need|take|watch|bridge|cover)\b[^.?!]{0,60}\b(first|beforehand)\s*[?.!]|"
-                     r"\b(what|where|which(?!\s+(chapters?|sections?|parts?|pages?|lectures?|videos?)\b))\b[^.?!]{0,40}(?<!my )(?<!a )(?<!the )(?<!your )\b(first|beforehand)\s*[?.!]?\s*$|"
+                     # ("which course first?" asks; "which chapter first?" reads X)
+                     r"\b(what|where|which(?!\s+(chapters?|sections?|parts?|pages?|lectures?|videos?)\b))\b[^.?!]{0,40}"
+                     r"(?<!my )(?<!a )(?<!the )(?<!your )\b(first|beforehand)\s*[?.!]?\s*$|"
                      r"(read|study|learn|know)\b[^.?!]{0,25}\bto (follow|understand|read|get through|tackle) "
                      r"(it|this|that|them)\b|"
                      r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"

@@ -14,7 +14,8 @@ from .cues import _SMALL
 def surname(author: str) -> str:
     """An author's surname: the last word, not a generational suffix ("Hal Daumé III" is Daumé)."""
     words = author.split()
-    return next((w for w in reversed(words) if not re.fullmatch(r"(I{1,3}|IV|Jr\.?|Sr\.?)", w)), words[-1] if words else "")
+    kept = [w for w in words if not re.fullmatch(r"(I{1,3}|IV|Jr\.?|Sr\.?)", w)]
+    return (kept or words or [""])[-1]
 
 
 def folded(text: str) -> str:
