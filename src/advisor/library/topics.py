@@ -112,6 +112,15 @@ def spell_out(text: str) -> str:
     return text
 
 
+def _plural(body: str) -> str:
+    """A term's pattern with its plural ("Poisson processes", "concentration inequalities")."""
+    if re.search(r"(s|x|z|ch|sh)$", body):
+        return body + "(?:es)?"
+    if re.search(r"[^aeiou]y$", body):
+        return body[:-1] + "(?:y|ies)"
+    return body + "s?"
+
+
 class TopicMatcher:
     """Finds vocabulary topics named in a text by their name or any alias, on word boundaries."""
 
@@ -130,7 +139,7 @@ class TopicMatcher:
                 source = term if flags == 0 else norm
                 body = r"[\s\-]+".join(re.escape(w) for w in source.split())
                 first = re.split(r"[\s\-]+", norm)[0]
-                pattern = re.compile(rf"(?<!\w){body}s?(?!\w)", flags)
+                pattern = re.compile(rf"(?<!\w){_plural(body)}(?!\w)", flags)
                 self.patterns.append((pattern, t.id, first))
                 if flags == 0 and norm not in _WORDLIKE:
                     self.loose[pattern] = re.compile(pattern.pattern, re.I)

@@ -65,9 +65,11 @@ def relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
                     named: list[Resource]) -> dict[str, tuple[str, ...]]:
     """"Gentler than UML", "more rigorous than ISL": a depth asked while moving away from X is relative to X.
     An advanced level said while moving to something easier than an advanced X is the learner's stage, not a
-    wish ("my PhD student is drowning in DGL"); "in between" is one."""
-    if prefs.get("level") == ("advanced",) and named and intent.moves_away and intent.direction == "easier" \
-            and not intent.wants_prerequisites and all(x.level == "advanced" for x in named):
+    wish ("my PhD student is drowning in DGL"); "in between" is one. So is it beside a gap the learner names before
+    X ("physics grad student, never learned Markov chains"): the gap is taught where it starts."""
+    stage = intent.moves_away and intent.direction == "easier" and not intent.wants_prerequisites \
+        and all(x.level == "advanced" for x in named) or intent.wants_prerequisites and bool(intent.lacks)
+    if prefs.get("level") == ("advanced",) and named and stage:
         prefs = {k: v for k, v in prefs.items() if k != "level"}
     if "math_depth" not in prefs or not (named and intent.moves_away) or intent.wants_prerequisites:
         return prefs

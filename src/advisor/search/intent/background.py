@@ -69,13 +69,17 @@ def lack_clauses(text: str) -> str:
     for p in _SENTENCES.split(text):
         if p and (_LACK.search(p) or known and _NONE_OF.match(p)):
             out.append(p)
-        known = bool(p) and bool(_HAD.search(p)) and not _LACK.search(p)
+        known = bool(p) and bool(_HAD.search(p) or _HAVE.search(p)) and not _LACK.search(p)
     return " ".join(out)
 
 
 # what the learner has studied ("rigorous is fine but no measure theory" says a wish, not a gap)
 _HAD = re.compile(r"\b(i'?ve|i have|i)\s+(already\s+|also\s+)?(done|did|had|took|taken|studied|learned|learnt|covered|"
                   r"know|knew|seen)\b|^\W*(done|did|had|took|taken|know|studied)\b", re.I)
+
+
+# ("I have measure theory from a physics course but no functional analysis")
+_HAVE = re.compile(r"\bi\s+(have|know)\s+(?!(no|not|never|to|been|nothing|little|a look|trouble)\b)[a-z]", re.I)
 
 
 # ... after what they know: "(I've done X but) no Y", "(but) not Y", "(but) nothing on Y"
@@ -208,6 +212,9 @@ LITTLE_MATHS = (
     rf"|\b{_FEARED} (makes?|made|gives?|gave) (my|his|her|their|me|him|them) (eyes glaze|head spin|head hurt|"
     r"brain hurt|panic|nervous|anxious)"
     rf"|\b{_FEARED} (scares?|terrif(y|ies)|frightens?|intimidates?|panics?) (me|him|her|them)\b"
+    # "the maths in most Bayesian books scares me off" (not "the maths itself doesn't scare me")
+    rf"|\b{_M}(\s+(?!(doesn'?t|don'?t|does|do|not|never|won'?t|didn'?t|no longer)\b)[\w'-]+){{0,5}}?\s+"
+    r"(scares?|terrif(y|ies)|frightens?|intimidates?|puts?) (me|him|her|them)\b"
     rf"|\b(scared|terrified|afraid|frightened|intimidated) (of|by) {_FEARED}\b"
     rf"|\b(never|didn'?t|did not|didnt) (get|got|go|went) (past|beyond|further than) (basic |high[- ]school |school )?"
     rf"(algebra|arithmetic|{_M})\b"

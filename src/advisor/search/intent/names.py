@@ -102,6 +102,16 @@ def _near(text: str, a: int, b: int, words: int = 3) -> str:
     return " ".join([*left, text[a:b], *right])
 
 
+def said_in_sentence(question: str, a: int, b: int, title: set[str]) -> int:
+    """How many of a record's title words (`title`) the sentence naming it at question[a:b] says, beside the name:
+    two at least ("computational matrix skills first (Strang ...)" says no title of Strang's)."""
+    start = max(question.rfind(c, 0, a) for c in ".?!;") + 1
+    ends = [i for i in (question.find(c, b) for c in ".?!;") if i >= 0]
+    sentence = question[start:min(ends, default=len(question))]
+    said = len(title & (_content_words(sentence) - _content_words(question[a:b])))
+    return said if said >= 2 else 0
+
+
 def _as_subject(question: str, whole: str) -> bool:
     """A title typed in lowercase as what a resource is on ("a book on high-dimensional statistics") names a subject,
     not the book of that title."""

@@ -20,7 +20,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
 from .lookup import lookup_targets
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, author_initials, place_subject_names,
-                    resource_names, squashed, surname)
+                    resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
 
@@ -142,15 +142,19 @@ class IntentReader:
                 given[(a, b)] = max(given.get((a, b), -1), strength[rid])
         spans = [(a, b, rid) for a, b, rid in spans
                  if (a, b, rid) not in derived or strength[rid] > given.get((a, b), -1)]
-        longest = sorted(spans, key=lambda s: (-(s[1] - s[0]), -strength[s[2]]))
-        taken: list[tuple[int, int, int]] = []  # span and the strength of what it named
+        # a surname naming several of the author's records, as strongly, names the one whose title the sentence
+        # says ("proofs through linear algebra before I try Axler" is Linear Algebra Done Right)
+        rank = {(a, b, rid): (strength[rid], said_in_sentence(question, a, b, self.title_words.get(rid, set()))
+                              if (question[a:b].lower(), rid) in self.derived else 0) for a, b, rid in spans}
+        longest = sorted(spans, key=lambda s: (-(s[1] - s[0]), -strength[s[2]], -rank[s][1]))
+        taken: list[tuple[int, int, tuple]] = []  # span and the strength of what it named
         named: list[tuple[int, int, str]] = []
         for a, b, rid in longest:
             overlap = [t for t in taken if a < t[1] and t[0] < b]
             # the same words already name another resource: keep this one only for an identical, as strong match
-            if overlap and not any((a, b) == t[:2] and strength[rid] >= t[2] for t in overlap):
+            if overlap and not any((a, b) == t[:2] and rank[(a, b, rid)] >= t[2] for t in overlap):
                 continue
-            taken.append((a, b, strength[rid]))
+            taken.append((a, b, rank[(a, b, rid)]))
             named.append((a, b, rid))
         # words naming several resources go with the one the question also names otherwise: "Murphy's PML" is
         # PML1 (Murphy wrote two), "the VAE paper (Kingma, Welling)" the paper, not their later tutorial

@@ -1,0 +1,68 @@
+"""Round 18's readings: a gap said after what the learner has, a surname said beside one of its author's titles,
+maths feared in so many words, a career stage beside a named gap, and plural topic names."""
+
+import pytest
+
+from advisor.library.topics import Topic, TopicMatcher
+from advisor.search.intent import Intent, IntentReader, attribute_preferences
+from advisor.search.intent.background import lack_clauses
+from advisor.search.preferences import relative_depth
+from advisor.types import Resource
+
+SHELF = {
+    "villani": Resource("villani", "Optimal Transport: Old and New", ["Cedric Villani"], level="advanced"),
+    "ladr": Resource("ladr", "Linear Algebra Done Right", ["Sheldon Axler"]),
+    "mira": Resource("mira", "Measure, Integration & Real Analysis", ["Sheldon Axler"]),
+    "strang": Resource("strang", "Introduction to Linear Algebra", ["Gilbert Strang"]),
+    "s065": Resource("s065", "Matrix Methods in Data Analysis", ["Gilbert Strang"], kind="course"),
+}
+
+
+def test_a_subject_denied_after_what_the_learner_has_is_a_gap_and_filling_it_comes_before_x():
+    said = "I have measure theory from a physics course but no functional analysis (Banach spaces). " \
+           "I'd like to read Villani's Old and New eventually. What fills the gap?"
+    assert "functional analysis" in lack_clauses(said)
+    intent = IntentReader(SHELF).read(said)
+    assert intent.wants_prerequisites and "functional analysis" in intent.lacks and intent.unwanted == ""
+    # without anything had before it, "but no X" is a wish, not a gap
+    assert lack_clauses("rigorous is fine but no measure theory please") == ""
+
+
+def test_a_surname_naming_several_records_names_the_one_whose_title_its_sentence_says():
+    reader = IntentReader(SHELF)
+    assert reader.read("I'd like to learn to write proofs through linear algebra before I try Axler").mentioned \
+        == ["ladr"]
+    assert sorted(reader.read("Is Axler's book good?").mentioned) == ["ladr", "mira"]
+    # one title word is no title said ("computational matrix skills (Strang)" is not Matrix Methods)
+    assert sorted(reader.read("You need computational matrix skills first: which Strang?").mentioned) \
+        == ["s065", "strang"]
+
+
+@pytest.mark.parametrize("question, depth", [
+    ("the maths in most Bayesian books scares me off. where do I start with multilevel models?", ("applied", "moderate")),
+    ("proofs scare me", ("applied", "moderate")),
+    ("the maths itself doesn't scare me, I want rigour", ("rigorous", "proof-heavy")),
+    ("the conditioning formulas for multivariate gaussians scare me", None),  # a gap in one topic, not in maths
+])
+def test_maths_feared_in_so_many_words_asks_for_light_maths(question, depth):
+    assert attribute_preferences(question).get("math_depth") == depth
+
+
+def test_a_career_stage_beside_a_named_gap_is_no_level_for_the_resource_that_fills_it():
+    neal = Resource("neal", "Probabilistic Inference Using MCMC Methods", ["Radford Neal"], kind="paper",
+                    level="advanced")
+    gap = Intent(mentioned=["neal"], wants_prerequisites=True, lacks="I never learned Markov chain theory")
+    assert "level" not in relative_depth({"level": ("advanced",)}, gap, [neal])
+    # with no gap named, the stage stands
+    assert relative_depth({"level": ("advanced",)}, Intent(mentioned=["neal"], wants_prerequisites=True),
+                          [neal])["level"] == ("advanced",)
+
+
+def test_topic_names_match_their_plurals():
+    topics = {tid: Topic(tid, name, []) for tid, name in [
+        ("poisson-processes", "Poisson process"), ("concentration", "concentration inequality"),
+        ("poisson", "Poisson distribution")]}
+    matcher = TopicMatcher(topics)
+    assert matcher.find("Markov chains, and Poisson processes too") == ["poisson-processes"]
+    assert matcher.find("sharp concentration inequalities") == ["concentration"]
+    assert matcher.find("a Poisson process") == ["poisson-processes"]
