@@ -66,3 +66,34 @@ def test_topic_names_match_their_plurals():
     assert matcher.find("Markov chains, and Poisson processes too") == ["poisson-processes"]
     assert matcher.find("sharp concentration inequalities") == ["concentration"]
     assert matcher.find("a Poisson process") == ["poisson-processes"]
+
+
+@pytest.mark.parametrize("said, gap", [
+    ("Took linear algebra years ago and only remember bits.", True),
+    ("Web developer, last did any maths at school about fifteen years ago.", True),
+    ("I learned ML from PRML years ago and loved its style.", False),
+])
+def test_a_subject_half_forgotten_is_a_gap_but_a_book_read_long_ago_is_not(said, gap):
+    assert bool(lack_clauses(said)) == gap
+
+
+def test_words_naming_a_course_and_its_notes_name_the_course_in_a_choice_between_courses():
+    shelf = {
+        "cs229": Resource("cs229", "CS229: Machine Learning", ["Andrew Ng"], kind="course", aliases=["CS229"]),
+        "cs229-sheets": Resource("cs229-sheets", "CS 229 cheatsheets", ["Afshine Amidi"], kind="cheatsheet",
+                                 aliases=["CS229 cheatsheets"]),
+        "mit": Resource("mit", "MIT 6.036 Introduction to Machine Learning", ["Leslie Kaelbling"], kind="course",
+                        aliases=["6.036"]),
+    }
+    reader = IntentReader(shelf)
+    choice = reader.read("CS229 or MIT 6.036 next? I'd like something lighter on probability.")
+    assert choice.compares and sorted(choice.mentioned) == ["cs229", "mit"]
+    # outside a choice the words name every record carrying them
+    assert sorted(reader.read("Is CS229 worth it?").mentioned) == ["cs229", "cs229-sheets"]
+
+
+def test_the_natural_next_paper_moves_on_from_the_one_named():
+    shelf = {"svi": Resource("svi", "Stochastic Variational Inference", ["Matthew Hoffman"], kind="paper",
+                             aliases=["SVI"])}
+    intent = IntentReader(shelf).read("SVI works great for my conjugate model, but my new one is not. Natural next paper?")
+    assert intent.moves_away and intent.wants_next_step

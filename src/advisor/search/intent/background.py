@@ -54,6 +54,10 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"\bno\s+([\w-]+\s+){1,3}yet\b|"
                    # "my probability is one semester of engineering stats from years ago": as good as gone
                    r"from (many |several |ten |\d+ )?(years|decades|ages|forever|a long time) ago|"
+                   # "took linear algebra years ago and only remember bits" (not "learned ML from PRML years ago")
+                   r"\bonly (remember|recall) (bits|bits and pieces|fragments|a little|a few things|scraps)\b|"
+                   # "last did any maths at school about fifteen years ago"
+                   r"\blast (did|took|studied|touched|used|saw|had|learned|learnt)\b[^.?!,;]{1,40}\b(years|decades) ago\b|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
                    r"(weak|rusty|shaky|fuzzy|hazy|lacking)|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"

@@ -102,6 +102,20 @@ def _near(text: str, a: int, b: int, words: int = 3) -> str:
     return " ".join([*left, text[a:b], *right])
 
 
+def alike_in_choice(spans: list[tuple[int, int, str]], kinds: dict[str, str]) -> list[tuple[int, int, str]]:
+    """In a choice ("CS229 or MIT 6.036?"), words naming several records (CS229's course, notes and cheatsheets)
+    name those of the kind the other options are."""
+    named: dict[tuple[int, int], list[str]] = {}
+    for a, b, rid in spans:
+        named.setdefault((a, b), []).append(rid)
+    single = {kinds.get(rids[0]) for rids in named.values() if len(rids) == 1}
+    out = []
+    for (a, b), rids in named.items():
+        alike = [rid for rid in rids if kinds.get(rid) in single] if len(rids) > 1 else rids
+        out += [(a, b, rid) for rid in alike or rids]
+    return out
+
+
 def said_in_sentence(question: str, a: int, b: int, title: set[str]) -> int:
     """How many of a record's title words (`title`) the sentence naming it at question[a:b] says, beside the name:
     two at least ("computational matrix skills first (Strang ...)" says no title of Strang's)."""

@@ -19,8 +19,8 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
-                    _content_words, _near, _subject_words, _title_pattern, acronym, author_initials, place_subject_names,
-                    resource_names, said_in_sentence, squashed, surname)
+                    _content_words, _near, _subject_words, _title_pattern, acronym, alike_in_choice, author_initials,
+                    place_subject_names, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
 
@@ -335,6 +335,9 @@ class IntentReader:
         # ... and "CS229" is one name, though several records carry it: comparing takes two names
         compares = len({(a, b) for a, b, _ in spans}) >= 2 and len(mentioned) >= 2 \
             and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
+        if compares:
+            spans = alike_in_choice(spans, self.kinds)
+            mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:])
                           or _SO_THAT.search(question[:a]) and _MAKES_SENSE.match(question[b:]) for a, b, _ in spans)
         rest = self._without_names(question, spans)
