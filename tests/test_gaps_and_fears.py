@@ -97,3 +97,28 @@ def test_the_natural_next_paper_moves_on_from_the_one_named():
                              aliases=["SVI"])}
     intent = IntentReader(shelf).read("SVI works great for my conjugate model, but my new one is not. Natural next paper?")
     assert intent.moves_away and intent.wants_next_step
+
+
+@pytest.mark.parametrize("question, first", [
+    # a resource asked on another subject: the gap is the learner's level
+    ("Data analyst, my linear algebra is minimal. I want a first book on machine learning with labs.", "islr"),
+    # nothing else asked on: the gap is what to read
+    ("Data analyst, my linear algebra is minimal. What should I read?", "la"),
+])
+def test_a_gap_beside_a_resource_asked_on_another_subject_is_the_learners_level(question, first):
+    from advisor.search.intent import asked_on
+    from advisor.search.recommend import ResourceRanker
+
+    assert "machine learning" in asked_on("I want a first book on machine learning with labs")
+    topics = {tid: Topic(tid, name, []) for tid, name in [("linear-algebra", "linear algebra"),
+                                                          ("machine-learning", "machine learning")]}
+    shelf = {"la": Resource("la", "Vectors and Matrices", ["Ann Lee"], topics=["linear-algebra"]),
+             "islr": Resource("islr", "Statistical Learning", ["Bo Gray"], topics=["machine-learning"])}
+    ranker = ResourceRanker(shelf, topics, TopicMatcher(topics))
+    sig = ranker.signals(question, IntentReader(shelf).read(question), lambda text: {"la": 0.75, "islr": 0.7}, [])
+    assert ranker.rank(sig, 2, None, [])[0].resource.id == first
+
+
+def test_a_subject_said_minimal_or_barely_done_is_a_gap():
+    assert lack_clauses("data analyst, took intro stats but my linear algebra is minimal")
+    assert lack_clauses("I use R every day, never did much linear algebra beyond the basics")

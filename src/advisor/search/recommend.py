@@ -28,7 +28,7 @@ from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, resource_topics, teaches, without_topics
-from .intent import Intent, IntentReader, attribute_preferences, subject_topics, topic_words
+from .intent import Intent, IntentReader, asked_on, attribute_preferences, subject_topics, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, makers, preference_counts,
                           rank_on, relative_depth, same_course, title_words, varied, within_reach, within_subject)
 from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
@@ -205,6 +205,11 @@ class ResourceRanker:
             else set(self.matcher.find(intent.unwanted)) - known
         buried = set(self.matcher.find(intent.buried)) - known
         topics = [t for t in subject_topics(asking, self.matcher.find) if t not in known | unwanted | buried]
+        # "my linear algebra is minimal. want a first book on statistical learning": beside another subject a
+        # resource is asked on, and with nothing named to come before, a gap says the learner's level, not what to read
+        if gaps and not intent.mentioned and not intent.wants_prerequisites \
+                and set(subject_topics(asked_on(asking), self.matcher.find)) - set(gaps):
+            topics = [t for t in topics if t not in gaps] or topics
         # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
         if len(topics) > 1:
             topics = [t for t in topics if t != CONTEXT_TOPIC]

@@ -12,7 +12,7 @@ turn before it.
 
 from .asks import (attribute_preferences, question_intent, subject_topics, topic_words, wants_comparison, wants_path,
                    without_flavour, without_purpose)
-from .background import known_clauses, lack_clauses
+from .background import asked_on, known_clauses, lack_clauses
 from .conversation import condense, content_words, is_aside, reacting, refers_to_previous
 from .cues import unnamed_clauses
 from .lookup import lookup_targets
@@ -20,7 +20,7 @@ from .names import acronym, resource_names, squashed
 from .reader import IntentReader
 from .record import Intent
 
-__all__ = ["Intent", "IntentReader", "acronym", "attribute_preferences", "condense", "content_words", "is_aside",
+__all__ = ["Intent", "IntentReader", "acronym", "asked_on", "attribute_preferences", "condense", "content_words", "is_aside",
            "known_clauses", "lack_clauses", "lookup_targets", "question_intent", "reacting", "refers_to_previous",
            "resource_names", "squashed", "subject_topics", "topic_words", "unnamed_clauses", "wants_comparison",
            "wants_path", "without_flavour", "without_purpose"]

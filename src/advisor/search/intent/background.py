@@ -17,7 +17,7 @@ _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|non
            r"long forgotten)\b")
 # ... a gap to fill before a topic; beside a named X, what X itself is for ("entropy? I keep seeing it. Cover?")
 _KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
-_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|seen|studied|learned|"
+_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|did much|seen|studied|learned|"
                    r"learnt|taken|took|had|used|heard of|touched|written|read)|"
                    r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
@@ -59,7 +59,7 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    # "last did any maths at school about fifteen years ago"
                    r"\blast (did|took|studied|touched|used|saw|had|learned|learnt)\b[^.?!,;]{1,40}\b(years|decades) ago\b|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
-                   r"(weak|rusty|shaky|fuzzy|hazy|lacking)|"
+                   r"(weak|rusty|shaky|fuzzy|hazy|lacking|minimal|limited|nonexistent|non-existent|poor)\b|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
                    r"weak (in|on|at)|(lost|loses?|losing) me|(not|never) (comfortable|familiar) with|unfamiliar with|"
                    r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
@@ -232,3 +232,15 @@ LITTLE_MATHS = (
     r"(?=\s*([.,;:!?)]|$|and\b|but\b|so\b))"
     r"|\bonly (know|knows|have|has) (basic )?arithmetic\b"
 )
+
+
+# "want a first book on statistical learning methods", "what first book on machine learning": the subject a resource
+# is asked on, said in so many words
+_ASKED_ON = re.compile(r"\b(books?|textbooks?|texts?|courses?|intro(duction)?s?|primers?|tutorials?|lectures?|notes|"
+                       r"class(es)?)\s+(on|about|in|to|covering)\s+([^.?!;,]+)", re.I)
+
+
+def asked_on(text: str) -> str:
+    """The subjects a resource is asked on in so many words ("a first book on statistical learning")."""
+    return " ".join(m.group(5) for m in _ASKED_ON.finditer(text))
+
