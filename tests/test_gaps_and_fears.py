@@ -104,6 +104,9 @@ def test_the_natural_next_paper_moves_on_from_the_one_named():
     ("Data analyst, my linear algebra is minimal. I want a first book on machine learning with labs.", "islr"),
     # nothing else asked on: the gap is what to read
     ("Data analyst, my linear algebra is minimal. What should I read?", "la"),
+    # the gap asked on, for another subject's sake
+    ("My linear algebra is minimal. I'd like a linear algebra book for my machine learning course.", "la"),
+    ("My linear algebra is minimal. I'd like a proper intro machine learning course.", "islr"),
 ])
 def test_a_gap_beside_a_resource_asked_on_another_subject_is_the_learners_level(question, first):
     from advisor.search.intent import asked_on

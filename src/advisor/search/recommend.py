@@ -207,8 +207,9 @@ class ResourceRanker:
         topics = [t for t in subject_topics(asking, self.matcher.find) if t not in known | unwanted | buried]
         # "my linear algebra is minimal. want a first book on statistical learning": beside another subject a
         # resource is asked on, and with nothing named to come before, a gap says the learner's level, not what to read
-        if gaps and not intent.mentioned and not intent.wants_prerequisites \
-                and set(subject_topics(asked_on(asking), self.matcher.find)) - set(gaps):
+        # (not "my probability is weak: a probability book for my ML course?")
+        on = set(subject_topics(asked_on(asking), self.matcher.find))
+        if gaps and not intent.mentioned and not intent.wants_prerequisites and on and not on & set(gaps):
             topics = [t for t in topics if t not in gaps] or topics
         # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
         if len(topics) > 1:

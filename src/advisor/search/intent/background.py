@@ -240,7 +240,12 @@ _ASKED_ON = re.compile(r"\b(books?|textbooks?|texts?|courses?|intro(duction)?s?|
                        r"class(es)?)\s+(on|about|in|to|covering)\s+([^.?!;,]+)", re.I)
 
 
+# ... or before its noun: "a proper university-style intro ML course" (not "my probability course")
+_ASKED_BEFORE = re.compile(r"\b(an?|the|one|some)\s+((?:[\w'-]+\s+){1,4}?)(books?|textbooks?|courses?|class|"
+                           r"lectures?|notes|primers?|tutorials?)\b", re.I)
+
+
 def asked_on(text: str) -> str:
     """The subjects a resource is asked on in so many words ("a first book on statistical learning")."""
-    return " ".join(m.group(5) for m in _ASKED_ON.finditer(text))
+    return " ".join([m.group(5) for m in _ASKED_ON.finditer(text)] + [m.group(2) for m in _ASKED_BEFORE.finditer(text)])
 
