@@ -125,3 +125,31 @@ def test_a_gap_beside_a_resource_asked_on_another_subject_is_the_learners_level(
 def test_a_subject_said_minimal_or_barely_done_is_a_gap():
     assert lack_clauses("data analyst, took intro stats but my linear algebra is minimal")
     assert lack_clauses("I use R every day, never did much linear algebra beyond the basics")
+
+
+@pytest.mark.parametrize("question, first", [
+    # a part of X named: the background for that part
+    ("The Adam paper's convergence part talks about regret. What's the background reading for that?", "oco"),
+    # X alone: what X presupposes
+    ("What's the background reading for the Adam paper?", "sgd-book"),
+])
+def test_a_part_of_x_the_learner_names_is_what_to_read_before_it(question, first):
+    from advisor.search.intent import part_clauses
+    from advisor.search.recommend import ResourceRanker
+
+    assert "regret" in part_clauses("the convergence proof in the adam paper uses regret - what first?")
+    topics = {tid: Topic(tid, name, aliases) for tid, name, aliases in [
+        ("adam", "Adam optimizer", []), ("sgd", "stochastic gradient descent", ["SGD"]),
+        ("momentum", "momentum", []), ("online-learning", "online learning", ["regret"])]}
+    shelf = {
+        "adam": Resource("adam", "Adam: A Method for Stochastic Optimization", ["Diederik Kingma", "Jimmy Ba"],
+                         kind="paper", aliases=["Adam paper"], topics=["adam", "sgd", "momentum", "online-learning"],
+                         prerequisites=["sgd"]),
+        "oco": Resource("oco", "Online Convex Optimization", ["Elad Hazan"], topics=["online-learning"]),
+        "sgd-book": Resource("sgd-book", "Stochastic Methods", ["Ann Lee"], topics=["sgd"]),
+    }
+    ranker = ResourceRanker(shelf, topics, TopicMatcher(topics))
+    intent = IntentReader(shelf).read(question)
+    assert intent.wants_prerequisites and intent.mentioned == ["adam"]
+    sig = ranker.signals(question, intent, lambda text: {"oco": 0.7, "sgd-book": 0.7, "adam": 0.7}, [])
+    assert ranker.rank(sig, 3, None, [])[0].resource.id == first

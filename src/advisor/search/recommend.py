@@ -28,7 +28,8 @@ from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, resource_topics, teaches, without_topics
-from .intent import Intent, IntentReader, asked_on, attribute_preferences, subject_topics, topic_words
+from .intent import (Intent, IntentReader, asked_on, attribute_preferences, part_clauses, subject_topics,
+                     topic_words)
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, makers, preference_counts,
                           rank_on, relative_depth, same_course, title_words, varied, within_reach, within_subject)
 from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
@@ -318,6 +319,11 @@ class ResourceRanker:
             # ... and with no X named, the gap the learner names ("before flows? I keep seeing jacobians")
             asked = [t for t in topics if t in needed or t in lacked or (t not in own and not lacked)] if named \
                 else [t for t in topics if t in lacked]
+            # ... else a part of X the learner names ("the Adam paper's convergence part talks about regret in online
+            # convex optimization"), not what X is about
+            about = {t for r in named for t in r.topics[:AXIS_TOPICS]}
+            part = set(self.matcher.find(part_clauses(intent.rest))) - about
+            asked = asked or [t for t in topics if t in part and named and not lacked]
             # ... and the gap the learner names is the one to fill, not the rest of what X needs
             asked = [t for t in asked if t in lacked] or asked
             # "what probability background before X?": X's needs that build on the asked topic are asked too

@@ -323,3 +323,14 @@ def unnamed_clauses(question: str, spans: list[tuple[int, int, str]]) -> list[st
         if not about_x:
             out.append(clause)
     return out
+
+
+# "the convergence part talks about regret", "the regret analysis in the Adam paper": a part of X the learner names
+_PART = re.compile(r"\b(part|section|chapter|proof|analysis|appendix|derivation|bit)s?\b|"
+                   r"\b(talks? about|uses|relies on|builds on|refers to|keeps referring to)\b", re.I)
+
+
+def part_clauses(text: str) -> str:
+    """The clauses of a question that name a part of a resource ("the convergence proof in it uses regret")."""
+    return " ".join(c for c in _CLAUSES.split(text) if _PART.search(c))
+
