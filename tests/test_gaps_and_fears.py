@@ -153,3 +153,26 @@ def test_a_part_of_x_the_learner_names_is_what_to_read_before_it(question, first
     assert intent.wants_prerequisites and intent.mentioned == ["adam"]
     sig = ranker.signals(question, intent, lambda text: {"oco": 0.7, "sgd-book": 0.7, "adam": 0.7}, [])
     assert ranker.rank(sig, 3, None, [])[0].resource.id == first
+
+
+def test_moving_sideways_to_what_x_lacks_weighs_none_of_what_x_covers():
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {tid: Topic(tid, name, aliases) for tid, name, aliases in [
+        ("convex", "convex optimization", []), ("duality", "duality", []), ("kkt", "KKT conditions", ["KKT"]),
+        ("sgd", "stochastic gradient descent", ["SGD"]), ("nonconvex", "non-convex optimization", ["nonconvex"])]}
+    shelf = {
+        "bv": Resource("bv", "Convex Optimization", ["Stephen Boyd", "Lieven Vandenberghe"],
+                       aliases=["Boyd and Vandenberghe"], topics=["convex", "duality", "kkt"]),
+        "nest": Resource("nest", "Lectures on Optimization", ["Yurii Nesterov"],
+                         topics=["convex", "duality", "kkt", "nonconvex"]),
+        "bcn": Resource("bcn", "Large-Scale Methods", ["Leon Bottou"], topics=["sgd", "nonconvex"]),
+    }
+    for t in ("a", "b", "c"):  # SGD is common, as in the catalog
+        shelf[t] = Resource(t, f"Book {t.upper()}", ["Ann Lee"], topics=["sgd"])
+    question = "Boyd and Vandenberghe says nothing about SGD or nonconvex optimization. Where should I go from here?"
+    ranker = ResourceRanker(shelf, topics, TopicMatcher(topics))
+    intent = IntentReader(shelf).read(question)
+    assert intent.sideways and intent.mentioned == ["bv"]
+    sig = ranker.signals(question, intent, lambda text: dict.fromkeys(shelf, 0.7), [])
+    assert ranker.rank(sig, 3, None, [])[0].resource.id == "bcn"

@@ -339,7 +339,8 @@ class ResourceRanker:
             # the subject only when they name none, else a tie-breaker
             asked = dict.fromkeys(topics, 1.0)
             about: dict[str, float] = {}
-            for r in named:
+            # ("X says nothing about SGD": what X covers is no tie-breaker, the learner is leaving it for what it lacks)
+            for r in named if not (intent.sideways and asked) else ():
                 for i, t in enumerate(r.topics):
                     w = (1.0 if i < AXIS_TOPICS else 0.25) * (0.25 if asked else 1.0)
                     about[t] = max(about.get(t, 0.0), w)
