@@ -176,3 +176,16 @@ def test_moving_sideways_to_what_x_lacks_weighs_none_of_what_x_covers():
     assert intent.sideways and intent.mentioned == ["bv"]
     sig = ranker.signals(question, intent, lambda text: dict.fromkeys(shelf, 0.7), [])
     assert ranker.rank(sig, 3, None, [])[0].resource.id == "bcn"
+
+
+def test_a_book_advised_to_a_learner_who_wants_lectures_passes_its_weight_to_its_lecture_twin():
+    from advisor.search.preferences import in_wished_form
+
+    shelf = {
+        "lfd": Resource("lfd", "Learning From Data", ["Yaser Abu-Mostafa"], related=["cs156"]),
+        "cs156": Resource("cs156", "Caltech CS 156", ["Yaser Abu-Mostafa"], kind="course"),
+        "cs229": Resource("cs229", "CS229", ["Andrew Ng"], kind="course"),
+    }
+    linked = {"lfd": {"cs156": 1.0, "cs229": 1.0}, "cs156": {"lfd": 0.5}, "cs229": {}}
+    assert in_wished_form({"lfd": 1.0}, shelf, {"course"}, linked) == {"lfd": 1.0, "cs156": 1.0}  # not CS229
+    assert in_wished_form({"lfd": 1.0}, shelf, {"book"}, linked) == {"lfd": 1.0}

@@ -180,6 +180,22 @@ def makers(records: list[Resource]) -> set[str]:
     return out | {"code:" + c for r in records for c in course_codes(r)}
 
 
+def in_wished_form(weights: dict[str, float], resources: dict[str, Resource], wished: set[str],
+                   linked: dict[str, dict[str, float]]) -> dict[str, float]:
+    """A record weighed in another form than the one wished (the Learning From Data book, to a learner who wants
+    lectures) passes its weight to its twin in that form: a record it links to, by the same makers (Caltech CS 156)."""
+    out = dict(weights)
+    for rid, w in weights.items():
+        r = resources.get(rid)
+        if r is None or r.kind in wished:
+            continue
+        for other in linked.get(rid, {}):
+            twin = resources.get(other)
+            if twin is not None and twin.kind in wished and makers([twin]) & makers([r]):
+                out[other] = max(out.get(other, 0.0), w)
+    return out
+
+
 # ("MIT 18.06" carries no code of this form: "MIT 18" is no course)
 _COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b(?![.\d])")
 

@@ -30,8 +30,9 @@ from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, resource_topics, teaches, without_topics
 from .intent import (Intent, IntentReader, asked_on, attribute_preferences, part_clauses, subject_topics,
                      topic_words)
-from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, makers, preference_counts,
-                          rank_on, relative_depth, same_course, title_words, varied, within_reach, within_subject)
+from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
+                          preference_counts, rank_on, relative_depth, same_course, title_words, varied, within_reach,
+                          within_subject)
 from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 from .spelling import everyday_words
 
@@ -136,6 +137,9 @@ class ResourceRanker:
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle)
+        if prefs.get("kind"):
+            sig.values["advised"] = in_wished_form(sig.values["advised"], self.resources, set(prefs["kind"]),
+                                                   self.linked)
         if gap:  # what X's text sends the learner to first counts when it teaches the gap they name
             sig.values["advised"] = {rid: w for rid, w in sig.values["advised"].items()
                                      if rid in self.resources and teaches(self.resources[rid], gap)}
