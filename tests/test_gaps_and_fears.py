@@ -189,3 +189,25 @@ def test_a_book_advised_to_a_learner_who_wants_lectures_passes_its_weight_to_its
     linked = {"lfd": {"cs156": 1.0, "cs229": 1.0}, "cs156": {"lfd": 0.5}, "cs229": {}}
     assert in_wished_form({"lfd": 1.0}, shelf, {"course"}, linked) == {"lfd": 1.0, "cs156": 1.0}  # not CS229
     assert in_wished_form({"lfd": 1.0}, shelf, {"book"}, linked) == {"lfd": 1.0}
+
+
+def test_what_the_catalog_calls_an_alternative_to_x_is_advised_when_x_is_too_hard():
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {"ml": Topic("ml", "machine learning", [])}
+    shelf = {
+        "cs229": Resource("cs229", "CS229: Machine Learning", ["Andrew Ng"], kind="course", aliases=["CS229"],
+                          topics=["ml"], description="Stanford's machine learning course."),
+        "cs4780": Resource("cs4780", "Cornell CS4780", ["Kilian Weinberger"], kind="course", topics=["ml"],
+                           description="Lectures on supervised learning. A strong free alternative to CS229 when "
+                                       "you want the same derivations explained more slowly."),
+        "other": Resource("other", "Another ML Course", ["Bo Gray"], kind="course", topics=["ml"],
+                          description="Lectures on supervised learning."),
+    }
+    ranker = ResourceRanker(shelf, topics, TopicMatcher(topics))
+    assert ranker.advice.next_to([shelf["cs229"]], "instead") == {"cs4780": 1.0}
+    question = "The CS229 lectures go way too fast for me. Anything that explains each step slower?"
+    intent = IntentReader(shelf).read(question)
+    assert intent.moves_away and intent.direction == "easier"
+    sig = ranker.signals(question, intent, lambda text: {"cs4780": 0.7, "other": 0.75, "cs229": 0.8}, [])
+    assert ranker.rank(sig, 2, None, [])[0].resource.id == "cs4780"

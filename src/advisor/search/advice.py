@@ -29,6 +29,9 @@ _AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|
                     # "shorter and more pedagogical than Old and New": the harder one comes after
                     r"(shorter|gentler|easier|simpler|friendlier|lighter|more (pedagogical|accessible|approachable)) than)\b",
                     re.I)
+# ... or in its place: "a strong free alternative to CS229 when you want the same derivations explained more slowly"
+# (not "not a substitute for a course")
+_INSTEAD = re.compile(r"(?<!not a )\b(alternative (to|for)|instead of|in place of|replacement for|substitute for)\b", re.I)
 # sentences end at ". X", not at "et al. X" or "e.g. X"
 _PARTS = re.compile(r"(?<![ (]al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bch\.)(?<=[.;!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|but)\s+")
 INVERSE = 0.5  # "X: read Y first" also says X comes after Y, less directly
@@ -41,6 +44,7 @@ class Advice:
         self.before: dict[str, dict[str, float]] = {}
         self.after: dict[str, dict[str, float]] = {}
         self.mentioned_by: dict[str, set[str]] = {}  # the records whose text names a record
+        self.instead: dict[str, dict[str, float]] = {}  # records a text calls alternatives to each other
         for x in resources.values():
             if not x.from_catalog or not x.description:
                 continue
@@ -57,6 +61,12 @@ class Advice:
                     self.mentioned_by.setdefault(rid, set()).add(x.id)
             for start, end, _ in pieces(_PARTS, text):
                 inside = [(a - start, b - start, rid) for a, b, rid in names if a >= start and b <= end]
+                if _INSTEAD.search(text[start:end]):
+                    # ("CS229" names the course and its notes: a course's alternative is the course)
+                    others = [rid for _, _, rid in inside if rid != x.id and rid in resources]
+                    for rid in [o for o in others if resources[o].kind == x.kind] or others:
+                        _link(self.instead, x.id, rid, 1.0)
+                        _link(self.instead, rid, x.id, 1.0)
                 for rid, side in _sides(text[start:end], inside):
                     if rid == x.id or rid not in resources:
                         continue
@@ -65,7 +75,8 @@ class Advice:
                     _link(far, rid, x.id, INVERSE)
 
     def next_to(self, named: list[Resource], side: str) -> dict[str, float]:
-        links = self.before if side == "before" else self.after
+        """The records placed on `side` of the named ones: "before", "after", or "instead"."""
+        links = {"before": self.before, "after": self.after, "instead": self.instead}[side]
         out: dict[str, float] = {}
         for x in named:
             for rid, w in links.get(x.id, {}).items():

@@ -280,7 +280,13 @@ class ResourceRanker:
         if not named or not (intent.wants_prerequisites or intent.moves_away):
             return {}
         side = "before" if intent.wants_prerequisites or intent.direction in ("easier", "earlier") else "after"
-        return {rid: w for rid, w in self.advice.next_to(named, side).items() if rid not in excluded}
+        out = self.advice.next_to(named, side)
+        # X too hard or too fast: what the catalog calls an alternative to X ("the same derivations explained more
+        # slowly")
+        if not intent.wants_prerequisites and intent.direction == "easier":
+            for rid, w in self.advice.next_to(named, "instead").items():
+                out[rid] = max(out.get(rid, 0.0), w)
+        return {rid: w for rid, w in out.items() if rid not in excluded}
 
     def _evidence(self, passages: list[Hit]) -> dict[str, float]:
         best: dict[str, float] = {}
