@@ -211,3 +211,13 @@ def test_what_the_catalog_calls_an_alternative_to_x_is_advised_when_x_is_too_har
     assert intent.moves_away and intent.direction == "easier"
     sig = ranker.signals(question, intent, lambda text: {"cs4780": 0.7, "other": 0.75, "cs229": 0.8}, [])
     assert ranker.rank(sig, 2, None, [])[0].resource.id == "cs4780"
+
+
+def test_a_title_said_as_the_subject_of_a_wish_names_no_record_to_move_away_from():
+    shelf = {"hds": Resource("hds", "High-Dimensional Statistics", ["Martin Wainwright"]),
+             "bda": Resource("bda", "Bayesian Data Analysis", ["Andrew Gelman"])}
+    reader = IntentReader(shelf)
+    assert reader.read("I want the graduate text on non-asymptotic high-dimensional statistics").mentioned == []
+    assert reader.read("I want the serious reference on Bayesian data analysis: hierarchical models").mentioned == []
+    # typed as a title, it names the book
+    assert reader.read("Is Bayesian Data Analysis too hard for me?").mentioned == ["bda"]

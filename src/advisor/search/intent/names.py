@@ -135,8 +135,12 @@ def _as_subject(question: str, whole: str) -> bool:
 
 def _subject_words(question: str, a: int, b: int) -> bool:
     words = question[a:b]
-    return words.islower() and bool(re.search(r"[\s-]", words)) \
-        and bool(re.search(r"\b(on|about|covering|learning|learn|studying|study|into)\s+$"
+    # ("the serious reference on Bayesian data analysis": a proper adjective first is still a subject's case)
+    first, _, others = words.partition(" ")
+    cased = words.islower() or others.islower() and first[:1].isupper() and first[1:].islower()
+    # ("the graduate text on non-asymptotic high-dimensional statistics": a word or two may qualify it)
+    return cased and bool(re.search(r"[\s-]", words)) \
+        and bool(re.search(r"\b(on|about|covering|learning|learn|studying|study|into)\s+([a-z][\w-]*\s+){0,2}$"
                            # "the next book for high-dimensional statistics": what a resource asked for is for
                            r"|\b(books?|textbooks?|texts?|courses?|class(es)?|resources?|references?|notes|something|"
                            r"anything|reads?|reading)\s+for\s+$", question[:a], re.I))
