@@ -166,7 +166,9 @@ NEEDNT_BE_FREE = re.compile(r"\b((doesn'?t|does not|don'?t|do not|needn'?t|need 
                             r"requirement| part| thing| constraint| bit)?)\b", re.I)
 _PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|a "
                         r"single)\s+)?([\w-]+\s+){0,2}|(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"
-                        r"college|university)\s+([\w-]+\s+)?)(class|course|module|lecture)(es|s)?\b", re.I)
+                        r"college|university)\s+([\w-]+\s+)?)(class|course|module|lecture)(es|s)?\b"
+                        # ... nor one of their own: "my last math class was algebra", "for our ML course"
+                        r"|\b(my|our|his|her|their)\s+([\w'-]+\s+){0,3}?(class|course|module|lecture)(es|s)?\b", re.I)
 # "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
 _RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
 RECENT_YEARS = 8
