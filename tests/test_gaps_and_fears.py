@@ -225,5 +225,5 @@ def test_a_title_said_as_the_subject_of_a_wish_names_no_record_to_move_away_from
 
 def test_a_class_of_the_learners_own_asks_for_no_course():
     assert "kind" not in attribute_preferences("my last math class was high school algebra. a feel for probability?")
-    assert "kind" not in attribute_preferences("a probability book for our ML course")
+    assert attribute_preferences("a probability book for our ML course")["kind"] == ("book",)
     assert attribute_preferences("I want a course on probability for my ML class")["kind"] == ("course", "video-series")
