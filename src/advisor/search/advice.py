@@ -31,7 +31,8 @@ _AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|
                     re.I)
 # ... or in its place: "a strong free alternative to CS229 when you want the same derivations explained more slowly"
 # (not "not a substitute for a course")
-_INSTEAD = re.compile(r"(?<!not a )\b(alternative (to|for)|instead of|in place of|replacement for|substitute for)\b", re.I)
+_INSTEAD = re.compile(r"(?<!not a )\b(alternative (to|for)|instead of|in place of|replacement for|substitute for)\b",
+                      re.I)
 # sentences end at ". X", not at "et al. X" or "e.g. X"
 _PARTS = re.compile(r"(?<![ (]al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bch\.)(?<=[.;!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|but)\s+")
 INVERSE = 0.5  # "X: read Y first" also says X comes after Y, less directly

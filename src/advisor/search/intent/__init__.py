@@ -20,7 +20,7 @@ from .names import acronym, resource_names, squashed
 from .reader import IntentReader
 from .record import Intent
 
-__all__ = ["Intent", "IntentReader", "acronym", "asked_on", "attribute_preferences", "condense", "content_words", "is_aside",
-           "known_clauses", "lack_clauses", "lookup_targets", "part_clauses", "question_intent", "reacting", "refers_to_previous",
-           "resource_names", "squashed", "subject_topics", "topic_words", "unnamed_clauses", "wants_comparison",
-           "wants_path", "without_flavour", "without_purpose"]
+__all__ = ["Intent", "IntentReader", "acronym", "asked_on", "attribute_preferences", "condense", "content_words",
+           "is_aside", "known_clauses", "lack_clauses", "lookup_targets", "part_clauses", "question_intent", "reacting",
+           "refers_to_previous", "resource_names", "squashed", "subject_topics", "topic_words", "unnamed_clauses",
+           "wants_comparison", "wants_path", "without_flavour", "without_purpose"]

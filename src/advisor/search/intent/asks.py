@@ -38,9 +38,9 @@ def question_intent(question: str) -> tuple[str, ...]:
 _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) "
                          r"(really )?(interest|appeal to|matter to) me\b|"
                          # "the maths in most Bayesian books scares me off"
-                         r"\b(proofs?|theory|derivations?|math|maths)(\s+(?!(doesn'?t|don'?t|does|do|not|never|won'?t|didn'?t)\b)[\w'-]+){0,5}?"
-                         r"\s+(bores?|scares?|puts?|turns?) "
-                         r"me( off)?\b")
+                         r"\b(proofs?|theory|derivations?|math|maths)"
+                         r"(\s+(?!(doesn'?t|don'?t|does|do|not|never|won'?t|didn'?t)\b)[\w'-]+){0,5}?"
+                         r"\s+(bores?|scares?|puts?|turns?) me( off)?\b")
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\b(free|open[- ]access|no cost|without (paying|spending)|can'?t afford|cannot afford|can'?t pay|cannot pay|"
      # "on a student budget", "I'm broke", "no paywall", "gratis", "an open textbook", "legally downloadable"

@@ -17,8 +17,8 @@ _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|non
            r"long forgotten)\b")
 # ... a gap to fill before a topic; beside a named X, what X itself is for ("entropy? I keep seeing it. Cover?")
 _KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
-_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|did much|seen|studied|learned|"
-                   r"learnt|taken|took|had|used|heard of|touched|written|read)|"
+_LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|did much|seen|"
+                   r"studied|learned|learnt|taken|took|had|used|heard of|touched|written|read)|"
                    r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
                    # ... but "ISL never derives anything" says what X does not do
@@ -57,7 +57,8 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    # "took linear algebra years ago and only remember bits" (not "learned ML from PRML years ago")
                    r"\bonly (remember|recall) (bits|bits and pieces|fragments|a little|a few things|scraps)\b|"
                    # "last did any maths at school about fifteen years ago"
-                   r"\blast (did|took|studied|touched|used|saw|had|learned|learnt)\b[^.?!,;]{1,40}\b(years|decades) ago\b|"
+                   r"\blast (did|took|studied|touched|used|saw|had|learned|learnt)\b[^.?!,;]{1,40}"
+                   r"\b(years|decades) ago\b|"
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
                    r"(weak|rusty|shaky|fuzzy|hazy|lacking|minimal|limited|nonexistent|non-existent|poor)\b|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
@@ -248,4 +249,3 @@ _ASKED_BEFORE = re.compile(r"\b(an?|the|one|some)\s+((?:[\w'-]+\s+){1,4}?)(books
 def asked_on(text: str) -> str:
     """The subjects a resource is asked on in so many words ("a first book on statistical learning")."""
     return " ".join([m.group(5) for m in _ASKED_ON.finditer(text)] + [m.group(2) for m in _ASKED_BEFORE.finditer(text)])
-

@@ -68,7 +68,8 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"(worked|went|gone|got|made it|read) through|completed|already (know|read|did|done|finished|"
                    r"covered|took|taken)|lacks?|(not|isn'?t|wasn'?t) (rigorous|mathematical|deep|formal|detailed) enough|"
                    r"level up|step up|next(?=\s*[?.!])|(read|study|learn|take|do|watch|use) next|what'?s next|what is next|"
-                   r"next (book|course|text|read|resource|step|paper|article|reading)s?|follow[- ]on|wanting more|now (i )?(want|need|looking)|"
+                   r"next (book|course|text|read|resource|step|paper|article|reading)s?|follow[- ]on|wanting more|"
+                   r"now (i )?(want|need|looking)|"
                    # ("notes I can read instead of rewatching": the same course in another form, not a step on)
                    r"instead(?! of (re)?\w+ing\b))\b", re.I)
 # a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
@@ -333,4 +334,3 @@ _PART = re.compile(r"\b(part|section|chapter|proof|analysis|appendix|derivation|
 def part_clauses(text: str) -> str:
     """The clauses of a question that name a part of a resource ("the convergence proof in it uses regret")."""
     return " ".join(c for c in _CLAUSES.split(text) if _PART.search(c))
-

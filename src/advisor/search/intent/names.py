@@ -102,6 +102,23 @@ def _near(text: str, a: int, b: int, words: int = 3) -> str:
     return " ".join([*left, text[a:b], *right])
 
 
+def dated(question: str, spans: list, years: dict[str, int | None], derived: set[tuple[str, str]]) -> list:
+    """A year said right after the words naming a record ("the bishop book from 2024") picks, of the records
+    those words name (`derived`: names made from titles and authors), the one of that year."""
+    out = []
+    for a, b, rid in dict.fromkeys(spans):
+        said = _YEAR_AFTER_NAME.match(question[b:])
+        year = int(said.group(2)) if said else None
+        if year is None or years.get(rid) == year:
+            out.append((a, b, rid))
+            continue
+        # the same words name the author's other records too ("Bishop" is given to PRML)
+        words = " ".join(question[a:b].lower().split())
+        shared = {r for x, y, r in spans if (x, y) == (a, b)} | {r for name, r in derived if name == words}
+        out += [(a, b, r) for r in sorted(shared) if years.get(r) == year] or [(a, b, rid)]
+    return list(dict.fromkeys(out))
+
+
 def alike_in_choice(spans: list[tuple[int, int, str]], kinds: dict[str, str]) -> list[tuple[int, int, str]]:
     """In a choice ("CS229 or MIT 6.036?"), words naming several records (CS229's course, notes and cheatsheets)
     name those of the kind the other options are."""

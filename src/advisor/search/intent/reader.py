@@ -18,8 +18,8 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BR
                    _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
-from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _YEAR_AFTER_NAME, _as_subject, _behind,
-                    _content_words, _near, _subject_words, _title_pattern, acronym, alike_in_choice, author_initials,
+from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _behind, _content_words, _near,
+                    _subject_words, _title_pattern, acronym, alike_in_choice, author_initials, dated,
                     place_subject_names, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
@@ -259,27 +259,11 @@ class IntentReader:
             spans = [s for s in self._named_spans(question, refused)
                      if not any(s[0] < b and a < s[1] for a, b in levels)]
         spans = [s for s in spans if (s[0], s[1]) not in required]
-        spans = self._dated(question, spans)
+        spans = dated(question, spans, self.years, self.derived)
         # "is CASI derivation-heavy like ESL?": beside another name, one said as a yardstick is not asked about
         if len({rid for _, _, rid in spans}) >= 2:
             spans = [s for s in spans if not _YARDSTICK.search(question[max(0, s[0] - 20):s[0]])] or spans
         return spans, named_anyhow, refused
-
-    def _dated(self, question: str, spans: list) -> list:
-        """A year said right after the words naming a record ("the bishop book from 2024") picks, of the records
-        those words name, the one of that year."""
-        out = []
-        for a, b, rid in dict.fromkeys(spans):
-            said = _YEAR_AFTER_NAME.match(question[b:])
-            year = int(said.group(2)) if said else None
-            if year is None or self.years.get(rid) == year:
-                out.append((a, b, rid))
-                continue
-            # the same words name the author's other records too ("Bishop" is given to PRML)
-            words = " ".join(question[a:b].lower().split())
-            shared = {r for x, y, r in spans if (x, y) == (a, b)} | {r for name, r in self.derived if name == words}
-            out += [(a, b, r) for r in sorted(shared) if self.years.get(r) == year] or [(a, b, rid)]
-        return list(dict.fromkeys(out))
 
     def _without_names(self, question: str, spans: list) -> str:
         """The question without the names (and "X's book", "the X paper"): what it asks beyond X."""
