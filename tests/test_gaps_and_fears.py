@@ -43,6 +43,8 @@ def test_a_surname_naming_several_records_names_the_one_whose_title_its_sentence
     ("proofs scare me", ("applied", "moderate")),
     ("the maths itself doesn't scare me, I want rigour", ("rigorous", "proof-heavy")),
     ("the conditioning formulas for multivariate gaussians scare me", None),  # a gap in one topic, not in maths
+    ("a bayesian stats book for real data, not heavy on proofs", ("applied", "moderate")),
+    ("something light on theory please", ("applied", "moderate")),
 ])
 def test_maths_feared_in_so_many_words_asks_for_light_maths(question, depth):
     assert attribute_preferences(question).get("math_depth") == depth
