@@ -229,3 +229,19 @@ def test_a_class_of_the_learners_own_asks_for_no_course():
     assert "kind" not in attribute_preferences("my last math class was high school algebra. a feel for probability?")
     assert attribute_preferences("a probability book for our ML course")["kind"] == ("book",)
     assert attribute_preferences("I want a course on probability for my ML class")["kind"] == ("course", "video-series")
+
+
+def test_in_between_two_named_resources_is_strictly_between_them():
+    from advisor.search.preferences import axis_factor
+
+    islr = Resource("islr", "An Introduction to Statistical Learning", ["Gareth James"], level="intro",
+                    math_depth="applied", aliases=["ISLR"])
+    esl = Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], level="advanced",
+                   math_depth="rigorous", aliases=["ESL"])
+    mid = Resource("mid", "Data Science and Machine Learning", ["Dirk Kroese"], level="intermediate",
+                   math_depth="rigorous")
+    low = Resource("low", "Intro to ML with Scikit", ["Ann Lee"], level="intro", math_depth="applied")
+    intent = IntentReader({"islr": islr, "esl": esl}).read(
+        "islr felt too easy, it keeps skipping derivations, but ESL was way over my head. anything in between?")
+    assert intent.between and sorted(intent.mentioned) == ["esl", "islr"]
+    assert axis_factor(intent, [islr, esl], mid, {}) > axis_factor(intent, [islr, esl], low, {})

@@ -155,6 +155,11 @@ def axis_factor(intent: Intent, named: list[Resource], r: Resource, needed: dict
             return AXIS_FACTORS["level"]
         return AXIS_FACTORS["ahead" if r.year < max(years) else "level" if r.year == max(years) else "behind"]
     depth, level = rank_on(r.math_depth, DEPTHS), rank_on(r.level, LEVELS)
+    if intent.between:  # strictly between the named ones on the depth-then-level axis
+        places = sorted((rank_on(x.math_depth, DEPTHS), rank_on(x.level, LEVELS)) for x in named)
+        if places[0] < (depth, level) < places[-1]:
+            return AXIS_FACTORS["ahead"]
+        return AXIS_FACTORS["level" if (depth, level) in places else "behind"]
     ref_depth = max(rank_on(x.math_depth, DEPTHS) for x in named)
     ref_level = max(rank_on(x.level, LEVELS) for x in named)
     if intent.direction == "easier":

@@ -262,6 +262,8 @@ _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|soft
 _FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?requisites?|(math|maths|mathematics) "
                           r"do i need)\b", re.I)
 # the learner wants a record from the people or the course that made X
+# "anything in between?", "a middle ground": between the resources named
+_BETWEEN = re.compile(r"\b(in[- ]between|somewhere between|middle ground|halfway (house|point))\b", re.I)
 _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|these) (very )?same\b|"
                           r"\bsame (authors?|people|group|team|source|course|class|lecturers?|professors?|instructors?)\b",
                           re.I)

@@ -10,8 +10,8 @@ from ...types import Resource
 # the package's wording cues (cues.py, background.py), shared by its modules
 from .asides import set_aside
 from .background import _KEEP_SEEING, _LACK, known_clauses, lack_clauses
-from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES,
-                   _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
+from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
+                   _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
                    _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT,
                    _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
@@ -386,6 +386,7 @@ class IntentReader:
                               for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(said)),
+            between=len(mentioned) >= 2 and bool(_BETWEEN.search(said)),
         )
 
 

@@ -26,3 +26,4 @@ class Intent:
     unwanted: str = ""  # what the learner does not want ("no measure theory", "without proofs"), not a gap they state
     buried: str = ""  # what they would rather not be buried in ("won't drown me in matrix algebra"): not asked for
     same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
+    between: bool = False  # "ISLR too easy, ESL over my head: anything in between?": between the named ones
