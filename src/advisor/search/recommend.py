@@ -213,9 +213,10 @@ class ResourceRanker:
         # "my linear algebra is minimal. want a first book on statistical learning": beside another subject a
         # resource is asked on, and with nothing named to come before, a gap says the learner's level, not what to read
         # (not "my probability is weak: a probability book for my ML course?")
-        on = set(subject_topics(asked_on(asking), self.matcher.find))
-        if gaps and not intent.mentioned and not intent.wants_prerequisites and on and not on & set(gaps):
-            topics = [t for t in topics if t not in gaps] or topics
+        if gaps and not intent.mentioned and not intent.wants_prerequisites:
+            on = set(subject_topics(asked_on(asking), self.matcher.find))
+            if on and not on & set(gaps):
+                topics = [t for t in topics if t not in gaps] or topics
         # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
         if len(topics) > 1:
             topics = [t for t in topics if t != CONTEXT_TOPIC]
@@ -331,9 +332,10 @@ class ResourceRanker:
                 else [t for t in topics if t in lacked]
             # ... else a part of X the learner names ("the Adam paper's convergence part talks about regret in online
             # convex optimization"), not what X is about
-            about = {t for r in named for t in r.topics[:AXIS_TOPICS]}
-            part = set(self.matcher.find(part_clauses(intent.rest))) - about
-            asked = asked or [t for t in topics if t in part and named and not lacked]
+            if not asked and named and not lacked:
+                about = {t for r in named for t in r.topics[:AXIS_TOPICS]}
+                part = set(self.matcher.find(part_clauses(intent.rest))) - about
+                asked = [t for t in topics if t in part]
             # ... and the gap the learner names is the one to fill, not the rest of what X needs
             asked = [t for t in asked if t in lacked] or asked
             # "what probability background before X?": X's needs that build on the asked topic are asked too
