@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -10,6 +11,8 @@ RESOURCE_KINDS = ("book", "course", "lecture-notes", "cheatsheet", "paper", "vid
 ACCESS = ("free", "free-online", "paid", "archived")
 LEVELS = ("intro", "intermediate", "advanced")
 MATH_DEPTHS = ("applied", "moderate", "rigorous", "proof-heavy")
+# how a paper written to teach a field, not to bring a result, calls itself in its title or first sentence
+_EXPOSITORY = re.compile(r"\b(survey|review|tutorial|overview|monograph|primer|introduction)\b", re.I)
 
 
 @dataclass
@@ -48,6 +51,11 @@ class Resource:
     @property
     def is_free(self) -> bool:
         return self.access in ("free", "free-online")
+
+    @property
+    def is_expository(self) -> bool:
+        """A survey, review or tutorial paper: it teaches its field as a text does ("the best next read")."""
+        return self.kind == "paper" and bool(_EXPOSITORY.search(f"{self.title} {self.description.split('. ')[0]}"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

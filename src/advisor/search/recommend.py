@@ -145,8 +145,10 @@ class ResourceRanker:
                                      if rid in self.resources and teaches(self.resources[rid], gap)}
         # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
         from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
+        moving_on = intent.wants_next_step and bool(named_records)
         if "paper" not in prefs.get("kind", ()) and not from_paper:
-            sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named}
+            sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named
+                           and not (r.is_expository and moving_on)}
         sig.authority = self.authority
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}

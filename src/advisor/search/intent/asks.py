@@ -42,7 +42,9 @@ _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|r
                          r"(\s+(?!(doesn'?t|don'?t|does|do|not|never|won'?t|didn'?t)\b)[\w'-]+){0,5}?"
                          r"\s+(bores?|scares?|puts?|turns?) me( off)?\b")
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
-    (r"\b(free|open[- ]access|no cost|without (paying|spending)|can'?t afford|cannot afford|can'?t pay|cannot pay|"
+    # ("distribution-free bounds", "derivative-free methods" name no price)
+    (r"\b((?<![\w]-)free|open[- ]access|no cost|"
+     r"without (paying|spending)|can'?t afford|cannot afford|can'?t pay|cannot pay|"
      # "on a student budget", "I'm broke", "no paywall", "gratis", "an open textbook", "legally downloadable"
      r"(no|zero|tight|small|limited|low|student|shoestring) budget|on a budget|(i'?m|i am|we'?re|we are|totally|"
      r"completely|student and) broke|no money|(can'?t|cannot|won'?t|don'?t want to|do not want to) (spend|pay)|"
@@ -133,7 +135,8 @@ _PREFER_TO = re.compile(r"\bprefer(?:s|red)? ((?:\w+ ){1,3}?)to\s+(?=(an?\s+|the
 _REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just|"
                       r"(shorter|lighter|smaller|quicker|briefer|cheaper|less \w+) than|"
                       r"before (i )?(open|read|start|pick up|crack open|tackle|attempt)|"
-                      r"(?:don'?t|do not|doesn'?t) (?:really )?(?:like|want|enjoy)|hate)\s+((an?|the|just|only|another|"
+                      r"(?:don'?t|do not|doesn'?t) (?:really )?"
+                      r"(?:like|want|enjoy|give me|send me|recommend|suggest)|hate)\s+((an?|the|just|only|another|"
                       r"more|by|whole|full|entire|long|watching|reading|read|watch)\s+){0,3}"
                       # "rather than a thick book", "not a 600-page book", "not an ML book": a size or a subject refused,
                       # not the kind (read as neither)

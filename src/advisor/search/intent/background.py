@@ -19,7 +19,9 @@ _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|non
 _KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
 _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|did much|seen|"
                    r"studied|learned|learnt|taken|took|had|used|heard of|touched|written|read)|"
-                   r"(?<!measure )(?<!mean )zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
+                   # ("there's zero probability" says it of a resource)
+                   r"(?<!measure )(?<!mean )(?<!there's )(?<!there is )(?<!there was )(?<!it has )(?<!it had )"
+                   r"zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
                    # ... but "ISL never derives anything" says what X does not do
                    r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"

@@ -45,7 +45,10 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"\b(read|watch|study|learn|take|do|know|look at)\s+(first\s+)?before\s*[?.!]*\s*$|"
                      r"pre-?reading|(needs?|has|have) to be (solid|strong|good|fluent)|"
                      r"(it|they|the (book|course|author)) (says|say|said|wants?|assumes?|requires?|expects?)\b[^.?!]{0,40}\bfirst\b|"
-                     r"(maths?|mathematics) (review|refresher)|(get|getting|be|up) to (where|the point where|a level where) i can "
+                     # ("a book with its own maths review" describes the book wanted)
+                     r"(?<!\bown )(?<!\bits )(?<!\bwith )(?<!\bwith a )(?<!\bhas a )"
+                     r"(maths?|mathematics) (review|refresher)|"
+                     r"(get|getting|be|up) to (where|the point where|a level where) i can "
                      r"(read|follow|understand|tackle)|before (it|that|this|them)\s*[?.!]?\s*$|"
                      r"(then|and) (come|go|get) back to (it|this|that|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
@@ -217,7 +220,9 @@ _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
 _BACK_TO_NAME = re.compile(r"\bthe (original|actual) (paper|article|publication)\b|"
                            r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
-                           r"about) (it|them|that|this|those|these|they)\b", re.I)
+                           r"about) (it|them|that|this|those|these|they)\b|"
+                           # "I want the course itself, not just his textbook"
+                           r"\bthe (course|book|class|lectures?|notes|videos?|series|text(book)?|paper) itself\b", re.I)
 # "took X last year ... need a formula refresher of the whole course": a revision of X itself, not a step past X
 _REVISES_NAME = re.compile(r"\b(refresher|review|recap|summary|revision|cheat ?sheet)s? (of|for|on) (the|that|this) "
                            r"(whole |entire )?(course|class|book|lectures?|text)\b", re.I)
@@ -230,7 +235,8 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want))\s+"
+_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want|"
+                       r"(?:give|send) me(?: an?)?|recommend(?: an?)?|suggest(?: an?)?))\s+"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
 _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"

@@ -39,7 +39,8 @@ _ELLIPTIC = re.compile(r"(^|:\s+|\s[-\u2014]\s+)\W*((and|so|also|but|or)\s+)?(to
                        r"free(?!\s*(and|or|&|,|\+|plus)\s*((a )?(bit|little|lot) )?(\w+er|more|less)\b)(?!\s+(\w+\s+)?(books?|textbooks?|courses?|notes|lectures?|"
                        r"videos?|resources?|alternatives?|options?|texts?|surveys?|tutorials?|intros?|introductions?|"
                        r"primers?|treatments?|guides?|material|reading|one|version|ways?|route|path)\b)|still (available|offered|"
-                       r"running|online)|good (for|enough)|ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
+                       r"running|online)|good (for|enough|if (i|you|we|someone|one)\b)|"
+                       r"ok for|suitable|(a )?(bad|good|terrible|smart) (idea|choice|"
                        r"pick|fit|start)|overkill|realistic|doable|feasible|"
                        # "ITILA for a ML person?", "BDA3 for self-study?": X's fit, asked after its name
                        r"for (a|an|someone|somebody|me|beginners?|self[- ]study|newbies?|novices?))\b[^.!]*\?"

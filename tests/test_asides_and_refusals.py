@@ -1,0 +1,105 @@
+"""Round 19's readings: a named resource asked about ("X - good if I stopped maths after school?", "I want the
+course itself"), a kind refused in so many words ("don't give me a maths book"), what a resource lacks said of it
+("there's zero probability"), a price word inside a compound ("distribution-free"), and review papers, which
+teach their field as a text does."""
+
+import pytest
+
+from advisor.library.topics import Topic, TopicMatcher
+from advisor.search.intent import IntentReader, attribute_preferences
+from advisor.search.intent.background import lack_clauses
+from advisor.types import Resource
+
+SHELF = {
+    "mml": Resource("mml", "Mathematics for Machine Learning Specialization", ["David Dye"], kind="course",
+                    aliases=["Imperial College maths for ML specialization"]),
+    "stat110": Resource("stat110", "Statistics 110: Probability", ["Joe Blitzstein"], kind="course",
+                        aliases=["Stat 110"]),
+    "dls": Resource("dls", "Deep Learning Specialization", ["Andrew Ng"], kind="course", aliases=["deeplearning.ai"]),
+}
+
+
+def test_a_named_resource_followed_by_good_if_is_asked_about_not_moved_away_from():
+    intent = IntentReader(SHELF).read("the Imperial College maths for ML specialization on Coursera - good if I "
+                                      "stopped maths after school? want linear algebra + multivariate calculus + PCA.")
+    assert intent.about == ["mml"] and not intent.moves_away
+
+
+def test_the_course_itself_points_back_at_the_course_named():
+    reader = IntentReader(SHELF)
+    intent = reader.read("where are Blitzstein's Stat 110 lectures + the practice problems? I want the course "
+                         "itself, not just his textbook.")
+    assert intent.mentioned == ["stat110"] and not intent.moves_away
+    # a request for another course still moves away
+    assert reader.read("Stat 110 was too slow for me. I want a course that moves faster.").moves_away
+
+
+@pytest.mark.parametrize("question", ["Don't give me a maths book.", "do not recommend a textbook please"])
+def test_a_kind_refused_in_so_many_words_is_not_asked_for(question):
+    assert "book" not in attribute_preferences(question).get("kind", ())
+    assert attribute_preferences("give me a book on PCA").get("kind") == ("book",)
+
+
+def test_a_refused_subject_is_unwanted():
+    intent = IntentReader(SHELF).read("I want to train image models with libraries. Don't give me a maths book.")
+    assert "maths book" in intent.unwanted
+
+
+def test_what_a_resource_lacks_is_no_gap_of_the_learner():
+    assert lack_clauses("Practical, but derivatives are just shown, and there's zero probability.") == ""
+    assert lack_clauses("I know zero probability.")  # said of the learner, it is a gap
+
+
+def test_a_maths_review_inside_the_book_wanted_asks_for_no_prerequisite():
+    said = ("Did the deeplearning.ai specialization. I want a serious deep learning book with its own maths "
+            "review (linear algebra, probability) and chapters on generative models.")
+    intent = IntentReader(SHELF).read(said)
+    assert intent.moves_away and not intent.wants_prerequisites
+    assert IntentReader(SHELF).read("Before deeplearning.ai, which maths review should I do?").wants_prerequisites
+
+
+@pytest.mark.parametrize("question, free", [
+    ("complete proofs of distribution-free lower bounds for classification", False),
+    ("derivative-free optimization methods, rigorous", False),
+    ("a free book on convex optimization", True),
+])
+def test_free_inside_a_compound_names_no_price(question, free):
+    assert ("access" in attribute_preferences(question)) is free
+
+
+def test_learners_words_for_proofs_and_neighbours_name_their_topics():
+    from advisor.library.topics import load_topics
+    from pathlib import Path
+
+    topics = load_topics(Path(__file__).resolve().parents[1] / "corpus" / "topics.yaml")
+    matcher = TopicMatcher(topics)
+    assert "mathematical-proofs" in matcher.find("it expects you to be comfortable with proofs")
+    assert "knn" in matcher.find("consistency of nearest-neighbour rules")
+
+
+REVIEW = Resource("sgd-review", "Optimization Methods for Large-Scale Machine Learning", ["Leon Bottou"], kind="paper",
+                  description="A long review explaining why stochastic gradient methods dominate. It proves rates.",
+                  topics=["sgd", "non-convex-optimization"])
+ORIGINAL = Resource("adam", "Adam: A Method for Stochastic Optimization", ["Diederik Kingma"], kind="paper",
+                    description="The paper introducing Adam. It uses moving averages.", topics=["sgd"])
+
+
+def test_a_survey_or_review_paper_is_expository_and_an_original_paper_is_not():
+    assert REVIEW.is_expository and not ORIGINAL.is_expository
+    assert not Resource("b", "A Review of Probability", kind="book").is_expository  # only papers
+
+
+def test_moving_on_from_a_book_a_review_paper_is_a_read_like_a_text():
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {tid: Topic(tid, tid.replace("-", " "), []) for tid in ["sgd", "non-convex-optimization",
+                                                                      "convex-optimization"]}
+    shelf = {"boyd": Resource("boyd", "Convex Optimization", ["Stephen Boyd"], topics=["convex-optimization"]),
+             "sgd-review": REVIEW, "adam": ORIGINAL}
+    ranker = ResourceRanker(shelf, topics, TopicMatcher(topics))
+    moving_on = "Finished Boyd's Convex Optimization. What's the next read for sgd and non-convex optimization?"
+    sig = ranker.signals(moving_on, IntentReader(shelf).read(moving_on), lambda text: {}, [])
+    assert "sgd-review" not in sig.unasked and "adam" in sig.unasked
+    # asked with no resource left behind, a paper still waits for a question that asks for one
+    cold = "how does sgd work on non-convex problems?"
+    assert "sgd-review" in ranker.signals(cold, IntentReader(shelf).read(cold), lambda text: {}, []).unasked
