@@ -103,3 +103,36 @@ def test_moving_on_from_a_book_a_review_paper_is_a_read_like_a_text():
     # asked with no resource left behind, a paper still waits for a question that asks for one
     cold = "how does sgd work on non-convex problems?"
     assert "sgd-review" in ranker.signals(cold, IntentReader(shelf).read(cold), lambda text: {}, []).unasked
+
+
+def test_what_the_learner_wants_of_a_resource_is_no_background():
+    from advisor.search.intent.background import known_clauses
+
+    said = "I did matrices back then. I like recorded lectures where I can do the problem sets."
+    assert known_clauses(said) == ["I did matrices back then"]
+    assert known_clauses("I can do matrix computations fine")  # said of the learner, it is
+
+
+def test_a_gap_pointed_back_to_is_the_sentence_before_it():
+    said = "PGMs are fine. But convex duality, conjugate functions, Lagrange duals... that's my hole."
+    assert "convex duality" in lack_clauses(said) and "PGMs" not in lack_clauses(said)
+    # a sentence of its own keeps only itself
+    assert lack_clauses("I read PGMs. My probability is weak.") == "My probability is weak"
+
+
+@pytest.mark.parametrize("ending", ["Best place to fill it?", "Quick intuition first?"])
+def test_a_short_request_after_a_gap_asks_what_comes_before_x(ending):
+    shelf = {"mc": Resource("mc", "The Matrix Calculus You Need for Deep Learning", ["Terence Parr"], kind="paper")}
+    said = "Parr's matrix calculus article assumes calculus. I don't really get what the chain rule means. " + ending
+    assert IntentReader(shelf).read(said).wants_prerequisites
+    assert not IntentReader(shelf).read("Parr's matrix calculus article: is it any good?").wants_prerequisites
+
+
+def test_than_compares_only_in_a_sentence_that_names_the_resources():
+    shelf = {"nndl": Resource("nndl", "Neural Networks and Deep Learning", ["Michael Nielsen"]),
+             "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"])}
+    reader = IntentReader(shelf)
+    said = ("Nielsen's book was great but old. I liked Bishop's writing style. Is there something in that spirit "
+            "on transformers? More concepts than abstract theory is fine.")
+    assert not reader.read(said).compares
+    assert reader.read("Is Bishop's book harder than Nielsen's book?").compares

@@ -64,7 +64,10 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(is|are|am|'?s|'?re) (very |really |pretty |a bit |kind of |super |quite |\w+ (years?|decades?) )?"
                    r"(weak|rusty|shaky|fuzzy|hazy|lacking|minimal|limited|nonexistent|non-existent|poor)\b|"
                    r"(is|are) (all |completely |totally |entirely )?new(?! (edition|version|book|course|paper))\b|"
-                   r"weak (in|on|at)|(lost|loses?|losing) me|(not|never) (comfortable|familiar) with|unfamiliar with|"
+                   r"weak (in|on|at)|(lost|loses?|losing) me|"
+                   # "convex duality, conjugate functions... that's my hole"
+                   r"\b(that'?s|that is|thats|is|are) (my|the) (biggest |main |real )?(hole|gap|weak spot|weakness|"
+                   r"blind spot)\b|(not|never) (comfortable|familiar) with|unfamiliar with|"
                    r"(don'?t|doesn'?t|do not|does not|didn'?t|did not|never) (really |quite |fully |ever )?(make|made) sense|"
                    r"(hasn'?t|has not|never|didn'?t|did not|doesn'?t|does not) (really |quite |fully )?click(ed)?)\b", re.I)
 
@@ -72,12 +75,17 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
 def lack_clauses(text: str) -> str:
     """The sentences where the learner says what they lack; "I've done real analysis but no functional analysis"
     says a gap after what they know."""
-    out, known = [], False
+    out, known, last = [], False, ""
     for p in _SENTENCES.split(text):
         if p and (_LACK.search(p) or known and _NONE_OF.match(p)):
-            out.append(p)
+            # "convex duality, conjugate functions... that's my hole": the gap is what "that" points back to
+            out += [last, p] if _POINTS_BACK.match(p) and last not in out else [p]
         known = bool(p) and bool(_HAD.search(p) or _HAVE.search(p)) and not _LACK.search(p)
-    return " ".join(out)
+        last = p or last
+    return " ".join(o for o in out if o)
+
+
+_POINTS_BACK = re.compile(r"\W*(and |but |so )?((that|this|those|these)('s|s| is| are| was| were)|which)\b", re.I)
 
 
 # what the learner has studied ("rigorous is fine but no measure theory" says a wish, not a gap)
@@ -101,7 +109,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"(?<!especially )(?<!particularly )(?<!it's )\b((solid|comfortable|fine|good|strong|"
                    r"confident|ok|okay|at home|fluent)\s+(on|with|in|at)|"
                    # ("what should I know before X?" asks)
-                   r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )"
+                   # ("lectures where I can do the problem sets" says what the learner wants of them)
+                   r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )(?<!where )(?<!so )"
                    r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (follow|handle|do)|know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"

@@ -25,7 +25,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(gear|gearing|geared|get|getting|gets) (up|ready) (for|to)\b|ground ?work\b|"
                      r"what (should|must|do) i (need to )?have (done|learned|learnt|read|studied|covered)\b|road ?map\b|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
-                     r"background (do i need|needed|for|reading|material)|fill (that|this)\b|"
+                     r"background (do i need|needed|for|reading|material)|fill (that|this|it)\b|"
+                     # "Quick intuition first?": a short request, after a gap
+                     r"(^|[.?!:]\s+)(\w+\s+){1,3}first\s*\?|"
                      r"fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
                      r"(?<!not )(?<!n't )ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"

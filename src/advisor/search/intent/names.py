@@ -8,7 +8,7 @@ import unicodedata
 
 from ...types import Resource
 from .background import known_clauses
-from .cues import _SMALL
+from .cues import _COMPARE, _SENTENCE_END, _SMALL
 
 
 def surname(author: str) -> str:
@@ -271,3 +271,17 @@ def author_initials(resources: dict[str, Resource], prose: str) -> list[tuple[re
             body = r"\s?&\s?".join(initials.split("&")) if "&" in initials else initials
             out.append((re.compile(rf"(?<![\w&]){body}(?![\w&])"), ids.pop(), initials[0].lower()))
     return out
+
+
+def compares_named(text: str, spans: list[tuple[int, int, str]]) -> bool:
+    """Whether a question compares the resources it names: "than" and "or" count only in a sentence naming one
+    ("Nielsen was great ... More concepts than abstract theory is fine" compares nothing)."""
+    named, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if any(start <= a < m.end() for a, _, _ in spans):
+            named.append((start, m.end()))
+        start = m.end()
+        if start >= len(text):
+            break
+    return any(m.group().lower() not in ("or", "than") or any(a <= m.start() < b for a, b in named)
+               for m in _COMPARE.finditer(text))

@@ -11,7 +11,7 @@ from ...types import Resource
 from .asides import set_aside
 from .background import _KEEP_SEEING, _LACK, known_clauses, lack_clauses
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
-                   _CLAUSES, _COMPARATIVE, _COMPARE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
+                   _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
                    _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT,
                    _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
@@ -19,7 +19,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BE
                    _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _behind, _content_words, _near,
-                    _subject_words, _title_pattern, acronym, alike_in_choice, author_initials, dated,
+                    _subject_words, _title_pattern, acronym, alike_in_choice, author_initials, compares_named, dated,
                     place_subject_names, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
@@ -318,7 +318,7 @@ class IntentReader:
         # "is X a good first book or is there something friendlier?" chooses nothing between two names
         # ... and "CS229" is one name, though several records carry it: comparing takes two names
         compares = len({(a, b) for a, b, _ in spans}) >= 2 and len(mentioned) >= 2 \
-            and bool(_COMPARE.search(_OR_ELSE.sub(" ", question)))
+            and compares_named(_OR_ELSE.sub(lambda m: " " * len(m.group()), question), spans)
         if compares:
             spans = alike_in_choice(spans, self.kinds)
             mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
