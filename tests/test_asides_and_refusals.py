@@ -136,3 +136,30 @@ def test_than_compares_only_in_a_sentence_that_names_the_resources():
             "on transformers? More concepts than abstract theory is fine.")
     assert not reader.read(said).compares
     assert reader.read("Is Bishop's book harder than Nielsen's book?").compares
+
+
+def test_a_derivation_the_learner_could_not_follow_is_a_gap_not_a_wish_for_depth():
+    shelf = {"prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"])}
+    reader = IntentReader(shelf)
+    lost = reader.read("PRML's graphical models chapter went too fast. I couldn't follow the sum-product derivation. "
+                       "I want a book that's slower, with lots of worked examples.")
+    assert not lost.deeper and lost.sideways  # the same subject at PRML's level, paced for the learner
+    assert reader.read("PRML was fine. I want a book with more derivations.").deeper
+
+
+def test_what_follows_an_unwanted_phrase_as_examples_is_unwanted_too():
+    from advisor.search.intent.cues import unwanted_parts
+
+    assert unwanted_parts("Not looking for research-topic lectures like offline RL or PyTorch homework.") \
+        == ["research-topic lectures like offline RL or PyTorch homework"]
+    assert unwanted_parts("I'm NOT after a theorem-proof book") == ["theorem-proof book"]
+    assert unwanted_parts("no measure theory") == ["measure theory"]
+
+
+def test_a_course_x_assumes_asks_what_comes_before_x():
+    shelf = {"s650": Resource("s650", "Statistics for Applications (MIT 18.650)", ["Philippe Rigollet"],
+                              kind="course", aliases=["MIT 18.650"])}
+    reader = IntentReader(shelf)
+    assert reader.read("I'd like to take MIT 18.650 but it assumes a probability course. I'd like OCW lectures.") \
+        .wants_prerequisites
+    assert not reader.read("I'd like to take MIT 18.650. Does it have problem sets?").wants_prerequisites

@@ -47,6 +47,11 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"\b(read|watch|study|learn|take|do|know|look at)\s+(first\s+)?before\s*[?.!]*\s*$|"
                      r"pre-?reading|(needs?|has|have) to be (solid|strong|good|fluent)|"
                      r"(it|they|the (book|course|author)) (says|say|said|wants?|assumes?|requires?|expects?)\b[^.?!]{0,40}\bfirst\b|"
+                     # "I'd like to take 18.650 but it assumes a probability course"
+                     r"\b(it|they|which|the (book|course|class|paper)) (assumes?|requires?|presupposes?|expects?) "
+                     r"((you|i|one|students) (to )?(have )?)?((taken|done|had|completed) )?"
+                     r"(a|an|some|basic|prior|solid)\s+"
+                     r"([\w-]+\s+){0,3}(course|class|background|knowledge|semester|exposure)\b|"
                      # ("a book with its own maths review" describes the book wanted)
                      r"(?<!\bown )(?<!\bits )(?<!\bwith )(?<!\bwith a )(?<!\bhas a )"
                      r"(maths?|mathematics) (review|refresher)|"
@@ -101,6 +106,8 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention|touch|get (in)?to|go into)|"
                        r"barely (touch\w*|cover\w*|mention\w*|discuss\w*)|skips?|skipped|omits?|omitted|leaves? out|left out|"
                        r"no (coverage|mention|treatment|discussion) of|predates?|stops? (before|short of)|"
+                       # "more graph-centric and slower, with lots of worked examples": X's subject at X's level, paced
+                       r"slower|more slowly|(lots|more|plenty|tons) of worked examples|"
                        # "there were no exercises": practice X leaves out, at X's level
                        r"(there (are|were|was|is)|it has|it had|has|had|with) (no|zero|hardly any) (exercises|problems|"
                        r"problem sets|practice|worked examples|homework)|"
@@ -239,6 +246,8 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
 _UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want|"
                        r"(?:give|send) me(?: an?)?|recommend(?: an?)?|suggest(?: an?)?))\s+"
+                       # "not looking for research-topic lectures", "NOT after a theorem-proof book"
+                       r"(?:(?:looking for|after|interested in|into|keen on)\s+(?:an?\s+|any\s+)?)?"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
 _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
@@ -252,7 +261,12 @@ _ABSENT = re.compile(r"\bthere(?:'s|s| is| was| are| were)(?: \w+)?\s*$", re.I)
 
 def unwanted_parts(clause: str) -> list[str]:
     """The words after "no", "without", "don't need" ...: what the learner does not want."""
-    return [m.group(4) for m in _UNWANTED.finditer(clause) if not _ABSENT.search(clause[:m.start()])]
+    # ... and the examples that follow it: "not research-topic lectures like offline RL or PyTorch homework"
+    return [m.group(4) + (e.group(1) if (e := _EXAMPLES.match(clause, m.end())) else "")
+            for m in _UNWANTED.finditer(clause) if not _ABSENT.search(clause[:m.start()])]
+
+
+_EXAMPLES = re.compile(r"(\s*,?\s+(like|such as|e\.g\.,?|say)\s+[^.?!;:()]+)", re.I)
 
 
 def buried_parts(clause: str) -> list[str]:

@@ -372,7 +372,8 @@ class IntentReader:
             and bool(_NEXT.search(said) or _AWAY.search(said) or _SIDEWAYS.search(said) or asks_else or gentler_first
                      or used or before_name and earlier) and not _REVISES_NAME.search(said),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
-            deeper=bool(_DEEPER.search(said)),
+            # ("I couldn't follow the sum-product derivation" names a gap, not a wish for derivations)
+            deeper=bool(_DEEPER.search(" ".join(p for p in _SENTENCES.split(said) if p and not _LACK.search(p)))),
             deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
             rest=beside,
