@@ -163,3 +163,20 @@ def test_a_course_x_assumes_asks_what_comes_before_x():
     assert reader.read("I'd like to take MIT 18.650 but it assumes a probability course. I'd like OCW lectures.") \
         .wants_prerequisites
     assert not reader.read("I'd like to take MIT 18.650. Does it have problem sets?").wants_prerequisites
+
+
+def test_a_proof_book_refused_asks_for_no_rigour_and_no_depth():
+    said = "I want Bayesian modelling for real data. I'm NOT after a theorem-proof book, I want to build models."
+    assert "math_depth" not in attribute_preferences(said)
+    assert not IntentReader(SHELF).read(said).deeper
+    assert attribute_preferences("I want a theorem-proof book on Bayesian modelling")["math_depth"] \
+        == ("rigorous", "proof-heavy")
+
+
+def test_a_subject_not_yet_done_is_a_gap_and_a_subject_to_learn_is_asked_on():
+    from advisor.search.intent import asked_on
+
+    assert lack_clauses("I just finished AP Calc BC. I haven't done multivariable calc.") \
+        == "I haven't done multivariable calc"
+    assert lack_clauses("I haven't done much reading on it.") == ""
+    assert "probability" in asked_on("I want to learn probability properly over the summer")

@@ -149,17 +149,19 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "video course": ("course", "video-series"),
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
-_NO_PROOFS = re.compile(r"\b(no|not|without|zero|minimal|light on|less|fewer|not (really )?interested in|not into|hate|avoid|"
+_NO_PROOFS = re.compile(r"\b(no|not|not (looking for|after)|without|zero|minimal|light on|less|fewer|"
+                        r"not (really )?interested in|not into|hate|avoid|"
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
                         r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want)|"
                         # "without wading through proofs"
                         r"without (wading|slogging|ploughing|plowing|grinding|working|getting bogged down) (through|in))"
-                        r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of)\s+)?([a-z-]+\s+)?"
+                        r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of|an?)\s+)?"
+                        r"([a-z-]+\s+)?"
                         r"(proofs?|proofy|proof-heavy|proved|proven|theory|theorems?|"
                         r"rigou?r|derivations?|derived|"
                         # ("not mathematically inclined" says the learner's bent, and asks no rigour)
-                        r"maths?|mathematics|mathematically)\b"
+                        r"maths?|mathematics|mathematically)(-[a-z]+)*\b"  # ("a theorem-proof book")
                         # ... said after: "proofs don't interest me", "theory bores me"
                         rf"|{_NOT_INTERESTED_AFTER}", re.I)
 # "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for

@@ -19,6 +19,10 @@ _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|non
 _KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
 _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|did much|seen|"
                    r"studied|learned|learnt|taken|took|had|used|heard of|touched|written|read)|"
+                   # "I haven't done multivariable calc" (not "haven't done much reading on it": a subject follows)
+                   r"(haven'?t|have not|hasn'?t|has not) (yet |ever |really )?(done|taken|studied|learned|learnt|had|"
+                   r"seen|touched)\s+(?!(much|many|any|it|that|this|them|so|too|in|for|since|anything|a lot|well)\b)"
+                   r"(?=[a-z])|"
                    # ("there's zero probability" says it of a resource)
                    r"(?<!measure )(?<!mean )(?<!there's )(?<!there is )(?<!there was )(?<!it has )(?<!it had )"
                    r"zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
@@ -259,4 +263,10 @@ _ASKED_BEFORE = re.compile(r"\b(an?|the|one|some)\s+((?:[\w'-]+\s+){1,4}?)(books
 
 def asked_on(text: str) -> str:
     """The subjects a resource is asked on in so many words ("a first book on statistical learning")."""
-    return " ".join([m.group(5) for m in _ASKED_ON.finditer(text)] + [m.group(2) for m in _ASKED_BEFORE.finditer(text)])
+    return " ".join([m.group(5) for m in _ASKED_ON.finditer(text)] + [m.group(2) for m in _ASKED_BEFORE.finditer(text)]
+                    + [m.group("what") for m in _LEARN_SUBJECT.finditer(text)])
+
+
+# ... or as what the learner wants to learn: "I want to learn probability properly over the summer"
+_LEARN_SUBJECT = re.compile(r"\b(want|wanna|would like|'d like|hope|hoping|trying|need|plan|planning) to (properly )?"
+                            r"(learn|study|understand|get into|pick up|master|relearn)\s+(?P<what>[^.?!;,]+)", re.I)

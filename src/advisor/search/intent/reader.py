@@ -9,6 +9,7 @@ from typing import Iterable
 from ...types import Resource
 # the package's wording cues (cues.py, background.py), shared by its modules
 from .asides import set_aside
+from .asks import _NO_PROOFS
 from .background import _KEEP_SEEING, _LACK, known_clauses, lack_clauses
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
@@ -373,7 +374,9 @@ class IntentReader:
                      or used or before_name and earlier) and not _REVISES_NAME.search(said),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             # ("I couldn't follow the sum-product derivation" names a gap, not a wish for derivations)
-            deeper=bool(_DEEPER.search(" ".join(p for p in _SENTENCES.split(said) if p and not _LACK.search(p)))),
+            # ... nor is "I'm NOT after a theorem-proof book"
+            deeper=bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p) for p in _SENTENCES.split(said)
+                                                if p and not _LACK.search(p)))),
             deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
             rest=beside,
