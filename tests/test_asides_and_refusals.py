@@ -180,3 +180,26 @@ def test_a_subject_not_yet_done_is_a_gap_and_a_subject_to_learn_is_asked_on():
         == "I haven't done multivariable calc"
     assert lack_clauses("I haven't done much reading on it.") == ""
     assert "probability" in asked_on("I want to learn probability properly over the summer")
+
+
+COURSES = {"mc": Resource("mc", "Matrix Calculus for Machine Learning and Beyond", ["Alan Edelman", "Steven Johnson"],
+                          kind="course"),
+           "rl": Resource("rl", "CS 285: Deep Reinforcement Learning", ["Sergey Levine"], kind="course",
+                          aliases=["Levine's deep RL lectures"])}
+
+
+def test_instead_of_a_way_of_teaching_is_no_move_away_from_the_resource_named():
+    reader = IntentReader(COURSES)
+    said = ("Looking for the matrix calculus class by Alan Edelman and Steven Johnson, where the derivative is "
+            "treated as a linear operator instead of index formulas. Where are the videos and notes?")
+    intent = reader.read(said)
+    assert intent.about == ["mc"] and not intent.moves_away and not intent.wants_next_step
+    # instead of the resource itself, or of a kind, still moves away
+    assert reader.read("What should I watch instead of Edelman and Johnson's class?").moves_away
+    assert reader.read("Edelman and Johnson's class was too fast. Anything instead of the lectures?").moves_away
+
+
+def test_a_question_about_it_after_and_is_about_the_resource_named():
+    intent = IntentReader(COURSES).read("Sergey's deep RL lectures \u2014 how heavy is the math, and do they assume "
+                                        "I've already done an ML course?")
+    assert intent.about == ["rl"] and not intent.moves_away

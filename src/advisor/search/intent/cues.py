@@ -69,6 +69,10 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
 # "I do have the maths prerequisites": said of the learner, no request for them
 _HAS_PREREQUISITES = re.compile(r"\b(i|we|he|she|they)\s+(do\s+|already\s+|now\s+)?(have|meet|satisfy|know|covered|got)\s+"
                                 r"(all\s+)?(the\s+|my\s+)?([\w-]+\s+)?(pre-?requisites?|prereqs?)\b", re.I)
+# "the derivative as a linear operator instead of index formulas" says how X teaches, not that the learner leaves X
+# (the name read out, "instead of CS229" leaves nothing, "'s notes", a pronoun or a kind after "of")
+_OF_NO_RESOURCE = (r"(?! of\s+(?!(the|a|an|that|this|those|these|it|them|his|her|their|its|my|our|your|one|ones|books?|"
+                   r"textbooks?|texts?|courses?|class(es)?|lectures?|videos?|notes|papers?|series)\b)[a-z])")
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|"
                    # ("has done single-variable calculus" is background; "done with X" is a step on)
                    r"(?<!\bhas )(?<!\bhave )(?<!'ve )(?<!\bhad )done( with)?|"
@@ -81,7 +85,7 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"next (book|course|text|read|resource|step|paper|article|reading)s?|follow[- ]on|wanting more|"
                    r"now (i )?(want|need|looking)|"
                    # ("notes I can read instead of rewatching": the same course in another form, not a step on)
-                   r"instead(?! of (re)?\w+ing\b))\b", re.I)
+                   rf"instead(?! of (re)?\w+ing\b){_OF_NO_RESOURCE})\b", re.I)
 # a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
 # "B&V says nothing on SGD, next book?" moves sideways, to other topics at any depth
 # the words that put a wish for depth relative to the resource moved away from ("gentler than UML", "more rigorous")
@@ -128,7 +132,8 @@ _NOT_AS_HARD = (r"\bnot (so|as|that|too) (heavy|hard|difficult|dense|advanced|ma
                 r"rigorous|formal|abstract|proof-heavy)( as| like)\b(?!\s+(i|we|you|it|people|expected|feared|thought)\b)")
 _AWAY = re.compile(_NOT_AS_HARD + rf"|\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
-                   r"\b(instead of|rather than|(i'?d|i would|would) (much )?rather|alternatives? (to|for)|other than|replacement for|"
+                   rf"\b(instead of{_OF_NO_RESOURCE}|rather than|"
+                   r"(i'?d|i would|would) (much )?rather|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
                    r"shorter|(anything|something) newer|more (compact|concise|modern|recent|up[- ]to[- ]date)|"
                    r"(feels?|is|seems?) (dated|outdated|old)|"
@@ -218,7 +223,8 @@ _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
                              # ("I use Stan at work" tells what the learner does, it asks for nothing)
-                             r"something|anything|alternatives?|read|watch|learn|study|(?<!\bi )use|go|next|else|instead|"
+                             r"something|anything|alternatives?|read|watch|learn|study|(?<!\bi )use|go|next|else|"
+                             rf"instead{_OF_NO_RESOURCE}|"
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
                              r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?|"
                              r"write-?ups?|articles?|explainers?|guides?|materials?|texts?|shows?|derives?)\b",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .cues import (_KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _PREREQ, _REQUEST, _SENTENCE_END, _WANTS_RESOURCE, _WISH,
-                   pieces)
+from .cues import (_KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _PREREQ, _REQUEST, _SENTENCE_END,
+                   _WANTS_RESOURCE, _WISH, pieces)
 
 # A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do
 # they cover and do I need probability first?", "is that meant to be taken after Y?". A yes/no question (or one
@@ -17,7 +17,7 @@ _PRONOUN_SUBJECT = (r"(it|they|that|this|those|these|he|she|the (book|textbook|c
                     r"series|videos?|text|specialization))")
 _AUX = r"is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t"
 _ABOUT_PRONOUN = re.compile(
-    rf"^\W*({_AUX}|do|did)\s+"
+    rf"^\W*((and|so|also|but)\s+)?({_AUX}|do|did)\s+"
     rf"{_PRONOUN_SUBJECT}\b|"
     # "X: can I audit it for free?", "should I buy them?": X is what is done, so the question is about X
     rf"\b(can|could|should|do|would|will)\s+(i|we)\s+(still\s+|really\s+|legally\s+|just\s+)?(audit|buy|get|find|"
@@ -49,7 +49,8 @@ _ELLIPTIC = re.compile(r"(^|:\s+|\s[-\u2014]\s+)\W*((and|so|also|but|or)\s+)?(to
                        re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
 _ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
-                   r"else|instead|different|similar|like (it|this|that|them|this one|that one))\b", re.I)
+                   rf"else|instead{_OF_NO_RESOURCE}|different|similar|"
+                   r"like (it|this|that|them|this one|that one))\b", re.I)
 # what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
 # in one that names X is X ("is ESL a good book for beginners?")
 _OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
