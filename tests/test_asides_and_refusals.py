@@ -203,3 +203,13 @@ def test_a_question_about_it_after_and_is_about_the_resource_named():
     intent = IntentReader(COURSES).read("Sergey's deep RL lectures \u2014 how heavy is the math, and do they assume "
                                         "I've already done an ML course?")
     assert intent.about == ["rl"] and not intent.moves_away
+
+
+@pytest.mark.parametrize("question", [
+    "my boss wants me to understand what random forests actually do. short explanations plz",
+    "retired accountant, curious what PCA actually does",
+    "I want a feel for probability before a data science training",
+])
+def test_a_curious_laypersons_words_ask_for_light_maths(question):
+    assert attribute_preferences(question).get("math_depth") == ("applied", "moderate")
+    assert "level" not in attribute_preferences(question)  # curiosity says nothing of the learner's level

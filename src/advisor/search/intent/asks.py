@@ -41,6 +41,10 @@ _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|r
                          r"\b(proofs?|theory|derivations?|math|maths)"
                          r"(\s+(?!(doesn'?t|don'?t|does|do|not|never|won'?t|didn'?t)\b)[\w'-]+){0,5}?"
                          r"\s+(bores?|scares?|puts?|turns?) me( off)?\b")
+# a curious layperson: "curious what it actually does", "a feel for probability", "in plain English"
+_LAYPERSON = (r"curious (about|what|how|why)|what (it|they|this|that|[\w-]+) (actually|really) (does|do|is|are|means?)|"
+              r"(get|gets|getting|have|want|develop) a (\w+ )?(feel|feeling|sense) for|"
+              r"in plain (english|language|words|terms)|eli5|explain(ed)? like i'?m|short explanations?|bite[- ]sized")
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     # ("distribution-free bounds", "derivative-free methods" name no price)
     (r"\b((?<![\w]-)free|open[- ]access|no cost|"
@@ -92,7 +96,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"(without|no)\b[^.?!,]{0,30}\b(heavy|hard|advanced) (math|maths|mathematics)|"
      r"practical|code[- ]first|"
      r"friendl\w*|approachable|accessible|more explanation|fast tour|lighter|"
-     r"runnable code|with code|in code|implement(ing|ation)?)\b"
+     r"runnable code|with code|in code|implement(ing|ation)?|"
+     rf"{_LAYPERSON})\b"
      r"|\b(my )?(math|maths|mathematics|background) (is|are) (weak|rusty|shaky|limited|not great|meh|so-so)\b"
      # "dont need proofs", "don't care about the theory"
      r"|\b(don'?t|dont|do not) (really )?(need|want|care about|care for) (the |any |formal )?(proofs?|theorems?|rigou?r)\b"
