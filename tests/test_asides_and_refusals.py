@@ -213,3 +213,15 @@ def test_a_question_about_it_after_and_is_about_the_resource_named():
 def test_a_curious_laypersons_words_ask_for_light_maths(question):
     assert attribute_preferences(question).get("math_depth") == ("applied", "moderate")
     assert "level" not in attribute_preferences(question)  # curiosity says nothing of the learner's level
+
+
+def test_a_subject_the_learner_lacks_beside_x_judged_too_fast_asks_what_comes_first():
+    shelf = {"bandits": Resource("bandits", "Bandit Algorithms", ["Tor Lattimore", "Csaba Szepesvari"])}
+    reader = IntentReader(shelf)
+    said = ("I want to go through Lattimore & Szepesvari's Bandit Algorithms. I did a measure theory course but "
+            "never probability beyond undergrad; their martingale chapters go too fast for me.")
+    assert reader.read(said).wants_prerequisites
+    # asking for something gentler, X's own subject more gently is asked
+    assert not reader.read(said + " Something gentler?").wants_prerequisites
+    assert not reader.read("Lattimore & Szepesvari's Bandit Algorithms goes too fast for me. "
+                           "Something gentler?").wants_prerequisites

@@ -292,7 +292,10 @@ class IntentReader:
         judged = " ".join(p for p in re.split(rf"{_SENTENCES.pattern}|,", said) if p and not _LACK.search(p))
         if re.search(_KEEP_SEEING, lacks, re.I) and not _LACK.search(re.sub(_KEEP_SEEING, " ", lacks, flags=re.I)):
             return False
-        return (not _EASIER.search(judged) and not _DONE.search(said)
+        # ... unless the learner says the subject they lack of themselves and asks for nothing gentler ("I never did
+        # probability beyond undergrad; their martingale chapters go too fast for me")
+        mine = bool(re.match(r"\W*(i|i'?ve|i have|my|never)\b", lacks, re.I)) and self._names_subject(lacks)
+        return ((mine and not _GENTLER.search(said) or not _EASIER.search(judged)) and not _DONE.search(said)
                 # the learner's own: said of themselves, or with the subject dropped ("never studied them")
                 # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
                 # (or of the one the question is asked for: "she never learned bias-variance")
