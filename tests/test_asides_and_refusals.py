@@ -225,3 +225,16 @@ def test_a_subject_the_learner_lacks_beside_x_judged_too_fast_asks_what_comes_fi
     assert not reader.read(said + " Something gentler?").wants_prerequisites
     assert not reader.read("Lattimore & Szepesvari's Bandit Algorithms goes too fast for me. "
                            "Something gentler?").wants_prerequisites
+
+
+def test_subjects_said_comfortable_are_known_and_which_should_come_first_asks_before_x():
+    from advisor.search.intent.background import known_clauses
+
+    assert known_clauses("I come from operations research, so linear programming and LP duality are comfortable.") \
+        == ["so linear programming and LP duality are comfortable"]
+    assert known_clauses("I want a book so that duality makes sense") == []  # a purpose, not a background
+    shelf = {"neal": Resource("neal", "Probabilistic Inference Using Markov Chain Monte Carlo Methods",
+                              ["Radford Neal"], kind="paper")}
+    said = ("I want to read Radford Neal's MCMC review but I've never read a textbook treatment of Monte Carlo. "
+            "Which free textbook chapter should come first? I like exercises.")
+    assert IntentReader(shelf).read(said).wants_prerequisites

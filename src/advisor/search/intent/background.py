@@ -120,7 +120,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
                    # "linear algebra is ok", "my calculus is fine"
-                   r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly )?(ok|okay|fine|solid|decent|clear)\b"
+                   r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly |very |quite )?"
+                   r"(ok|okay|fine|solid|decent|clear|comfortable|familiar)\b"
                    r"(?! for\b(?! me\b))|"
                    # "kkt + duality all good now", chat for "I have those"
                    r"(?<!\bnot )(?<!n't )\ball (good|fine|clear|solid)\b(?! (for|with|to|on)\b)|"
@@ -194,8 +195,9 @@ _PURPOSE = re.compile(r"\bfor (my|our) ([\w'-]+ ){0,3}?(masters?|master's|ms|msc
 
 
 # (not "so probability is fine": a consequence)
-_SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b(?!\s+([\w-]+\s+){1,2}(is|are)\s+(fine|ok|okay|solid|covered|no problem)"
-                      r"\b).*$", re.I)
+_SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b"
+                      r"(?!\s+([\w-]+\s+){1,5}(is|are)\s+(very |quite )?(fine|ok|okay|solid|covered|no problem|"
+                      r"comfortable|familiar)\b).*$", re.I)
 
 
 def known_clauses(text: str) -> list[str]:

@@ -26,6 +26,8 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"what (should|must|do) i (need to )?have (done|learned|learnt|read|studied|covered)\b|road ?map\b|"
                      r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
                      r"background (do i need|needed|for|reading|material)|fill (that|this|it)\b|"
+                     # "which free textbook chapter should come first?"
+                     r"\b(should|would|must|to|that|which) come first\b|"
                      # "Quick intuition first?": a short request, after a gap
                      r"(^|[.?!:]\s+)(\w+\s+){1,3}first\s*\?|"
                      r"fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
