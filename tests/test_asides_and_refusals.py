@@ -154,6 +154,7 @@ def test_what_follows_an_unwanted_phrase_as_examples_is_unwanted_too():
         == ["research-topic lectures like offline RL or PyTorch homework"]
     assert unwanted_parts("I'm NOT after a theorem-proof book") == ["theorem-proof book"]
     assert unwanted_parts("no measure theory") == ["measure theory"]
+    assert unwanted_parts("derivation level, not a whole optimization textbook") == ["optimization textbook"]
 
 
 def test_a_course_x_assumes_asks_what_comes_before_x():

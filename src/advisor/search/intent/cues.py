@@ -256,6 +256,8 @@ _UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:car
                        r"(?:give|send) me(?: an?)?|recommend(?: an?)?|suggest(?: an?)?))\s+"
                        # "not looking for research-topic lectures", "NOT after a theorem-proof book"
                        r"(?:(?:looking for|after|interested in|into|keen on)\s+(?:an?\s+|any\s+)?)?"
+                       # "not a whole optimization textbook": the subject of the size refused
+                       r"(?:(?:an?|the)\s+(?:whole|full|entire|huge|thick|big)\s+)?"
                        r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
 _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
