@@ -37,6 +37,8 @@ def question_intent(question: str) -> tuple[str, ...]:
 # no wish for proofs, said after them: "proofs don't interest me", "theory bores me"
 _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) "
                          r"(really )?(interest|appeal to|matter to) me\b|"
+                         # "the math can come later"
+                         r"\b(proofs?|theory|math|maths) (can|will|could) (come |be done )?(later|wait)\b|"
                          # "the maths in most Bayesian books scares me off"
                          r"\b(proofs?|theory|derivations?|math|maths)"
                          r"(\s+(?!(doesn'?t|don'?t|does|do|not|never|won'?t|didn'?t)\b)[\w'-]+){0,5}?"

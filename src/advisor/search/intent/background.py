@@ -184,7 +184,7 @@ _LISTED = re.compile(r"\s*(and\s+)?(?!(?:[\w'-]+\s+){0,5}?(what|which|how|why|wh
                          r"it|this|that|there|they|he|she|we|you|thanks?)\b)[a-z][\w'-]*(\s+[\w'-]+){0,5}\s*$", re.I)
 # ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
 # ("has done calculus at school and wants to read Nielsen": what she wants is no background)
-_KNOW_PARTS = re.compile(r"[.?!;,:()]+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|"
+_KNOW_PARTS = re.compile(r"(?:[?!;,:()\n]|(?<!\d)\.|\.(?!\d))+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|"
                          r"\s+and\s+(?=(?:i|i'm|i've|wants?|needs?|would|hopes?|plans?|is planning|is trying)\b)", re.I)
 
 

@@ -133,7 +133,10 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
 _NOT_AS_HARD = (r"\bnot (so|as|that|too) (heavy|hard|difficult|dense|advanced|mathy|math-heavy|theoretical|technical|"
                 r"rigorous|formal|abstract|proof-heavy)( as| like)\b(?!\s+(i|we|you|it|people|expected|feared|thought)\b)")
 _AWAY = re.compile(_NOT_AS_HARD + rf"|\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
-                   r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy)\b|"
+                   r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy|"
+                   r"short|brief)\b|"
+                   # "the flows section of X was great but short"
+                   rf"\bbut {_INTENSIFIER}(short|brief|thin|sketchy)\b|"
                    rf"\b(instead of{_OF_NO_RESOURCE}|rather than|"
                    r"(i'?d|i would|would) (much )?rather|alternatives? (to|for)|other than|replacement for|"
                    r"than(?!\s+(i|we|you|he|she|they|it|my|a|an)\b)|too \w+|"
@@ -252,8 +255,8 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not|(?:don'?t|do not) (?:care (?:about|for)|need|want|"
-                       r"(?:give|send) me(?: an?)?|recommend(?: an?)?|suggest(?: an?)?))\s+"
+_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not(?!\s+(?:needed|required|necessary|essential)\b)|(?:don'?t|do not) (?:care (?:about|for)|need|want|"
+                       r"(?:give|send) me(?: an?)?|recommend(?: an?)?|suggest(?: an?)?|start me(?: off)? (?:with|on)))\s+"
                        # "not looking for research-topic lectures", "NOT after a theorem-proof book"
                        r"(?:(?:looking for|after|interested in|into|keen on)\s+(?:an?\s+|any\s+)?)?"
                        # "not a whole optimization textbook": the subject of the size refused
@@ -315,10 +318,12 @@ _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # a clause that opens by pointing back to the resource just named ("it's from 2016", "its proofs are terse")
 _POINTS_BACK = re.compile(r"\W*(it|it'?s|its|they|they'?re|their|this one|that one|the (book|course|paper|notes)|"
+                          # "X taught me backprop. But no transformers, no diffusion": what X lacks
+                          r"but no\b|"
                           # "X is solid on theory but has no code at all": the subject dropped is still X
                           r"(has|had|have|lacks?|is|was|does|doesn'?t|did|didn'?t|skips?|skipped|covers?|uses?|"
                           r"spends?|gives?|never)\b(?! (i|you|we)\b))", re.I)
-_SENTENCES = re.compile(r"(?<!et al)[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+")
+_SENTENCES = re.compile(r"(?<!et al)[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+|\s*\n\s*")  # (a title line too)
 
 
 # "X vs the other one, which one ...?": a choice that includes X, even when the other is not recognised

@@ -8,7 +8,7 @@ import unicodedata
 
 from ...types import Resource
 from .background import known_clauses
-from .cues import _COMPARE, _SENTENCE_END, _SMALL
+from .cues import _COMPARE, _SENTENCE_END, _SMALL, _USED_BEFORE_NAME
 
 
 def surname(author: str) -> str:
@@ -194,10 +194,24 @@ _INSTITUTION_WORDS = {"scientific", "academy", "scholar", "london", "college", "
 def _behind(question: str, spans: list) -> frozenset[str]:
     """Beside the resource asked about, one the learner says they have done ("before Vershynin? analysis is fine, I
     did Rudin") is behind them: not an answer."""
-    clauses = [(question.find(k), question.find(k) + len(k)) for k in known_clauses(question) if k in question]
-    done = {rid for a, b, rid in spans if any(x <= a and b <= y for x, y in clauses)}
+    clauses = [_with_bracket(question, question.find(k), question.find(k) + len(k))
+               for k in known_clauses(question) if k in question]
+    done = {rid for a, b, rid in spans if any(x <= a and b <= y for x, y in clauses)
+            # ... or said as read in a sentence of its own ("I've read the original GAN paper and ...")
+            or _USED_BEFORE_NAME.match(_SENTENCE_START.split(question[:a])[-1])
+            and _SENTENCE_END.search(question, a).group() != "?"}
     # ("I finished ISLR, what next?" moves on from ISLR, which the reading of a move leaves out already)
     return frozenset(done) if done and not all(rid in done for _, _, rid in spans) else frozenset()
+
+
+_SENTENCE_START = re.compile(r"(?<!\d)[.?!;\n]\s*|[.?!;\n](?!\d)\s*")
+
+
+def _with_bracket(question: str, start: int, end: int) -> tuple[int, int]:
+    """A known part and the bracket right after it, which says how it was learnt: "I've done linear algebra
+    (worked through Strang)", "I only know LA computationally (18.06 style)"."""
+    m = re.match(r"\s*\([^()]*\)", question[end:])
+    return start, end + (m.end() if m else 0)
 
 
 _TITLE_SHORTHANDS = (("machine learning", "ml"), ("deep learning", "dl"), ("reinforcement learning", "rl"))
