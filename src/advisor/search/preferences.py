@@ -42,6 +42,8 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         if attr == "avoid_title":  # "not the computational stuff": a title that says it
             misses += any(w in r.title.lower() for w in wanted)
             continue
+        if attr == "access_kinds" or attr == "access" and r.kind not in prefs.get("access_kinds", (r.kind,)):
+            continue  # free said of another kind asked ("a textbook with free lecture videos")
         if attr.startswith("avoid_"):  # "not a whole course": a kind refused
             misses += getattr(r, attr[len("avoid_"):], None) in wanted
             continue
@@ -114,6 +116,8 @@ def closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> di
     for attr, wanted_values in prefs.items():
         if len(candidates) < 2:
             break
+        if attr == "access_kinds":
+            continue
         scale = scales.get(attr)
         if scale:  # an ordered attribute: nearer is better
             wanted = [scale.index(v) for v in wanted_values if v in scale]

@@ -240,10 +240,30 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
     # "where do I start?" asks for an introduction, unless a level is said
     if "level" not in prefs and _WHERE_TO_START.search(unlevelled):
         prefs["level"] = ("intro",)
+    if len(prefs.get("kind", ())) > 1 and "access" in prefs:
+        free_kinds = _free_kinds(lowered)
+        if free_kinds and set(prefs["kind"]) - free_kinds:
+            prefs["access_kinds"] = tuple(sorted(free_kinds))
     if _RECENT.search(query):
         now = datetime.date.today().year
         prefs["year"] = tuple(range(now - RECENT_YEARS, now + 1))
     return prefs
+
+
+# "a clear probability textbook with free lecture videos to go with it": free said of one kind asked, not of all
+_FREE_KIND = re.compile(r"(?<![\w-])free\s+(?:[\w-]+\s+){0,2}?(lecture notes|notes|lectures?|videos?|courses?|class|"
+                        r"books?|textbooks?)\b")
+_KIND_OF_NOUN = {"lecture note": {"lecture-notes"}, "note": {"lecture-notes"}, "book": {"book"}, "textbook": {"book"}}
+
+
+def _free_kinds(lowered: str) -> set[str]:
+    """The kinds "free" is said of, when every "free" in the question (and no other word for a price) is said of a
+    kind; else none."""
+    said = list(_FREE_KIND.finditer(lowered))
+    access = re.compile(_PREFERENCES[0][0])
+    if not said or len(said) != len(access.findall(lowered)):
+        return set()
+    return {k for m in said for k in _KIND_OF_NOUN.get(m.group(1).rstrip("s"), {"course", "video-series"})}
 
 
 # --- answers beyond a ranking: a comparison table, a study path ----------------------------------

@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
-from .cues import _SENTENCES
+from .cues import _DONE, _EASIER, _GENTLER, _POINTS_BACK_TO_TOPIC, _SENTENCES
 
 # What the learner says they lack: the topic to start from, before X ("never seen markov chains", "my
 # probability is weak", "jacobians are fuzzy for me", "I don't know what an exponential family is").
@@ -185,6 +186,8 @@ _LISTED = re.compile(r"\s*(and\s+)?(?!(?:[\w'-]+\s+){0,5}?(what|which|how|why|wh
 # ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
 # ("has done calculus at school and wants to read Nielsen": what she wants is no background)
 _KNOW_PARTS = re.compile(r"(?:[?!;,:()\n]|(?<!\d)\.|\.(?!\d))+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|"
+                         # "is X worth reading if I already did 18.06?": what they did starts at "I"
+                         r"\s+(?:if|since|as|because|now that)\s+(?=(?:i|i'?ve|i'?m)\s)|"
                          r"\s+and\s+(?=(?:i|i'm|i've|wants?|needs?|would|hopes?|plans?|is planning|is trying)\b)", re.I)
 
 
@@ -272,3 +275,26 @@ def asked_on(text: str) -> str:
 # ... or as what the learner wants to learn: "I want to learn probability properly over the summer"
 _LEARN_SUBJECT = re.compile(r"\b(want|wanna|would like|'d like|hope|hoping|trying|need|plan|planning) to (properly )?"
                             r"(learn|study|understand|get into|pick up|master|relearn)\s+(?P<what>[^.?!;,]+)", re.I)
+
+
+def own_gap(said: str, lacks: str, question: str, names_subject: Callable[[str], bool]) -> bool:
+    """Whether what the learner lacks is a gap of theirs to fill before X (not X's, and not behind them)."""
+    # (X judged hard is no gap of theirs; "KKT is where I get lost" is one)
+    # ("way over my head, I have no measure theory": a comma parts the judgement from the gap)
+    judged = " ".join(p for p in re.split(rf"{_SENTENCES.pattern}|,", said) if p and not _LACK.search(p))
+    if re.search(_KEEP_SEEING, lacks, re.I) and not _LACK.search(re.sub(_KEEP_SEEING, " ", lacks, flags=re.I)):
+        return False
+    # ... unless the learner says the subject they lack of themselves and asks for nothing gentler ("I never did
+    # probability beyond undergrad; their martingale chapters go too fast for me")
+    mine = bool(re.match(r"\W*(i|i'?ve|i have|my|never)\b", lacks, re.I)) and names_subject(lacks)
+    return ((mine and not _GENTLER.search(said) or not _EASIER.search(judged)) and not _DONE.search(said)
+            # the learner's own: said of themselves, or with the subject dropped ("never studied them")
+            # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
+            # (or of the one the question is asked for: "she never learned bias-variance")
+            and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine|he|she|he'?s|she'?s|his|him|her|we|we'?ve|us|our)\b|"
+                               r"^\W*(never|zero|no|nothing)\b|\bno (idea|clue)\b|"
+                               r"\b(is|are)\s+((very|really|pretty|a bit|kind of|all|completely|totally)\s+)?"
+                               r"(rusty|shaky|fuzzy|hazy|new|unknown|foreign|unfamiliar)\b", lacks, re.I))
+            # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
+            and (names_subject(lacks) or bool(_POINTS_BACK_TO_TOPIC.search(lacks))
+                 and names_subject(question)))

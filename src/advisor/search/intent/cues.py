@@ -232,17 +232,24 @@ _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|vid
                              rf"instead{_OF_NO_RESOURCE}|"
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
                              r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?|"
-                             r"write-?ups?|articles?|explainers?|guides?|materials?|texts?|shows?|derives?)\b",
+                             r"write-?ups?|articles?|explainers?|guides?|materials?|texts?|shows?|derives?|"
+                             # "I want the harder one by the same people"
+                             r"(harder|easier|gentler|simpler|lighter|deeper|newer|shorter|longer|better|other|next|"
+                             r"different|more \w+) ones?)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth|"
+                     r"(lecture|episode|video|week|module|unit)s? \d+\w?|"
                      r"the (proof|derivation) (that|of|in))\b", re.I)
 _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
-_BACK_TO_NAME = re.compile(r"\bthe (original|actual) (paper|article|publication)\b|"
+_BACK_TO_NAME = re.compile(r"\bthe (original|actual)( [\w-]+){0,2} (paper|article|publication)\b|"
                            r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
                            r"about) (it|them|that|this|those|these|they)\b|"
                            # "I want the course itself, not just his textbook"
-                           r"\bthe (course|book|class|lectures?|notes|videos?|series|text(book)?|paper) itself\b", re.I)
+                           r"\bthe (course|book|class|lectures?|notes|videos?|series|text(book)?|paper) itself\b|"
+                           # "which version has the recitation videos?", "I want to do the whole course on my own"
+                           r"\bwhich (version|edition|offering|semester|year'?s?|run)\b|"
+                           r"\bthe (whole|entire|full) (course|book|class|series|playlist|thing)\b", re.I)
 # "took X last year ... need a formula refresher of the whole course": a revision of X itself, not a step past X
 _REVISES_NAME = re.compile(r"\b(refresher|review|recap|summary|revision|cheat ?sheet)s? (of|for|on) (the|that|this) "
                            r"(whole |entire )?(course|class|book|lectures?|text)\b", re.I)
@@ -253,10 +260,16 @@ _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
                       # "the theory from before WGAN" (not "it's from before NUTS": a fact about X)
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
-                      r"(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article))\b", re.I)
+                      r"(?P<original>(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article)))\b",
+                      re.I)
 # "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not(?!\s+(?:needed|required|necessary|essential)\b)|(?:don'?t|do not) (?:care (?:about|for)|need|want|"
-                       r"(?:give|send) me(?: an?)?|recommend(?: an?)?|suggest(?: an?)?|start me(?: off)? (?:with|on)))\s+"
+_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not(?!\s+(?:needed|required|necessary|essential)\b)|"
+                       r"(?:don'?t|do not) (?:care (?:about|for)|need|want|(?:give|send) me(?: an?)?|"
+                       r"recommend(?: an?)?|suggest(?: an?)?|start me(?: off)? (?:with|on))|"
+                       # "a course that won't assume I know probability yet"
+                       r"(?:won'?t|wouldn'?t|doesn'?t|does not|will not|would not|shouldn'?t|must not|can'?t) "
+                       r"(?:assume|presuppose|require|expect)(?: (?:that )?(?:i|you|we|me to|the reader to) "
+                       r"(?:already )?(?:know|have|had|has|be fluent in|be comfortable with))?)\s+"
                        # "not looking for research-topic lectures", "NOT after a theorem-proof book"
                        r"(?:(?:looking for|after|interested in|into|keen on)\s+(?:an?\s+|any\s+)?)?"
                        # "not a whole optimization textbook": the subject of the size refused

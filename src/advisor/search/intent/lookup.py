@@ -50,7 +50,8 @@ _ELLIPTIC = re.compile(r"(^|:\s+|\s[-\u2014]\s+)\W*((and|so|also|but|or)\s+)?(to
 # a later request cancels a question about X only when it asks in so many words for another resource
 _ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
                    rf"else|instead{_OF_NO_RESOURCE}|different|similar|"
-                   r"like (it|this|that|them|this one|that one))\b", re.I)
+                   r"like (it|this|that|them|this one|that one)|"
+                   r"(harder|easier|gentler|simpler|lighter|deeper|newer|shorter|better|more \w+) ones?)\b", re.I)
 # what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
 # in one that names X is X ("is ESL a good book for beginners?")
 _OTHER = r"there|something|anything|another|other|others|alternatives?|else|instead|recommend\w*|suggest\w*|you"
@@ -87,6 +88,25 @@ _WHAT_IT_COVERS = re.compile(r"\bwhat\s+('s\s+)?(does\s+|do\s+)?\s*(covers?|teac
                              re.I)
 
 
+# "where can i watch cs 229", "where are Stat110's practice problems", "mohri 2nd ed free pdf?": X's own copy or
+# parts, asked for in the clause that names X
+_WHERE_IS = re.compile(r"\b(where|how) (can|do|could|would|should|might) (i|we|one|you|my \w+) (\w+ ){0,2}?"
+                       r"(watch|find|get|download|buy|read|access|see|stream|get hold of|track down)\s+"
+                       r"((the|a|an|all( of)?( the)?)\s+)?$|"
+                       r"\bwhere (is|are|'s|do i find|can i find)\s+((the|a|an|all( of)?( the)?)\s+)?$", re.I)
+_OWN_COPY_AFTER = re.compile(r"^('s)?[^.?!]{0,30}\b(free|legal|official|online|open|cheap(er)?)\s+(pdf|copy|version|"
+                             r"edition|download)s?\b[^.!]*\?|^('s)?\s+(pdf|link|arxiv link)\s*\?", re.I)
+
+
+# "X. Where are the SVM chapters?", "Stat110 - where are the practice problems?": parts of the one named before
+_WHERE_PARTS = re.compile(r"^\W*(where (are|is|can i find|do i find|would i find) (the|its|their|his|her)\b[^.?!]{0,60}"
+                          r"\b(chapters?|sections?|lectures?|videos?|exercises|solutions?|problems?( sets?)?|slides|"
+                          r"notes|appendi(x|ces)|recitations?)\b|"
+                          # "Which other chapters are worth it for ML people?"
+                          r"(which|what) (other |more |further )?(chapters?|sections?|parts?|lectures?) (are|is|should|"
+                          r"do|would|to)\b)", re.I)
+
+
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
     """The named resources a question asks about (kept first), when no part of it asks for another resource."""
     spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
@@ -119,8 +139,11 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             targets += inside or before  # ... as does "X - how do I know if I'm ready for it?"
         elif inside and _WHAT_IT_COVERS.search(bare) and not _OTHER_THAN.search(bare):  # "tell me what X covers?"
             targets += inside
-        elif any(_PARTS_OF.search(question[start:a]) for a, _, _ in inside):
+        elif any(_PARTS_OF.search(question[start:a]) or _WHERE_IS.search(question[start:a])
+                 or _OWN_COPY_AFTER.match(question[b:end + 1]) for a, b, _ in inside):
             targets += inside
+        elif _WHERE_PARTS.match(question[start:_SENTENCE_END.search(question, start).start()]) and (inside or before):
+            targets += inside or before
         elif _points_at_named(bare) and (inside or before):
             targets += inside or before[-1:]  # the name said last ("find me that series again")
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
@@ -129,7 +152,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             # "is it free?", "what do they cover": about the name said before; "is there a video from that guy,
             # Josh Starmer, ...?": the name said next in the sentence
             stop = _SENTENCE_END.search(question, end).start()
-            targets += before or inside or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
+            # ("is there a free online version of the new Bishop book?": the one named in the clause)
+            own = inside if inside and _OWN_COPY.search(clause) else []
+            targets += own or before or inside or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
         # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
         elif _POLAR.match(clause) and (_SENTENCE_END.search(question, start).group() == "?"
                                        or not question[end:].strip() and (inside or _POLAR_SUBJECT.match(clause))) \

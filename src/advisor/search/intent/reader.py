@@ -10,12 +10,12 @@ from ...types import Resource
 # the package's wording cues (cues.py, background.py), shared by its modules
 from .asides import set_aside
 from .asks import _NO_PROOFS
-from .background import _KEEP_SEEING, _LACK, known_clauses, lack_clauses
+from .background import _LACK, known_clauses, lack_clauses, own_gap
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
-                   _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _DONE, _EARLIER, _EASIER,
+                   _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
                    _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT,
-                   _NOT_THIS, _POINTS_BACK_TO_TOPIC, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
+                   _NOT_THIS, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
                    _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
@@ -31,6 +31,9 @@ _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|o
 
 
 _FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)
+
+
+_NOT_YEAR = re.compile(r"\bnot\s+([\w'-]+\s+){0,2}$", re.I)
 
 
 class IntentReader:
@@ -163,9 +166,13 @@ class IntentReader:
         for a, b, rid in named:
             spans_of.setdefault(rid, set()).add((a, b))
         shared = {(a, b): {rid for x, y, rid in named if (x, y) == (a, b)} for a, b, _ in named}
+        # ... unless the kind said after the words is this one's ("the Abu-Mostafa book that goes with his Caltech
+        # lectures" names the book and the course)
+        kinded = {(a, b) for a, b, rid in named if len(shared[(a, b)]) > 1 and self._kind_named(question, b, rid)}
         return [(a, b, rid) for a, b, rid in named
-                if len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
-                or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid)]
+                if (self._kind_named(question, b, rid) if (a, b) in kinded
+                    else len(shared[(a, b)]) == 1 or len(spans_of[rid]) > 1
+                    or not any(len(spans_of[o]) > 1 for o in shared[(a, b)] if o != rid))]
 
     def _kind_said_after(self, question: str, spans, skip) -> list[tuple[int, int, str]]:
         """"The Stat 110 probability cheatsheet" names the cheatsheet whose title holds "Stat 110", not the
@@ -285,28 +292,6 @@ class IntentReader:
             rest = _ANAPHORA.sub(" ", rest)
         return rest
 
-    def _own_gap(self, said: str, lacks: str, question: str) -> bool:
-        """Whether what the learner lacks is a gap of theirs to fill before X (not X's, and not behind them)."""
-        # (X judged hard is no gap of theirs; "KKT is where I get lost" is one)
-        # ("way over my head, I have no measure theory": a comma parts the judgement from the gap)
-        judged = " ".join(p for p in re.split(rf"{_SENTENCES.pattern}|,", said) if p and not _LACK.search(p))
-        if re.search(_KEEP_SEEING, lacks, re.I) and not _LACK.search(re.sub(_KEEP_SEEING, " ", lacks, flags=re.I)):
-            return False
-        # ... unless the learner says the subject they lack of themselves and asks for nothing gentler ("I never did
-        # probability beyond undergrad; their martingale chapters go too fast for me")
-        mine = bool(re.match(r"\W*(i|i'?ve|i have|my|never)\b", lacks, re.I)) and self._names_subject(lacks)
-        return ((mine and not _GENTLER.search(said) or not _EASIER.search(judged)) and not _DONE.search(said)
-                # the learner's own: said of themselves, or with the subject dropped ("never studied them")
-                # ... or a state only a learner is in ("conditional expectations are fuzzy", "no idea what MAP is")
-                # (or of the one the question is asked for: "she never learned bias-variance")
-                and bool(re.search(r"\b(i|i'?m|i'?ve|my|me|mine|he|she|he'?s|she'?s|his|him|her|we|we'?ve|us|our)\b|"
-                                   r"^\W*(never|zero|no|nothing)\b|\bno (idea|clue)\b|"
-                                   r"\b(is|are)\s+((very|really|pretty|a bit|kind of|all|completely|totally)\s+)?"
-                                   r"(rusty|shaky|fuzzy|hazy|new|unknown|foreign|unfamiliar)\b", lacks, re.I))
-                # "I can't learn from formulas with zero derivations" is no gap; "never studied them" points back
-                and (self._names_subject(lacks) or bool(_POINTS_BACK_TO_TOPIC.search(lacks))
-                     and self._names_subject(question)))
-
     @staticmethod
     def _asks_before(question: str, spans) -> bool:
         """Whether the question asks what comes before something: not "baby Rudin so I can read ML theory
@@ -349,7 +334,8 @@ class IntentReader:
         # points to the gap, not back to X)
         requested = any((_ELLIPTIC_REQUEST.match(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c))
                         and not _LOOKUP.search(c) for c in later)
-        lacking = bool(mentioned) and (asks_else or goal or requested) and self._own_gap(said, lacks, question)
+        lacking = bool(mentioned) and (asks_else or goal or requested) \
+            and own_gap(said, lacks, question, self._names_subject)
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
         # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
@@ -358,7 +344,9 @@ class IntentReader:
         gentler_first = bool(mentioned) and bool(gentler or _EASIER.search(said)
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
             and not about and not compares and not lacking  # a gap named is what comes first
-        earlier = bool(_EARLIER.search(said))
+        # ("Kingma & Welling 2013 ... I want the original short paper": a paper named is the original asked for)
+        papers = bool(mentioned) and all(self.kinds.get(r) == "paper" for r in mentioned)
+        earlier = any(not (m.group("original") and papers and not before_name) for m in _EARLIER.finditer(said))
         # ("Did ESL cover boosting?" asks about X)
         used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
                    for a, _, _ in spans)
@@ -388,7 +376,8 @@ class IntentReader:
             knows=known_clauses(rest),
             about=about,
             refused=sorted((refused - set(mentioned)) | done),
-            years=tuple(int(y) for c in own for y in _YEAR.findall(c)),
+            # ("not their 2019 long tutorial" names a year refused)
+            years=tuple(int(m.group()) for c in own for m in _YEAR.finditer(c) if not _NOT_YEAR.search(c[:m.start()])),
             unwanted=" ".join(u for c in own if not _LACK.search(c) and c.strip() not in lacks
                               for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
