@@ -39,11 +39,11 @@ from advisor.service import Advisor  # noqa: E402
 # (named as learners name, level, prerequisites), resources_17 for round 17 (level, prerequisites, follow-up),
 # resources_18 for round 18 (level, prerequisites, follow-up, comparison), resources_19 for round 19 (level,
 # prerequisites, follow-up, topic-depth, named), resources_20 for round 20 (level, prerequisites, follow-up, topic-depth,
-# comparison) and resources_20b (named in context, level)
+# comparison), resources_20b (named in context, level) and resources_20c (named and follow-up in contrastive pairs)
 DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources_f", "resources_h", "resources_j",
             "resources_k", "resources_m", "resources_n", "resources_o", "resources_q", "resources_r", "resources_t",
             "resources_u", "resources_x", "resources_y", "resources_z", "resources_17",
-            "resources_18", "resources_19", "resources_20", "resources_20b")
+            "resources_18", "resources_19", "resources_20", "resources_20b", "resources_20c")
 
 # Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
 # new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit

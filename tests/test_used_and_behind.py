@@ -85,3 +85,26 @@ def test_what_a_resource_lacks_after_but_no_is_not_refused_by_the_learner():
                                       "no diffusion. I want a current textbook, proofs not needed.")
     assert "transformers" not in intent.unwanted and "needed" not in intent.unwanted
     assert "transformers" in IntentReader(SHELF).read("A current deep learning book, no transformers.").unwanted
+
+
+@pytest.mark.parametrize("question", ["I have zero patience for proofs right now, I want to train an image classifier",
+                                      "Bayesian multilevel models with causal DAGs, and keep the maths light please"])
+def test_impatience_with_proofs_and_light_maths_ask_for_applied_depth(question):
+    assert attribute_preferences(question).get("math_depth") == ("applied", "moderate")
+
+
+def test_no_more_videos_compares_nothing_and_not_proofs_is_not_overridden_by_a_move_on():
+    from advisor.search.preferences import relative_depth
+
+    videos = Resource("videos", "Essence of Linear Algebra", kind="video-series", math_depth="moderate")
+    reader = IntentReader({**SHELF, "videos": Resource("videos", "Essence of Linear Algebra", ["Grant Sanderson"],
+                                                       kind="video-series")})
+    intent = reader.read("Essence of Linear Algebra made it click. Now I need lots of exercises in a textbook. Not proofs, "
+                         "and no more videos.")
+    assert intent.moves_away and not intent.compares_depth
+    prefs = {"math_depth": ("applied", "moderate")}
+    assert relative_depth(prefs, intent, [videos]) == prefs
+    # "more rigorous than X" still moves past X's depth
+    deeper = reader.read("Essence of Linear Algebra was too hand-wavy, I want something more rigorous.")
+    assert relative_depth({"math_depth": ("rigorous", "proof-heavy")}, deeper, [videos])["math_depth"] == (
+        "rigorous", "proof-heavy")

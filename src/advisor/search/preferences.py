@@ -78,6 +78,10 @@ def relative_depth(prefs: dict[str, tuple[str, ...]], intent: Intent,
     if not intent.compares_depth:  # "a mathematical stats course" after Stat 110 is not "more than X"
         return prefs
     ref = max(rank_on(x.math_depth, DEPTHS) for x in named)
+    asked = [rank_on(v, DEPTHS) for v in prefs["math_depth"]]
+    # ("Not proofs" after an applied X asks for no more depth than X, whatever else moves on)
+    if intent.direction == "easier" and min(asked) >= ref or intent.direction == "harder" and max(asked) <= ref:
+        return prefs
     side = DEPTHS[:ref] if intent.direction == "easier" else DEPTHS[ref + 1:]
     return {**prefs, "math_depth": side or prefs["math_depth"]}
 

@@ -37,8 +37,10 @@ def question_intent(question: str) -> tuple[str, ...]:
 # no wish for proofs, said after them: "proofs don't interest me", "theory bores me"
 _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|rigou?r) (don'?t|do not|doesn'?t|does not) "
                          r"(really )?(interest|appeal to|matter to) me\b|"
-                         # "the math can come later"
+                         # "the math can come later", "keep the maths light please"
                          r"\b(proofs?|theory|math|maths) (can|will|could) (come |be done )?(later|wait)\b|"
+                         r"\b(keep|keeping|kept) (the )?(proofs?|theory|math|maths|formulas) (light|minimal|simple|low|"
+                         r"to a minimum)\b|"
                          # "the maths in most Bayesian books scares me off"
                          r"\b(proofs?|theory|derivations?|math|maths)"
                          r"(\s+(?!(doesn'?t|don'?t|does|do|not|never|won'?t|didn'?t)\b)[\w'-]+){0,5}?"
@@ -94,7 +96,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"without (much |heavy |many |a lot of |lots of )?(math|maths|equations|formulas|formulae|notation)|no proofs|"
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
-     r"(zero|no|little) interest in (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
+     r"(zero|no|little) (interest|patience|tolerance) (in|for|with) (the )?(proofs|theory|math|maths)|(the )?(theory|math|maths) (later|can wait)|"
      r"(without|no)\b[^.?!,]{0,30}\b(heavy|hard|advanced) (math|maths|mathematics)|"
      r"practical|code[- ]first|"
      r"friendl\w*|approachable|accessible|more explanation|fast tour|lighter|"
@@ -157,6 +159,7 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
 _NO_PROOFS = re.compile(r"\b(no|not|not (looking for|after)|without|zero|minimal|light on|less|fewer|"
+                        r"(zero|no|little|limited) (patience|time|tolerance) (for|with)|"
                         r"not (really )?interested in|not into|hate|avoid|"
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
                         r"rather than|instead of|"

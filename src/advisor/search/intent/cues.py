@@ -91,7 +91,7 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
 # a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
 # "B&V says nothing on SGD, next book?" moves sideways, to other topics at any depth
 # the words that put a wish for depth relative to the resource moved away from ("gentler than UML", "more rigorous")
-_COMPARATIVE = re.compile(r"\b(more|less|too|than|gentler|easier|harder|deeper|lighter|heavier|simpler|friendlier|"
+_COMPARATIVE = re.compile(r"\b((?<!\bno )(?<!\bnot )(?<!\bany )more|less|too|than|gentler|easier|harder|deeper|lighter|heavier|simpler|friendlier|"
                           r"rigorous enough|instead|step up|next level|level up)\b", re.I)
 # ... of which these only compare with X: "rigorous" or "proofs" alone is a wish X itself may already meet
 _DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
