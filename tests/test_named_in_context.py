@@ -88,3 +88,43 @@ def test_free_said_of_the_companion_kind_leaves_the_main_kind_unpriced():
     # free said of everything asked, or said alone, prices every kind
     assert "access_kinds" not in attribute_preferences("free videos or a free book on PCA")
     assert "access_kinds" not in attribute_preferences("a textbook with lecture videos, free please")
+
+
+OWN = {
+    **SHELF,
+    "3b1b": Resource("3b1b", "Neural Networks (3Blue1Brown series)", ["Grant Sanderson"], kind="video-series",
+                     aliases=["the 3b1b neural network videos"]),
+    "cb": Resource("cb", "Statistical Inference", ["George Casella", "Roger Berger"], kind="book",
+                   aliases=["Casella & Berger"]),
+    "gq": Resource("gq", "Linear Algebra and Optimization with Applications to Machine Learning",
+                   ["Jean Gallier", "Jocelyn Quaintance"], kind="book", aliases=["Gallier & Quaintance"]),
+    "bubeck": Resource("bubeck", "Convex Optimization: Algorithms and Complexity", ["Sebastien Bubeck"],
+                       kind="paper", aliases=["Bubeck convex optimization monograph"]),
+}
+
+
+@pytest.mark.parametrize("question, about", [
+    ("ISLR is going well, but my team works in Python. Is there an official Python edition of the book?", "islr"),
+    ("the 3b1b neural network videos, the backprop one went over my head. is there a written version of that series "
+     "so i can go slower", "3b1b"),
+    ("Casella & Berger is heavy going. Should I keep pushing through it for ML, or is it not the right book for what "
+     "I need?", "cb"),
+    ("Gallier & Quaintance's books are heavy but I'm committed. I've got Volume I, but where's Volume II?", "gq"),
+    ("Bubeck convex optimization monograph, proofs are short but I'm stuck on mirror descent. It is free on arXiv?",
+     "bubeck"),
+])
+def test_a_reaction_to_x_then_a_question_on_x_s_own_material_is_about_x(question, about):
+    intent = IntentReader(OWN).read(question)
+    assert intent.about == [about] and not intent.moves_away
+
+
+def test_a_reaction_to_x_then_a_request_for_another_still_moves_away():
+    reader = IntentReader(OWN)
+    assert reader.read("Casella & Berger is heavy going. Is there a gentler statistics book?").moves_away
+    assert reader.read("where's the probabilistic version of the same model? Koren et al felt like engineering."
+                       ).about == []
+
+
+def test_too_slow_and_heavy_asks_for_something_easier():
+    intent = IntentReader(OWN).read("Casella and Berger: too slow and heavy. I want a compact tour of statistics.")
+    assert intent.moves_away and intent.direction == "easier"

@@ -91,7 +91,8 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
 # a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
 # "B&V says nothing on SGD, next book?" moves sideways, to other topics at any depth
 # the words that put a wish for depth relative to the resource moved away from ("gentler than UML", "more rigorous")
-_COMPARATIVE = re.compile(r"\b((?<!\bno )(?<!\bnot )(?<!\bany )more|less|too|than|gentler|easier|harder|deeper|lighter|heavier|simpler|friendlier|"
+_COMPARATIVE = re.compile(r"\b((?<!\bno )(?<!\bnot )(?<!\bany )more|less|too|than|gentler|easier|harder|deeper|lighter|"
+                          r"heavier|simpler|friendlier|"
                           r"rigorous enough|instead|step up|next level|level up)\b", re.I)
 # ... of which these only compare with X: "rigorous" or "proofs" alone is a wish X itself may already meet
 _DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
@@ -203,7 +204,8 @@ _NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)
                            r"this|after|at)\b", re.I)
 _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"
                      r"math-heavy)\b|"
-                     r"\btoo (hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|abstract|mathy|math[- ]heavy|mathematical|"
+                     r"\btoo ([\w-]+ (and|&) )?(hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|"
+                     r"abstract|mathy|math[- ]heavy|mathematical|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
                      r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
                      r"|\bbeyond me\b|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b"

@@ -17,11 +17,13 @@ _PRONOUN_SUBJECT = (r"(it|they|that|this|those|these|he|she|the (book|textbook|c
                     r"series|videos?|text|specialization))")
 _AUX = r"is|are|was|were|does|would|will|should|could|can|has|have|isn'?t|aren'?t|doesn'?t"
 _ABOUT_PRONOUN = re.compile(
-    rf"^\W*((and|so|also|but)\s+)?({_AUX}|do|did)\s+"
+    rf"^\W*((and|so|also|but|or)\s+)?({_AUX}|do|did)\s+"
     rf"{_PRONOUN_SUBJECT}\b|"
     # "X: can I audit it for free?", "should I buy them?": X is what is done, so the question is about X
     rf"\b(can|could|should|do|would|will)\s+(i|we)\s+(still\s+|really\s+|legally\s+|just\s+)?(audit|buy|get|find|"
-    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for)\s+(it|them)\b|"
+    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for|keep (going|pushing|reading|working|plugging)"
+    rf"( on)?( through| with| at)?|stick with|push through|power through|persist with|continue with|keep at|finish)"
+    rf"\s+(it|them)\b|"
     rf"\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
     rf"{_PRONOUN_SUBJECT}\b", re.I)
 # ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
@@ -30,6 +32,12 @@ _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|y
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |legit |legitimate |online |official |digital |"
                        r"electronic |cheaper |open )*(pdf|copy|version online|"
                        r"online version|version|edition|solutions?( manual)?|errata)\b|"
+                       # "is there an official Python edition of the book?", "an official answer book I can share?"
+                       r"\b(is|are) there (an? |any )?(official|legit|legal|authori[sz]ed)( [\w-]+){0,2} (pdf|copy|"
+                       r"version|edition|solutions?( manual)?|answer (book|key)|answers|errata|translation)\b|"
+                       # "a written or interactive version of that series", "a self-study version of that course"
+                       r"\b(versions?|editions?|recordings?|transcripts?) of (that|this|the|his|her|their) (same )?"
+                       r"(series|book|course|class|lectures?|videos?|text|textbook|notes|playlist)\b|"
                        # "is there a video from that guy, Josh Starmer, on ridge?": a part of the named resource
                        r"\b(is|are) there (an? |any )?([\w-]+ ){0,2}(videos?|lectures?|episodes?|chapters?|sections?|"
                        r"parts?) (from|by|of|in)\b", re.I)
@@ -99,12 +107,16 @@ _OWN_COPY_AFTER = re.compile(r"^('s)?[^.?!]{0,30}\b(free|legal|official|online|o
 
 
 # "X. Where are the SVM chapters?", "Stat110 - where are the practice problems?": parts of the one named before
-_WHERE_PARTS = re.compile(r"^\W*(where (are|is|can i find|do i find|would i find) (the|its|their|his|her)\b[^.?!]{0,60}"
+_WHERE_PARTS = re.compile(r"^\W*((and|but|so|also)\s+)?(where('s| are| is| can i find| do i find| would i find|"
+                          r" do i get| can i get| can i download| do i download)( the| its| their| his| her)?\b[^.?!]{0,60}?"
                           r"\b(chapters?|sections?|lectures?|videos?|exercises|solutions?|problems?( sets?)?|slides|"
-                          r"notes|appendi(x|ces)|recitations?)\b|"
+                          r"notes|appendi(x|ces)|recitations?|copy|pdf|answers|answer book|volumes?)\b|"
                           # "Which other chapters are worth it for ML people?"
                           r"(which|what) (other |more |further )?(chapters?|sections?|parts?|lectures?) (are|is|should|"
                           r"do|would|to)\b)", re.I)
+
+
+_IT_IS = re.compile(r"^\W*(it|they)('s|'re| is| are| was| were)\b", re.I)
 
 
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
@@ -142,6 +154,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         elif any(_PARTS_OF.search(question[start:a]) or _WHERE_IS.search(question[start:a])
                  or _OWN_COPY_AFTER.match(question[b:end + 1]) for a, b, _ in inside):
             targets += inside
+        elif _IT_IS.match(clause) and mark.strip().startswith("?") and (inside or before) \
+                and not _OTHER_RESOURCE.search(bare):  # "It is free on arXiv?"
+            targets += inside or before
         elif _WHERE_PARTS.match(question[start:_SENTENCE_END.search(question, start).start()]) and (inside or before):
             targets += inside or before
         elif _points_at_named(bare) and (inside or before):
