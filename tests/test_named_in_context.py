@@ -128,3 +128,10 @@ def test_a_reaction_to_x_then_a_request_for_another_still_moves_away():
 def test_too_slow_and_heavy_asks_for_something_easier():
     intent = IntentReader(OWN).read("Casella and Berger: too slow and heavy. I want a compact tour of statistics.")
     assert intent.moves_away and intent.direction == "easier"
+
+
+def test_a_resource_silent_on_a_subject_moves_sideways():
+    shelf = {**OWN, "bv": Resource("bv", "Convex Optimization", ["Stephen Boyd", "Lieven Vandenberghe"], kind="book",
+                                   aliases=["Boyd & Vandenberghe"])}
+    intent = IntentReader(shelf).read("Boyd & Vandenberghe was great, but it's silent on stochastic optimization.")
+    assert intent.moves_away and intent.sideways

@@ -110,6 +110,7 @@ _INTENSIFIER = r"((pretty|super|very|really|way|kind of|kinda|a bit|quite|so|rat
 _JUDGED = (rf"(is|are|was|were|it'?s|feels?|felt|seems?|seemed|gets?|got)\s+{_INTENSIFIER}")
 # what X leaves out ("says nothing on SGD", "barely touched estimation"): a move sideways, to that topic at X's level
 _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with) (nothing|little|almost nothing) (on|about|of)|"
+                       r"(is|was|are|were|it'?s) (completely |totally |mostly |entirely )?silent (on|about)|"
                        r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention|touch|get (in)?to|go into)|"
                        r"barely (touch\w*|cover\w*|mention\w*|discuss\w*)|skips?|skipped|omits?|omitted|leaves? out|left out|"
                        r"no (coverage|mention|treatment|discussion) of|predates?|stops? (before|short of)|"
