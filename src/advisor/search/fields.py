@@ -9,7 +9,8 @@ from collections import Counter
 
 from ..library.topics import Topic, TopicMatcher, spell_out
 from ..store.keywords import keyword_tokens
-from ..types import LEVELS, Resource
+from ..types import Resource
+from .preferences import LEVELS, rank_on
 
 # Field weights inside the record's BM25: names far above topics and chapters, those above the description.
 FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
@@ -118,8 +119,8 @@ def prerequisite_targets(named: list[Resource]) -> list[Resource]:
     if len(foundations) == len(named) > 1:
         # each teaches something the other needs (the GAN paper and a paper on GAN training both cover divergences):
         # the one at the higher level is the goal, the others lead to it
-        top = max(LEVELS.index(r.level) if r.level in LEVELS else 1 for r in named)
-        foundations = {r.id for r in named if (LEVELS.index(r.level) if r.level in LEVELS else 1) < top}
+        top = max(rank_on(r.level, LEVELS) for r in named)
+        foundations = {r.id for r in named if rank_on(r.level, LEVELS) < top}
     return [r for r in named if r.id not in foundations] if len(foundations) < len(named) else named
 
 

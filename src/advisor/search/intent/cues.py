@@ -332,6 +332,12 @@ _REQUIRES = re.compile(r"\b(wants|requires|required|assumes|assumed|expects|expe
 _NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
 # a year said in a question ("the 2015 diffusion paper")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_NOT_YEAR = re.compile(r"\bnot\s+([\w'-]+\s+){0,2}$", re.I)
+
+
+def said_years(clauses: list[str]) -> tuple[int, ...]:
+    """The years the learner's own clauses say, not one refused ("not their 2019 tutorial")."""
+    return tuple(int(m.group()) for c in clauses for m in _YEAR.finditer(c) if not _NOT_YEAR.search(c[:m.start()]))
 # a clause that opens by pointing back to the resource just named ("it's from 2016", "its proofs are terse")
 _POINTS_BACK = re.compile(r"\W*(it|it'?s|its|they|they'?re|their|this one|that one|the (book|course|paper|notes)|"
                           # "X taught me backprop. But no transformers, no diffusion": what X lacks

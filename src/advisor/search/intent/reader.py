@@ -17,7 +17,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BE
                    _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT,
                    _NOT_THIS, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
                    _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME,
-                   _WANTS_RESOURCE, _WISH, _YEAR, unnamed_clauses, unwanted_parts, buried_parts)
+                   _WANTS_RESOURCE, _WISH, said_years, unnamed_clauses, unwanted_parts, buried_parts)
 from .lookup import lookup_targets
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _behind, _content_words, _near,
                     _subject_words, _title_pattern, acronym, alike_in_choice, author_initials, compares_named, dated,
@@ -33,7 +33,10 @@ _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|o
 _FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)
 
 
-_NOT_YEAR = re.compile(r"\bnot\s+([\w'-]+\s+){0,2}$", re.I)
+def _before_name(question: str, spans) -> bool:
+    """"Before X", "X expects ...", "so that X makes sense": what comes before X is asked."""
+    return any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:])
+               or _SO_THAT.search(question[:a]) and _MAKES_SENSE.match(question[b:]) for a, b, _ in spans)
 
 
 class IntentReader:
@@ -300,6 +303,12 @@ class IntentReader:
         return any(not (spans and m.start() >= end and _GOAL_CLAUSE.match(question, m.start()))
                    for m in _PREREQ.finditer(_HAS_PREREQUISITES.sub(" ", question)))
 
+    def _earlier(self, said: str, mentioned: list[str], before_name: bool) -> bool:
+        """Whether what is asked lies back in time from X ("the first diffusion paper, before DDPM"); "I want the
+        original short paper" said of a named paper (Kingma & Welling 2013) is that paper."""
+        papers = bool(mentioned) and all(self.kinds.get(r) == "paper" for r in mentioned)
+        return any(not (m.group("original") and papers and not before_name) for m in _EARLIER.finditer(said))
+
     def read(self, question: str) -> Intent:
         spans, named_anyhow, refused = self._read_names(question)
         done = _behind(question, spans)
@@ -311,8 +320,7 @@ class IntentReader:
         if compares:
             spans = alike_in_choice(spans, self.kinds)
             mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
-        before_name = any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:])
-                          or _SO_THAT.search(question[:a]) and _MAKES_SENSE.match(question[b:]) for a, b, _ in spans)
+        before_name = _before_name(question, spans)
         rest = self._without_names(question, spans)
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
@@ -344,9 +352,7 @@ class IntentReader:
         gentler_first = bool(mentioned) and bool(gentler or _EASIER.search(said)
                                                  and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
             and not about and not compares and not lacking  # a gap named is what comes first
-        # ("Kingma & Welling 2013 ... I want the original short paper": a paper named is the original asked for)
-        papers = bool(mentioned) and all(self.kinds.get(r) == "paper" for r in mentioned)
-        earlier = any(not (m.group("original") and papers and not before_name) for m in _EARLIER.finditer(said))
+        earlier = self._earlier(said, mentioned, before_name)
         # ("Did ESL cover boosting?" asks about X)
         used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
                    for a, _, _ in spans)
@@ -376,8 +382,7 @@ class IntentReader:
             knows=known_clauses(rest),
             about=about,
             refused=sorted((refused - set(mentioned)) | done),
-            # ("not their 2019 long tutorial" names a year refused)
-            years=tuple(int(m.group()) for c in own for m in _YEAR.finditer(c) if not _NOT_YEAR.search(c[:m.start()])),
+            years=said_years(own),
             unwanted=" ".join(u for c in own if not _LACK.search(c) and c.strip() not in lacks
                               for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
