@@ -49,16 +49,17 @@ _NOT_INTERESTED_AFTER = (r"\b(proofs?|theory|theorems?|derivations?|math|maths|r
 _LAYPERSON = (r"curious (about|what|how|why)|what (it|they|this|that|[\w-]+) (actually|really) (does|do|is|are|means?)|"
               r"(get|gets|getting|have|want|develop) a (\w+ )?(feel|feeling|sense) for|"
               r"in plain (english|language|words|terms)|eli5|explain(ed)? like i'?m|short explanations?|bite[- ]sized")
+# ("distribution-free bounds", "derivative-free methods" name no price)
+_PRICE = (r"\b((?<![\w]-)free|open[- ]access|no cost|"
+          r"without (paying|spending)|can'?t afford|cannot afford|can'?t pay|cannot pay|"
+          # "on a student budget", "I'm broke", "no paywall", "gratis", "an open textbook", "legally downloadable"
+          r"(no|zero|tight|small|limited|low|student|shoestring) budget|on a budget|(i'?m|i am|we'?re|we are|totally|"
+          r"completely|student and) broke|no money|(can'?t|cannot|won'?t|don'?t want to|do not want to) (spend|pay)|"
+          r"paywalls?|gratis|open (textbooks?|licen[cs]ed?|source (books?|textbooks?)|educational)|public domain|"
+          r"creative commons|legally (downloadable|available|online)|downloadable pdf)\b")
+_PRICE_WORDS = re.compile(_PRICE)
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
-    # ("distribution-free bounds", "derivative-free methods" name no price)
-    (r"\b((?<![\w]-)free|open[- ]access|no cost|"
-     r"without (paying|spending)|can'?t afford|cannot afford|can'?t pay|cannot pay|"
-     # "on a student budget", "I'm broke", "no paywall", "gratis", "an open textbook", "legally downloadable"
-     r"(no|zero|tight|small|limited|low|student|shoestring) budget|on a budget|(i'?m|i am|we'?re|we are|totally|"
-     r"completely|student and) broke|no money|(can'?t|cannot|won'?t|don'?t want to|do not want to) (spend|pay)|"
-     r"paywalls?|gratis|open (textbooks?|licen[cs]ed?|source (books?|textbooks?)|educational)|public domain|"
-     r"creative commons|legally (downloadable|available|online)|downloadable pdf)\b",
-     "access", ("free", "free-online")),
+    (_PRICE, "access", ("free", "free-online")),
     (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch|screencasts?)\b"
      # "can I audit it?" asks whether a course is open (one audits or enrols in a course, never a book); "I'm enrolled
      # in X, what should I read?" says what the learner does, not what they want
@@ -264,8 +265,7 @@ def _free_kinds(lowered: str) -> set[str]:
     """The kinds "free" is said of, when every "free" in the question (and no other word for a price) is said of a
     kind; else none."""
     said = list(_FREE_KIND.finditer(lowered))
-    access = re.compile(_PREFERENCES[0][0])
-    if not said or len(said) != len(access.findall(lowered)):
+    if not said or len(said) != len(_PRICE_WORDS.findall(lowered)):
         return set()
     return {k for m in said for k in _KIND_OF_NOUN.get(m.group(1).rstrip("s"), {"course", "video-series"})}
 
