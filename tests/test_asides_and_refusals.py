@@ -148,7 +148,7 @@ def test_a_derivation_the_learner_could_not_follow_is_a_gap_not_a_wish_for_depth
 
 
 def test_what_follows_an_unwanted_phrase_as_examples_is_unwanted_too():
-    from advisor.search.intent.cues import unwanted_parts
+    from advisor.search.intent.refusals import unwanted_parts
 
     assert unwanted_parts("Not looking for research-topic lectures like offline RL or PyTorch homework.") \
         == ["research-topic lectures like offline RL or PyTorch homework"]

@@ -1495,7 +1495,7 @@ def test_more_ways_of_asking_what_comes_first():
 
 def test_what_the_learner_has_and_what_they_would_rather_not_be_buried_in():
     from advisor.search.intent import known_clauses
-    from advisor.search.intent.cues import buried_parts
+    from advisor.search.intent.refusals import buried_parts
 
     assert known_clauses("first ML textbook. I have calculus and a bit of probability. Free please.") \
         == ["I have calculus and a bit of probability"]

@@ -109,6 +109,9 @@ class ResourceRanker:
         sig.choice = set(intent.mentioned) if intent.compares else set()
         plain = topic_words(query)
         text = topic_words(asking if choosing else query, strip_names=bool(sig.excluded) or choosing)
+        if gaps and topics and not set(topics) & set(gaps) and not named_records and not intent.wants_prerequisites:
+            # ("never took linear algebra. want a hands-on ML course": the gap says the level, its words ask nothing)
+            text = without_topics(text, self.matcher, set(topics))
         gap = None  # before X, the foundations the learner names as missing, when they name some
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
             top = max(axis_topics.values(), default=0.0)  # the ones the learner asks for, when they name some

@@ -13,6 +13,8 @@ _WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{5,}(?![^\W\d_])")
 # chat spelling of "you" where only the pronoun fits ("attention is all u need", "can u recommend"): a vector
 # named u ("project v onto u") is left alone
 _CHAT_YOU = re.compile(r"\b(all|do|can|could|would|will|did|should|thank|r) u\b(?!\s*([=+*/^\d,]|is\b|and\b))")
+# chat shorthand for "with" and "without" ("w/ psets", "w/o heavy proofs"): the readings need the words
+_CHAT_WITH = re.compile(r"(?<![\w/])[wW]/(?:(?P<o>[oO])(?![\w/])|(?=\s|[A-Za-z]))")
 # endings a known word may carry as typed: a plural, or a dropped apostrophe ("thats", "doesnt", "youre")
 _ENDINGS = ("s", "es", "nt", "re", "ve", "ll")
 
@@ -83,6 +85,7 @@ class Speller:
         return fixed.capitalize() if word[0].isupper() else fixed
 
     def fix(self, text: str) -> str:
+        text = _CHAT_WITH.sub(lambda m: "without" if m.group("o") else "with" + " " * m.string[m.end()].isalpha(), text)
         if not self.enabled:
             return text
         return _WORD.sub(self._fixed, _CHAT_YOU.sub(lambda m: m.group(1) + " you", text))

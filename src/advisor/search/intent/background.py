@@ -26,7 +26,8 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(?=[a-z])|"
                    # ("there's zero probability" says it of a resource)
                    r"(?<!measure )(?<!mean )(?<!there's )(?<!there is )(?<!there was )(?<!it has )(?<!it had )"
-                   r"zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)|"
+                   r"zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)"
+                   r"(?!\s+[\w-]+(\s+[\w-]+)?\s*,?\s*(please|pls|plz)\b)|"  # ("zero calculus please" is a wish)
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
                    # ... but "ISL never derives anything" says what X does not do
                    r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"

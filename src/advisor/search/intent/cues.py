@@ -1,8 +1,8 @@
 """The cues a question's wording gives, and the readers of its clauses: what it asks beyond its topic.
 
 Regular expressions only, and the functions that read a question clause by clause (what it asks about a named
-resource, what it refuses). What the learner lacks and knows is in `background.py`, the reader of names in
-`reader.py`, the preferences in `asks.py`.
+resource). What the learner lacks and knows is in `background.py`, what they refuse in `refusals.py`, the reader
+of names in `reader.py`, the preferences in `asks.py`.
 """
 
 from __future__ import annotations
@@ -194,7 +194,8 @@ _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|
                                r"[\'\"\u201c\u2018]?$", re.I)
 # "before X", "before reading the X book": X's prerequisites are asked for, whatever the verb
 _BEFORE_NAME = re.compile(r"(\bbefore\s+((reading|starting|taking|tackling|attempting|opening|the|a|an|this|that|"
-                          r"something like|anything like|stuff like)\s+){0,2}|\bpre-)[\'\"\u201c\u2018]?$", re.I)
+                          r"something like|anything like|stuff like|(i|we) (move|go|get|jump|turn) (on )?to)\s+){0,2}"
+                          r"|\bpre-)[\'\"\u201c\u2018]?$", re.I)
 # "what should she read so that the Belkin et al. paper makes sense?": X is the goal, what comes before it is asked
 _SO_THAT = re.compile(r"\bso( that)?\s+((the|this|that|a|an|his|her|their)\s+)?$", re.I)
 _MAKES_SENSE = re.compile(r"^('s)?\s+([\w.-]+\s+){0,3}(makes?|will make|would make|starts? to make) (more )?sense\b", re.I)
@@ -203,8 +204,8 @@ _NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)
                            # "CS229 starts next Monday": X is ahead, what to do before it is asked
                            r"^\s+(starts|begins|kicks off|is starting|is coming up|comes up)\s+(next|on|in|soon|tomorrow|"
                            r"this|after|at)\b", re.I)
-_EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|technical|mathy|"
-                     r"math-heavy)\b|"
+_EASIER = re.compile(rf"(?:\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|"
+                     r"technical|mathy|math-heavy)\b|"
                      r"\btoo ([\w-]+ (and|&) )?(hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|"
                      r"abstract|mathy|math[- ]heavy|mathematical|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
@@ -214,7 +215,9 @@ _EASIER = re.compile(rf"\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstra
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b"
-                     r"|\b(made|makes|make) (my|his|her) head (spin|hurt)\b|" + _NOT_AS_HARD, re.I)
+                     r"|\b(made|makes|make) (my|his|her) head (spin|hurt)\b|" + _NOT_AS_HARD
+                     # ("heavy going is ok" welcomes it)
+                     + r")(?!\s+(?:is|are|'s)\s+(?:ok|okay|fine|no problem|welcome)\b)", re.I)
 # After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
 # "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
@@ -265,43 +268,6 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(?P<original>(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article)))\b",
                       re.I)
-# "calc background only, no measure theory", "without heavy proofs": content the learner does not want
-_UNWANTED = re.compile(r"\b(no(?! longer\b)|without|not(?!\s+(?:needed|required|necessary|essential)\b)|"
-                       r"(?:don'?t|do not) (?:care (?:about|for)|need|want|(?:give|send) me(?: an?)?|"
-                       r"recommend(?: an?)?|suggest(?: an?)?|start me(?: off)? (?:with|on))|"
-                       # "a course that won't assume I know probability yet"
-                       r"(?:won'?t|wouldn'?t|doesn'?t|does not|will not|would not|shouldn'?t|must not|can'?t) "
-                       r"(?:assume|presuppose|require|expect)(?: (?:that )?(?:i|you|we|me to|the reader to) "
-                       r"(?:already )?(?:know|have|had|has|be fluent in|be comfortable with))?)\s+"
-                       # "not looking for research-topic lectures", "NOT after a theorem-proof book"
-                       r"(?:(?:looking for|after|interested in|into|keen on)\s+(?:an?\s+|any\s+)?)?"
-                       # "not a whole optimization textbook": the subject of the size refused
-                       r"(?:(?:an?|the)\s+(?:whole|full|entire|huge|thick|big)\s+)?"
-                       r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
-# "without drowning me in matrix algebra": what the learner would rather not be buried in
-_BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
-                        r"swamp(ing)?|overwhelm(ing)?|kill(ing)?|flood(ing)?) (me |you |us )?(in|with) "
-                        r"((a lot of|lots of|tons of|too much)\s+)?(?P<what>[a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
-
-
-# "there's no probability at all", "there is literally no math": what a resource lacks, not what the learner refuses
-_ABSENT = re.compile(r"\bthere(?:'s|s| is| was| are| were)(?: \w+)?\s*$", re.I)
-
-
-def unwanted_parts(clause: str) -> list[str]:
-    """The words after "no", "without", "don't need" ...: what the learner does not want."""
-    # ... and the examples that follow it: "not research-topic lectures like offline RL or PyTorch homework"
-    return [m.group(4) + (e.group(1) if (e := _EXAMPLES.match(clause, m.end())) else "")
-            for m in _UNWANTED.finditer(clause) if not _ABSENT.search(clause[:m.start()])]
-
-
-_EXAMPLES = re.compile(r"(\s*,?\s+(like|such as|e\.g\.,?|say)\s+[^.?!;:()]+)", re.I)
-
-
-def buried_parts(clause: str) -> list[str]:
-    """What the learner would rather not be buried in ("won't drown me in matrix algebra"): not the subject asked
-    for, but some of it is fine (a book that presupposes a little of it is no miss)."""
-    return [m.group("what") for m in _BURIED_IN.finditer(clause)]
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 # "they felt pretty gentle": a verdict that X was easy (so more is wished), not a wish for gentleness
 _GENTLE_VERDICT = re.compile(rf"\b{_JUDGED}(gentle|light|easy|simple|soft|basic)\b", re.I)

@@ -17,8 +17,9 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BE
                    _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT,
                    _NOT_THIS, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
                    _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME,
-                   _WANTS_RESOURCE, _WISH, said_years, unnamed_clauses, unwanted_parts, buried_parts)
+                   _WANTS_RESOURCE, _WISH, said_years, unnamed_clauses)
 from .lookup import lookup_targets
+from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _behind, _content_words, _near,
                     _subject_words, _title_pattern, acronym, alike_in_choice, author_initials, compares_named, dated,
                     place_subject_names, resource_names, said_in_sentence, squashed, surname)
@@ -256,7 +257,10 @@ class IntentReader:
                                 if not (question[s[0]:s[1]].islower() and not question.startswith("'s", s[1])
                                         and " ".join(question[s[0]:s[1]].split()) in self.topic_terms
                                         # ("pre-ddpm", "before ddpm": a point in time is a paper, not the topic)
-                                        and not _BEFORE_NAME.search(question[:s[0]]))
+                                        and not _BEFORE_NAME.search(question[:s[0]])
+                                        # ... and "the wgan paper" is the paper its kind noun says
+                                        and not (re.search(r"\bthe\s+$", question[:s[0]], re.I)
+                                                 and self._kind_named(question, s[1], s[2])))
                                 and not _LACKED_IN_X.search(question[max(0, s[0] - 60):s[0]])]
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
         # ... and so is one said as the learner's level ("ML basics at roughly cs229 level", "stat 110 level
