@@ -85,3 +85,46 @@ def test_a_gap_beside_a_resource_asked_on_another_subject_does_not_steer_the_sea
     sig = ranker.signals(question, IntentReader(shelf).read(question), similarities, [])
     assert ranker.rank(sig, 2, None, [])[0].resource.id == "ml"
     assert not any("linear algebra" in text for text in seen)
+
+
+def test_what_first_on_a_line_or_after_a_bracket_asks_what_comes_before_x():
+    shelf = {"durrett": Resource("durrett", "Probability: Theory and Examples", ["Rick Durrett"], kind="book"),
+             "ab": Resource("ab", "Towards Principled Methods for Training GANs", ["Martin Arjovsky", "Leon Bottou"],
+                            kind="paper")}
+    reader = IntentReader(shelf)
+    intent = reader.read("want to read durrett for martingales. no measure theory at all\nwhat first? free pdf pls")
+    assert intent.wants_prerequisites and intent.mentioned == ["durrett"]
+    # a wish after "what first," qualifies what comes first: it asks nothing about X
+    intent = reader.read("reading arjovsky & bottou. i've never done measure theory (did real analysis tho). "
+                         "what first, free if poss?")
+    assert intent.wants_prerequisites and intent.about == [] and not intent.wants_next_step
+    # "what first book ..." asks for a first book, not for what comes before
+    assert not reader.read("what first book on machine learning would you recommend?").wants_prerequisites
+
+
+def test_worked_thru_x_puts_x_behind_the_learner():
+    shelf = {"abbott": Resource("abbott", "Understanding Analysis", ["Stephen Abbott"], kind="book")}
+    intent = IntentReader(shelf).read("already worked thru abbott last yr and honestly i enjoy proofs\nwant the "
+                                      "terse rigorous classic for analysis")
+    assert intent.moves_away and intent.mentioned == ["abbott"]
+
+
+@pytest.mark.parametrize("question, depth", [
+    ("a book with labs that barely derives anything", ("applied", "moderate")),
+    ("few derivations please", ("applied", "moderate")),
+    ("not derivation-heavy", ("applied", "moderate")),
+    # said of a resource, no proofs is a complaint; a subject refused is no wish about depth
+    ("X is hand-wavy, no regret proofs", None),
+    ("rigorous but no measure theory", ("rigorous", "proof-heavy")),
+])
+def test_few_derivations_asks_for_light_maths(question, depth):
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences(question).get("math_depth") == depth
+
+
+def test_too_at_the_end_of_a_clause_compares_nothing():
+    shelf = {"sq": Resource("sq", "StatQuest", ["Josh Starmer"], kind="video-series", aliases=["StatQuest"])}
+    reader = IntentReader(shelf)
+    assert not reader.read("been using StatQuest vids too. looking for a book with labs").compares_depth
+    assert reader.read("StatQuest is too light. looking for a book with labs").compares_depth

@@ -160,7 +160,8 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "video course": ("course", "video-series"),
                   "course": ("course",), "lecture": ("course", "video-series"), "paper": ("paper",),
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
-_NO_PROOFS = re.compile(r"\b(no|not|not (looking for|after)|without|zero|minimal|light on|less|fewer|"
+_NO_PROOFS = re.compile(r"\b(barely|hardly|rarely|seldom) (derives?|proves?|deriving|proving)\b|"
+                        r"\b(no|not|not (looking for|after)|without|zero|minimal|light on|less|fewer|few|"
                         r"(zero|no|little|limited) (patience|time|tolerance) (for|with)|"
                         r"not (really )?interested in|not into|hate|avoid|"
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
@@ -169,13 +170,18 @@ _NO_PROOFS = re.compile(r"\b(no|not|not (looking for|after)|without|zero|minimal
                         # "without wading through proofs"
                         r"without (wading|slogging|ploughing|plowing|grinding|working|getting bogged down) (through|in))"
                         r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of|an?)\s+)?"
-                        r"([a-z-]+\s+)?"
+                        r"((?!(just|only|merely)\b)[a-z-]+\s+)?"
                         r"(proofs?|proofy|proof-heavy|proved|proven|theory|theorems?|"
                         r"rigou?r|derivations?|derived|"
                         # ("not mathematically inclined" says the learner's bent, and asks no rigour)
                         r"maths?|mathematics|mathematically)(-[a-z]+)*\b"  # ("a theorem-proof book")
                         # ... said after: "proofs don't interest me", "theory bores me"
                         rf"|{_NOT_INTERESTED_AFTER}", re.I)
+# "barely derives anything", "few derivations", "not derivation-heavy": a wish for light maths (not "X has no regret
+# proofs", said of a resource, nor "no measure theory", a subject refused)
+_FEW_PROOFS = re.compile(r"\b(few|fewer|minimal|light on|barely any|hardly any|not many|not too many)\s+(\w+\s+)?"
+                         r"(proofs?|derivations?|theorems?)\b|\b(barely|hardly|rarely|seldom) (derives?|proves?)\b|"
+                         r"\bnot (too |very |overly |that )?(derivation|proof)[- ]heavy\b")
 # "I took a course on it", "one intro stats class": a kind in the learner's past is not the kind they ask for
 # "doesnt need to be free": any access will do, not a wish for free
 NEEDNT_BE_FREE = re.compile(r"\b((doesn'?t|does not|don'?t|do not|needn'?t|need not|no need for it to|not) "
@@ -233,6 +239,8 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
         text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else lowered
         if re.search(pattern, text):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
+    if "math_depth" not in prefs and _FEW_PROOFS.search(lowered):
+        prefs["math_depth"] = ("applied", "moderate")
     # "bio grad student ... without heavy math": a career stage is no level of mathematics when the learner asks
     # for applied maths in so many words
     if prefs.get("level") == ("advanced",) and prefs.get("math_depth") == ("applied", "moderate") \

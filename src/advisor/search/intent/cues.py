@@ -29,7 +29,8 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # "which free textbook chapter should come first?"
                      r"\b(should|would|must|to|that|which) come first\b|"
                      # "Quick intuition first?": a short request, after a gap
-                     r"(^|[.?!:]\s+)(\w+\s+){1,3}first\s*\?|"
+                     r"(^|[.?!:]\s+|(?<=\n))(\w+\s+){1,3}first\s*\?|"
+                     r"(^|(?<=[.?!:\n])|(?<=[.?!:\n] ))what (to \w+ )?first\s*([?,.!;]|$)|"
                      r"fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
                      r"(?<!not )(?<!n't )ready for|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
@@ -77,11 +78,11 @@ _OF_NO_RESOURCE = (r"(?! of\s+(?!(the|a|an|that|this|those|these|it|them|his|her
                    r"textbooks?|texts?|courses?|class(es)?|lectures?|videos?|notes|papers?|series)\b)[a-z])")
 _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyond|next level|finished|"
                    # ("has done single-variable calculus" is background; "done with X" is a step on)
-                   r"(?<!\bhas )(?<!\bhave )(?<!'ve )(?<!\bhad )done( with)?|"
+                   r"(?<!\bhas )(?<!\bhave )(?<!'ve )(?<!\bhad )(?<!\bnever )done( with)?|"
                    r"too (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
                    r"computational|practical|high-level|slow)|more (rigorous|mathematical|advanced|depth|theory)|"
                    r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
-                   r"(worked|went|gone|got|made it|read) through|completed|already (know|read|did|done|finished|"
+                   r"(worked|went|gone|got|made it|read) (through|thru)|completed|already (know|read|did|done|finished|"
                    r"covered|took|taken)|lacks?|(not|isn'?t|wasn'?t) (rigorous|mathematical|deep|formal|detailed) enough|"
                    r"level up|step up|next(?=\s*[?.!])|(read|study|learn|take|do|watch|use) next|what'?s next|what is next|"
                    r"next (book|course|text|read|resource|step|paper|article|reading)s?|follow[- ]on|wanting more|"
@@ -91,8 +92,9 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
 # a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
 # "B&V says nothing on SGD, next book?" moves sideways, to other topics at any depth
 # the words that put a wish for depth relative to the resource moved away from ("gentler than UML", "more rigorous")
-_COMPARATIVE = re.compile(r"\b((?<!\bno )(?<!\bnot )(?<!\bany )more|less|too|than|gentler|easier|harder|deeper|lighter|"
-                          r"heavier|simpler|friendlier|"
+# ("been using StatQuest vids too" compares nothing)
+_COMPARATIVE = re.compile(r"\b((?<!\bno )(?<!\bnot )(?<!\bany )more|less|too(?!\s*([.,;:!?)]|$))|than|gentler|easier|"
+                          r"harder|deeper|lighter|heavier|simpler|friendlier|"
                           r"rigorous enough|instead|step up|next level|level up)\b", re.I)
 # ... of which these only compare with X: "rigorous" or "proofs" alone is a wish X itself may already meet
 _DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|simple|superficial|informal|hand-?wavy|"
@@ -178,11 +180,11 @@ _BRACKET_AFTER_NAME = re.compile(r"^\s*\([^()]{0,60}\)")
 _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
                        r"(?!\s+(on|about|for|that|which|to|with|covering|i|you|where|in|by)\b)(?=\s+[a-z]+)", re.I)
 # "I finished X", "worked through X": X is behind the learner, so a gap they name comes after X, not before it
-_DONE = re.compile(r"\b(finished|done with|completed|worked through|went through|got through|read through)\b|"
+_DONE = re.compile(r"\b(finished|done with|completed|(worked|went|got|read) (through|thru))\b|"
                    r"^\W*(did|took|done)\b", re.I)
 # "read X, ...", "used X for ...", "built micrograd along with X": X, said first, is behind the learner
 _USED_BEFORE_NAME = re.compile(r"^\W*(i\s+|i'?ve\s+|i have\s+)?(already\s+)?(read|used|watched|tried|did|done|took|taken|built|"
-                               r"went through|finished|completed)\b[^.?!]{0,40}$", re.I)
+                               r"(went|worked) (through|thru)|finished|completed)\b[^.?!]{0,40}$", re.I)
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"

@@ -119,6 +119,9 @@ _WHERE_PARTS = re.compile(r"^\W*((and|but|so|also)\s+)?(where('s| are| is| can i
 _IT_IS = re.compile(r"^\W*(it|they)('s|'re| is| are| was| were)\b", re.I)
 
 
+_WHAT_FIRST = re.compile(r"\W*((so|and|but|ok|okay)\W+)?(what|which)\b[^.?!,;]{0,30}\b(first|beforehand)\b", re.I)
+
+
 def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
     """The named resources a question asks about (kept first), when no part of it asks for another resource."""
     spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
@@ -161,6 +164,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
             targets += inside or before
         elif _points_at_named(bare) and (inside or before):
             targets += inside or before[-1:]  # the name said last ("find me that series again")
+        elif not inside and _WHAT_FIRST.match(clause):
+            requested = True  # ("what first, free if poss?": the wish qualifies what comes first, not X)
         elif (_ABOUT_PRONOUN.search(clause) and not (_PREREQ.search(clause) and _ADVISES.search(clause))) \
                 or _OWN_COPY.search(clause) \
                 or _ELLIPTIC.search(asked) or inside and _ELLIPTIC.search(bare + mark):  # "BDA3 too advanced for me?"
