@@ -128,3 +128,47 @@ def test_too_at_the_end_of_a_clause_compares_nothing():
     reader = IntentReader(shelf)
     assert not reader.read("been using StatQuest vids too. looking for a book with labs").compares_depth
     assert reader.read("StatQuest is too light. looking for a book with labs").compares_depth
+
+
+def test_a_treatment_wished_dedicated_rather_than_a_chapter_is_a_move_sideways():
+    shelf = {"prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"], kind="book")}
+    intent = IntentReader(shelf).read("My colleague suggested Bishop's chapter 13, but I'd prefer the classic "
+                                      "tutorial dedicated to HMMs rather than a chapter in a broad ML textbook.")
+    assert intent.moves_away and intent.sideways and not intent.compares_depth
+
+
+def test_a_tutorial_paper_meets_a_wish_for_a_tutorial():
+    from advisor.search.preferences import preference_counts
+
+    tutorial = Resource("rabiner", "A Tutorial on Hidden Markov Models", ["Lawrence Rabiner"], kind="paper")
+    research = Resource("baum", "A Maximization Technique in Markov Chains", ["Leonard Baum"], kind="paper")
+    assert preference_counts(tutorial, {"kind": ("tutorial",)}) == (1, 0)
+    assert preference_counts(research, {"kind": ("tutorial",)}) == (0, 0)
+
+
+def test_without_heavy_prerequisites_or_proofs_asks_nothing_before_and_no_rigour():
+    from advisor.search.intent import attribute_preferences
+
+    question = ("I'd like to learn to build multilevel models myself, with R code, but without heavy mathematical "
+                "prerequisites or proofs. Which book would you suggest?")
+    intent = IntentReader(SHELF).read(question)
+    assert not intent.wants_prerequisites and not intent.deeper
+    assert attribute_preferences(question).get("math_depth") != ("rigorous", "proof-heavy")
+
+
+def test_what_would_you_point_me_to_asks_for_another_resource():
+    shelf = {"strang": Resource("strang", "Introduction to Linear Algebra", ["Gilbert Strang"], kind="book")}
+    reader = IntentReader(shelf)
+    assert reader.read("In my first year I used Strang's Introduction to Linear Algebra. What proof-based book "
+                       "would you point me to?").about == []
+    assert reader.read("Could you point me to Strang's Introduction to Linear Algebra?").about == ["strang"]
+
+
+@pytest.mark.parametrize("question, compares", [
+    ("Andrew Ng's course expects calculus. More generally, I want results first", False),
+    ("I'd prefer a dedicated tutorial rather than a chapter of Andrew Ng's course", False),
+    ("Andrew Ng's course was more rigorous than I need", True),
+])
+def test_more_generally_and_rather_than_compare_nothing(question, compares):
+    shelf = {"ng": Resource("ng", "Deep Learning Specialization", ["Andrew Ng"], kind="course")}
+    assert IntentReader(shelf).read(question).compares_depth is compares

@@ -48,6 +48,8 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
             misses += getattr(r, attr[len("avoid_"):], None) in wanted
             continue
         value = getattr(r, attr, None)
+        if attr == "kind" and "tutorial" in wanted and r.is_expository:
+            value = "tutorial"  # a tutorial or review paper is the tutorial asked for ("Rabiner's HMM tutorial")
         if value in wanted:
             hits += 1
         elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):

@@ -151,7 +151,7 @@ class ResourceRanker:
         moving_on = intent.wants_next_step and bool(named_records)
         if "paper" not in prefs.get("kind", ()) and not from_paper:
             sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named
-                           and not (moving_on and r.is_expository)}
+                           and not ((moving_on or "tutorial" in prefs.get("kind", ())) and r.is_expository)}
         sig.authority = self.authority
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}

@@ -162,6 +162,8 @@ _REFUSED_KINDS = {"book": ("book",), "textbook": ("book",), "video": ("video-ser
                   "cheatsheet": ("cheatsheet",), "cheat sheet": ("cheatsheet",), "notes": ("lecture-notes",)}
 _NO_PROOFS = re.compile(r"\b(barely|hardly|rarely|seldom) (derives?|proves?|deriving|proving)\b|"
                         r"\b(no|not|not (looking for|after)|without|zero|minimal|light on|less|fewer|few|"
+                        # "without heavy mathematical prerequisites or proofs"
+                        r"(without|no) ([\w-]+ ){1,4}(or|nor)|"
                         r"(zero|no|little|limited) (patience|time|tolerance) (for|with)|"
                         r"not (really )?interested in|not into|hate|avoid|"
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"

@@ -70,8 +70,11 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
                      r"what am i missing\s*[?.!]*\s*$|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
 # "I do have the maths prerequisites": said of the learner, no request for them
+# ... nor "without heavy mathematical prerequisites", a wish about the resource
 _HAS_PREREQUISITES = re.compile(r"\b(i|we|he|she|they)\s+(do\s+|already\s+|now\s+)?(have|meet|satisfy|know|covered|got)\s+"
-                                r"(all\s+)?(the\s+|my\s+)?([\w-]+\s+)?(pre-?requisites?|prereqs?)\b", re.I)
+                                r"(all\s+)?(the\s+|my\s+)?([\w-]+\s+)?(pre-?requisites?|prereqs?)\b|"
+                                r"\b(without|no|few|minimal|not many)\s+([\w-]+\s+){0,2}(pre-?requisites?|prereqs?)\b",
+                                re.I)
 # "the derivative as a linear operator instead of index formulas" says how X teaches, not that the learner leaves X
 # (the name read out, "instead of CS229" leaves nothing, "'s notes", a pronoun or a kind after "of")
 _OF_NO_RESOURCE = (r"(?! of\s+(?!(the|a|an|that|this|those|these|it|them|his|her|their|its|my|our|your|one|ones|books?|"
@@ -92,8 +95,10 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
 # a move on from X that says it wants more depth ("too applied", "more rigorous", "the next level"); without one,
 # "B&V says nothing on SGD, next book?" moves sideways, to other topics at any depth
 # the words that put a wish for depth relative to the resource moved away from ("gentler than UML", "more rigorous")
-# ("been using StatQuest vids too" compares nothing)
-_COMPARATIVE = re.compile(r"\b((?<!\bno )(?<!\bnot )(?<!\bany )more|less|too(?!\s*([.,;:!?)]|$))|than|gentler|easier|"
+# ("been using StatQuest vids too", "more generally", "rather than a chapter" compare nothing)
+_COMPARATIVE = re.compile(r"\b((?<!\bno )(?<!\bnot )(?<!\bany )more(?! (generally|specifically|broadly|precisely|"
+                          r"importantly|recently|or less)\b)|less|too(?!\s*([.,;:!?)]|$))|(?<!rather )(?<!other )than|"
+                          r"gentler|easier|"
                           r"harder|deeper|lighter|heavier|simpler|friendlier|"
                           r"rigorous enough|instead|step up|next level|level up)\b", re.I)
 # ... of which these only compare with X: "rigorous" or "proofs" alone is a wish X itself may already meet
@@ -122,6 +127,8 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
                        r"(there (are|were|was|is)|it has|it had|has|had|with) (no|zero|hardly any) (exercises|problems|"
                        r"problem sets|practice|worked examples|homework)|"
                        r"(same|similar) ([\w-]+ )?(spirit|style|level|vein|flavou?r)|picks? up where|"
+                       # "a treatment dedicated to HMMs rather than a chapter in a broad textbook": X's topic, focused
+                       r"(rather|more) than (just )?(a|one|the) (single )?(chapter|section)|"
                        # "lecture videos that go with it": X is what the learner has, the same at its level is asked
                        r"companion|to accompany|(go|goes|going) (along )?with (it|this|that|the book|the text)|"
                        # ... "what book goes with MIT's lectures?", read with the name taken out

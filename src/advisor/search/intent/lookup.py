@@ -78,7 +78,8 @@ _QUESTIONS = re.compile(r"[.?!;]+\s*|:\s+|,\s+|\s+[-\u2014]\s+|\s*\u2014\s*|\s+b
 _OTHER_THAN = re.compile(r"\b(than|instead|rather|better)\b", re.I)
 # a request for the very resource named: "can you point me to Thomas's notes?", "that's the one I want", "where do I get
 # that one?", "find me that series again"
-_POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)|link me to|find me|dig up|track down)\b|"
+# ("what book would you point me to?" asks for another: nothing follows the verb)
+_POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|find me|dig up|track down)\b|"
                               r"\b(that'?s|that is|it'?s) the one\b|"
                               r"\b(get|find|locate|download|access|watch|read)\s+(that|this) (one|book|course|series|text|"
                               r"class|set of notes|playlist)\b", re.I)
