@@ -287,3 +287,20 @@ def same_course(intent: Intent, named: list[Resource], attributes: dict[str, tup
 def course_codes(r: Resource) -> set[str]:
     """The course codes a record's title and aliases carry ("CS229", "CS 229" alike)."""
     return {re.sub(r"\s", "", m).lower() for m in _COURSE_CODE.findall(" ".join([r.title, *r.aliases]))}
+
+
+SUMMARY_KINDS = {"cheatsheet", "lecture-notes"}  # a course's own digest, asked for beside it
+
+
+def own_summaries(intent: Intent, named: list[Resource], attributes: dict[str, tuple]) -> set[str]:
+    """"Doing CS229 ... is there a cheatsheet?": among several records named, of several kinds (one name shares
+    them), the summary of the kind asked for is no move away ("CS229 was good, what's the next course?" is);
+    before X, X's own review of what it assumes ("CS229 starts Monday, something that refreshes PSD
+    matrices": the CS229 linear algebra review) is, not X's own notes."""
+    wished = set(attributes.get("kind", ())) & SUMMARY_KINDS
+    if not (intent.moves_away and wished and len(named) > 1 and not intent.wants_next_step):
+        return set()
+    needed = {t for r in named if r.kind not in wished for t in r.prerequisites}
+    kept = {r.id for r in named
+            if r.kind in wished and (not intent.wants_prerequisites or needed & set(r.topics[:3]))}
+    return kept if len(kept) < len(named) else set()

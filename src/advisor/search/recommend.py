@@ -31,12 +31,10 @@ from .fields import FieldIndex, everyday_weights, prerequisite_targets, resource
 from .intent import (Intent, IntentReader, asked_on, attribute_preferences, part_clauses, subject_topics,
                      topic_words)
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
-                          preference_counts, rank_on, relative_depth, same_course, title_words, varied, within_reach,
-                          within_subject)
+                          own_summaries, preference_counts, rank_on, relative_depth, same_course, title_words, varied,
+                          within_reach, within_subject)
 from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 from .spelling import everyday_words
-
-SUMMARY_KINDS = {"cheatsheet", "lecture-notes"}  # a course's own digest, asked for beside it
 
 
 class ResourceRanker:
@@ -103,15 +101,12 @@ class ResourceRanker:
         axis_topics, sig.excluded = self._axis(intent, sig.topics, named_records, lacked, known)
         sig.excluded |= set(intent.refused)
         attributes = attribute_preferences(asking)  # once per question: _preferences reads them too
-        sig.excluded -= self._own_summaries(intent, named_records, attributes) - set(intent.refused)
+        sig.excluded -= own_summaries(intent, named_records, attributes) - set(intent.refused)
         sig.excluded |= same_course(intent, named_records, attributes, self.resources, self.linked)
         sig.values["named"] = named = self._named(intent, sig.excluded, gaps)
         sig.choice = set(intent.mentioned) if intent.compares else set()
         plain = topic_words(query)
         text = topic_words(asking if choosing else query, strip_names=bool(sig.excluded) or choosing)
-        if gaps and topics and not set(topics) & set(gaps) and not named_records and not intent.wants_prerequisites:
-            # ("never took linear algebra. want a hands-on ML course": the gap says the level, its words ask nothing)
-            text = without_topics(text, self.matcher, set(topics))
         gap = None  # before X, the foundations the learner names as missing, when they name some
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
             top = max(axis_topics.values(), default=0.0)  # the ones the learner asks for, when they name some
@@ -121,8 +116,13 @@ class ResourceRanker:
                 if not named_records:  # "before normalizing flows? jacobians lose me": flows is not what to read
                     text = without_topics(text, self.matcher, gap)
             text = ", ".join(names[:6] + [text])
+        meant = text
+        if gaps and topics and not set(topics) & set(gaps) and not named_records and not intent.wants_prerequisites:
+            # "never took linear algebra. want a hands-on ML course": the gap says the learner's level, so the search
+            # by meaning leaves its words out (the keyword fields keep them: a record reviewing the gap is no miss)
+            meant = without_topics(text, self.matcher, set(topics))
         sig.values["fields"] = scaled(self.fields.scores(text, everyday_weights(text, self.matcher, everyday_words())))
-        dense = {rid: max(0.0, s) for rid, s in similarities(query if text == plain else text).items()}
+        dense = {rid: max(0.0, s) for rid, s in similarities(query if meant == plain else meant).items()}
         low = min(dense.values(), default=0.0)
         sig.values["dense"] = scaled({rid: s - low for rid, s in dense.items()})
         wanted = axis_topics if axis_topics is not None else dict.fromkeys(sig.topics, 1.0)
@@ -146,12 +146,7 @@ class ResourceRanker:
         if gap:  # what X's text sends the learner to first counts when it teaches the gap they name
             sig.values["advised"] = {rid: w for rid, w in sig.values["advised"].items()
                                      if rid in self.resources and teaches(self.resources[rid], gap)}
-        # a learner coming from a paper may be pointed to the next paper; one preparing for it needs texts that teach
-        from_paper = any(r.kind == "paper" for r in named_records) and not intent.wants_prerequisites
-        moving_on = intent.wants_next_step and bool(named_records)
-        if "paper" not in prefs.get("kind", ()) and not from_paper:
-            sig.unasked = {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named
-                           and not ((moving_on or "tutorial" in prefs.get("kind", ())) and r.is_expository)}
+        sig.unasked = self._unasked(intent, named_records, prefs, named)
         sig.authority = self.authority
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}
@@ -180,19 +175,16 @@ class ResourceRanker:
             prefs["buried_topic"] = tuple(sorted(buried))
         return prefs
 
-    @staticmethod
-    def _own_summaries(intent: Intent, named: list[Resource], attributes: dict[str, tuple]) -> set[str]:
-        """"Doing CS229 ... is there a cheatsheet?": among several records named, of several kinds (one name shares
-        them), the summary of the kind asked for is no move away ("CS229 was good, what's the next course?" is);
-        before X, X's own review of what it assumes ("CS229 starts Monday, something that refreshes PSD
-        matrices": the CS229 linear algebra review) is, not X's own notes."""
-        wished = set(attributes.get("kind", ())) & SUMMARY_KINDS
-        if not (intent.moves_away and wished and len(named) > 1 and not intent.wants_next_step):
+    def _unasked(self, intent: Intent, named_records: list[Resource], prefs: dict[str, tuple],
+                 named: dict[str, float]) -> set[str]:
+        """The papers the question does not ask for: a learner coming from a paper may be pointed to the next paper;
+        one preparing for it needs texts that teach (a survey or tutorial paper teaches, moving on or asked for)."""
+        if "paper" in prefs.get("kind", ()) or any(r.kind == "paper" for r in named_records) \
+                and not intent.wants_prerequisites:
             return set()
-        needed = {t for r in named if r.kind not in wished for t in r.prerequisites}
-        kept = {r.id for r in named
-                if r.kind in wished and (not intent.wants_prerequisites or needed & set(r.topics[:3]))}
-        return kept if len(kept) < len(named) else set()
+        teaching = intent.wants_next_step and bool(named_records) or "tutorial" in prefs.get("kind", ())
+        return {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named
+                and not (teaching and r.is_expository)}
 
     def _named(self, intent: Intent, excluded: set[str], gaps: list[str]) -> dict[str, float]:
         """The weight of each resource the question names and does not leave out."""
