@@ -172,3 +172,22 @@ def test_what_would_you_point_me_to_asks_for_another_resource():
 def test_more_generally_and_rather_than_compare_nothing(question, compares):
     shelf = {"ng": Resource("ng", "Deep Learning Specialization", ["Andrew Ng"], kind="course")}
     assert IntentReader(shelf).read(question).compares_depth is compares
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("i've never taken any linear algebra course. want a book", ("book",)),
+    ("what's the first-course textbook to read before it? want a book (paid fine)", ("book",)),
+    ("a graduate course please", ("course", "video-series")),
+])
+def test_a_course_in_the_learners_past_or_as_an_adjective_is_not_the_kind_asked(question, kind):
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences(question).get("kind") == kind
+
+
+def test_a_price_said_fine_is_not_something_the_learner_knows():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("want a book (paid fine), computational + geometric") == []
+    assert known_clauses("paid is fine, my dept reimburses") == []
+    assert known_clauses("calculus is fine") == ["calculus is fine"]

@@ -192,9 +192,12 @@ NEEDNT_BE_FREE = re.compile(r"\b((doesn'?t|does not|don'?t|do not|needn'?t|need 
                             r"(price|cost|money) (doesn'?t|does not|won'?t) matter|money is no (object|issue)|"
                             r"(forget|drop|scrap|scratch|ignore|never ?mind) (about )?(the |my )?free( rule| "
                             r"requirement| part| thing| constraint| bit)?)\b", re.I)
-_PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|a "
-                        r"single)\s+)?([\w-]+\s+){0,2}|(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"
+_PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|any|"
+                        r"a single)\s+)?([\w-]+\s+){0,2}|"
+                        r"(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"
                         r"college|university)\s+([\w-]+\s+)?)(class|course|module|lecture)(es|s)?\b"
+                        # ... nor one that describes another kind: "the first-course textbook"
+                        r"|\b[a-z]+-(class|course|lecture)\b"
                         # ... nor one of their own: "my last math class was algebra", "for our ML course"
                         r"|\b(my|our|his|her|their)\s+([\w'-]+\s+){0,3}?(class|course|module|lecture)(es|s)?\b", re.I)
 # "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one

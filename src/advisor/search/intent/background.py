@@ -204,6 +204,10 @@ _SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b"
                       r"comfortable|familiar)\b).*$", re.I)
 
 
+# "paid is fine", "(paid fine)": what the learner will pay, not what they know
+_PRICE_SAID = re.compile(r"\W*(paid|paying|price|cost|money|budget)\b", re.I)
+
+
 def known_clauses(text: str) -> list[str]:
     """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
     out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
@@ -214,7 +218,7 @@ def known_clauses(text: str) -> list[str]:
         # ("which paper before X so that their complaint makes sense": what it is for is no background)
         goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip() in (",", ":") and _LISTED.match(p))
         known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or goes_on) \
-            and not _LACK.search(p) and not _ASSUMES.search(p)
+            and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p)
         # ... but "did linear algebra in the 80s, remember nothing" is a gap
         if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
             out.append(p)
