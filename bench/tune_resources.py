@@ -44,7 +44,7 @@ DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources
             "resources_k", "resources_m", "resources_n", "resources_o", "resources_q", "resources_r", "resources_t",
             "resources_u", "resources_x", "resources_y", "resources_z", "resources_17",
             "resources_18", "resources_19", "resources_20", "resources_20b", "resources_20c", "resources_21",
-            "resources_21b")
+            "resources_21b", "resources_21c")
 
 # Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
 # new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit

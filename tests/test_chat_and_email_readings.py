@@ -191,3 +191,27 @@ def test_a_price_said_fine_is_not_something_the_learner_knows():
     assert known_clauses("want a book (paid fine), computational + geometric") == []
     assert known_clauses("paid is fine, my dept reimburses") == []
     assert known_clauses("calculus is fine") == ["calculus is fine"]
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("I can't buy the book and I learn best by listening.",
+     {"access": ("free", "free-online"), "kind": ("course", "video-series")}),
+    ("I absorb stuff way better from someone lecturing.",
+     {"kind": ("course", "video-series")}),
+    ("Rabiner's tutorial or PRML? I have no IEEE login at home.", {"access": ("free", "free-online")}),
+    ("Off campus, no journal subscriptions.", {"access": ("free", "free-online")}),
+    ("I am on TA stipend and I want exercises inside.", {"access": ("free", "free-online")}),
+])
+def test_a_practical_constraint_said_indirectly_is_a_wish(question, wanted):
+    from advisor.search.intent import attribute_preferences
+
+    prefs = attribute_preferences(question)
+    assert {k: prefs.get(k) for k in wanted} == wanted
+
+
+def test_just_pictures_is_a_wish_for_pictures_not_a_background():
+    from advisor.search.intent import attribute_preferences, known_clauses
+
+    assert known_clauses("No homework please, just pictures.") == []
+    assert known_clauses("just calc 1 and some stats") == ["just calc 1 and some stats"]
+    assert attribute_preferences("just pictures please").get("math_depth") == ("applied", "moderate")

@@ -56,11 +56,16 @@ _PRICE = (r"\b((?<![\w]-)free|open[- ]access|no cost|"
           r"(no|zero|tight|small|limited|low|student|shoestring) budget|on a budget|(i'?m|i am|we'?re|we are|totally|"
           r"completely|student and) broke|no money|(can'?t|cannot|won'?t|don'?t want to|do not want to) (spend|pay)|"
           r"paywalls?|gratis|open (textbooks?|licen[cs]ed?|source (books?|textbooks?)|educational)|public domain|"
-          r"creative commons|legally (downloadable|available|online)|downloadable pdf)\b")
+          r"creative commons|legally (downloadable|available|online)|downloadable pdf|"
+          # "I can't buy the book", "no IEEE login at home", "off campus, no journal subscriptions", "on a TA stipend"
+          r"(can'?t|cannot|couldn'?t) (buy|purchase)|no (\w+ )?(login|subscriptions?|institutional access)|"
+          r"on (a |my )?(\w+ )?stipend)\b")
 _PRICE_WORDS = re.compile(_PRICE)
 _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (_PRICE, "access", ("free", "free-online")),
-    (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch|screencasts?)\b"
+    # ("I learn best by listening", "better from someone lecturing": a lecture course)
+    (r"\b(course|mooc|lectures?|class|videos?|vids?|youtube|yt|playlists?|animated|animations?|watch|screencasts?|"
+     r"lecturing|by listening|from listening)\b"
      # "can I audit it?" asks whether a course is open (one audits or enrols in a course, never a book); "I'm enrolled
      # in X, what should I read?" says what the learner does, not what they want
      r"|\b(can|could|may|is it possible to|how (do|can|could)) (i|one|you|we|anyone)? ?(still |legally )?"
@@ -93,7 +98,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\bmathematical(ly)?\b|\bnot just (how to )?(apply|use|call)|\btoo (applied|light|hand-?wavy|shallow|easy)\b"
      r"|\b(just|only) (sklearn|api|library) calls?\b",
      "math_depth", ("rigorous", "proof-heavy")),
-    (r"\b(intuitive|intuition|visual|gentle|gentler|gently|hands-on|"
+    (r"\b(intuitive|intuition|visual|visually|pictures|diagrams|gentle|gentler|gently|hands-on|"
      r"without (much |heavy |many |a lot of |lots of )?(math|maths|equations|formulas|formulae|notation)|no proofs|"
      r"not proofs|minimal proofs|no[- ](heavy )?(math|maths|equations?)|not an? (math|maths) person|"
      r"not (really )?interested in (the )?(proofs|theory|math|maths)|(learn|learns|learning) (best )?by doing|"
@@ -230,6 +235,10 @@ _OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neur
                                 r"doctoral)(\s+(student|school|candidate))?\b", re.I)
 
 
+_CANT_BUY = re.compile(r"\b(can'?t|cannot|couldn'?t) (buy|afford|purchase) (the |a |that |this |his |her |their )?"
+                       r"([\w-]+ )?(books?|textbooks?)\b")
+
+
 def attribute_preferences(query: str) -> dict[str, tuple]:
     prefs: dict[str, tuple] = {}
     lowered = _PREFER_TO.sub(r"\1 not ", query.lower())  # "I prefer books to videos": books, not videos
@@ -240,8 +249,10 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
     lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(" ", _FOLLOWS_BOOK.sub(" ", lowered))))
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     unlevelled = _OTHER_FIELD_STAGE.sub(" ", _NOT_LEVEL.sub(" ", lowered))
+    # "I can't buy the book": a price said, and no kind asked for
+    unbought = _CANT_BUY.sub(" free ", lowered)
     for pattern, attr, values in _PREFERENCES:
-        text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else lowered
+        text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else unbought
         if re.search(pattern, text):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
     if "math_depth" not in prefs and _FEW_PROOFS.search(lowered):

@@ -137,7 +137,9 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"become|grown|gotten|come|begun|developed|wondered|"
                    r"nothing|little|any|some trouble|questions?|two|three|few|several|one|\d)\b)(?=[a-z]))\b"
                    r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
-                   r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i)\b)"
+                   # ("just pictures" says what the learner wants)
+                   r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i|"
+                   r"pictures|videos|visuals|diagrams|intuition|examples|code|please)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
                    # "Know linear algebra and multivariable calc.", the subject dropped
