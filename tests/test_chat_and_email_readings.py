@@ -215,3 +215,18 @@ def test_just_pictures_is_a_wish_for_pictures_not_a_background():
     assert known_clauses("No homework please, just pictures.") == []
     assert known_clauses("just calc 1 and some stats") == ["just calc 1 and some stats"]
     assert attribute_preferences("just pictures please").get("math_depth") == ("applied", "moderate")
+
+
+def test_offline_asks_for_a_text_to_download():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.preferences import closest, preference_counts
+
+    assert attribute_preferences("i'll be offline 2 weeks, zero wifi. something i can read")["offline"] == (True,)
+    for said in ("lectures on offline RL", "I downloaded the free book", "learning from offline or batch data"):
+        assert "offline" not in attribute_preferences(said)
+    pdf = Resource("pdf", "Linear Algebra", ["Jim Hefferon"], kind="book", access="free", pdf_url="https://x/la.pdf")
+    web = Resource("web", "Linear Algebra Videos", ["Ann Lee"], kind="course", access="free-online")
+    assert preference_counts(pdf, {"offline": (True,)}) == (1, 0)
+    assert preference_counts(web, {"offline": (True,)}) == (0, 1)
+    factors = closest({"offline": (True,)}, [pdf, web])
+    assert factors["pdf"] > factors["web"]

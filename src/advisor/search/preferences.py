@@ -26,6 +26,16 @@ _OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied")
              ("kind", "book"): ("course", "video-series")}
 
 
+def _meets(r: Resource, attr: str, wanted: tuple) -> bool:
+    """Whether a record has what is asked of it: "interactive" as its own text says; "offline" (no wifi on the
+    flight) as a text to download; any other attribute as its value."""
+    if attr == "interactive":
+        return "interactive" in r.description.lower()
+    if attr == "offline":
+        return bool(r.pdf_url)
+    return getattr(r, attr, None) in wanted
+
+
 def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[int, int]:
     """How many asked-for attributes the resource has, and how many sit at the far end of what was asked."""
     hits = misses = 0
@@ -36,8 +46,9 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         if attr == "buried_topic":  # "won't drown me in matrix algebra": a record about it (a little is fine)
             misses += any(t in r.topics[:AXIS_TOPICS] for t in wanted)
             continue
-        if attr == "interactive":  # a wish met by what the record's own text says it is
-            hits += "interactive" in r.description.lower()
+        if attr in ("interactive", "offline"):
+            hits += _meets(r, attr, wanted)
+            misses += attr == "offline" and r.access == "free-online" and not r.pdf_url  # online only: no use
             continue
         if attr == "avoid_title":  # "not the computational stuff": a title that says it
             misses += any(w in r.title.lower() for w in wanted)
@@ -129,7 +140,7 @@ def closest(prefs: dict[str, tuple[str, ...]], candidates: list[Resource]) -> di
             wanted = [scale.index(v) for v in wanted_values if v in scale]
             dist = {r.id: min(abs(rank_on(getattr(r, attr), scale) - w) for w in wanted) for r in candidates}
         else:  # free or not, a course or a book: the candidate that has it is the one asked for
-            dist = {r.id: int(getattr(r, attr, None) not in wanted_values) for r in candidates}
+            dist = {r.id: int(not _meets(r, attr, wanted_values)) for r in candidates}
         best = min(dist.values())
         for rid, d in dist.items():
             factors[rid] *= AXIS_FACTORS["level"] ** (weights[attr] * (d - best))

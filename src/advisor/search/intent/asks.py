@@ -86,6 +86,11 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "kind", ("paper",)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
+    # "a flight with no wifi", "something I can download and read offline", "print it out": a text to keep
+    # (not "offline RL", "offline or batch data"; not "I downloaded the book")
+    (r"\b(offline(?! (rl|reinforcement|learning|or|data|policy|evaluation|algorithms?|methods?)\b)|"
+     r"no (wifi|wi-fi|internet|connection|signal)|without (wifi|wi-fi|internet)|downloadable|"
+     r"(can|to) download|print (it|them|this|that) out|printable|e-?readers?|kindle)\b", "offline", (True,)),
     # "something visual i can click around with": a resource that is interactive, whatever its kind
     (r"\b(interactive|click (around|through)|clickable|play around with|explorable|sliders?|simulations? (i|you) can)\b",
      "interactive", (True,)),
