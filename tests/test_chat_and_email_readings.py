@@ -230,3 +230,27 @@ def test_offline_asks_for_a_text_to_download():
     assert preference_counts(web, {"offline": (True,)}) == (0, 1)
     factors = closest({"offline": (True,)}, [pdf, web])
     assert factors["pdf"] > factors["web"]
+
+
+@pytest.mark.parametrize("question, languages", [
+    ("Is there a free probability textbook where the examples are in R? I work in R all day", ("R",)),
+    ("we use r in the lab", ("R",)),
+    ("notebooks in python please", ("Python",)),
+    ("I don't want R or Python labs", None),  # refused, not asked
+    ("functions from R^n to R", None),
+    ("im a SWE, comfy with python", None),  # a background, not a wish
+])
+def test_the_language_the_learner_works_in_is_a_wish(question, languages):
+    from advisor.search.intent import attribute_preferences
+
+    assert attribute_preferences(question).get("language") == languages
+
+
+def test_a_record_meets_a_language_wish_by_what_its_own_text_says():
+    from advisor.search.preferences import preference_counts
+
+    islr = Resource("islr", "An Introduction to Statistical Learning (with Applications in R / Python)", ["G. James"])
+    axler = Resource("ladr", "Linear Algebra Done Right", ["Sheldon Axler"],
+                     description="Maps from R^n to R^m, proofs throughout.")
+    assert preference_counts(islr, {"language": ("R",)}) == (1, 0)
+    assert preference_counts(axler, {"language": ("R",)}) == (0, 0)

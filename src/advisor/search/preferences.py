@@ -26,6 +26,12 @@ _OPPOSITE = {("math_depth", "rigorous"): ("applied",), ("math_depth", "applied")
              ("kind", "book"): ("course", "video-series")}
 
 
+# the code a record's own text says it comes with ("R (or Python) labs", "examples in R and Stan")
+_CODE_IN = {"R": r"\b(in|with|and) R\b(?![\^\d])|\bR (\(or Python\) )?(code|labs?|examples?)|\bR ?/ ?Python\b|"
+                 r"\bR and Stan\b",
+            "Python": r"(?i:\bpython\b)"}
+
+
 def _meets(r: Resource, attr: str, wanted: tuple) -> bool:
     """Whether a record has what is asked of it: "interactive" as its own text says; "offline" (no wifi on the
     flight) as a text to download; any other attribute as its value."""
@@ -33,6 +39,8 @@ def _meets(r: Resource, attr: str, wanted: tuple) -> bool:
         return "interactive" in r.description.lower()
     if attr == "offline":
         return bool(r.pdf_url)
+    if attr == "language":
+        return any(re.search(_CODE_IN[w], f"{r.title} {r.description}") for w in wanted)
     return getattr(r, attr, None) in wanted
 
 
@@ -46,7 +54,7 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         if attr == "buried_topic":  # "won't drown me in matrix algebra": a record about it (a little is fine)
             misses += any(t in r.topics[:AXIS_TOPICS] for t in wanted)
             continue
-        if attr in ("interactive", "offline"):
+        if attr in ("interactive", "offline", "language"):
             hits += _meets(r, attr, wanted)
             misses += attr == "offline" and r.access == "free-online" and not r.pdf_url  # online only: no use
             continue

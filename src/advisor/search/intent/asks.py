@@ -7,6 +7,7 @@ import datetime
 import re
 
 from .background import LITTLE_MATHS
+from .constraints import CANT_BUY, said_languages
 from .cues import _GRADUATE_LEVEL, _PREREQ
 
 # --- passage kinds a question asks for ------------------------------------------------------
@@ -240,10 +241,6 @@ _OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neur
                                 r"doctoral)(\s+(student|school|candidate))?\b", re.I)
 
 
-_CANT_BUY = re.compile(r"\b(can'?t|cannot|couldn'?t) (buy|afford|purchase) (the |a |that |this |his |her |their )?"
-                       r"([\w-]+ )?(books?|textbooks?)\b")
-
-
 def attribute_preferences(query: str) -> dict[str, tuple]:
     prefs: dict[str, tuple] = {}
     lowered = _PREFER_TO.sub(r"\1 not ", query.lower())  # "I prefer books to videos": books, not videos
@@ -255,11 +252,13 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     unlevelled = _OTHER_FIELD_STAGE.sub(" ", _NOT_LEVEL.sub(" ", lowered))
     # "I can't buy the book": a price said, and no kind asked for
-    unbought = _CANT_BUY.sub(" free ", lowered)
+    unbought = CANT_BUY.sub(" free ", lowered)
     for pattern, attr, values in _PREFERENCES:
         text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else unbought
         if re.search(pattern, text):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
+    if languages := said_languages(lowered):
+        prefs["language"] = languages
     if "math_depth" not in prefs and _FEW_PROOFS.search(lowered):
         prefs["math_depth"] = ("applied", "moderate")
     # "bio grad student ... without heavy math": a career stage is no level of mathematics when the learner asks
