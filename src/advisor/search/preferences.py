@@ -34,13 +34,15 @@ _CODE_IN = {"R": r"\b(in|with|and) R\b(?![\^\d])|\bR (\(or Python\) )?(code|labs
 
 def _meets(r: Resource, attr: str, wanted: tuple) -> bool:
     """Whether a record has what is asked of it: "interactive" as its own text says; "offline" (no wifi on the
-    flight) as a text to download; any other attribute as its value."""
+    flight) as a text to download; a language as its text says its code is in; any other attribute as its value."""
     if attr == "interactive":
         return "interactive" in r.description.lower()
     if attr == "offline":
         return bool(r.pdf_url)
     if attr == "language":
         return any(re.search(_CODE_IN[w], f"{r.title} {r.description}") for w in wanted)
+    if attr == "kind" and "tutorial" in wanted and r.is_expository:
+        return True  # a tutorial or review paper is the tutorial asked for ("Rabiner's HMM tutorial")
     return getattr(r, attr, None) in wanted
 
 
@@ -67,9 +69,7 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
             misses += getattr(r, attr[len("avoid_"):], None) in wanted
             continue
         value = getattr(r, attr, None)
-        if attr == "kind" and "tutorial" in wanted and r.is_expository:
-            value = "tutorial"  # a tutorial or review paper is the tutorial asked for ("Rabiner's HMM tutorial")
-        if value in wanted:
+        if _meets(r, attr, wanted):
             hits += 1
         elif any(value in _OPPOSITE.get((attr, w), ()) for w in wanted):
             misses += 1
