@@ -39,12 +39,14 @@ from advisor.service import Advisor  # noqa: E402
 # (named as learners name, level, prerequisites), resources_17 for round 17 (level, prerequisites, follow-up),
 # resources_18 for round 18 (level, prerequisites, follow-up, comparison), resources_19 for round 19 (level,
 # prerequisites, follow-up, topic-depth, named), resources_20 for round 20 (level, prerequisites, follow-up, topic-depth,
-# comparison), resources_20b (named in context, level) and resources_20c (named and follow-up in contrastive pairs)
+# comparison), resources_20b (named in context, level) and resources_20c (named and follow-up in contrastive pairs),
+# resources_21, 21b and 21c for round 21 (chat, emails, practical constraints), resources_22 and 22b for round 22 (forms,
+# problem-framed questions, options weighed; near neighbours)
 DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources_f", "resources_h", "resources_j",
             "resources_k", "resources_m", "resources_n", "resources_o", "resources_q", "resources_r", "resources_t",
             "resources_u", "resources_x", "resources_y", "resources_z", "resources_17",
             "resources_18", "resources_19", "resources_20", "resources_20b", "resources_20c", "resources_21",
-            "resources_21b", "resources_21c")
+            "resources_21b", "resources_21c", "resources_22", "resources_22b")
 
 # Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
 # new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit
@@ -71,7 +73,7 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
     titles = [adv.loaded.resources[r].title for r in ids]
     out = []
     for q in questions:
-        text = retriever.speller.fix(q.question)  # as Advisor.ask reads it
+        text = retriever.as_meant(q.question)  # as Advisor.ask reads it
         qvec = retriever.embed_query(text)
         passages = retriever.search(text, 20, None, qvec=qvec)
         sig = retriever.resource_signals(text, passages, qvec)

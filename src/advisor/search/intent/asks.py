@@ -211,6 +211,13 @@ _PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attende
                         r"|\b[a-z]+-(class|course|lecture)\b"
                         # ... nor one of their own: "my last math class was algebra", "for our ML course"
                         r"|\b(my|our|his|her|their)\s+([\w'-]+\s+){0,3}?(class|course|module|lecture)(es|s)?\b", re.I)
+# ... nor a text the learner works on or with: "a paper I'm reviewing has a plot", "my thesis", "the papers we read"
+_WORKED_ON = re.compile(r"\b(my|our|his|her|their)\s+([\w'-]+\s+){0,2}?(papers?|articles?|manuscripts?|thesis)\b|"
+                        r"\b(an?|the|this|that|these|those)\s+([\w-]+\s+)?(papers?|articles?|preprints?)\s+(that\s+)?"
+                        r"(i|we|i'?m|we'?re|i am|we are|my (\w+ )?\w+|our \w+)\s+(('?m|am|are|is|was|were|have been|'?ve been|"
+                        r"been|keep)\s+)?(reviewing|reading|refereeing|writing|implementing|replicating|reproducing|citing|"
+                        r"studying|working on|using|assigned|reviewed|wrote|read|cited|submitted|building on)\b|"
+                        r"\bthe papers (keep|kept|all|always|use|say|talk|mention|assume)\b", re.I)
 # "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
 _RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
 RECENT_YEARS = 8
@@ -248,7 +255,8 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
                     for k in _REFUSED_KINDS.get(m.group("kind").rstrip("s"), ()))
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
-    lowered = _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(" ", _FOLLOWS_BOOK.sub(" ", lowered))))
+    lowered = _WORKED_ON.sub(" ", _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(" ", _FOLLOWS_BOOK.sub(
+        " ", lowered)))))
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     unlevelled = _OTHER_FIELD_STAGE.sub(" ", _NOT_LEVEL.sub(" ", lowered))
     # "I can't buy the book": a price said, and no kind asked for

@@ -25,7 +25,8 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"seen|touched)\s+(?!(much|many|any|it|that|this|them|so|too|in|for|since|anything|a lot|well)\b)"
                    r"(?=[a-z])|"
                    # ("there's zero probability" says it of a resource)
-                   r"(?<!measure )(?<!mean )(?<!there's )(?<!there is )(?<!there was )(?<!it has )(?<!it had )"
+                   # ("step by step, with zero equations" is a wish)
+                   r"(?<!measure )(?<!mean )(?<!there's )(?<!there is )(?<!there was )(?<!it has )(?<!it had )(?<!with )"
                    r"zero(?![- ](mean|one|sum|shot|padding|norm|sets?|loss|gradients?|order)\b)"
                    r"(?!\s+[\w-]+(\s+[\w-]+)?\s*,?\s*(please|pls|plz)\b)|"  # ("zero calculus please" is a wish)
                    r"(?:^\s*|(?<=but ))never (?!(mind|again|too|really|been|got|get|was|were|is|did|do)\b)"
@@ -82,13 +83,20 @@ def lack_clauses(text: str) -> str:
     """The sentences where the learner says what they lack; "I've done real analysis but no functional analysis"
     says a gap after what they know."""
     out, known, last = [], False, ""
-    for p in _SENTENCES.split(text):
+    for p in (q for s in _SENTENCES.split(text) for q in _after_lead_in(s)):
         if p and (_LACK.search(p) or known and _NONE_OF.match(p)):
             # "convex duality, conjugate functions... that's my hole": the gap is what "that" points back to
             out += [last, p] if _POINTS_BACK.match(p) and last not in out else [p]
         known = bool(p) and bool(_HAD.search(p) or _HAVE.search(p)) and not _LACK.search(p)
         last = p or last
     return " ".join(o for o in out if o)
+
+
+def _after_lead_in(sentence: str) -> list[str]:
+    """A sentence, split after a lead-in that says no gap ("Before the RealNVP paper: never took multivariable
+    calculus" names X, not the gap; "I have no stats: the chapters mention p-values" goes on saying it)."""
+    head, colon, tail = sentence.partition(": ")
+    return [head, tail] if colon and tail and not _LACK.search(head) else [sentence]
 
 
 _POINTS_BACK = re.compile(r"\W*(and |but |so )?((that|this|those|these)('s|s| is| are| was| were)|which)\b", re.I)
@@ -220,12 +228,19 @@ def known_clauses(text: str) -> list[str]:
         # ("which paper before X so that their complaint makes sense": what it is for is no background)
         goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip() in (",", ":") and _LISTED.match(p))
         known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or goes_on) \
-            and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p)
+            and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p) and not _DATA_HAD.search(p)
         # ... but "did linear algebra in the 80s, remember nothing" is a gap
         if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
             out.append(p)
         listing = known
     return out
+
+
+# the data of the learner's problem, not a subject they know: "I have bird counts from 60 sites", "I've got sensor
+# readings", "we have a dataset of 20k images"
+_DATA_HAD = re.compile(r"\b(i|we)\s+(have|had|'ve got|have got|got|collect|collected)\s+(\w+\s+){0,4}?(data ?sets?|data|"
+                       r"measurements|readings|counts|samples|records|logs|images|photos|time series|observations|"
+                       r"spreadsheets?|a table)\b", re.I)
 
 
 # Little mathematics in the learner's background, said in passing: "I stopped maths after school", "my maths ended at

@@ -33,6 +33,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(^|(?<=[.?!:\n])|(?<=[.?!:\n] ))what (to \w+ )?first\s*([?,.!;]|$)|"
                      r"fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
                      r"(?<!not )(?<!n't )ready for|"
+                     # "get to the level where I could start something like CS229"
+                     r"(get|gets|getting|bring|brings)( me| myself)? (up )?to (the|a) (level|point|stage) where (i|one|you)"
+                     r"( can| could|'d be able to| am able to| would be able to)? (start|take|read|follow|tackle|do|handle)\b|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      # ("which chapters should I skip on a first read?" reads X itself)
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}(?<!\ba )\b(first|beforehand)\b|"
