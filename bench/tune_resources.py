@@ -73,7 +73,7 @@ def cached_signals(adv: Advisor, questions) -> list[dict]:
     titles = [adv.loaded.resources[r].title for r in ids]
     out = []
     for q in questions:
-        text = retriever.as_meant(q.question)  # as Advisor.ask reads it
+        text = retriever.speller.fix(q.question)  # as Advisor.ask reads it
         qvec = retriever.embed_query(text)
         passages = retriever.search(text, 20, None, qvec=qvec)
         sig = retriever.resource_signals(text, passages, qvec)

@@ -224,7 +224,7 @@ class Advisor(LibraryOperations):
 
     # --- asking ---------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
-        query = self.retriever.as_meant(check_query(query))  # "gausian processes": searched as meant
+        query = self.retriever.speller.fix(check_query(query))  # "gausian processes": searched as meant
         return self.retriever.search(query, k or self.settings.top_k, filters, mode=mode)
 
     def ask(self, question: str, *, filters: Filters | None = None, history: list[str] | None = None,
@@ -258,7 +258,7 @@ class Advisor(LibraryOperations):
                          lambda c: self.link_for(c, query), self.has_pages,
                          study_path=path, comparison=table)
         answer.query = query
-        answer.follows = query != retriever.as_meant(question)
+        answer.follows = query != retriever.speller.fix(question)
         answer.aside = bool(history) and is_aside(question)
         if query != question:
             answer.notes.append(f"searched for: {query}")

@@ -17,7 +17,7 @@ from ..store.keywords import keyword_tokens
 from ..textnorm import normalize
 from ..types import Filters, Hit, ResourceMatch
 from .fields import STOP_WORDS
-from .intent import (IntentReader, as_prose, condense, content_words, question_intent, reacting, topic_words,
+from .intent import (IntentReader, condense, content_words, question_intent, reacting, topic_words,
                      without_flavour)
 from .recommend import ResourceRanker, Signals
 from .spelling import Speller, english_dictionary
@@ -231,10 +231,6 @@ class Retriever:
             return None
         return idx.mask(frozenset(rid for rid, r in self.index.resources.items() if filters.allows(r)))
 
-    def as_meant(self, text: str) -> str:
-        """A question as the readers take it: a form's fields as sentences, mistyped words set right."""
-        return self.speller.fix(as_prose(text))
-
     def in_context(self, question: str, history: Sequence[str], shown: str | None = None) -> tuple[str, tuple | None]:
         """The text to search for a message of a conversation (intent.condense), spelling set right, and the
         reaction it is to the previous answer: (the resource that answer put first, the message), when the message
@@ -243,7 +239,7 @@ class Retriever:
         `history` holds the earlier turns as searched; `shown` is the resource the previous answer put first."""
         own = self.has_subject(question) if history else True  # read once: it asks the question reader
         # an option weighed and set aside ("I considered X, though it's heavy going") is neither asked nor judged
-        text = self.intents.without_asides(self.as_meant(condense(question, list(history), lambda _: own)))
+        text = self.intents.without_asides(self.speller.fix(condense(question, list(history), lambda _: own)))
         follow_up = (shown, question) if history and shown in self.index.resources and not own else None
         return text, follow_up
 
@@ -251,7 +247,7 @@ class Retriever:
         """Whether a message names a topic of its own to learn. "is there a free one?" names none; "rigorous but
         not measure theory" names one only to refuse it, "I've done a probability course" one the learner has had,
         and "koller & friedman is $100, free alternative?" a resource, not what it is about."""
-        text = self.as_meant(text)
+        text = self.speller.fix(text)
         intent = self.intents.read(text)
         # ... and what they lack is why they ask, said of the subject before ("never took linear algebra" after
         # "kolter's review before cs229"; "I have no measure theory. less hardcore?" after Villani)

@@ -6,7 +6,7 @@ on the previous turn. Nothing else in the package reads a question's wording.
 
 `cues` holds the wording cues and the clause readers, `background` what the learner lacks and knows, `names`
 and `lookup` how resources are named and asked about, `asides` the options set aside, `reader` the reader of
-the `Intent` (`record`), `forms` a question written as a form, `asks` the preferences and passage kinds, `conversation` how a message leans on the
+the `Intent` (`record`), `asks` the preferences and passage kinds, `conversation` how a message leans on the
 turn before it.
 """
 
@@ -15,13 +15,12 @@ from .asks import (attribute_preferences, question_intent, subject_topics, topic
 from .background import asked_on, known_clauses, lack_clauses
 from .conversation import condense, content_words, is_aside, reacting, refers_to_previous
 from .cues import part_clauses, unnamed_clauses
-from .forms import as_prose
 from .lookup import lookup_targets
 from .names import acronym, resource_names, squashed
 from .reader import IntentReader
 from .record import Intent
 
-__all__ = ["Intent", "IntentReader", "acronym", "as_prose", "asked_on", "attribute_preferences", "condense", "content_words",
+__all__ = ["Intent", "IntentReader", "acronym", "asked_on", "attribute_preferences", "condense", "content_words",
            "is_aside", "known_clauses", "lack_clauses", "lookup_targets", "part_clauses", "question_intent", "reacting",
            "refers_to_previous", "resource_names", "squashed", "subject_topics", "topic_words", "unnamed_clauses",
            "wants_comparison", "wants_path", "without_flavour", "without_purpose"]
