@@ -198,7 +198,11 @@ _USED_BEFORE_NAME = re.compile(r"^\W*(i\s+|i'?ve\s+|i have\s+)?(already\s+)?(rea
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
-                               r"follow|understand|do|go through)\s+((the|a|an)\s+)?[\'\"\u201c\u2018]?$|"
+                               r"follow|understand|do|go through|present|teach|implement|reimplement|reproduce|replicate|"
+                               r"referee|review)\s+((the|a|an)\s+)?[\'\"\u201c\u2018]?$|"
+                               # "our reading group picked X", "my advisor assigned X"
+                               r"\b(picked|chose|chosen|assigned|selected|is reading|are reading|presenting)\s+"
+                               r"((the|a|an)\s+)?[\'\"\u201c\u2018]?$|"
                                # "Starting Bishop's PRML next month", "I'm about to begin X"
                                r"(^\W*|\b(i'?m|i am|i'?ll be|we'?re)\s+)(starting|beginning)\s+((the|a|an|on)\s+)?$|"
                                # "I'm stuck on X": X is the goal the gap stands in front of
@@ -260,7 +264,11 @@ _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? 
                      r"the (proof|derivation) (that|of|in))\b", re.I)
 _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
-_BACK_TO_NAME = re.compile(r"\bthe (original|actual)( [\w-]+){0,2} (paper|article|publication)\b|"
+_BACK_TO_NAME = re.compile(r"\b(the|that|this) (original|actual)( [\w-]+){0,2} (paper|article|publication)\b|"
+                           # "I want the free pdf version of that one", "that paper, mainly for its argument" (not "the
+                           # notes of that same course": another resource of X's course)
+                           r"\b(that|this) (same )?one\b|(?<!of )(?<!from )(?<!for )\b(that|this) (same )?(paper|book|course|"
+                           r"text|monograph|survey)\b(?!\s+(on|about|for|that|which|covering)\b)|"
                            r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
                            r"about) (it|them|that|this|those|these|they)\b|"
                            # "I want the course itself, not just his textbook"
