@@ -48,6 +48,8 @@ DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources
             "resources_18", "resources_19", "resources_20", "resources_20b", "resources_20c", "resources_21",
             "resources_21b", "resources_21c", "resources_22", "resources_22b")
 
+# Round 22 let `drop` vary again and added `axis`, the strength of the factor along a move (15,552 settings, ~3 min
+# per fit).
 # Round 5 narrowed the grid around round 4's choice (named 1, drop 0.4 and paper 0.8 held) to make room for the
 # new signals, `advised` and `authority`: 2,592 settings, ~1 min per fit
 GRID = {
@@ -59,10 +61,11 @@ GRID = {
     "related": (0.5, 1.0, 2.0),
     "advised": (0.5, 1.0, 2.0),
     "lift": (1.3, 1.8),
-    "drop": (0.4,),
+    "drop": (0.4, 0.7),
     "paper": (0.8,),
     "free": (1.0, 1.1),
     "authority": (0.0, 0.1, 0.2, 0.4),
+    "axis": (0.1, 0.25, 1.0),
 }
 
 
@@ -108,7 +111,8 @@ _STACKS: dict = {}
 def ranks(cached, weights) -> list[int | None]:
     st = _stacked(cached)
     w = np.array([weights[name] for name in SIGNALS])
-    scores = ((st["values"] @ w) * weights["lift"] ** st["met"] * weights["drop"] ** st["con"] * st["axis"]
+    scores = ((st["values"] @ w) * weights["lift"] ** st["met"] * weights["drop"] ** st["con"]
+              * st["axis"] ** weights["axis"]
               * np.where(st["unasked"], weights["paper"], 1.0) * np.where(st["free"], weights["free"], 1.0)
               * (1.0 + weights["authority"] * st["authority"]))
     scores = np.where(st["first"] & (scores > 0), scores + 1e6, scores)  # "A or B?": A and B first

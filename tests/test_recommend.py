@@ -208,9 +208,9 @@ def _ranker(resources):
     return ResourceRanker(resources, topics, TopicMatcher(topics)), IntentReader(resources)
 
 
-def _ranked(ranker, reader, question):
+def _ranked(ranker, reader, question, weights=None):
     sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
-    return [m.resource.id for m in ranker.rank(sig, 10, None, [])]
+    return [m.resource.id for m in ranker.rank(sig, 10, None, [], *([weights] if weights else []))]
 
 
 SHELF = {
@@ -234,12 +234,17 @@ SHELF = {
 
 
 def test_too_applied_moves_to_a_deeper_neighbour_and_leaves_the_named_one_out():
+    from advisor.search.signals import WEIGHTS
+
+    # the axis at full strength: this shelf has no similarity to tell the records apart, only the keyword fields,
+    # where "Regression in Practice" says ISL's topics in its title (at the chosen strength the axis breaks ties)
     ranker, reader = _ranker(SHELF)
-    ranked = _ranked(ranker, reader, "ISL was great but too light on math, what next?")
+    ranked = _ranked(ranker, reader, "ISL was great but too light on math, what next?", {**WEIGHTS, "axis": 1.0})
     assert "isl" not in ranked and ranked[0] == "esl"  # ISL's own catalog neighbour, above it on the depth axis
     assert ranked.index("esl") < ranked.index("notes") < ranked.index("course")  # an applied course is behind
     gentler = _ranked(ranker, reader, "I struggled with ESL, anything gentler on lasso?")
     assert "esl" not in gentler and gentler[0] == "isl"
+    assert "isl" not in _ranked(ranker, reader, "ISL was great but too light on math, what next?")
 
 
 def test_before_x_ranks_foundations_that_teach_what_x_presupposes():
@@ -1974,3 +1979,16 @@ def test_a_record_named_as_what_assumes_this_one_comes_after_it():
     advice = Advice(shelf, IntentReader(shelf))
     assert "prml" not in advice.before.get("review", {}) and advice.after["review"]["prml"] == 1.0
     assert advice.before["review"] == {"gs": 1.0}  # "Assumes X." still puts X first
+
+
+def test_the_axis_strength_makes_a_move_a_tie_breaker_and_keeps_x_out():
+    from advisor.search.signals import WEIGHTS, Signals
+
+    # "behind" (0.3): on the wrong side of the move; "ahead": on the asked side, a weaker match; "x": X itself
+    sig = Signals(values={"dense": {"behind": 1.0, "ahead": 0.6, "same": 1.0, "x": 1.0}},
+                  axis={"behind": 0.3, "ahead": 1.0, "same": 1.0, "x": 0.0})
+    full = {**WEIGHTS, "axis": 1.0}
+    assert sig.score("behind", full) < sig.score("ahead", full)  # at full strength the move overrules the match
+    assert sig.score("behind", WEIGHTS) > sig.score("ahead", WEIGHTS)  # as chosen, the match decides...
+    assert sig.score("behind", WEIGHTS) < sig.score("same", WEIGHTS)  # ... and the move breaks a tie
+    assert sig.score("x", WEIGHTS) == 0.0  # X is left out at any strength

@@ -13,10 +13,14 @@ SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised
 # `free` a free resource when the question says nothing of access (a learner can open it today); `paper` a research
 # paper when the question asks for no paper: "how does backprop work" wants a text that teaches it, not the 1986
 # article (unless the learner comes from a paper, or asks for one).
-# Each round's choice (rounds 5 to 13, 679 to 1,567 questions) is in docs/evaluation.md; rounds 12 and 13 kept
-# round 10's.
-WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 1.0, "advised": 2.0,
-           "lift": 1.3, "drop": 0.4, "paper": 0.8, "free": 1.0, "authority": 0.1}
+# `axis` is the strength of the factor along a move (preferences.AXIS_FACTORS and the nearness to a choice), as a
+# power: round 22's CV (2,911 questions) chose 0.1, a tie-breaker, where round 4 had set it at full strength; the
+# readings since then put the move into the other signals (what X lacks, the gap, the depth asked), and at full
+# strength the axis factor overruled them.
+# Each round's choice (rounds 5 to 13, 679 to 1,567 questions; round 22, 2,911) is in docs/evaluation.md; rounds 12
+# to 21 kept round 10's.
+WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 0.5, "advised": 2.0,
+           "lift": 1.3, "drop": 0.7, "paper": 0.8, "free": 1.0, "authority": 0.1, "axis": 0.1}
 # before X, the weight of X's other prerequisites beside the gap the learner names ("the ELBO derivations lose me"):
 # a tie-breaker (development 819: 0.5 -> 0.25 gained one question and lost none; 0.1 gained two)
 NEEDS_BESIDE_ASKED = 0.25
@@ -44,7 +48,8 @@ class Signals:
         met, contradicted = self.prefs.get(rid, (0, 0))
         prior = (weights["paper"] if rid in self.unasked else 1.0) * (weights["free"] if rid in self.free else 1.0) \
             * (1.0 + weights["authority"] * self.authority.get(rid, 0.0))
-        return base * weights["lift"] ** met * weights["drop"] ** contradicted * self.axis.get(rid, 1.0) * prior
+        return base * weights["lift"] ** met * weights["drop"] ** contradicted \
+            * self.axis.get(rid, 1.0) ** weights["axis"] * prior
 
 
 def scaled(raw: dict[str, float]) -> dict[str, float]:
