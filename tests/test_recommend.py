@@ -1992,14 +1992,3 @@ def test_the_axis_strength_makes_a_move_a_tie_breaker_and_keeps_x_out():
     assert sig.score("behind", WEIGHTS) > sig.score("ahead", WEIGHTS)  # as chosen, the match decides...
     assert sig.score("behind", WEIGHTS) < sig.score("same", WEIGHTS)  # ... and the move breaks a tie
     assert sig.score("x", WEIGHTS) == 0.0  # X is left out at any strength
-
-
-def test_with_no_topic_named_the_keyword_fields_count_half_and_meaning_decides():
-    ranker, reader = _ranker(SHELF)
-    q = "sites with sparse counts, what should I read in practice"  # names no topic: the title word "Practice" matches
-    sig = ranker.signals(q, reader.read(q), lambda text: {"prob": 1.0, "course": 0.9}, [])
-    assert not sig.topics and max(sig.values["fields"].values()) == 0.5
-    assert [m.resource.id for m in ranker.rank(sig, 2, None, [])][0] == "prob"
-    named = "regression in practice"  # a topic named: the fields count in full
-    sig = ranker.signals(named, reader.read(named), lambda text: {}, [])
-    assert sig.topics and max(sig.values["fields"].values()) == 1.0

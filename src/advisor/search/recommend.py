@@ -33,8 +33,7 @@ from .intent import (Intent, IntentReader, asked_on, attribute_preferences, part
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
                           own_summaries, preference_counts, rank_on, relative_depth, same_course, title_words, varied,
                           within_reach, within_subject)
-from .signals import (ABOUT_NAMED, CONTEXT_TOPIC, FIELDS_WITHOUT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS,
-                      Signals, scaled)
+from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 from .spelling import everyday_words
 
 
@@ -122,9 +121,7 @@ class ResourceRanker:
             # "never took linear algebra. want a hands-on ML course": the gap says the learner's level, so the search
             # by meaning leaves its words out (the keyword fields keep them: a record reviewing the gap is no miss)
             meant = without_topics(text, self.matcher, set(topics))
-        # with no topic named the keyword fields match everyday words ("sparse", "data"): meaning decides more
-        sig.values["fields"] = {rid: v * (1.0 if sig.topics else FIELDS_WITHOUT_TOPIC) for rid, v in scaled(
-            self.fields.scores(text, everyday_weights(text, self.matcher, everyday_words()))).items()}
+        sig.values["fields"] = scaled(self.fields.scores(text, everyday_weights(text, self.matcher, everyday_words())))
         dense = {rid: max(0.0, s) for rid, s in similarities(query if meant == plain else meant).items()}
         low = min(dense.values(), default=0.0)
         sig.values["dense"] = scaled({rid: s - low for rid, s in dense.items()})

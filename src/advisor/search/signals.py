@@ -25,10 +25,6 @@ WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence":
 # a tie-breaker (development 819: 0.5 -> 0.25 gained one question and lost none; 0.1 gained two)
 NEEDS_BESIDE_ASKED = 0.25
 CONTEXT_TOPIC = "machine-learning"  # the field every question is asked in
-# the keyword fields' share when the question names no catalog topic ("a plot where 20,000 gene measurements got
-# squashed down to two axes"): round 22's CV on the 2,911 development questions (261 of them name none) chose 0.5
-# in every fold, random or by whole sets (0.839/0.966/0.904 -> 0.843/0.967/0.906)
-FIELDS_WITHOUT_TOPIC = 0.5
 PERIPHERAL = 0.6  # the share of a topic's weight a record gets for touching it (listed, not central)
 ABOUT_NAMED = 1.5  # the record a question asks about ("is BDA3 too advanced for me?"), beside 1.0 for a name said
 
