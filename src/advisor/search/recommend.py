@@ -8,7 +8,7 @@ A record is scored from seven signals, each scaled to [0, 1] over the catalog fo
 - `topics`: the vocabulary topics the question names that the record covers, rare topics counting more;
 - `evidence`: how relevant its best passage is (by relevance, never by how many passages it has);
 - `related`: for "before X", "after X", "X was too hard", the record is linked to X in the catalog (`related`,
-  either way): the curated neighbours of X, kept only on the asked side of X by the axis factor;
+  either way): the curated neighbours of X, those on the asked side favoured by the axis factor (a tie-breaker);
 - `advised`: for the same questions, X's own text (or the record's) sends the learner to it first or next
   (search/advice.py).
 An `authority` prior (how often the catalog points to a record) lifts the standard texts a little.
