@@ -209,8 +209,10 @@ def _ranker(resources):
 
 
 def _ranked(ranker, reader, question, weights=None):
+    from advisor.search.signals import WEIGHTS
+
     sig = ranker.signals(question, reader.read(question), lambda text: {}, [])
-    return [m.resource.id for m in ranker.rank(sig, 10, None, [], *([weights] if weights else []))]
+    return [m.resource.id for m in ranker.rank(sig, 10, None, [], weights or WEIGHTS)]
 
 
 SHELF = {
