@@ -123,8 +123,29 @@ _IT_IS = re.compile(r"^\W*(it|they)('s|'re| is| are| was| were)\b", re.I)
 _WHAT_FIRST = re.compile(r"\W*((so|and|but|ok|okay)\W+)?(what|which)\b[^.?!,;]{0,30}\b(first|beforehand)\b", re.I)
 
 
-def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
-    """The named resources a question asks about (kept first), when no part of it asks for another resource."""
+# A work of the person named, described by what follows: "Kingma & Welling wrote something longer after the VAE
+# paper", "Strang did a course around 2018 on matrix methods". The description picks among their records; it is no
+# move away from them ("longer", "the sequel to his lectures" describe the work asked for).
+_MADE_BY = re.compile(r"^('s|\u2019s)?\s*(also |once |later |recently |then |actually )?((wrote|did|gave|taught|published|"
+                      r"recorded|released|put out|made|co-?wrote|co-?authored)"
+                      # a work as the object ("gave me duality", "did a great job on SVD" tell what X did for them)
+                      r"(?=\s+(a|an|some|something|another|one|the|these|those|lectures?|notes|courses?|books?|talks?|"
+                      r"tutorials?|videos?)\b)(?!\s+(a|an|the)\s+([\w-]+\s+)?(job|number|lot)\b)|"
+                      r"has (a|an|another|some) (newer |later |shorter |longer |other )?(book|course|series|set of notes|"
+                      r"lectures|tutorial|survey|monograph)\b)", re.I)
+# "Villani's book - the shorter one based on a graduate course", "Weinberger's lectures - the ones on YouTube where
+# he ...": a definite description after a name picks one of the records it names
+_THE_ONE = re.compile(r"^\W*the\s+([\w-]+\s+){0,2}?(one|ones|version)\b(?!\s+(i|you|we)\b)", re.I)
+# "I want Strang's book", "I'm looking for Villani's shorter book": the name is the object of the wish
+_WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?i\s*('d like|would like|want|need|am looking for|'m looking for|"
+                         r"am after|'m after|am trying to find|'m trying to find)\s+(to (find|get hold of|buy|download|track down)\s+)?"
+                         r"((the|a copy of|a|his|her|their)\s+)?$", re.I)
+
+
+def lookup_targets(question: str, spans: list[tuple[int, int, str]],
+                   persons: frozenset[tuple[int, int]] = frozenset()) -> list[str]:
+    """The named resources a question asks about (kept first), when no part of it asks for another resource.
+    `persons`: the spans that are a person's name (a work of theirs may be asked for by what they made)."""
     spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
     if not spans:
         return []
@@ -144,6 +165,12 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]]) -> list[str
         asked = clause + mark  # with its question mark
         if requested and not inside and not _points_at_named(bare):
             continue  # ("Bishop is too dense. Can you recommend a gentler book? Is it free?": "it" is the other)
+        made = [s for s in inside if (s[0], s[1]) in persons and _MADE_BY.match(question[s[1]:end])]
+        wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]])]
+        if made or wanted or (not inside and before and _THE_ONE.match(clause)):
+            last = before[-1][:2] if before else None
+            targets += made or wanted or [s for s in before if s[:2] == last]
+            continue
         # "what foundation do they recommend first?" asks for what X sends the learner to before it, not about X
         # ("what do they cover, and do I need probability first?" asks about X)
         # "golub van loan - something to read cover to cover, or a reference?": a name alone, then a question on it

@@ -299,3 +299,31 @@ def compares_named(text: str, spans: list[tuple[int, int, str]]) -> bool:
             break
     return any(m.group().lower() not in ("or", "than") or any(a <= m.start() < b for a, b in named)
                for m in _COMPARE.finditer(text))
+
+
+# a quoted stretch ("the title was 'understanding deep learning requires rethinking ...'") is a title half
+# remembered: the one record whose title holds it is named there, not the records its words name on their own
+_QUOTED = re.compile(r"(?<!\w)['\"\u201c\u2018]([^'\"\u201d\u2019\n]{12,160}?)['\"\u201d\u2019](?!\w)")
+
+
+def quoted_titles(question: str, titles: dict[str, str], spans: list, skip: frozenset[str]) -> tuple[list, set[str]]:
+    """`spans` with each quoted part of exactly one record's title (`titles`: squashed) naming that record, and
+    the records so named (a title typed inside the quote is part of theirs)."""
+    quoted = set()
+    for m in _QUOTED.finditer(question):
+        said = squashed(m.group(1))
+        if len(m.group(1).split()) < 3 or len(said) < 12:
+            continue
+        holders = [rid for rid, whole in titles.items() if said in whole and rid not in skip]
+        if len(holders) != 1:
+            continue
+        a, b = m.span(1)
+        spans = [s for s in spans if not (a <= s[0] and s[1] <= b)] + [(a, b, holders[0])]
+        quoted.add(holders[0])
+    return spans, quoted
+
+
+def person_spans(question: str, spans: list, own_surnames: dict[str, set[str]]) -> frozenset[tuple[int, int]]:
+    """The spans that say a person's name (an author of the record they name)."""
+    return frozenset((a, b) for a, b, rid in spans
+                     if set(re.findall(r"[\w-]+", question[a:b].lower())) & own_surnames.get(rid, set()))

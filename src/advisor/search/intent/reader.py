@@ -22,7 +22,7 @@ from .lookup import lookup_targets
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _behind, _content_words, _near,
                     _subject_words, _title_pattern, acronym, alike_in_choice, author_initials, compares_named, dated,
-                    place_subject_names, resource_names, said_in_sentence, squashed, surname)
+                    person_spans, place_subject_names, quoted_titles, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
 
@@ -111,7 +111,8 @@ class IntentReader:
             for m in pattern.finditer(question) if first in lowered and rid not in skip else ():
                 if not _subject_words(question, m.start(), m.end()):
                     spans.append((m.start(), m.end(), rid))
-        spans += self._kind_said_after(question, spans, skip)
+        spans, quoted = quoted_titles(question, self.whole_titles, spans + self._kind_said_after(question, spans, skip),
+                                      skip)
         flat = squashed(question)
         typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip  # whole titles typed, punctuation or not
                  and not _as_subject(question, whole) and self._in_one_clause(question, rid)}
@@ -120,7 +121,7 @@ class IntentReader:
         # "Improved Training of Wasserstein GANs" holds "Wasserstein GAN": a title inside a longer one typed is that one
         whole = self.whole_titles
         typed = {rid for rid in typed if not any(o != rid and whole[rid] in whole[o] and len(whole[o]) > len(whole[rid])
-                                                 for o in typed)}
+                                                 for o in typed | quoted)}
         spans += [(0, len(question), rid) for rid in typed if rid not in found]
         # Words that name several resources ("Andrew Ng", "Goodfellow") name the one more of whose title is
         # there: "Andrew Ng's Coursera course" is his Coursera course, not CS229; and "the X book" names
@@ -335,7 +336,8 @@ class IntentReader:
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
         # ("X skipped the derivations, where can I find them?" asks where what X leaves out is)
         found_elsewhere = bool(_SIDEWAYS.search(said) and _FIND_IT.search(question))
-        about = [] if compares or found_elsewhere else lookup_targets(question, spans)
+        persons = person_spans(question, spans, self.own_surnames)  # a work of theirs is asked by what they made
+        about = [] if compares or found_elsewhere else lookup_targets(question, spans, persons)
         own = unnamed_clauses(question, named_anyhow)  # "not DDPM" names DDPM, though to refuse it
         lacks = lack_clauses(rest)
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for

@@ -1,0 +1,68 @@
+"""Round 23's readings of a resource named by what its author made or by a description that picks it among an
+author's records: "Kingma & Welling wrote something longer", "Villani's book, the shorter one", "I want Strang's
+book", and a title half remembered in quotes."""
+
+from advisor.search.intent import IntentReader
+from advisor.types import Resource
+
+SHELF = {
+    "vae": Resource("vae", "Auto-Encoding Variational Bayes", ["Diederik Kingma", "Max Welling"], kind="paper",
+                    year=2013),
+    "vae-intro": Resource("vae-intro", "An Introduction to Variational Autoencoders",
+                          ["Diederik Kingma", "Max Welling"], kind="paper", year=2019),
+    "rezende": Resource("rezende", "Stochastic Backpropagation and Approximate Inference in Deep Generative Models",
+                        ["Danilo Rezende"], kind="paper", year=2014),
+    "ot-old-new": Resource("ot-old-new", "Optimal Transport: Old and New", ["Cedric Villani"], kind="book"),
+    "ot-topics": Resource("ot-topics", "Topics in Optimal Transportation", ["Cedric Villani"], kind="book"),
+    "18.06": Resource("18.06", "MIT 18.06 Linear Algebra", ["Gilbert Strang"], kind="course", aliases=["18.06"]),
+    "18.065": Resource("18.065", "MIT 18.065 Matrix Methods in Data Analysis", ["Gilbert Strang"], kind="course",
+                       aliases=["18.065"]),
+    "lalfd": Resource("lalfd", "Linear Algebra and Learning from Data", ["Gilbert Strang"], kind="book"),
+    "lfd": Resource("lfd", "Learning From Data", ["Yaser S. Abu-Mostafa"], kind="book"),
+    "udl": Resource("udl", "Understanding Deep Learning", ["Simon Prince"], kind="book"),
+    "rethinking": Resource("rethinking", "Understanding deep learning requires rethinking generalization",
+                           ["Chiyuan Zhang", "Moritz Hardt"], kind="paper", year=2017),
+    "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"], kind="book",
+                     aliases=["PRML"]),
+}
+
+
+def test_a_work_the_named_authors_made_is_looked_up_among_theirs():
+    intent = IntentReader(SHELF).read("Kingma and Welling wrote something much longer after the VAE paper, right? "
+                                      "Not Auto-Encoding Variational Bayes itself and not the Rezende one: the long "
+                                      "tutorial. What's it called?")
+    assert "vae-intro" in intent.about and not intent.moves_away
+
+
+def test_a_course_the_author_taught_is_his_own_not_a_step_after_him():
+    intent = IntentReader(SHELF).read("Gilbert Strang taught a follow-on class about matrix methods for data, a "
+                                      "sequel to his famous lectures. I'd like those videos.")
+    assert {"18.065", "18.06"} <= set(intent.about)
+    assert not intent.moves_away and not intent.wants_next_step
+
+
+def test_a_definite_description_after_a_name_picks_among_its_records():
+    intent = IntentReader(SHELF).read("Villani's book - the thinner one written from a graduate course. "
+                                      "Our seminar starts in March.")
+    assert set(intent.about) == {"ot-old-new", "ot-topics"} and not intent.moves_away
+
+
+def test_the_named_resource_wished_for_is_asked_for_though_another_is_refused():
+    intent = IntentReader(SHELF).read("I need Strang's Linear Algebra and Learning from Data. NOT Abu-Mostafa's "
+                                      "Learning From Data, and not the 18.065 videos either.")
+    assert intent.about == ["lalfd"] and not intent.moves_away
+
+
+def test_a_quoted_piece_of_a_title_names_the_record_whose_title_holds_it():
+    intent = IntentReader(SHELF).read("the 2017 paper where networks fit random labels, the title went "
+                                      "'understanding deep learning requires rethinking ...' something")
+    assert "rethinking" in intent.mentioned and "udl" not in intent.mentioned
+    assert not intent.wants_prerequisites  # "requires" inside the title asks for nothing before it
+
+
+def test_a_reaction_or_a_goal_still_moves_away_from_the_named():
+    reader = IntentReader(SHELF)
+    slow = reader.read("Strang's 18.06 lectures were too slow for me. What's a harder course?")
+    assert slow.about == [] and slow.moves_away
+    goal = reader.read("I want to read Bishop's PRML but my maths stops at high school calculus. What first?")
+    assert goal.about == [] and goal.wants_prerequisites
