@@ -66,3 +66,32 @@ def test_a_reaction_or_a_goal_still_moves_away_from_the_named():
     assert slow.about == [] and slow.moves_away
     goal = reader.read("I want to read Bishop's PRML but my maths stops at high school calculus. What first?")
     assert goal.about == [] and goal.wants_prerequisites
+
+
+LISTED = {
+    "esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], kind="book", aliases=["ESL"]),
+    "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"], kind="book",
+                     aliases=["PRML"]),
+    "bishop-dl": Resource("bishop-dl", "Deep Learning: Foundations and Concepts",
+                          ["Christopher Bishop", "Hugh Bishop"], kind="book"),
+    "pml": Resource("pml", "Probabilistic Machine Learning: An Introduction", ["Kevin Murphy"], kind="book"),
+    "18.06": Resource("18.06", "MIT 18.06 Linear Algebra", ["Gilbert Strang"], kind="course", aliases=["18.06"]),
+    "ladr": Resource("ladr", "Linear Algebra Done Right", ["Sheldon Axler"], kind="book"),
+    "hds": Resource("hds", "High-Dimensional Statistics", ["Martin Wainwright"], kind="book"),
+    "gm-vi": Resource("gm-vi", "Graphical Models, Exponential Families, and Variational Inference",
+                      ["Martin Wainwright", "Michael Jordan"], kind="paper"),
+}
+
+
+def test_names_listed_after_not_are_all_refused_each_with_every_record_it_names():
+    reader = IntentReader(LISTED)
+    kernels = reader.read("a gentle book on kernels please, not ESL, Bishop or Murphy")
+    assert {"esl", "prml", "bishop-dl", "pml"} <= set(kernels.refused) and not kernels.mentioned
+    rusty = reader.read("my linear algebra is rusty. Not re-watching 18.06 or reading Axler: a short refresher?")
+    assert {"18.06", "ladr"} <= set(rusty.refused)
+
+
+def test_a_refused_title_refuses_that_record_not_each_of_its_authors():
+    intent = IntentReader(LISTED).read("I want the Wainwright and Jordan monograph on variational inference, NOT "
+                                       "Wainwright's High-Dimensional Statistics book")
+    assert intent.refused == ["hds"] and "gm-vi" in intent.mentioned

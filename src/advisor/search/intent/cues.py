@@ -315,7 +315,8 @@ _AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|not
 # a level said as what a resource requires: "it wants linear algebra at the 18.06 level"
 _REQUIRES = re.compile(r"\b(wants|requires|required|assumes|assumed|expects|expected|needs|presupposes|asks for|"
                        r"demands|prerequisites?( are| is)?)\b[^.?!;]{0,40}$", re.I)
-_NOT_THIS = re.compile(r"\bnot\s+((the|an?)\s+([\w-]+\s+){0,3})?$", re.I)
+_NOT_THIS = re.compile(r"\b(not|nor)\s+((re-?)?(reading|watching|doing|taking|using|buying|redoing|going back to|going through)"
+                       r"\s+)?((the|an?|his|her|their)\s+([\w-]+\s+){0,3})?$", re.I)
 # a year said in a question ("the 2015 diffusion paper")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _NOT_YEAR = re.compile(r"\bnot\s+([\w'-]+\s+){0,2}$", re.I)

@@ -8,7 +8,8 @@ import unicodedata
 
 from ...types import Resource
 from .background import known_clauses
-from .cues import _COMPARE, _SENTENCE_END, _SMALL, _USED_BEFORE_NAME
+from .cues import (_BEFORE_NAME, _COMPARE, _MAKES_SENSE, _NAME_EXPECTS, _SENTENCE_END, _SMALL, _SO_THAT,
+                   _USED_BEFORE_NAME)
 
 
 def surname(author: str) -> str:
@@ -327,3 +328,25 @@ def person_spans(question: str, spans: list, own_surnames: dict[str, set[str]]) 
     """The spans that say a person's name (an author of the record they name)."""
     return frozenset((a, b) for a, b, rid in spans
                      if set(re.findall(r"[\w-]+", question[a:b].lower())) & own_surnames.get(rid, set()))
+
+
+# "not ESL, Bishop or Murphy", "not re-watching 18.06 or reading Axler": a name listed after a refused one is refused
+_LISTED_AFTER = re.compile(r"^(('s|\u2019s)(\s+[\w-]+){0,2})?\s*(,|/|or|nor|and)\s*((or|nor|and)\s+)?((re-?)?(reading|watching|"
+                           r"doing|taking|using|buying|redoing|going back to|going through)\s+)?((the|an?|his|her|their)\s+)?$",
+                           re.I)
+
+
+def refused_in_list(question: str, spans: list, refused: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """`refused` (the spans said after "not") and the names listed after one of them."""
+    out, last = set(refused), None
+    for a, b in sorted({(a, b) for a, b, _ in spans}):
+        if last is not None and last[1] <= a and _LISTED_AFTER.match(question[last[1]:a]):
+            out.add((a, b))
+        last = (a, b) if (a, b) in out else None
+    return out
+
+
+def _before_name(question: str, spans) -> bool:
+    """"Before X", "X expects ...", "so that X makes sense": what comes before X is asked."""
+    return any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:])
+               or _SO_THAT.search(question[:a]) and _MAKES_SENSE.match(question[b:]) for a, b, _ in spans)

@@ -14,30 +14,23 @@ from .background import _LACK, known_clauses, lack_clauses, own_gap
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
-                   _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _MAKES_SENSE, _NAME_EXPECTS, _NEXT,
+                   _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT,
                    _NOT_THIS, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
-                   _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SO_THAT, _SUBJECT, _USED_BEFORE_NAME,
+                   _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, said_years, unnamed_clauses)
 from .lookup import lookup_targets
 from .refusals import buried_parts, unwanted_parts
-from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _behind, _content_words, _near,
-                    _subject_words, _title_pattern, acronym, alike_in_choice, author_initials, compares_named, dated,
-                    person_spans, place_subject_names, quoted_titles, resource_names, said_in_sentence, squashed, surname)
+from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _before_name, _behind,
+                    _content_words, _near, _subject_words, _title_pattern, acronym, alike_in_choice, author_initials,
+                    compares_named, dated, person_spans, place_subject_names, quoted_titles, refused_in_list,
+                    resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
 
 _YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
                         r"(the\s+)?$", re.I)
 _OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
-
-
 _FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)
-
-
-def _before_name(question: str, spans) -> bool:
-    """"Before X", "X expects ...", "so that X makes sense": what comes before X is asked."""
-    return any(_BEFORE_NAME.search(question[:a]) or _NAME_EXPECTS.match(question[b:])
-               or _SO_THAT.search(question[:a]) and _MAKES_SENSE.match(question[b:]) for a, b, _ in spans)
 
 
 class IntentReader:
@@ -269,11 +262,18 @@ class IntentReader:
         levels = {(a, b) for a, b, _ in spans if _AS_LEVEL.match(question[b:])}
         # ... unless it is what X requires ("X wants linear algebra at the 18.06 level"): no step behind, no X either
         required = {(a, b) for a, b in levels if _REQUIRES.search(question[max(0, a - 60):a])}
-        refused = frozenset(rid for a, b, rid in spans if _NOT_THIS.search(question[max(0, a - 40):a])
-                            or (a, b) in levels - required)
-        if refused:  # the words it shared with another record name that one (but a level names none)
-            spans = [s for s in self._named_spans(question, refused)
-                     if not any(s[0] < b and a < s[1] for a, b in levels)]
+        said_not = refused_in_list(question, spans, {(a, b) for a, b, _ in spans
+                                                     if _NOT_THIS.search(question[max(0, a - 40):a])})
+        refused = frozenset(rid for a, b, rid in spans if (a, b) in said_not or (a, b) in levels - required)
+        while refused:  # the words it shared with another record name that one (but a level or a refusal names none)
+            # ... and "not Bishop" refuses each of his books in turn (one whose title follows, only that one)
+            titled = {b for _, b, rid in spans if self.title_words.get(rid, set()) & _content_words(question[b:b + 60])}
+            rescan = self._named_spans(question, refused)
+            more = {rid for a, b, rid in rescan if (a, b) in said_not and b not in titled} - refused
+            refused |= more
+            if not more:
+                spans = [s for s in rescan if not any(s[0] < b and a < s[1] for a, b in levels | said_not)]
+                break
         spans = [s for s in spans if (s[0], s[1]) not in required]
         spans = dated(question, spans, self.years, self.derived)
         # "is CASI derivation-heavy like ESL?": beside another name, one said as a yardstick is not asked about
