@@ -95,3 +95,17 @@ def test_a_refused_title_refuses_that_record_not_each_of_its_authors():
     intent = IntentReader(LISTED).read("I want the Wainwright and Jordan monograph on variational inference, NOT "
                                        "Wainwright's High-Dimensional Statistics book")
     assert intent.refused == ["hds"] and "gm-vi" in intent.mentioned
+
+
+def test_a_name_ruled_out_after_it_is_refused():
+    reader = IntentReader(LISTED)
+    intent = reader.read("kernels from scratch, the real maths, but Bishop's 700 pages are not happening")
+    assert {"prml", "bishop-dl"} <= set(intent.refused)
+    assert not reader.read("Bishop's PRML is out of print here, is there a free copy?").refused
+
+
+def test_what_to_review_before_a_course_taken_next_term_comes_before_it():
+    reader = IntentReader(LISTED)
+    assert reader.read("Taking 18.06 next term. I have never seen a matrix, what would help?").wants_prerequisites
+    assert reader.read("My department makes everyone sit 18.06 in the spring semester. I had some algebra years back. "
+                       "What should I review before it?").wants_prerequisites

@@ -24,7 +24,8 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"background (i|you|one) (need|needs|require|requires|should have)\b|"
                      r"(gear|gearing|geared|get|getting|gets) (up|ready) (for|to)\b|ground ?work\b|"
                      r"what (should|must|do) i (need to )?have (done|learned|learnt|read|studied|covered)\b|road ?map\b|"
-                     r"(learn|study|know|read|cover|master|take|need|do)\b.{0,40}\bbefore\b|"
+                     r"(learn|study|know|read|cover|master|take|need|do|review|brush up|refresh|revise|go over)\b.{0,40}"
+                     r"\bbefore\b|"
                      r"background (do i need|needed|for|reading|material)|fill (that|this|it)\b|"
                      # "which free textbook chapter should come first?"
                      r"\b(should|would|must|to|that|which) come first\b|"
@@ -203,8 +204,9 @@ _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|
                                # "our reading group picked X", "my advisor assigned X"
                                r"\b(picked|chose|chosen|assigned|selected|is reading|are reading|presenting)\s+"
                                r"((the|a|an)\s+)?[\'\"\u201c\u2018]?$|"
-                               # "Starting Bishop's PRML next month", "I'm about to begin X"
-                               r"(^\W*|\b(i'?m|i am|i'?ll be|we'?re)\s+)(starting|beginning)\s+((the|a|an|on)\s+)?$|"
+                               # "Starting Bishop's PRML next month", "I'm about to begin X", "taking CS189 next term"
+                               r"(^\W*|\b(i'?m|i am|i'?ll be|we'?re)\s+)(starting|beginning|taking|enrolled in|signed up for|"
+                               r"registered for)\s+((the|a|an|on)\s+)?$|"
                                # "I'm stuck on X": X is the goal the gap stands in front of
                                r"\b(stuck|struggling) (on|with|in|through)\s+((the|a|an)\s+)?([\w-]+\s+(book|paper|course|notes)\s+by\s+)?"
                                r"[\'\"\u201c\u2018]?$", re.I)
@@ -317,6 +319,9 @@ _REQUIRES = re.compile(r"\b(wants|requires|required|assumes|assumed|expects|expe
                        r"demands|prerequisites?( are| is)?)\b[^.?!;]{0,40}$", re.I)
 _NOT_THIS = re.compile(r"\b(not|nor)\s+((re-?)?(reading|watching|doing|taking|using|buying|redoing|going back to|going through)"
                        r"\s+)?((the|an?|his|her|their)\s+([\w-]+\s+){0,3})?$", re.I)
+# ... or ruled out after it: "Villani's 1000 pages is not happening", "Bishop is out of the question"
+_RULED_OUT_AFTER = re.compile(r"^('s|\u2019s)?(\s+[\w~-]+){0,3}\s+(is|are|was)\s+(not happening|out of the question|off the table|"
+                              r"a no-go|not an option|out)\b(?!\s+of\s+(print|date|reach))", re.I)
 # a year said in a question ("the 2015 diffusion paper")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _NOT_YEAR = re.compile(r"\bnot\s+([\w'-]+\s+){0,2}$", re.I)

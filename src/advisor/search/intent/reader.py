@@ -15,7 +15,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BE
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
                    _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT,
-                   _NOT_THIS, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _SAME_IDEAS,
+                   _NOT_THIS, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS,
                    _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, said_years, unnamed_clauses)
 from .lookup import lookup_targets
@@ -262,8 +262,8 @@ class IntentReader:
         levels = {(a, b) for a, b, _ in spans if _AS_LEVEL.match(question[b:])}
         # ... unless it is what X requires ("X wants linear algebra at the 18.06 level"): no step behind, no X either
         required = {(a, b) for a, b in levels if _REQUIRES.search(question[max(0, a - 60):a])}
-        said_not = refused_in_list(question, spans, {(a, b) for a, b, _ in spans
-                                                     if _NOT_THIS.search(question[max(0, a - 40):a])})
+        said_not = refused_in_list(question, spans, {(a, b) for a, b, _ in spans if _NOT_THIS.search(
+            question[max(0, a - 40):a]) or _RULED_OUT_AFTER.match(question[b:])})
         refused = frozenset(rid for a, b, rid in spans if (a, b) in said_not or (a, b) in levels - required)
         while refused:  # the words it shared with another record name that one (but a level or a refusal names none)
             # ... and "not Bishop" refuses each of his books in turn (one whose title follows, only that one)
