@@ -39,6 +39,9 @@ def test_a_course_the_author_taught_is_his_own_not_a_step_after_him():
                                       "sequel to his famous lectures. I'd like those videos.")
     assert {"18.065", "18.06"} <= set(intent.about)
     assert not intent.moves_away and not intent.wants_next_step
+    # the year said beside the name is the one asked for
+    assert IntentReader(SHELF).read("Gilbert Strang did a course around 2018 on matrix methods. I'd like the "
+                                    "videos.").years == (2018,)
 
 
 def test_a_definite_description_after_a_name_picks_among_its_records():

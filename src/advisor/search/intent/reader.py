@@ -388,7 +388,7 @@ class IntentReader:
             knows=known_clauses(rest),
             about=about,
             refused=sorted((refused - set(mentioned)) | done),
-            years=said_years(own),
+            years=said_years([question] if about else own),  # ("Strang did a course around 2018": the one asked)
             unwanted=" ".join(u for c in own if not _LACK.search(c) and c.strip() not in lacks
                               for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
