@@ -112,3 +112,11 @@ def test_what_to_review_before_a_course_taken_next_term_comes_before_it():
     assert reader.read("Taking 18.06 next term. I have never seen a matrix, what would help?").wants_prerequisites
     assert reader.read("My department makes everyone sit 18.06 in the spring semester. I had some algebra years back. "
                        "What should I review before it?").wants_prerequisites
+
+
+def test_zero_in_a_sentence_of_wishes_refuses_what_it_goes_with():
+    from advisor.search.intent.background import lack_clauses
+    intent = IntentReader(LISTED).read("web developer, good at JavaScript. want free, hands-on, zero calculus, a "
+                                       "weekend project")
+    assert "calculus" in intent.unwanted and not intent.lacks
+    assert lack_clauses("I have zero calculus, what first?")  # said of the learner, still a gap

@@ -84,12 +84,21 @@ def lack_clauses(text: str) -> str:
     says a gap after what they know."""
     out, known, last = [], False, ""
     for p in (q for s in _SENTENCES.split(text) for q in _after_lead_in(s)):
-        if p and (_LACK.search(p) or known and _NONE_OF.match(p)):
+        if p and (_LACK.search(p) and not zero_wished(p) or known and _NONE_OF.match(p)):
             # "convex duality, conjugate functions... that's my hole": the gap is what "that" points back to
             out += [last, p] if _POINTS_BACK.match(p) and last not in out else [p]
         known = bool(p) and bool(_HAD.search(p) or _HAVE.search(p)) and not _LACK.search(p)
         last = p or last
     return " ".join(o for o in out if o)
+
+
+# "want free, hands-on, a real project, zero calculus": "zero" in a sentence of wishes says what the resource lacks
+_WISH_LEAD = re.compile(r"^\W*((and|but|so)\s+)?(i\s+|i'?d\s+)?(want|need|would like|'d like|prefer|am looking for|"
+                        r"'m looking for|looking for)\b", re.I)
+
+
+def zero_wished(sentence: str) -> bool:
+    return bool(_WISH_LEAD.match(sentence)) and all(m.group().lower().startswith("zero") for m in _LACK.finditer(sentence))
 
 
 def _after_lead_in(sentence: str) -> list[str]:

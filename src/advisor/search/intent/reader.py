@@ -10,7 +10,7 @@ from ...types import Resource
 # the package's wording cues (cues.py, background.py), shared by its modules
 from .asides import set_aside
 from .asks import _NO_PROOFS
-from .background import _LACK, known_clauses, lack_clauses, own_gap
+from .background import _LACK, known_clauses, lack_clauses, own_gap, zero_wished
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
@@ -389,7 +389,7 @@ class IntentReader:
             about=about,
             refused=sorted((refused - set(mentioned)) | done),
             years=said_years([question] if about else own),  # ("Strang did a course around 2018": the one asked)
-            unwanted=" ".join(u for c in own if not _LACK.search(c) and c.strip() not in lacks
+            unwanted=" ".join(u for c in own if (not _LACK.search(c) or zero_wished(c)) and c.strip() not in lacks
                               for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(said)),

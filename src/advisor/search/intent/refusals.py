@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .background import _WISH_LEAD
+
 # "calc background only, no measure theory", "without heavy proofs", "zero calculus please": content the learner
 # does not want ("no prior stats" refuses no stats)
 _UNWANTED = re.compile(r"\b(no(?! longer\b)(?! prior (?!distributions?\b))|without|"
@@ -35,7 +37,12 @@ def unwanted_parts(clause: str) -> list[str]:
     """The words after "no", "without", "don't need" ...: what the learner does not want."""
     # ... and the examples that follow it: "not research-topic lectures like offline RL or PyTorch homework"
     return [m.group(4) + (e.group(1) if (e := _EXAMPLES.match(clause, m.end())) else "")
-            for m in _UNWANTED.finditer(clause) if not _ABSENT.search(clause[:m.start()])]
+            for m in _UNWANTED.finditer(clause) if not _ABSENT.search(clause[:m.start()])] \
+        + ([m.group(1) for m in _ZERO.finditer(clause)] if _WISH_LEAD.match(clause) else [])
+
+
+# "want free, hands-on, zero calculus": in a wish, what "zero" goes with is refused, "please" or not
+_ZERO = re.compile(r"\bzero\s+([a-z][\w-]*(\s+[a-z][\w-]*)?)(?=\s*(,|\.|;|$|and\b|or\b|please|pls))", re.I)
 
 
 _EXAMPLES = re.compile(r"(\s*,?\s+(like|such as|e\.g\.,?|say)\s+[^.?!;:()]+)", re.I)
