@@ -120,3 +120,10 @@ def test_zero_in_a_sentence_of_wishes_refuses_what_it_goes_with():
                                        "weekend project")
     assert "calculus" in intent.unwanted and not intent.lacks
     assert lack_clauses("I have zero calculus, what first?")  # said of the learner, still a gap
+
+
+def test_a_name_in_a_new_clause_after_didnt_cover_is_named_and_too_much_for_me_asks_easier():
+    intent = IntentReader(LISTED).read("18.06 didn't cover the statistics part and ESL was too much for me. "
+                                       "Something visual?")
+    assert {"18.06", "esl"} <= set(intent.mentioned)
+    assert intent.moves_away and intent.direction == "easier"

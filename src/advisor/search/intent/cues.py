@@ -228,7 +228,8 @@ _EASIER = re.compile(rf"(?:\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abs
                      r"abstract|mathy|math[- ]heavy|mathematical|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
                      r"|\bstruggl\w*|\b(couldn'?t|can'?t|could not|cannot|hard to|unable to) (follow|keep up|get through)"
-                     r"|\bbeyond me\b|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b"
+                     r"|\bbeyond me\b|\btoo much (for (me|us|him|her|them)|to (handle|take in|digest))\b"
+                     r"|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b"
                      r"|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
@@ -312,7 +313,8 @@ _SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics
 # "there's nothing on diffusion models or WGAN": a name said as what X lacks is a subject, not a resource
 _LACKED_IN_X = re.compile(r"\b((nothing|little|almost nothing|no (coverage|mention|treatment|discussion)) (on|about|of)|"
                           r"(doesn'?t|does not|didn'?t|did not|never) (really )?(cover|treat|discuss|mention)|"
-                          r"barely (touch\w*|cover\w*|mention\w*))\b[^.?!;,]{0,40}$", re.I)
+                          # ("Seeing Theory didn't cover the ML part and ISLR was too much": a new clause names ISLR)
+                          r"barely (touch\w*|cover\w*|mention\w*))\b((?!\s(and|but|while|whereas)\s)[^.?!;,]){0,40}$", re.I)
 _AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|notes))", re.I)
 # a level said as what a resource requires: "it wants linear algebra at the 18.06 level"
 _REQUIRES = re.compile(r"\b(wants|requires|required|assumes|assumed|expects|expected|needs|presupposes|asks for|"
