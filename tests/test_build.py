@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 import threading
@@ -305,6 +306,26 @@ def test_a_record_change_outside_its_embedded_text_still_reaches_the_index(advis
     assert not report.noop and report.chunks_embedded == 0  # nothing to embed again, but a new version
     assert advisor.loaded.resources["convex-book"].aliases == ["CVXBOOK"]
     assert advisor.ask("is CVXBOOK any good?").resources[0].resource.id == "convex-book"
+
+
+def test_the_topic_vocabulary_travels_with_the_index(advisor, corpus, settings, embedder, tmp_path):
+    # a topic alias changed is a new version, though no text is embedded again
+    topics = corpus / "topics.yaml"
+    topics.write_text(topics.read_text().replace('aliases: [KKT, "Karush-Kuhn-Tucker"]',
+                                                 'aliases: [KKT, "Karush-Kuhn-Tucker", "complementary slackness"]'))
+    assert advisor.is_stale()
+    report = advisor.index()
+    assert not report.noop and report.chunks_embedded == 0
+    assert "complementary slackness" in advisor.topics["kkt-conditions"].aliases
+    # an app process without the corpus beside it (a shared store, another folder) reads questions with it too
+    elsewhere = Advisor(dataclasses.replace(settings, corpus_dir=tmp_path / "nowhere"), embedder=embedder)
+    try:
+        assert elsewhere.loaded and set(elsewhere.topics) == set(advisor.topics)
+        assert elsewhere.topics["kkt-conditions"].aliases == advisor.topics["kkt-conditions"].aliases
+        asked = elsewhere.ask("where are KKT conditions proved?")
+        assert asked.resources[0].resource.id == "convex-book"
+    finally:
+        elsewhere.close()
 
 
 def test_records_cut_another_way_are_embedded_again_and_the_texts_are_not(advisor, monkeypatch):

@@ -17,7 +17,7 @@ import numpy as np
 
 from .search.answer import ACCESS_WORDS, best_quote, compose, math_spans, page_text, render_markdown, section_title
 from .store.build import build
-from .library.topics import Topic, load_topics
+from .library.topics import Topic, load_topics, topics_from_dict
 from .search.evidence import diversify, on_topic, topic_terms
 from .search.intent import is_aside, refers_to_previous, wants_comparison, wants_path
 from .config import Settings
@@ -101,6 +101,8 @@ class Advisor(LibraryOperations):
     def load(self) -> LoadedIndex:
         """Load the current index version (raises NoIndexError / IndexCorruptError)."""
         loaded = self.store.load()
+        if loaded.manifest.get("topics"):  # the vocabulary the index was built with (older ones: the corpus's)
+            self._topics = topics_from_dict(loaded.manifest["topics"])
         retriever = Retriever(
             loaded, self.embedder, self.topics, candidates=self.settings.candidates,
             rrf_k=self.settings.rrf_k, expand=self.settings.query_expansion, kind_boost=self.settings.kind_boost,

@@ -47,6 +47,17 @@ def load_topics(path: Path) -> dict[str, Topic]:
     return topics
 
 
+def topics_as_dict(topics: dict[str, Topic]) -> dict[str, dict]:
+    """The vocabulary as plain data, as an index records the one it was built with."""
+    return {t.id: {"name": t.name, "aliases": list(t.aliases), "prerequisites": list(t.prerequisites)}
+            for t in topics.values()}
+
+
+def topics_from_dict(data: dict[str, dict]) -> dict[str, Topic]:
+    return {tid: Topic(tid, spec["name"], list(spec.get("aliases", [])), list(spec.get("prerequisites", [])))
+            for tid, spec in data.items()}
+
+
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     state: dict[str, int] = {}
     stack: list[str] = []

@@ -17,6 +17,7 @@ from ..fileops import sha256_file, sha256_text
 from ..ingest.loaders import loader_for
 from ..library.catalog import Catalog, claims, load_catalog, record_text
 from ..library.scan import SourceFile, scan
+from ..library.topics import topics_as_dict
 from ..types import BuildReport, Chunk, Progress, Resource
 from .embeddings import Embedder
 from .hybrid import keywords_current
@@ -222,6 +223,7 @@ def _nothing_changed(plan: _Plan, report: BuildReport) -> bool:
             and set(_old_catalog_texts(plan)) == set(plan.catalog_docs)
             and plan.old_manifest.get("catalog_problems", []) == plan.catalog.problems
             and plan.old_manifest.get("catalog_records") == _record_digests(plan.catalog)
+            and plan.old_manifest.get("topics") == topics_as_dict(plan.catalog.topics)
             and keywords_current(plan.old_manifest))
 
 
@@ -296,6 +298,9 @@ def _new_manifest(plan: _Plan, files_meta: dict[str, dict], n_chunks: int, n_res
         "catalog_texts": {rid: catalog_digest(text) for rid, text in plan.catalog_docs.items()},
         "catalog_records": _record_digests(plan.catalog),
         "catalog_problems": plan.catalog.problems,
+        # the vocabulary questions are read with travels with the index: an app process serving a shared store
+        # (or started from another folder) reads them as the build did, without the corpus beside it
+        "topics": topics_as_dict(plan.catalog.topics),
         "counts": {
             "files": len(indexed),
             "skipped": len(files_meta) - len(indexed),
@@ -361,7 +366,8 @@ def dry_run(settings: Settings, manifest: dict) -> bool:
     catalog = load_catalog(corpus_dir)
     texts = {r.id: catalog_digest(record_text(r, catalog.topics)) for r in catalog.resources.values()}
     return (texts != manifest.get("catalog_texts", {}) or catalog.problems != manifest.get("catalog_problems", [])
-            or _record_digests(catalog) != manifest.get("catalog_records"))
+            or _record_digests(catalog) != manifest.get("catalog_records")
+            or topics_as_dict(catalog.topics) != manifest.get("topics"))
 
 
 def _readable(path: Path) -> bool:
