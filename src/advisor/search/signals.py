@@ -18,7 +18,7 @@ SIGNALS = ("named", "fields", "dense", "topics", "evidence", "related", "advised
 # readings since then put the move into the other signals (what X lacks, the gap, the depth asked), and at full
 # strength the axis factor overruled them.
 # Each round's choice (rounds 5 to 13, 679 to 1,567 questions; round 22, 2,911) is in docs/evaluation.md; rounds 12
-# to 21 kept round 10's.
+# to 21 kept round 10's, and round 23 (3,103) chose round 22's again.
 WEIGHTS = {"named": 1.0, "fields": 2.0, "dense": 2.0, "topics": 1.0, "evidence": 0.25, "related": 0.5, "advised": 2.0,
            "lift": 1.3, "drop": 0.7, "paper": 0.8, "free": 1.0, "authority": 0.1, "axis": 0.1}
 # before X, the weight of X's other prerequisites beside the gap the learner names ("the ELBO derivations lose me"):
