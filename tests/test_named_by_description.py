@@ -127,3 +127,23 @@ def test_a_name_in_a_new_clause_after_didnt_cover_is_named_and_too_much_for_me_a
                                        "Something visual?")
     assert {"18.06", "esl"} <= set(intent.mentioned)
     assert intent.moves_away and intent.direction == "easier"
+
+
+def test_the_first_paper_asked_for_is_the_research_paper_not_a_survey_of_it():
+    from advisor.search.intent import attribute_preferences
+    from advisor.search.preferences import preference_counts
+    prefs = attribute_preferences("where does this per-coordinate step size come from originally? the first paper "
+                                  "that proposed it")
+    research = Resource("adagrad", "Adaptive Subgradient Methods", ["John Duchi"], kind="paper",
+                        description="The paper that introduced AdaGrad.")
+    survey = Resource("ocl", "Online Learning and Online Convex Optimization", ["Shai Shalev-Shwartz"], kind="paper",
+                      description="A survey of online learning. It covers AdaGrad among others.")
+    assert preference_counts(research, prefs)[0] > preference_counts(survey, prefs)[0]
+    # "the original paper" said of X, or "the people who invented them", asks for no original
+    assert "original" not in attribute_preferences("the original VAE paper was too compact for me, something longer?")
+    assert "original" not in attribute_preferences("a careful text on VAEs by the people who invented them")
+
+
+def test_a_named_resource_that_does_not_go_deep_enough_is_moved_on_from():
+    intent = IntentReader(LISTED).read("I need a proper cheat sheet on kernels; ESL doesn't go deep enough on them")
+    assert intent.moves_away and "esl" in intent.mentioned

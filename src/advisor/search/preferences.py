@@ -39,6 +39,8 @@ def _meets(r: Resource, attr: str, wanted: tuple) -> bool:
         return "interactive" in r.description.lower()
     if attr == "offline":
         return bool(r.pdf_url)
+    if attr == "original":
+        return r.kind == "paper" and not r.is_expository
     if attr == "language":
         return any(re.search(_CODE_IN[w], f"{r.title} {r.description}") for w in wanted)
     if attr == "kind" and "tutorial" in wanted and r.is_expository:
@@ -56,7 +58,7 @@ def preference_counts(r: Resource, prefs: dict[str, tuple[str, ...]]) -> tuple[i
         if attr == "buried_topic":  # "won't drown me in matrix algebra": a record about it (a little is fine)
             misses += any(t in r.topics[:AXIS_TOPICS] for t in wanted)
             continue
-        if attr in ("interactive", "offline", "language"):
+        if attr in ("interactive", "offline", "language", "original"):
             hits += _meets(r, attr, wanted)
             misses += attr == "offline" and r.access == "free-online" and not r.pdf_url  # online only: no use
             continue

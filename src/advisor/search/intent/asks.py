@@ -85,6 +85,10 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
      r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
      "kind", ("paper",)),
+    # "the first paper that proposed it", "where does X come from originally": the research paper, not a survey of it
+    # ("the original VAE paper was too compact" names X; "where was RMSProp first proposed" may be a lecture)
+    # ("a text by the people who invented them" asks for their tutorial)
+    (r"\b(originally|first paper|paper that (first )?(proposed|introduced|described))\b", "original", (True,)),
     (r"\b(lecture notes|notes)\b", "kind", ("lecture-notes",)),
     (r"\btutorial\b", "kind", ("tutorial",)),
     # "a flight with no wifi", "something I can download and read offline", "print it out": a text to keep

@@ -91,6 +91,7 @@ _NEXT = re.compile(r"\b(what next|next step|after (finishing|reading|doing)|beyo
                    r"go deeper|deeper than|where (do|should|can) i go|follow[- ]?up|sequel|comes? after|"
                    r"(worked|went|gone|got|made it|read) (through|thru)|completed|already (know|read|did|done|finished|"
                    r"covered|took|taken)|lacks?|(not|isn'?t|wasn'?t) (rigorous|mathematical|deep|formal|detailed) enough|"
+                   r"(don'?t|doesn'?t|didn'?t|do not|does not|did not) go (deep|far|into enough detail)( enough)?|"
                    r"level up|step up|next(?=\s*[?.!])|(read|study|learn|take|do|watch|use) next|what'?s next|what is next|"
                    r"next (book|course|text|read|resource|step|paper|article|reading)s?|follow[- ]on|wanting more|"
                    r"now (i )?(want|need|looking)|"
