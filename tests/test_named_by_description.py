@@ -147,3 +147,9 @@ def test_the_first_paper_asked_for_is_the_research_paper_not_a_survey_of_it():
 def test_a_named_resource_that_does_not_go_deep_enough_is_moved_on_from():
     intent = IntentReader(LISTED).read("I need a proper cheat sheet on kernels; ESL doesn't go deep enough on them")
     assert intent.moves_away and "esl" in intent.mentioned
+
+
+def test_a_size_refused_after_an_article_is_what_is_refused():
+    from advisor.search.intent.refusals import unwanted_parts
+    assert unwanted_parts("a proof-based course (not a 2-volume reference), free PDF") == ["2-volume reference"]
+    assert unwanted_parts("not the computational ML stuff") == ["the computational"]  # as before: a title word

@@ -22,7 +22,9 @@ _UNWANTED = re.compile(r"\b(no(?! longer\b)(?! prior (?!distributions?\b))|witho
                        r"(?:(?:looking for|after|interested in|into|keen on)\s+(?:an?\s+|any\s+)?)?"
                        # "not a whole optimization textbook": the subject of the size refused
                        r"(?:(?:an?|the)\s+(?:whole|full|entire|huge|thick|big)\s+)?"
-                       r"((much|any|heavy|real|formal|too much)\s+)?([a-z][\w-]*(\s+[a-z][\w-]*)?)", re.I)
+                       # ... and "not a 2-volume reference": the size, not the article
+                       r"(?:(?:an?|the)\s+(?=\d))?"
+                       r"((much|any|heavy|real|formal|too much)\s+)?([a-z0-9][\w-]*(\s+[a-z][\w-]*)?)", re.I)
 # "without drowning me in matrix algebra": what the learner would rather not be buried in
 _BURIED_IN = re.compile(r"\b(without|(that )?(won'?t|will not|doesn'?t|does not|wouldn'?t)) (drown(ing)?|bury(ing)?|"
                         r"swamp(ing)?|overwhelm(ing)?|kill(ing)?|flood(ing)?) (me |you |us )?(in|with) "
