@@ -8,6 +8,7 @@ from collections import Counter
 
 from .cues import (_KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _PREREQ, _REQUEST, _SENTENCE_END,
                    _WANTS_RESOURCE, _WISH, pieces)
+from .names import person_spans
 
 # A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do
 # they cover and do I need probability first?", "is that meant to be taken after Y?". A yes/no question (or one
@@ -143,9 +144,10 @@ _WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?i\s*('d like|would like
 
 
 def lookup_targets(question: str, spans: list[tuple[int, int, str]],
-                   persons: frozenset[tuple[int, int]] = frozenset()) -> list[str]:
+                   own_surnames: dict[str, set[str]] | None = None) -> list[str]:
     """The named resources a question asks about (kept first), when no part of it asks for another resource.
-    `persons`: the spans that are a person's name (a work of theirs may be asked for by what they made)."""
+    `own_surnames`: each record's authors' surnames (a work of a person named may be asked by what they made)."""
+    persons = person_spans(question, spans, own_surnames or {})
     spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
     if not spans:
         return []

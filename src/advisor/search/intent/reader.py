@@ -22,7 +22,7 @@ from .lookup import lookup_targets
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _before_name, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, alike_in_choice, author_initials,
-                    compares_named, dated, person_spans, place_subject_names, quoted_titles, refused_in_list,
+                    compares_named, dated, place_subject_names, quoted_titles, refused_in_list,
                     resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
@@ -265,9 +265,9 @@ class IntentReader:
         said_not = refused_in_list(question, spans, {(a, b) for a, b, _ in spans if _NOT_THIS.search(
             question[max(0, a - 40):a]) or _RULED_OUT_AFTER.match(question[b:])})
         refused = frozenset(rid for a, b, rid in spans if (a, b) in said_not or (a, b) in levels - required)
+        # "not Bishop" refuses each of his books in turn, but one whose title follows the name only that one
+        titled = {b for _, b, rid in spans if self.title_words.get(rid, set()) & _content_words(question[b:b + 60])}
         while refused:  # the words it shared with another record name that one (but a level or a refusal names none)
-            # ... and "not Bishop" refuses each of his books in turn (one whose title follows, only that one)
-            titled = {b for _, b, rid in spans if self.title_words.get(rid, set()) & _content_words(question[b:b + 60])}
             rescan = self._named_spans(question, refused)
             more = {rid for a, b, rid in rescan if (a, b) in said_not and b not in titled} - refused
             refused |= more
@@ -336,8 +336,7 @@ class IntentReader:
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
         # ("X skipped the derivations, where can I find them?" asks where what X leaves out is)
         found_elsewhere = bool(_SIDEWAYS.search(said) and _FIND_IT.search(question))
-        persons = person_spans(question, spans, self.own_surnames)  # a work of theirs is asked by what they made
-        about = [] if compares or found_elsewhere else lookup_targets(question, spans, persons)
+        about = [] if compares or found_elsewhere else lookup_targets(question, spans, self.own_surnames)
         own = unnamed_clauses(question, named_anyhow)  # "not DDPM" names DDPM, though to refuse it
         lacks = lack_clauses(rest)
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
