@@ -320,8 +320,9 @@ _AS_LEVEL = re.compile(r"[\s-]+level\b(?!\s+(course|book|text|textbook|class|not
 # a level said as what a resource requires: "it wants linear algebra at the 18.06 level"
 _REQUIRES = re.compile(r"\b(wants|requires|required|assumes|assumed|expects|expected|needs|presupposes|asks for|"
                        r"demands|prerequisites?( are| is)?)\b[^.?!;]{0,40}$", re.I)
-_NOT_THIS = re.compile(r"\b(not|nor)\s+((re-?)?(reading|watching|doing|taking|using|buying|redoing|going back to|going through)"
-                       r"\s+)?((the|an?|his|her|their)\s+([\w-]+\s+){0,3})?$", re.I)
+# "not re-watching 18.06", "or reading Axler": the verb a refusal of a resource may carry (names.refused_in_list too)
+REFUSED_VERB = r"(re-?)?(reading|watching|doing|taking|using|buying|redoing|going back to|going through)"
+_NOT_THIS = re.compile(rf"\b(not|nor)\s+({REFUSED_VERB}\s+)?((the|an?|his|her|their)\s+([\w-]+\s+){{0,3}})?$", re.I)
 # ... or ruled out after it: "Villani's 1000 pages is not happening", "Bishop is out of the question"
 _RULED_OUT_AFTER = re.compile(r"^('s|\u2019s)?(\s+[\w~-]+){0,3}\s+(is|are|was)\s+(not happening|out of the question|off the table|"
                               r"a no-go|not an option|out)\b(?!\s+of\s+(print|date|reach))", re.I)

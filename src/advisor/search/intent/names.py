@@ -9,7 +9,7 @@ import unicodedata
 from ...types import Resource
 from .background import known_clauses
 from .cues import (_BEFORE_NAME, _COMPARE, _MAKES_SENSE, _NAME_EXPECTS, _SENTENCE_END, _SMALL, _SO_THAT,
-                   _USED_BEFORE_NAME)
+                   _USED_BEFORE_NAME, REFUSED_VERB)
 
 
 def surname(author: str) -> str:
@@ -331,9 +331,8 @@ def person_spans(question: str, spans: list, own_surnames: dict[str, set[str]]) 
 
 
 # "not ESL, Bishop or Murphy", "not re-watching 18.06 or reading Axler": a name listed after a refused one is refused
-_LISTED_AFTER = re.compile(r"^(('s|\u2019s)(\s+[\w-]+){0,2})?\s*(,|/|or|nor|and)\s*((or|nor|and)\s+)?((re-?)?(reading|watching|"
-                           r"doing|taking|using|buying|redoing|going back to|going through)\s+)?((the|an?|his|her|their)\s+)?$",
-                           re.I)
+_LISTED_AFTER = re.compile(rf"^(('s|\u2019s)(\s+[\w-]+){{0,2}})?\s*(,|/|or|nor|and)\s*((or|nor|and)\s+)?({REFUSED_VERB}\s+)?"
+                           r"((the|an?|his|her|their)\s+)?$", re.I)
 
 
 def refused_in_list(question: str, spans: list, refused: set[tuple[int, int]]) -> set[tuple[int, int]]:
