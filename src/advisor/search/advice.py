@@ -33,6 +33,11 @@ _AFTER = re.compile(r"\b(follow (it |this |them )?(with|by|up with)|followed by|
 # (not "not a substitute for a course")
 _INSTEAD = re.compile(r"(?<!not a )\b(alternative (to|for)|instead of|in place of|replacement for|substitute for)\b",
                       re.I)
+# ... or beside it: "It follows Sutton and Barto", "The text is Bertsekas and Tsitsiklis's book", "the companion
+# lectures": the course's book, the book's lectures
+_BESIDE = re.compile(r"\b(it|they|the (course|lectures?|class|videos?)) (follows?|uses?|is based on|are based on)\b|"
+                     r"\b(the|its|course) (text|textbook|book) is\b|\bcompanion\b|\baccompan\w*|\bpairs? with\b|"
+                     r"\bgoes with\b|\bfollows (the|its) (book|textbook|text)\b", re.I)
 # sentences end at ". X", not at "et al. X" or "e.g. X"
 _PARTS = re.compile(r"(?<![ (]al\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bch\.)(?<=[.;!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|but)\s+")
 INVERSE = 0.5  # "X: read Y first" also says X comes after Y, less directly
@@ -46,6 +51,7 @@ class Advice:
         self.after: dict[str, dict[str, float]] = {}
         self.mentioned_by: dict[str, set[str]] = {}  # the records whose text names a record
         self.instead: dict[str, dict[str, float]] = {}  # records a text calls alternatives to each other
+        self.beside: dict[str, dict[str, float]] = {}  # a course and its book, either way
         for x in resources.values():
             if not x.from_catalog or not x.description:
                 continue
@@ -68,6 +74,10 @@ class Advice:
                     for rid in [o for o in others if resources[o].kind == x.kind] or others:
                         _link(self.instead, x.id, rid, 1.0)
                         _link(self.instead, rid, x.id, 1.0)
+                if _BESIDE.search(text[start:end]):
+                    for rid in {rid for _, _, rid in inside if rid != x.id and rid in resources}:
+                        _link(self.beside, x.id, rid, 1.0)
+                        _link(self.beside, rid, x.id, 1.0)
                 for rid, side in _sides(text[start:end], inside):
                     if rid == x.id or rid not in resources:
                         continue
@@ -76,8 +86,8 @@ class Advice:
                     _link(far, rid, x.id, INVERSE)
 
     def next_to(self, named: list[Resource], side: str) -> dict[str, float]:
-        """The records placed on `side` of the named ones: "before", "after", or "instead"."""
-        links = {"before": self.before, "after": self.after, "instead": self.instead}[side]
+        """The records placed on `side` of the named ones: "before", "after", "instead", or "beside"."""
+        links = {"before": self.before, "after": self.after, "instead": self.instead, "beside": self.beside}[side]
         out: dict[str, float] = {}
         for x in named:
             for rid, w in links.get(x.id, {}).items():

@@ -242,15 +242,17 @@ class ResourceRanker:
         asked = {t for t, w in needed.items() if w == top}
         needed_level = self._needed_level(needed) if needed else 0
         source = makers(named) if intent.same_source else set()
+        # "the textbook that goes with the lectures": what X's text (or theirs) calls X's book or lectures
+        beside = set(self.advice.next_to(named, "beside")) if intent.same_source else set()
         for rid, r in self.resources.items():
             sig.prefs[rid] = preference_counts(r, placed if rid in vouched else prefs)
-            if source & makers([r]) and all(rid != x.id for x in named):  # "by the same authors": a wish met
+            if (source & makers([r]) or rid in beside) and all(rid != x.id for x in named):  # "by the same authors"
                 met, contradicted = sig.prefs[rid]
                 sig.prefs[rid] = (met + 1, contradicted)
             if rid in intent.about and not intent.moves_away:  # "is ESL too hard for a beginner?" asks whether ESL fits
                 sig.prefs[rid] = (sig.prefs[rid][0], 0)
             covers_asked = bool(asked) and asked <= resource_topics(r)
-            sig.axis[rid] = 1.0 if rid in vouched else axis_factor(
+            sig.axis[rid] = 1.0 if rid in vouched or rid in beside else axis_factor(
                 intent, named, r, needed, 0 if covers_asked else needed_level,
                 gap_taught=covers_asked and min(needed.values(), default=top) < top)
 

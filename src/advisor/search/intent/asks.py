@@ -158,11 +158,14 @@ _PREFER_TO = re.compile(r"\bprefer(?:s|red)? ((?:\w+ ){1,3}?)to\s+(?=(an?\s+|the
                         r"(lecture |video )?(videos?|books?|textbooks?|courses?|lectures?|papers?|notes|cheat ?sheets?)\b)")
 # "a course, not a book", "(not videos)", "not a whole course", "reading over watching videos": what is refused is
 # not what is asked for, and counts against that kind
-_REFUSED = re.compile(r"\b(not|no|instead of|rather than|without|isn'?t|aren'?t|over|than just|"
+_REFUSED = re.compile(r"\b(not|no|instead of|rather than|isn'?t|aren'?t|over|than just|"
                       r"(shorter|lighter|smaller|quicker|briefer|cheaper|less \w+) than|"
                       r"before (i )?(open|read|start|pick up|crack open|tackle|attempt)|"
                       r"(?:don'?t|do not|doesn'?t) (?:really )?"
-                      r"(?:like|want|enjoy|give me|send me|recommend|suggest)|hate)\s+((an?|the|just|only|another|"
+                      r"(?:like|want|enjoy|give me|send me|recommend|suggest)|hate|"
+                      # ("without equations video" refuses the equations: the video is asked for)
+                      r"without(?!\s+(equations?|formulas?|formulae|maths?|mathematics|proofs?|calculus|jargon|"
+                      r"notation|code|coding)\b))\s+((an?|the|just|only|another|"
                       r"more|by|whole|full|entire|long|watching|reading|read|watch)\s+){0,3}"
                       # "rather than a thick book", "not a 600-page book", "not an ML book": a size or a subject refused,
                       # not the kind (read as neither)

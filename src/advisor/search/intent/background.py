@@ -137,7 +137,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (follow|handle|do)|know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
-                   r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|"
+                   r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|knowing (only|just)\b|"
                    # "linear algebra is ok", "my calculus is fine"
                    r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly |very |quite )?"
                    r"(ok|okay|fine|solid|decent|clear|comfortable|familiar)\b"
@@ -208,7 +208,9 @@ _LISTED = re.compile(r"\s*(and\s+)?(?!(?:[\w'-]+\s+){0,5}?(what|which|how|why|wh
 _KNOW_PARTS = re.compile(r"(?:[?!;,:()\n]|(?<!\d)\.|\.(?!\d))+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|"
                          # "is X worth reading if I already did 18.06?": what they did starts at "I"
                          r"\s+(?:if|since|as|because|now that)\s+(?=(?:i|i'?ve|i'?m)\s)|"
-                         r"\s+and\s+(?=(?:i|i'm|i've|wants?|needs?|would|hopes?|plans?|is planning|is trying)\b)", re.I)
+                         r"\s+and\s+(?=(?:i|i'm|i've|wants?|needs?|would|hopes?|plans?|is planning|is trying)\b)|"
+                         # "first ml textbook knowing only calculus"
+                         r"\s+(?=knowing (?:only|just)\b)", re.I)
 
 
 # "for my stats masters", "for our ML class": what the learner needs it for, not what they ask to learn

@@ -35,7 +35,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
                      r"(?<!not )(?<!n't )ready for|"
                      # "get to the level where I could start something like CS229"
-                     r"(get|gets|getting|bring|brings)( me| myself)? (up )?to (the|a) (level|point|stage) where (i|one|you)"
+                     # ("one book that takes me from vectors to the point where I can read Bishop")
+                     r"(get|gets|getting|bring|brings|take|takes|taking)( me| myself| us)?\b[^.?!]{0,60}?\b(up )?to (the|a) "
+                     r"(level|point|stage) where (i|one|you|we)"
                      r"( can| could|'d be able to| am able to| would be able to)? (start|take|read|follow|tackle|do|handle)\b|"
                      r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
                      # ("which chapters should I skip on a first read?" reads X itself)
@@ -195,8 +197,12 @@ _ANAPHORA = re.compile(rf"\b(the|this|that|its|his|her|their) ({_KIND_WORDS})\b"
 _DONE = re.compile(r"\b(finished|done with|completed|(worked|went|got|read) (through|thru))\b|"
                    r"^\W*(did|took|done)\b", re.I)
 # "read X, ...", "used X for ...", "built micrograd along with X": X, said first, is behind the learner
-_USED_BEFORE_NAME = re.compile(r"^\W*(i\s+|i'?ve\s+|i have\s+)?(already\s+)?(read|used|watched|tried|did|done|took|taken|built|"
-                               r"(went|worked) (through|thru)|finished|completed)\b[^.?!]{0,40}$", re.I)
+_USED_BEFORE_NAME = re.compile(r"^\W*((i\s+|i'?ve\s+|i have\s+)?(already\s+)?(read|used|watched|tried|did|done|took|taken|"
+                               r"built|(went|worked) (through|thru)|finished|completed)|"
+                               # "After reading the original GAN paper: ...", "having finished X"
+                               r"(after|having|now that i'?ve|now that i have)\s+(already\s+)?(read|reading|watched|"
+                               r"watching|finished|finishing|completed|completing|done|doing|taken|taking|"
+                               r"(gone|going|worked|working) (through|thru)))\b[^.?!]{0,40}$", re.I)
 # "I want to read X" (then a gap: "but I've never seen optimal transport"): X is the goal, the gap comes first
 _GOAL_BEFORE_NAME = re.compile(r"\b(want|wanna|would like|'d like|plan|planning|going|hope|hoping|trying|try|about|"
                                r"need|have|meant|supposed) to (read|take|start|study|work through|get through|tackle|"
@@ -306,8 +312,12 @@ _FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?req
 # "anything in between?", "a middle ground": between the resources named
 _BETWEEN = re.compile(r"\b(in[- ]between|somewhere between|middle ground|halfway (house|point))\b", re.I)
 _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|these) (very )?same\b|"
-                          r"\bsame (authors?|people|group|team|source|course|class|lecturers?|professors?|instructors?)\b",
-                          re.I)
+                          r"\bsame (authors?|people|group|team|source|course|class|lecturers?|professors?|instructors?)\b|"
+                          # "the textbook that goes with them", "the book they follow", "its companion book"
+                          r"\b(text|textbook|book|lectures?|videos?|course|class) (that |which )?(goes|go|pairs?|belongs?) "
+                          r"with\b|\b(text|textbook|book) (that )?(they|it|he|she|the (lectures?|course|class)) "
+                          r"(follows?|uses?|used|followed|(is|are|was|were) based on)\b|\bcompanion (text|textbook|book|"
+                          r"lectures?|videos?|course)\b", re.I)
 # what a gap is in when it names no topic: maths, or background in general
 _SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?|"
                       r"calc|calculus|multivariable|stats|statistics|probability|algebra|analysis)\b")

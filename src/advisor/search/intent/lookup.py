@@ -138,8 +138,9 @@ _MADE_BY = re.compile(r"^('s|\u2019s)?\s*(also |once |later |recently |then |act
 # he ...": a definite description after a name picks one of the records it names
 _THE_ONE = re.compile(r"^\W*the\s+([\w-]+\s+){0,2}?(one|ones|version)\b(?!\s+(i|you|we)\b)", re.I)
 # "I want Strang's book", "I'm looking for Villani's shorter book": the name is the object of the wish
-_WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?i\s*('d like|would like|want|need|am looking for|'m looking for|"
-                         r"am after|'m after|am trying to find|'m trying to find)\s+(to (find|get hold of|buy|download|track down)\s+)?"
+_WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?i\s*((just|only|really|simply|still)\s+)?"
+                         r"('d like|would like|want|need|am looking for|'m looking for|am after|'m after|"
+                         r"am trying to find|'m trying to find)\s+(to (find|get hold of|buy|download|track down)\s+)?"
                          r"((the|a copy of|a|his|her|their)\s+)?$", re.I)
 
 

@@ -115,7 +115,10 @@ def dated(question: str, spans: list, years: dict[str, int | None], derived: set
             continue
         # the same words name the author's other records too ("Bishop" is given to PRML)
         words = " ".join(question[a:b].lower().split())
-        shared = {r for x, y, r in spans if (x, y) == (a, b)} | {r for name, r in derived if name == words}
+        # ("Kingma & Welling 2013": the surnames name the paper of that year, though an alias gave the words to
+        # their 2019 tutorial)
+        shared = {r for x, y, r in spans if (x, y) == (a, b)} | {r for name, r in derived
+                                                                 if name == words or name in words.split()}
         out += [(a, b, r) for r in sorted(shared) if years.get(r) == year] or [(a, b, rid)]
     return list(dict.fromkeys(out))
 

@@ -391,7 +391,7 @@ class IntentReader:
             unwanted=" ".join(u for c in own if (not _LACK.search(c) or zero_wished(c)) and c.strip() not in lacks
                               for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
-            same_source=bool(mentioned) and bool(_SAME_SOURCE.search(said)),
+            same_source=bool(mentioned) and bool(_SAME_SOURCE.search(question)),
             between=len(mentioned) >= 2 and bool(_BETWEEN.search(said)),
         )
 

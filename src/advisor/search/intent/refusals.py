@@ -38,9 +38,15 @@ _ABSENT = re.compile(r"\bthere(?:'s|s| is| was| are| were)(?: \w+)?\s*$", re.I)
 def unwanted_parts(clause: str) -> list[str]:
     """The words after "no", "without", "don't need" ...: what the learner does not want."""
     # ... and the examples that follow it: "not research-topic lectures like offline RL or PyTorch homework"
-    return [m.group(4) + (e.group(1) if (e := _EXAMPLES.match(clause, m.end())) else "")
+    return [_KIND_AFTER.sub(r"\1", m.group(4)) + (e.group(1) if (e := _EXAMPLES.match(clause, m.end())) else "")
             for m in _UNWANTED.finditer(clause) if not _ABSENT.search(clause[:m.start()])] \
         + ([m.group(1) for m in _ZERO.finditer(clause)] if _WISH_LEAD.match(clause) else [])
+
+
+# "svm without equations video": the kind after the content refused is what is asked for ("no maths book" refuses
+# the book)
+_KIND_AFTER = re.compile(r"^((equations?|formulas?|formulae|proofs?|calculus|jargon|notation))\s+(videos?|books?|textbooks?|"
+                         r"courses?|notes|lectures?|papers?|pdfs?|please|pls)$", re.I)
 
 
 # "want free, hands-on, zero calculus": in a wish, what "zero" goes with is refused, "please" or not
