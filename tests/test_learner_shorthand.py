@@ -67,3 +67,17 @@ def test_a_resource_read_after_which_the_learner_asks_is_behind_them():
     intent = IntentReader(SHELF).read("After reading the original GAN paper: I want the theory of why training is "
                                       "unstable, before I move on to WGAN.")
     assert "gan" in intent.refused and "wgan" not in intent.refused
+
+
+def test_a_gap_then_the_form_the_learner_likes_asks_what_comes_before_x():
+    reader = IntentReader(SHELF)
+    intent = reader.read("WGAN is all about the Kantorovich dual. My analysis stops at calculus. I like short videos "
+                         "with exercises, not long lectures.")
+    assert intent.wants_prerequisites and intent.mentioned == ["wgan"]
+    assert not reader.read("WGAN is all about the Kantorovich dual. I liked the figures.").wants_prerequisites
+
+
+def test_it_assumes_a_subject_the_learner_lacks_asks_for_that_subject_first():
+    intent = IntentReader(SHELF).read("I want to read Bishop, but it assumes calculus and I only have high-school "
+                                      "algebra. Something visual, just enough to get what a derivative means.")
+    assert intent.wants_prerequisites and intent.knows == ["I only have high-school algebra"]

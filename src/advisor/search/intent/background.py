@@ -156,7 +156,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
                    # ("just pictures" says what the learner wants)
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i|"
-                   r"pictures|videos|visuals|diagrams|intuition|examples|code|please)\b)"
+                   r"pictures|videos|visuals|diagrams|intuition|examples|code|please|enough)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
                    # "Know linear algebra and multivariable calc.", the subject dropped

@@ -61,6 +61,11 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"((you|i|one|students) (to )?(have )?)?((taken|done|had|completed) )?"
                      r"(a|an|some|basic|prior|solid)\s+"
                      r"([\w-]+\s+){0,3}(course|class|background|knowledge|semester|exposure)\b|"
+                     # "I want to read X, but it assumes calculus"
+                     r"\b(it|they) (assumes?|requires?|presupposes?|expects?) (knowledge of |familiarity with )?"
+                     r"(basic |some )?(calculus|calc|linear algebra|probability|statistics|stats|measure theory|"
+                     r"(real |functional )?analysis|multivariable|matrix calculus|information theory|maths?|mathematics)"
+                     r"\b|"
                      # ("a book with its own maths review" describes the book wanted)
                      r"(?<!\bown )(?<!\bits )(?<!\bwith )(?<!\bwith a )(?<!\bhas a )"
                      r"(maths?|mathematics) (review|refresher)|"
@@ -256,6 +261,9 @@ _ELLIPTIC_REQUEST = re.compile(r"^\W*([\w'/-]+\s+){0,4}(intro|introduction|book|
 _POINTS_BACK_TO_TOPIC = re.compile(r"\b(them|it|those|these|that)\b", re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
 _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!not )(?<!n't )looking for)\b|"
+                   # "I like short videos", "I learn best from lectures": the form wished for, in the present
+                   r"\bi (really |much )?(like|prefer|learn (best|better) (from|with|through))\s+(\w+\s+){0,2}?"
+                   r"(books?|textbooks?|videos?|lectures?|courses?|notes|exercises|problems)\b|"
                    r"^\W*(really |now |just )?(want|need|would like)\b", re.I)  # the subject dropped: "want the full version"
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
 _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|videos?|notes|papers?|resources?|"
