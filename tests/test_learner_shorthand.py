@@ -81,3 +81,19 @@ def test_it_assumes_a_subject_the_learner_lacks_asks_for_that_subject_first():
     intent = IntentReader(SHELF).read("I want to read Bishop, but it assumes calculus and I only have high-school "
                                       "algebra. Something visual, just enough to get what a derivative means.")
     assert intent.wants_prerequisites and intent.knows == ["I only have high-school algebra"]
+
+
+def test_a_lookup_of_identities_is_a_cheatsheet_and_a_reference_on_a_subject_a_book():
+    assert attribute_preferences("I just want a lookup of identities to keep open").get("kind") == ("cheatsheet",)
+    assert attribute_preferences("a desk reference for gaussian identities").get("kind") == ("cheatsheet",)
+    assert attribute_preferences("a good reference on measure theory").get("kind") == ("book",)
+
+
+def test_what_slows_the_learner_down_in_x_is_a_gap_to_fill_first_but_not_in_a_choice():
+    reader = IntentReader(SHELF)
+    intent = reader.read("WGAN appendix: the duality algebra slows me down. I just want a lookup of identities "
+                         "to keep open.")
+    assert intent.lacks and intent.wants_prerequisites
+    choice = reader.read("for GANs: WGAN has the proofs and the GAN paper has pictures. right now I ONLY want the "
+                         "picture, no derivations yet. which?")
+    assert choice.compares and not choice.wants_prerequisites

@@ -1687,7 +1687,7 @@ def test_a_reviews_findings_on_the_round_11_readings_stay_fixed():
     from advisor.search.advice import Advice
     from advisor.search.intent import attribute_preferences
     from advisor.search.intent.background import known_clauses
-    from advisor.search.intent.cues import _PREREQ
+    from advisor.search.intent.before import _PREREQ
 
     shelf = {"esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"]),
              "prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"],

@@ -4,19 +4,20 @@ Named resources, prerequisites, a next step, a comparison, a study path, the pas
 (a proof, a definition), the resource attributes it prefers (free, video, rigorous) and whether it leans
 on the previous turn. Nothing else in the package reads a question's wording.
 
-`cues` holds the wording cues and the clause readers, `background` what the learner lacks and knows, `names`
-and `lookup` how resources are named and asked about, `asides` the options set aside, `reader` the reader of
-the `Intent` (`record`), `asks` the preferences and passage kinds, `conversation` how a message leans on the
-turn before it.
+`cues` holds the wording cues and the clause readers (`before` those asking what comes first), `background` what
+the learner lacks and knows, `names` and `lookup` how resources are named and asked about, `asides` the options
+set aside, `reader` the reader of the `Intent` (`record`), `asks` the preferences, `passage_kinds` the passage
+kinds, `conversation` how a message leans on the turn before it.
 """
 
-from .asks import (attribute_preferences, question_intent, subject_topics, topic_words, wants_comparison, wants_path,
-                   without_flavour, without_purpose)
+from .asks import (attribute_preferences, subject_topics, topic_words, wants_comparison, wants_path, without_flavour,
+                   without_purpose)
 from .background import asked_on, known_clauses, lack_clauses
 from .conversation import condense, content_words, is_aside, reacting, refers_to_previous
 from .cues import part_clauses, unnamed_clauses
 from .lookup import lookup_targets
 from .names import acronym, resource_names, squashed
+from .passage_kinds import question_intent
 from .reader import IntentReader
 from .record import Intent
 

@@ -1,5 +1,5 @@
-"""What a question asks for beyond a ranking: passage kinds, preferred attributes, a comparison table, a study
-path, and the words that carry its topic."""
+"""What a question asks for beyond a ranking: preferred attributes, a comparison table, a study path, and the words
+that carry its topic (the passage kinds it asks for are in `passage_kinds.py`)."""
 
 from __future__ import annotations
 
@@ -8,30 +8,8 @@ import re
 
 from .background import LITTLE_MATHS
 from .constraints import CANT_BUY, said_languages
-from .cues import _GRADUATE_LEVEL, _PREREQ
-
-# --- passage kinds a question asks for ------------------------------------------------------
-_INTENTS: list[tuple[re.Pattern, tuple[str, ...]]] = [
-    (re.compile(r"(?i)\b(prove[sd]?|proofs?|proving|show that|why is .* true|rigorous(ly)? (argument|justification))\b"),
-     ("proof", "theorem")),
-    (re.compile(r"(?i)\b(deriv(e|es|ed|ation|ing)|work(ed)? out|step[- ]by[- ]step|how (do|does|is) .* (obtained|computed|come from))\b"),
-     ("derivation",)),
-    (re.compile(r"(?i)\b(defin(e|ed|ition|itions)|formal definition)\b"), ("definition",)),
-    (re.compile(r"(?i)\b(theorem|lemma|corollary|statement of)\b"), ("theorem",)),
-    (re.compile(r"(?i)\b(examples?|worked example|illustrat\w+|for instance)\b"), ("example",)),
-    (re.compile(r"(?i)\b(exercises?|practice problems?|problem sets?|homework|problems to (solve|practice))\b"), ("exercise",)),
-    (re.compile(r"(?i)\b(algorithm|pseudo-?code|procedure|steps of)\b"), ("algorithm",)),
-]
-
-
-def question_intent(question: str) -> tuple[str, ...]:
-    """Passage kinds the question asks for, e.g. 'where is X proved' -> ('proof', 'theorem')."""
-    wanted: list[str] = []
-    for pattern, kinds in _INTENTS:
-        if pattern.search(question):
-            wanted.extend(k for k in kinds if k not in wanted)
-    return tuple(wanted)
-
+from .before import _PREREQ
+from .cues import _GRADUATE_LEVEL
 
 # --- resource attributes a question prefers ----------------------------------------------------
 # Words in a question that say what kind of resource the learner wants (not what topic).
@@ -72,11 +50,15 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|\b(can|could|may|is it possible to|how (do|can|could)) (i|one|you|we|anyone)? ?(still |legally )?"
      r"(audit|enrol+|sign up)\b", "kind",
      ("course", "video-series")),
-    (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))", "kind", ("book",)),
+    (r"\b(book|textbook|treatise|monograph)\b|(?<!quick )(?<!original )\breference\b(?! (card|sheet))"
+     r"(?! (of|for) ([\w-]+ ){0,2}(identities|formulas|formulae|rules|results)\b)", "kind",
+     ("book",)),
     # "what written material derives it?": a text, a book or notes
     (r"\bwritten (material|materials|text|texts|version|explanations?|resource|resources|notes|treatment)\b", "kind",
      ("book", "lecture-notes")),
-    (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet)\b", "kind",
+    # ("a lookup of identities to keep open", "a reference for matrix identities")
+    (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet|"
+     r"(look ?-?ups?|references?) (of|for) ([\w-]+ ){0,2}(identities|formulas|formulae|rules|results))\b", "kind",
      ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefresh(ers?|es)\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),

@@ -36,6 +36,8 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"spends|includes|has)\b)(?=[a-z])|"
                    r"(is|are) new to (me|him|her|them|us)|(is|are) (completely |totally )?(unknown|foreign|alien) to (me|him|her|them|us)|"
                    r"no clue|none of (us|them) (has|have) (ever )?(seen|done|studied|learned|learnt|had|taken|met)|"
+                   # "the Gaussian algebra slows me down", "KKT trips me up"
+                   r"\b(slows?|slowed|slowing) (me|him|her|us|them) down\b|\b(trips?|tripped|tripping) (me|him|her|us|them) up\b|"
                    # "the dual problem and KKT are exactly where I get lost": the topics of that clause
                    r"\bwhere (i|i'?m|it) (\w+ )?(get|got|gets|am|was|start|fall|falls|fell|go|went) ?(\w+ )?"
                    r"(lost|stuck|confused|apart|off the rails|wrong)\b|"

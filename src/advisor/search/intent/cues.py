@@ -10,82 +10,6 @@ from __future__ import annotations
 import re
 
 _SMALL = {"a", "an", "the", "of", "for", "and", "to", "in", "on", "with", "from", "its", "&"}
-# "so I can read X": a goal the learner prepares for
-_GOAL_CLAUSE = re.compile(r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
-                      r"(read|follow|understand|tackle|take|get through|start)", re.I)
-_PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|"
-                     r"i (attempt|tackle|take|try|start|read|dive|begin|study|jump|work|get|go|move|open|pick up|"
-                     r"crack open|watch))|"
-                     # "what do I need to know to read ESL?", "which maths do I need for the attention paper?", "what's
-                     # needed to follow X?", "the background I need for X", "gearing up for X", "the groundwork for X"
-                     r"(what|which)( \w+)? (do|would|will|should) i need( to (know|have|learn))? (to|for|in order to) "
-                     r"(read|follow|understand|tackle|take|start|do|get through|the|a|an|this|that|\w+'s)\b|"
-                     r"what('?s| is| are) (needed|required|necessary|assumed) (to|for|by|in)\b|"
-                     r"background (i|you|one) (need|needs|require|requires|should have)\b|"
-                     r"(gear|gearing|geared|get|getting|gets) (up|ready) (for|to)\b|ground ?work\b|"
-                     r"what (should|must|do) i (need to )?have (done|learned|learnt|read|studied|covered)\b|road ?map\b|"
-                     r"(learn|study|know|read|cover|master|take|need|do|review|brush up|refresh|revise|go over)\b.{0,40}"
-                     r"\bbefore\b|"
-                     r"background (do i need|needed|for|reading|material)|fill (that|this|it)\b|"
-                     # "which free textbook chapter should come first?"
-                     r"\b(should|would|must|to|that|which) come first\b|"
-                     # "Quick intuition first?": a short request, after a gap
-                     r"(^|[.?!:]\s+|(?<=\n))(\w+\s+){1,3}first\s*\?|"
-                     r"(^|(?<=[.?!:\n])|(?<=[.?!:\n] ))what (to \w+ )?first\s*([?,.!;]|$)|"
-                     r"fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
-                     r"(?<!not )(?<!n't )ready for|"
-                     # "get to the level where I could start something like CS229"
-                     # ("one book that takes me from vectors to the point where I can read Bishop")
-                     r"(get|gets|getting|bring|brings|take|takes|taking)( me| myself| us)?\b[^.?!]{0,60}?\b(up )?to (the|a) "
-                     r"(level|point|stage) where (i|one|you|we)"
-                     r"( can| could|'d be able to| am able to| would be able to)? (start|take|read|follow|tackle|do|handle)\b|"
-                     r"what (math|maths|mathematics) do i need|beforehand|how (do|should|can) i prep(are)?|"
-                     # ("which chapters should I skip on a first read?" reads X itself)
-                     r"(should|do|must|would|can) i\b[^.?!]{0,40}(?<!\ba )\b(first|beforehand)\b|"
-                     r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}(?<!\ba )\b(first|beforehand)\b|"
-                     # "I want to read Bishop, but first I need all the math in one book"
-                     r"\bbut first,? (i|we) (need|want|have to|should|must|'d like|would like)\b|"
-                     r"(read|study|learn|get|know|need|take|watch|bridge|cover)\b[^.?!]{0,60}\b(first|beforehand)\s*[?.!]|"
-                     # ("which course first?" asks; "which chapter first?" reads X)
-                     r"\b(what|where|which(?!\s+(chapters?|sections?|parts?|pages?|lectures?|videos?)\b))\b[^.?!]{0,40}"
-                     r"(?<!my )(?<!a )(?<!the )(?<!your )\b(first|beforehand)\s*[?.!]?\s*$|"
-                     r"(read|study|learn|know)\b[^.?!]{0,25}\bto (follow|understand|read|get through|tackle) "
-                     r"(it|this|that|them)\b|"
-                     r"brush(ing)? up|(come|go|read|do)\b[^.?!]{0,10}\bbefore (it|that|this|them)\b|"
-                     # "what should I watch before?"
-                     r"\b(read|watch|study|learn|take|do|know|look at)\s+(first\s+)?before\s*[?.!]*\s*$|"
-                     r"pre-?reading|(needs?|has|have) to be (solid|strong|good|fluent)|"
-                     r"(it|they|the (book|course|author)) (says|say|said|wants?|assumes?|requires?|expects?)\b[^.?!]{0,40}\bfirst\b|"
-                     # "I'd like to take 18.650 but it assumes a probability course"
-                     r"\b(it|they|which|the (book|course|class|paper)) (assumes?|requires?|presupposes?|expects?) "
-                     r"((you|i|one|students) (to )?(have )?)?((taken|done|had|completed) )?"
-                     r"(a|an|some|basic|prior|solid)\s+"
-                     r"([\w-]+\s+){0,3}(course|class|background|knowledge|semester|exposure)\b|"
-                     # "I want to read X, but it assumes calculus"
-                     r"\b(it|they) (assumes?|requires?|presupposes?|expects?) (knowledge of |familiarity with )?"
-                     r"(basic |some )?(calculus|calc|linear algebra|probability|statistics|stats|measure theory|"
-                     r"(real |functional )?analysis|multivariable|matrix calculus|information theory|maths?|mathematics)"
-                     r"\b|"
-                     # ("a book with its own maths review" describes the book wanted)
-                     r"(?<!\bown )(?<!\bits )(?<!\bwith )(?<!\bwith a )(?<!\bhas a )"
-                     r"(maths?|mathematics) (review|refresher)|"
-                     r"(get|getting|be|up) to (where|the point where|a level where) i can "
-                     r"(read|follow|understand|tackle)|before (it|that|this|them)\s*[?.!]?\s*$|"
-                     r"(then|and) (come|go|get) back to (it|this|that|them)\b|"
-                     r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
-                     r"missing (background|foundations?|prerequisites?)|"
-                     rf"{_GOAL_CLAUSE.pattern}|"
-                     # "prep?", "need something to prep", "what's the foundation?"
-                     r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
-                     r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
-                     # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
-                     r"what am i missing\s*[?.!]*\s*$|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
-# "I do have the maths prerequisites": said of the learner, no request for them
-# ... nor "without heavy mathematical prerequisites", a wish about the resource
-_HAS_PREREQUISITES = re.compile(r"\b(i|we|he|she|they)\s+(do\s+|already\s+|now\s+)?(have|meet|satisfy|know|covered|got)\s+"
-                                r"(all\s+)?(the\s+|my\s+)?([\w-]+\s+)?(pre-?requisites?|prereqs?)\b|"
-                                r"\b(without|no|few|minimal|not many)\s+([\w-]+\s+){0,2}(pre-?requisites?|prereqs?)\b",
-                                re.I)
 # "the derivative as a linear operator instead of index formulas" says how X teaches, not that the learner leaves X
 # (the name read out, "instead of CS229" leaves nothing, "'s notes", a pronoun or a kind after "of")
 _OF_NO_RESOURCE = (r"(?! of\s+(?!(the|a|an|that|this|those|these|it|them|his|her|their|its|my|our|your|one|ones|books?|"
@@ -260,7 +184,7 @@ _ELLIPTIC_REQUEST = re.compile(r"^\W*([\w'/-]+\s+){0,4}(intro|introduction|book|
 # "never studied them": the gap is the topic named before
 _POINTS_BACK_TO_TOPIC = re.compile(r"\b(them|it|those|these|that)\b", re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
-_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now )?(want|need)|(?<!not )(?<!n't )looking for)\b|"
+_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now |just |only |simply )?(want|need)|(?<!not )(?<!n't )looking for)\b|"
                    # "I like short videos", "I learn best from lectures": the form wished for, in the present
                    r"\bi (really |much )?(like|prefer|learn (best|better) (from|with|through))\s+(\w+\s+){0,2}?"
                    r"(books?|textbooks?|videos?|lectures?|courses?|notes|exercises|problems)\b|"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .cues import (_KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _PREREQ, _REQUEST, _SENTENCE_END,
-                   _WANTS_RESOURCE, _WISH, pieces)
+from .before import _PREREQ
+from .cues import (_KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SENTENCE_END, _WANTS_RESOURCE,
+                   _WISH, pieces)
 from .names import person_spans
 
 # A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do

@@ -11,11 +11,11 @@ from ...types import Resource
 from .asides import set_aside
 from .asks import _NO_PROOFS
 from .background import _LACK, known_clauses, lack_clauses, own_gap, zero_wished
+from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
-                   _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME, _GOAL_CLAUSE,
-                   _HAS_PREREQUISITES, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT,
-                   _NOT_THIS, _PREREQ, _REQUEST, _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS,
+                   _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME,
+                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT, _NOT_THIS, _REQUEST, _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS,
                    _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
                    _WANTS_RESOURCE, _WISH, said_years, unnamed_clauses)
 from .lookup import lookup_targets
@@ -347,7 +347,8 @@ class IntentReader:
         # points to the gap, not back to X)
         requested = any((_ELLIPTIC_REQUEST.match(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c))
                         and not _LOOKUP.search(c) for c in later)
-        lacking = bool(mentioned) and (asks_else or goal or requested) \
+        # (not in a choice: "A has proofs, B has animations. I ONLY want the picture, no derivations yet. which?")
+        lacking = bool(mentioned) and (asks_else or goal or requested) and not compares \
             and own_gap(said, lacks, question, self._names_subject)
         # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
         # easier way into X's own subject, not X's foundations
