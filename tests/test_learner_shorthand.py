@@ -97,3 +97,9 @@ def test_what_slows_the_learner_down_in_x_is_a_gap_to_fill_first_but_not_in_a_ch
     choice = reader.read("for GANs: WGAN has the proofs and the GAN paper has pictures. right now I ONLY want the "
                          "picture, no derivations yet. which?")
     assert choice.compares and not choice.wants_prerequisites
+
+
+def test_already_know_without_a_subject_is_what_the_learner_knows():
+    intent = IntentReader(SHELF).read("master student, already know ML basics + convex opt course. want a learning "
+                                      "theory book that is recent")
+    assert intent.knows == ["already know ML basics + convex opt course"]

@@ -160,7 +160,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i|"
                    r"pictures|videos|visuals|diagrams|intuition|examples|code|please|enough)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
-                   r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b"
+                   r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b|^\s*already (know|knew)\b"
                    # "Know linear algebra and multivariable calc.", the subject dropped
                    r"|^\s*(know|knew)\s+(?!(what|how|why|if|whether|nothing|little|that|this|of|about|where|when|which|"
                    r"who|any|anything|a good|some good)\b)[a-z]"
