@@ -340,8 +340,7 @@ class IntentReader:
         own = unnamed_clauses(question, named_anyhow)  # "not DDPM" names DDPM, though to refuse it
         lacks = lack_clauses(rest)
         # "X uses Hahn-Banach and I have no functional analysis. what to read?": a gap, then a request, asks for
-        # what comes before X
-        # ... as does "I want to read X but I've never seen optimal transport", without a request
+        # what comes before X, as does "I want to read X but I've never seen optimal transport", without a request
         goal = any(_GOAL_BEFORE_NAME.search(question[max(0, a - 40):a]) for a, _, _ in spans)
         # after a gap, "free book that covers them gently?", "what covers that": a resource asked for (the pronoun
         # points to the gap, not back to X)
