@@ -14,7 +14,7 @@ from .asks import (attribute_preferences, subject_topics, topic_words, wants_com
                    without_purpose)
 from .background import asked_on, known_clauses, lack_clauses
 from .conversation import condense, content_words, is_aside, reacting, refers_to_previous
-from .cues import part_clauses, unnamed_clauses
+from .cues import keeps_rigour, part_clauses, unnamed_clauses
 from .lookup import lookup_targets
 from .names import acronym, resource_names, squashed
 from .passage_kinds import question_intent
@@ -22,6 +22,6 @@ from .reader import IntentReader
 from .record import Intent
 
 __all__ = ["Intent", "IntentReader", "acronym", "asked_on", "attribute_preferences", "condense", "content_words",
-           "is_aside", "known_clauses", "lack_clauses", "lookup_targets", "part_clauses", "question_intent", "reacting",
+           "is_aside", "keeps_rigour", "known_clauses", "lack_clauses", "lookup_targets", "part_clauses", "question_intent", "reacting",
            "refers_to_previous", "resource_names", "squashed", "subject_topics", "topic_words", "unnamed_clauses",
            "wants_comparison", "wants_path", "without_flavour", "without_purpose"]

@@ -170,7 +170,9 @@ _NO_PROOFS = re.compile(r"\b(barely|hardly|rarely|seldom) (derives?|proves?|deri
                         r"rather than|instead of|"
                         r"(don'?t|do not) (care (about|for)|need|want)|"
                         # "without wading through proofs"
-                        r"without (wading|slogging|ploughing|plowing|grinding|working|getting bogged down) (through|in))"
+                        r"without (wading|slogging|ploughing|plowing|grinding|working|getting bogged down) (through|in)|"
+                        # "without going fully proof-heavy"
+                        r"without (going|getting|being|becoming)( (fully|too|all|super|very|overly|totally))?)"
                         r"\s+((the|any|much|heavy|real|too many|too much|a ton of|tons of|a lot of|lots of|an?)\s+)?"
                         r"((?!(just|only|merely)\b)[a-z-]+\s+)?"
                         r"(proofs?|proofy|proof-heavy|proved|proven|theory|theorems?|"
@@ -207,6 +209,9 @@ _WORKED_ON = re.compile(r"\b(my|our|his|her|their)\s+([\w'-]+\s+){0,2}?(papers?|
                         r"been|keep)\s+)?(reviewing|reading|refereeing|writing|implementing|replicating|reproducing|citing|"
                         r"studying|working on|using|assigned|reviewed|wrote|read|cited|submitted|building on)\b|"
                         r"\bthe papers (keep|kept|all|always|use|say|talk|mention|assume)\b", re.I)
+# "it felt like a recipe book": a kind in a likeness says what X was, not what is asked for
+_LIKENESS = re.compile(r"\b(felt|feels?|reads?|looked|looks?|seemed|seems?|sounds?|sounded|is|was|more) (just |almost )?"
+                       r"like an? ([\w-]+\s+){0,2}?(book|textbook|course|class|lecture|video|paper|cheat ?sheet)s?\b", re.I)
 # "the 2015 diffusion paper": a year named is the record's year; "a modern textbook": a recent one
 _RECENT = re.compile(r"\b(modern|recent|up[- ]to[- ]date|newer|latest|dated|outdated)\b", re.I)
 RECENT_YEARS = 8
@@ -244,8 +249,8 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
                     for k in _REFUSED_KINDS.get(m.group("kind").rstrip("s"), ()))
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
-    lowered = _WORKED_ON.sub(" ", _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(" ", _FOLLOWS_BOOK.sub(
-        " ", lowered)))))
+    lowered = _LIKENESS.sub(" ", _WORKED_ON.sub(" ", _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(
+        " ", _FOLLOWS_BOOK.sub(" ", lowered))))))
     unproved = _NO_PROOFS.sub(" ", lowered)  # "not interested in proofs" asks for no rigour
     unlevelled = _OTHER_FIELD_STAGE.sub(" ", _NOT_LEVEL.sub(" ", lowered))
     # "I can't buy the book": a price said, and no kind asked for

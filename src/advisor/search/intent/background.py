@@ -140,6 +140,9 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|knowing (only|just)\b|"
+                   # "students are sophomores with calculus": the background of those the learner teaches
+                   r"\b(students|pupils|members|attendees|(the|my|our) (team|class|group))\s+(are|have|know|had|all have|"
+                   r"have all|all know)\b(?!\s+(no|zero|never|not|trouble|problems?|difficult\w*|weak|gaps?)\b)|"
                    # "linear algebra is ok", "my calculus is fine"
                    r"(?<!\bit )(?<!\bthat )(?<!\bthis )(is|are|'s) (totally |pretty |mostly |very |quite )?"
                    r"(ok|okay|fine|solid|decent|clear|comfortable|familiar)\b"

@@ -38,6 +38,13 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # ("which chapters should I skip on a first read?" reads X itself)
                      r"(should|do|must|would|can) i\b[^.?!]{0,40}(?<!\ba )\b(first|beforehand)\b|"
                      r"\bi (should|must|need to|ought to|have to)\b[^.?!]{0,25}(?<!\ba )\b(first|beforehand)\b|"
+                     # "the course says I should have taken the undergrad ML course first"
+                     r"\bi (should|must|ought to) have (taken|done|read|learned|learnt|studied|had|watched)\b[^.?!]{0,60}"
+                     r"\b(first|beforehand)\b|"
+                     # "Before it I want an applied course": the resource just named comes later
+                     r"(^|(?<=[.?!:\n])\s*)before (it|that|this|them),? (i|we) (want|need|'d like|would like)\b|"
+                     # "it takes SGD and momentum for granted"
+                     r"\b(it|they|the (book|course|class|paper|author|lecture|notes)s?) (takes?|took) [^.?!]{1,40} for granted\b|"
                      # "I want to read Bishop, but first I need all the math in one book"
                      r"\bbut first,? (i|we) (need|want|have to|should|must|'d like|would like)\b|"
                      r"(read|study|learn|get|know|need|take|watch|bridge|cover)\b[^.?!]{0,60}\b(first|beforehand)\s*[?.!]|"
@@ -63,9 +70,10 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"\b|"
                      # ("a book with its own maths review" describes the book wanted)
                      r"(?<!\bown )(?<!\bits )(?<!\bwith )(?<!\bwith a )(?<!\bhas a )"
-                     r"(maths?|mathematics) (review|refresher)|"
+                     r"(maths?|mathematics) (review|refresher)(?! (at|in) (the )?(start|beginning|front)| up front|"
+                     r" chapters?| parts?| sections?)|"
                      r"(get|getting|be|up) to (where|the point where|a level where) i can "
-                     r"(read|follow|understand|tackle)|before (it|that|this|them)\s*[?.!]?\s*$|"
+                     r"(read|follow|understand|tackle)|(?<!\bone )before (it|that|this|them)\s*[?.!]?\s*$|"
                      r"(then|and) (come|go|get) back to (it|this|that|them)\b|"
                      r"what'?s the gap|what (is|are) the gaps?|(background|foundations?|basics)\b[^.?!]{0,20}\bmissing|"
                      r"missing (background|foundations?|prerequisites?)|"
@@ -74,7 +82,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
-                     r"what am i missing\s*[?.!]*\s*$|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
+                     r"what am i missing(\s*[?.!]*\s*$|\s*[/;]|\s+here\b)|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
 # "I do have the maths prerequisites": said of the learner, no request for them
 # ... nor "without heavy mathematical prerequisites", a wish about the resource
 _HAS_PREREQUISITES = re.compile(r"\b(i|we|he|she|they)\s+(do\s+|already\s+|now\s+)?(have|meet|satisfy|know|covered|got)\s+"

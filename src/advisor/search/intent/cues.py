@@ -112,7 +112,8 @@ _AWAY = re.compile(_NOT_AS_HARD + rf"|\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?w
 # ("lecture notes" before "lecture": the longer noun is the kind said)
 _KIND_WORDS = r"lecture notes|book|textbook|paper|course|lectures?|notes|videos?|class|specialization|tutorial|monograph"
 # the kind noun right after a name belongs to the name: "the DDPM paper", "Bishop's book", "Boyd's course"
-_KIND_AFTER_NAME = re.compile(rf"^('s)?\s*({_KIND_WORDS})\b", re.I)
+# ("the 'rethinking generalization' paper": after a closing quote too)
+_KIND_AFTER_NAME = re.compile(rf"^('s|[\"'\u2019\u201d])?\s*({_KIND_WORDS})\b", re.I)
 # ... and the words describing it between a possessive and that noun: "Durrett's probability book" asks for no
 # probability book
 _DESCRIBED_AFTER_NAME = re.compile(rf"^'s\s+((?!(and|or|but|a|an|the|for|to|on|with|in|of)\b)[\w-]+\s+){{1,3}}"
@@ -160,6 +161,9 @@ _NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)
                            r"this|after|at)\b", re.I)
 _EASIER = re.compile(rf"(?:\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|"
                      r"technical|mathy|math-heavy)\b|"
+                     # "Casella looks enormous", "Too much?"
+                     r"\b(looks?|looked|seems?|seemed|is|feels?)\s+(so |really |pretty |quite )?(enormous|huge|massive)\b|"
+                     r"(^|[.?!:]\s+)(is it |is that |it'?s |that'?s )?too much\s*\?|"
                      r"\btoo ([\w-]+ (and|&) )?(hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|"
                      r"abstract|mathy|math[- ]heavy|mathematical|"
                      r"rigorous|formal|dry|complex|complicated|steep|fast)\b|\bover my head\b|\blost\b"
@@ -186,7 +190,7 @@ _POINTS_BACK_TO_TOPIC = re.compile(r"\b(them|it|those|these|that)\b", re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
 _WISH = re.compile(r"\b(i'?d like|i would like|i (really |now |just |only |simply )?(want|need)|(?<!not )(?<!n't )looking for)\b|"
                    # "I like short videos", "I learn best from lectures": the form wished for, in the present
-                   r"\bi (really |much )?(like|prefer|learn (best|better) (from|with|through))\s+(\w+\s+){0,2}?"
+                   r"\bi('?d| would)? (really |much )?(like|prefer|learn (best|better) (from|with|through))\s+(\w+\s+){0,2}?"
                    r"(books?|textbooks?|videos?|lectures?|courses?|notes|exercises|problems)\b|"
                    r"^\W*(really |now |just )?(want|need|would like)\b", re.I)  # the subject dropped: "want the full version"
 # ... for a resource to use, not a fact about X ("I'm reading ESL. Which chapter covers the lasso?")
@@ -225,11 +229,24 @@ _REVISES_NAME = re.compile(r"\b(refresher|review|recap|summary|revision|cheat ?s
 _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
-_EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
+_EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|(the )?one (right |just )?before (it|that|this|them)\b|"
                       # "the theory from before WGAN" (not "it's from before NUTS": a fact about X)
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(?P<original>(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article)))\b",
                       re.I)
+# "something gentler that still proves everything", "proof based but gentle": gentler, and rigorous all the same
+_STILL_RIGOROUS = re.compile(r"\b(still|but|yet) (proves?|proving|rigorous|proof[- ]based|does (the )?proofs|has (the )?proofs|"
+                             r"with (full |real )?proofs)\b|"
+                             r"\bproof[- ]based,? (but|yet|and) (gentle|friendly|approachable|slow|easy)|"
+                             r"\b(gentle|gentler|friendly|friendlier|approachable|easier),? (but|yet|and) (still )?"
+                             r"(proof[- ]based|rigorous|proves)\b", re.I)
+
+
+def keeps_rigour(question: str) -> bool:
+    """Whether a wish for something gentler keeps the proofs ("gentler, but still proves everything")."""
+    return bool(_STILL_RIGOROUS.search(question))
+
+
 # asking for a gentler way in, rather than for what X builds on ("what background am I missing?")
 # "they felt pretty gentle": a verdict that X was easy (so more is wished), not a wish for gentleness
 _GENTLE_VERDICT = re.compile(rf"\b{_JUDGED}(gentle|light|easy|simple|soft|basic)\b", re.I)

@@ -58,8 +58,9 @@ _ELLIPTIC = re.compile(r"(^|:\s+|\s[-\u2014]\s+)\W*((and|so|also|but|or)\s+)?(to
                        r"|(^|:\s+|\s[-\u2014]\s+)\W*still (good|relevant|worth \w+|useful|current|up to date)\b[^.!?]*(\?|$)",
                        re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
+# ("Too much? I'd prefer a short book that ...": a preference is for another)
 _ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
-                   rf"else|instead{_OF_NO_RESOURCE}|different|similar|"
+                   rf"prefer\w*|else|instead{_OF_NO_RESOURCE}|different|similar|"
                    r"like (it|this|that|them|this one|that one)|"
                    r"(harder|easier|gentler|simpler|lighter|deeper|newer|shorter|better|more \w+) ones?)\b", re.I)
 # what a yes/no question asks for when it asks for another resource ("is there a gentler book?"); a resource noun
@@ -85,6 +86,12 @@ _POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|
                               r"\b(that'?s|that is|it'?s) the one\b|"
                               r"\b(get|find|locate|download|access|watch|read)\s+(that|this) (one|book|course|series|text|"
                               r"class|set of notes|playlist)\b", re.I)
+# "advisor says baby rudin. which book?": a bare "which one?" after a name someone advised asks which that is
+_WHICH_ONE = re.compile(r"^\W*((so|ok|okay|and|but|um|uh)\W+)?(which|what)( (one|book|textbook|course|class|text|paper|"
+                        r"series|notes|lectures?))?( (is|was) (it|that|this|he|she|they)( talking about| referring to| "
+                        r"meaning)?| (does|did) (he|she|they) mean)?\W*$", re.I)
+_HEARD = re.compile(r"\b(says?|said|saying|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|swears? by|mention\w*|"
+                    r"advis\w*)\b[^.?!]{0,30}$", re.I)
 _OTHER_WORDS = re.compile(r"\b(another|other|others|alternatives?|else|instead|similar|like)\b", re.I)
 
 
@@ -169,6 +176,10 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
         asked = clause + mark  # with its question mark
         if requested and not inside and not _points_at_named(bare):
             continue  # ("Bishop is too dense. Can you recommend a gentler book? Is it free?": "it" is the other)
+        if not inside and before and mark.strip().startswith("?") and _WHICH_ONE.match(clause) \
+                and _HEARD.search(question[:before[-1][0]]):
+            targets += before[-1:]
+            continue
         made = [s for s in inside if (s[0], s[1]) in persons and _MADE_BY.match(question[s[1]:end])]
         wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]])]
         if made or wanted or (not inside and before and _THE_ONE.match(clause)):

@@ -167,6 +167,15 @@ def _subject_words(question: str, a: int, b: int) -> bool:
                            r"anything|reads?|reading)\s+for\s+$", question[:a], re.I))
 
 
+_COURSE_AFTER = re.compile(r"^[\s-]+(module|course|class|unit|elective|seminar|sequence|track|lectures?|exam)\b", re.I)
+
+
+def acronym_as_subject(question: str, a: int, b: int, kind: str | None) -> bool:
+    """"a PGM module", "an RL course": an acronym said as the subject of a course or module names no book."""
+    return question[a:b].isupper() and kind != "course" and bool(re.search(r"\b(an?|one)\s+$", question[:a], re.I)) \
+        and bool(_COURSE_AFTER.match(question[b:]))
+
+
 def squashed(text: str) -> str:
     """Letters and digits only: "Auto-Encoding Variational Bayes" and "autoencoding variational bayes" agree."""
     return re.sub(r"[^a-z0-9]", "", text.lower())

@@ -21,8 +21,8 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BE
 from .lookup import lookup_targets
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _before_name, _behind,
-                    _content_words, _near, _subject_words, _title_pattern, acronym, alike_in_choice, author_initials,
-                    compares_named, dated, place_subject_names, quoted_titles, refused_in_list,
+                    _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject, alike_in_choice,
+                    author_initials, compares_named, dated, place_subject_names, quoted_titles, refused_in_list,
                     resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
@@ -255,7 +255,8 @@ class IntentReader:
                                         # ... and "the wgan paper" is the paper its kind noun says
                                         and not (re.search(r"\bthe\s+$", question[:s[0]], re.I)
                                                  and self._kind_named(question, s[1], s[2])))
-                                and not _LACKED_IN_X.search(question[max(0, s[0] - 60):s[0]])]
+                                and not _LACKED_IN_X.search(question[max(0, s[0] - 60):s[0]])
+                                and not acronym_as_subject(question, s[0], s[1], self.kinds.get(s[2]))]
         # "the survey, not the book with Ben-David": a name said after "not the" is one the learner does not mean
         # ... and so is one said as the learner's level ("ML basics at roughly cs229 level", "stat 110 level
         # probability"): behind them, not an answer

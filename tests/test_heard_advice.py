@@ -1,0 +1,123 @@
+"""Round 25's readings: advice the learner heard from someone else ("advisor says baby rudin. which book?"),
+goals with the topic implied, and backgrounds from other fields."""
+
+from advisor.search.intent import IntentReader, attribute_preferences
+from advisor.types import Resource
+
+SHELF = {
+    "rudin": Resource("rudin", "Principles of Mathematical Analysis", ["Walter Rudin"], aliases=["baby Rudin", "PMA"]),
+    "pgm": Resource("pgm", "Probabilistic Graphical Models: Principles and Techniques",
+                    ["Daphne Koller", "Nir Friedman"], aliases=["Koller and Friedman"]),
+    "cs228": Resource("cs228", "CS228 Notes: Probabilistic Graphical Models", ["Stefano Ermon"],
+                      kind="lecture-notes", aliases=["CS228 notes"]),
+    "adam": Resource("adam", "Adam: A Method for Stochastic Optimization", ["Diederik Kingma", "Jimmy Ba"],
+                     kind="paper", year=2014),
+    "uml": Resource("uml", "Understanding Machine Learning: From Theory to Algorithms",
+                    ["Shai Shalev-Shwartz", "Shai Ben-David"], aliases=["UML"]),
+    "casella": Resource("casella", "Statistical Inference", ["George Casella", "Roger Berger"]),
+    "cs285": Resource("cs285", "CS 285: Deep Reinforcement Learning", ["Sergey Levine"], kind="course"),
+    "zhang": Resource("zhang", "Understanding deep learning requires rethinking generalization", ["Chiyuan Zhang"],
+                      kind="paper", aliases=["rethinking generalization"]),
+    "goodfellow": Resource("goodfellow", "Deep Learning", ["Ian Goodfellow", "Yoshua Bengio"],
+                           aliases=["Goodfellow"]),
+    "d2l": Resource("d2l", "Dive into Deep Learning", ["Aston Zhang"], aliases=["d2l"]),
+}
+
+
+def read(question: str):
+    return IntentReader(SHELF).read(question)
+
+
+def test_which_book_after_a_name_someone_advised_asks_which_that_is():
+    intent = read("advisor says baby rudin. which book?")
+    assert intent.about == ["rudin"] and not intent.moves_away
+    # ... but a verdict on X, then the same bare question, moves away from X
+    assert read("Rudin is too dense. which book?").moves_away
+
+
+def test_the_one_before_a_paper_is_earlier_in_time_not_its_prerequisites():
+    intent = read("I need the paper that first proposed per-coordinate steps. Not Adam, the one before it.")
+    assert intent.direction == "earlier" and not intent.wants_prerequisites
+
+
+def test_an_acronym_said_as_a_modules_subject_names_no_book():
+    intent = read("I used the CS228 notes to get through a PGM module. I need the comprehensive book. Next step?")
+    assert intent.mentioned == ["cs228"]
+    assert "pgm" in read("the PGM book is too long for me").mentioned
+
+
+def test_a_maths_review_described_inside_the_options_asks_for_no_foundations():
+    intent = read("reddit can't agree: Goodfellow or d2l. I want a compact maths review at the start and research "
+                  "chapters on the partition function.")
+    assert intent.compares and not intent.wants_prerequisites
+    assert read("I want to read Goodfellow. Is there a maths refresher I can do?").wants_prerequisites
+
+
+def test_what_a_resource_takes_for_granted_comes_before_it():
+    intent = read("I want the convergence analysis in the Adam paper. It takes SGD and momentum for granted. "
+                  "What gives me the convergence theory of SGD?")
+    assert intent.wants_prerequisites
+
+
+def test_what_the_learner_should_have_taken_first_comes_before():
+    intent = read("Levine's deep RL course page says I should have taken an undergraduate machine learning course "
+                  "first. Where do I start?")
+    assert intent.wants_prerequisites and intent.mentioned == ["cs285"]
+
+
+def test_a_preference_after_a_question_on_x_asks_for_another_and_too_much_is_easier():
+    intent = read("A friend said to read Shalev-Shwartz & Ben-David. I have never written proofs. Too much? "
+                  "I'd prefer a short book that still explains VC bounds properly.")
+    assert intent.moves_away and not intent.about and intent.direction == "easier"
+    assert read("A coworker told me to read Casella & Berger but Casella looks enormous. "
+                "Anything more compact?").direction == "easier"
+
+
+def test_the_kind_after_a_quoted_title_is_the_titles_not_the_one_asked():
+    intent = read("The 'rethinking generalization' paper argues VC bounds cannot explain deep nets. I have no idea "
+                  "what those measures are. Any lecture series to fill that hole?")
+    assert "paper" not in attribute_preferences(intent.rest).get("kind", ())
+    assert "course" in attribute_preferences(intent.rest).get("kind", ())
+
+
+def test_what_am_i_missing_followed_by_another_question_asks_for_the_gap():
+    assert read("cs228 wants me to derive message passing by hand. I know basic probability and that's it. "
+                "what am i missing / what do i read").wants_prerequisites
+
+
+def test_gentler_but_still_proving_keeps_only_rigorous_records_that_x_advises_first():
+    from advisor.library.topics import Topic, TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {"vectors": Topic("vectors", "vectors")}
+    shelf = {
+        "axler": Resource("axler", "Vector Spaces Done Right", ["Sheldon Axler"], level="advanced",
+                          math_depth="proof-heavy", topics=["vectors"], from_catalog=True,
+                          description="Assumes a first course such as Matrix Computations Course or Proofs About "
+                                      "Vectors Gently first."),
+        "computing": Resource("computing", "Matrix Computations Course", ["Gil Strang"], kind="course",
+                              level="intro", math_depth="moderate", topics=["vectors"], from_catalog=True),
+        "proofs": Resource("proofs", "Proofs About Vectors Gently", ["Jim Hefferon"], level="intro",
+                           math_depth="rigorous", topics=["vectors"], from_catalog=True),
+    }
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+
+    def advised(question):
+        return set(ranker.signals(question, reader.read(question), lambda text: {}, []).values["advised"])
+
+    assert advised("Axler is too hard for me. Anything gentler?") == {"computing", "proofs"}
+    assert advised("Axler is too hard for me. Something gentler that still proves everything?") == {"proofs"}
+
+
+def test_those_the_learner_teaches_know_what_they_are_said_to_have():
+    intent = read("Teaching an ML elective next term. Students are sophomores with calculus and a bit of "
+                  "probability. I need a free textbook light on maths.")
+    assert intent.knows == ["Students are sophomores with calculus and a bit of probability"]
+    assert read("My students have trouble with probability. I need a free textbook.").knows == []
+
+
+def test_a_kind_in_a_likeness_is_no_wish_and_not_fully_proof_heavy_asks_no_rigour():
+    prefs = attribute_preferences("Finished the course and it felt like a recipe book. Now I want video lectures "
+                                  "that explain why learning works, without going fully proof-heavy.")
+    assert prefs["kind"] == ("course", "video-series") and "math_depth" not in prefs
+    assert attribute_preferences("I want a recipe book for regression")["kind"] == ("book",)
