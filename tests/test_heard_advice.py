@@ -121,3 +121,38 @@ def test_a_kind_in_a_likeness_is_no_wish_and_not_fully_proof_heavy_asks_no_rigou
                                   "that explain why learning works, without going fully proof-heavy.")
     assert prefs["kind"] == ("course", "video-series") and "math_depth" not in prefs
     assert attribute_preferences("I want a recipe book for regression")["kind"] == ("book",)
+
+
+def test_a_field_named_is_no_wish_for_its_style_of_maths_or_level():
+    assert "math_depth" not in attribute_preferences("I'm a theoretical chemist new to machine learning")
+    assert attribute_preferences("I want a theoretical treatment")["math_depth"] == ("rigorous", "proof-heavy")
+    assert "level" not in attribute_preferences("chemistry PhD student who wants to learn neural nets")
+    assert "level" not in attribute_preferences("I'm a clinical researcher who wants to learn ML")
+    assert attribute_preferences("I'm an ML researcher")["level"] == ("advanced",)
+    assert "kind" not in attribute_preferences("I fit mixed models to field survey data")
+    assert attribute_preferences("a survey of diffusion models")["kind"] == ("paper",)
+
+
+def test_more_reasoning_than_theorem_proof_asks_for_no_rigour():
+    assert "math_depth" not in attribute_preferences("the reasoning behind the bootstrap, more reasoning than "
+                                                     "theorem-proof")
+
+
+def test_before_a_course_its_own_notes_are_no_answer_but_its_review_of_what_it_assumes_is():
+    from advisor.library.topics import Topic, TopicMatcher
+    from advisor.search.recommend import ResourceRanker
+
+    topics = {t: Topic(t, t) for t in ("probability", "widgets", "duality")}
+    shelf = {
+        "course": Resource("course", "CS 101: Widget Learning", ["Ann Alpha"], kind="course", topics=["widgets"],
+                           prerequisites=["probability", "duality"], related=["notes", "review"]),
+        "notes": Resource("notes", "CS 101 Lecture Notes", ["Ann Alpha"], kind="lecture-notes", topics=["widgets"]),
+        "review": Resource("review", "CS 101 Probability Review", ["Bo Beta"], kind="lecture-notes",
+                           topics=["probability"]),
+    }
+    ranker, reader = ResourceRanker(shelf, topics, TopicMatcher(topics)), IntentReader(shelf)
+    question = ("Watching the CS 101 lectures, I'm completely lost when duality comes in. Is there a course I "
+                "should take before going back?")
+    assert reader.read(question).wants_prerequisites
+    excluded = ranker.signals(question, reader.read(question), lambda text: {}, []).excluded
+    assert "notes" in excluded and "review" not in excluded

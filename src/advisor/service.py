@@ -27,7 +27,7 @@ from .search.guide import best_resource_for, compare, prerequisite_order
 from .store.index import LoadedIndex
 from .store.stores import open_store
 from .search.rerank import load_reranker
-from .search.fields import resource_topics
+from .search.preferences import resource_topics
 from .search.retrieval import Retriever
 from .search.scope import restrict_answer, with_preferences
 from .service_library import LibraryOperations

@@ -10,7 +10,7 @@ from collections import Counter
 from ..library.topics import Topic, TopicMatcher, spell_out
 from ..store.keywords import keyword_tokens
 from ..types import Resource
-from .preferences import LEVELS, rank_on
+from .preferences import LEVELS, rank_on, resource_topics, teaches
 
 # Field weights inside the record's BM25: names far above topics and chapters, those above the description.
 FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
@@ -23,11 +23,6 @@ STOP_WORDS = frozenset(keyword_tokens(
     "just only also any all some more most other such own same each both few up down out off over under again further "
     "once if but because until while during before after above below between through come comes came get got go goes "
     "want need like know read use"))
-
-
-def resource_topics(r: Resource) -> set[str]:
-    """Every topic a record lists, its own or a chapter's."""
-    return set(r.topics) | {t for c in r.chapters for t in c.topics}
 
 
 class FieldIndex:
@@ -131,9 +126,3 @@ def without_topics(text: str, matcher: TopicMatcher, kept: set[str]) -> str:
         if tid not in kept:
             text = text.replace(words, " ")
     return " ".join(text.split())
-
-
-def teaches(r: Resource, topics) -> bool:
-    """Whether a record covers one of the topics without presupposing it."""
-    own = resource_topics(r)
-    return any(t in own and t not in r.prerequisites for t in topics)

@@ -294,15 +294,28 @@ def same_course(intent: Intent, named: list[Resource], attributes: dict[str, tup
     """"The CS229 lectures go too fast, any alternative?": X's own notes, reviews and cheatsheets (its related
     records that carry its course code) are X's material, and a move away leaves them too, unless the learner
     asks for the same source or for their kind ("I'd like the written notes instead")."""
-    if not (intent.moves_away and named) or intent.same_source or intent.wants_prerequisites:
+    if not (intent.moves_away and named) or intent.same_source:
         return set()
     out = set()
     # (from X's cheatsheet, X's notes are a step on: "the CS229 cheatsheets are just formulas")
     for x in (x for x in named if x.kind in ("course", "video-series")):
         codes = course_codes(x)
         out |= {rid for rid in linked.get(x.id, {}) if rid in resources and codes & course_codes(
-            resources[rid]) and resources[rid].kind not in attributes.get("kind", ())}
+            resources[rid]) and resources[rid].kind not in attributes.get("kind", ())
+            # before X, X's own review of what it assumes is an answer (the CS229 probability review), not its notes
+            and not (intent.wants_prerequisites and teaches(resources[rid], x.prerequisites))}
     return out
+
+
+def resource_topics(r: Resource) -> set[str]:
+    """Every topic a record lists, its own or a chapter's."""
+    return set(r.topics) | {t for c in r.chapters for t in c.topics}
+
+
+def teaches(r: Resource, topics) -> bool:
+    """Whether a record covers one of the topics without presupposing it."""
+    own = resource_topics(r)
+    return any(t in own and t not in r.prerequisites for t in topics)
 
 
 def course_codes(r: Resource) -> set[str]:

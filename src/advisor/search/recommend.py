@@ -27,12 +27,12 @@ from ..library.topics import Topic, TopicMatcher
 from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
 from .evidence import about_topic, topic_terms
-from .fields import FieldIndex, everyday_weights, prerequisite_targets, resource_topics, teaches, without_topics
+from .fields import FieldIndex, everyday_weights, prerequisite_targets, without_topics
 from .intent import (Intent, IntentReader, asked_on, attribute_preferences, keeps_rigour, part_clauses, subject_topics,
                      topic_words)
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
-                          own_summaries, preference_counts, rank_on, relative_depth, same_course, title_words, varied,
-                          within_reach, within_subject)
+                          own_summaries, preference_counts, rank_on, relative_depth, resource_topics, same_course,
+                          teaches, title_words, varied, within_reach, within_subject)
 from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 from .spelling import everyday_words
 

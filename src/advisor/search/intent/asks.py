@@ -62,7 +62,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefresh(ers?|es)\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
-    (r"\b(paper|article|(survey|review) (paper|article)|survey(?! (course|class|lectures?))|"
+    (r"\b(paper|article|(survey|review) (paper|article)|survey(?! (course|class|lectures?|data|responses?|results|design|sampling|methods?|weights?))|"
      r"(thorough|comprehensive|long|single) review|"
      r"original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
      r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
@@ -81,7 +81,11 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     # "something visual i can click around with": a resource that is interactive, whatever its kind
     (r"\b(interactive|click (around|through)|clickable|play around with|explorable|sliders?|simulations? (i|you) can)\b",
      "interactive", (True,)),
-    (r"\b(rigou?rous(ly)?|rigou?r|proofs?|proofy|prove[sd]?|proving|theorems|theoretical|formal|derivations?|derive[sd]?|"
+    # ("theoretical chemist", "theoretical CS background": a field, its own style of maths; a theoretical physicist
+    # derives everything)
+    (r"\b(rigou?rous(ly)?|rigou?r|proofs?|proofy|prove[sd]?|proving|theorems|"
+     r"theoretical(?! (chemists?|chemistry|cs|computer science|neuroscien\w*|biolog\w*|ecolog\w*|"
+     r"economics|economists?))|formal|derivations?|derive[sd]?|"
      r"deriving)\b"
      # ("ties the math to code" asks for code beside the maths, not for more of it)
      r"|\b((?<!follow )(?<!handle )(?<!keep up with )the|actual|the real|more|heavier|deeper) maths?\b"
@@ -128,7 +132,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
      "level", ("intro",)),
     (rf"\b(advanced|{_GRADUATE_LEVEL}|research[- ]level|phd|grad (student|school|level|course)|post-?graduate|"
-     r"(as|i'?m|i am) an? (\w+ )?researcher)\b",
+     # (not "I'm a clinical researcher": research in a field far from mathematics)
+     r"(as|i'?m|i am) an? (?!(biology|biomedical|medical|cancer|clinical|health|social|marketing|ux|user|policy|"
+     r"education|market|legal)\b)(\w+ )?researcher)\b",
      "level", ("advanced",)),
     # "a mid-level course (not intro, not phd)", "between ISLR and ESL"
     (r"\b(intermediate|mid[- ]?level|middle[- ]ground|in[- ]between|between \S+( \S+)? and)\b", "level",
@@ -167,7 +173,7 @@ _NO_PROOFS = re.compile(r"\b(barely|hardly|rarely|seldom) (derives?|proves?|deri
                         r"(zero|no|little|limited) (patience|time|tolerance) (for|with)|"
                         r"not (really )?interested in|not into|hate|avoid|"
                         r"(zero|no|little) interest in|allergic to|skip|skipping|(not|n't) (yet )?(ready|up) for|"
-                        r"rather than|instead of|"
+                        r"rather than|instead of|more [\w-]+ than|"
                         r"(don'?t|do not) (care (about|for)|need|want)|"
                         # "without wading through proofs"
                         r"without (wading|slogging|ploughing|plowing|grinding|working|getting bogged down) (through|in)|"
@@ -238,7 +244,9 @@ _NOT_LEVEL = re.compile(r"\b(not|nor|neither)\s+((an?|the|too|overly|super|very|
 # "biology grad student", "a history PhD": a career stage in a field far from mathematics is no level of mathematics
 _OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neuroscience|history|linguistics|medical|"
                                 r"medicine|english|sociology|humanities|law|nursing|education|music|business|marketing|"
-                                r"ecology|genetics|philosophy|literature|social science)\s+(grad(uate)?|phd|masters?|"
+                                r"ecology|genetics|philosophy|literature|social science|chemistry|chem|economics|econ|"
+                                r"finance|political science|geography|anthropology|agriculture|public health|"
+                                r"epidemiology|pharmacy|architecture|journalism)\s+(grad(uate)?|phd|masters?|"
                                 r"doctoral)(\s+(student|school|candidate))?\b", re.I)
 
 
