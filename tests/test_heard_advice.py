@@ -156,3 +156,48 @@ def test_before_a_course_its_own_notes_are_no_answer_but_its_review_of_what_it_a
     assert reader.read(question).wants_prerequisites
     excluded = ranker.signals(question, reader.read(question), lambda text: {}, []).excluded
     assert "notes" in excluded and "review" not in excluded
+
+
+def test_proof_based_but_gentle_asks_for_proofs_all_the_same():
+    prefs = attribute_preferences("proof based but gentle pls, shouldn't assume maturity. free if poss")
+    assert prefs["math_depth"] == ("rigorous", "proof-heavy")
+    assert attribute_preferences("gentle pls")["math_depth"] == ("applied", "moderate")
+
+
+def test_the_subject_narrowed_to_is_not_what_the_learner_knows():
+    from advisor.search.intent import known_clauses
+
+    assert known_clauses("narrowing down: just normalizing flows. a thorough review of those") == []
+    assert known_clauses("background: only linear algebra. want ML") == ["only linear algebra"]
+
+
+def test_a_review_of_those_after_a_subject_is_no_question_about_the_answer_shown():
+    from advisor.search.intent import refers_to_previous
+
+    assert not refers_to_previous("narrowing down: just normalizing flows. a thorough review of those")
+    assert refers_to_previous("which of those is free?")
+    assert refers_to_previous("any of those for beginners?")
+
+
+def test_asking_whether_xs_slides_are_posted_is_about_x_even_after_a_struggle():
+    shelf = {"silver": Resource("silver", "UCL Course on Reinforcement Learning", ["David Silver"], kind="course"),
+             **SHELF}
+    intent = IntentReader(shelf).read("david silver's RL lectures, lecture seven on policy gradients totally lost "
+                                      "me, so are the slides posted somewhere and is there like an assignment I can "
+                                      "do?")
+    assert intent.about == ["silver"] and not intent.moves_away
+    assert IntentReader(shelf).read("david silver's RL lectures totally lost me. Is there a gentler "
+                                    "course?").moves_away
+
+
+def test_what_was_done_first_is_no_move_away_from_the_resource_wanted():
+    shelf = {"cs229": Resource("cs229", "CS229: Machine Learning (Stanford)", ["Andrew Ng"], kind="course"),
+             "boyd": Resource("boyd", "Convex Optimization", ["Stephen Boyd", "Lieven Vandenberghe"]),
+             "la": Resource("la", "MIT 18.06 Linear Algebra", ["Gilbert Strang"], kind="course")}
+    reader = IntentReader(shelf)
+    intent = reader.read("After Ng's Coursera course I want CS229 proper, the Stanford lectures.")
+    assert intent.about == ["cs229"] and not intent.moves_away
+    intent = reader.read("My professor said Boyd and Vandenberghe is the natural follow-up to 18.06. I'd like that "
+                         "book.")
+    assert not intent.moves_away and intent.about
+    assert reader.read("After finishing 18.06 I want something harder.").moves_away

@@ -81,8 +81,6 @@ class ResourceRanker:
         """`similarities(text)` gives each record's cosine to a text (the question, or what it leads to)."""
         intent = within_reach(beyond_reach(intent, self.resources, self.matcher), query, self.resources, self.matcher)
         named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
-        # "something gentler that still proves everything": X's gentler computational neighbours prove nothing
-        proofs = intent.direction == "easier" and keeps_rigour(query)
         if intent.deeper and not intent.deeper_than and named_records \
                 and all(rank_on(x.math_depth, DEPTHS) >= DEPTHS.index("rigorous") for x in named_records):
             intent = replace(intent, deeper=False)  # "a rigorous book" after a rigorous X is no step past X
@@ -141,7 +139,7 @@ class ResourceRanker:
         prefs = self._preferences(attributes, intent, named_records, sig.topics, unwanted, buried)
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
-        sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle, proofs)
+        sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle, query)
         if prefs.get("kind"):
             sig.values["advised"] = in_wished_form(sig.values["advised"], self.resources, set(prefs["kind"]),
                                                    self.linked)
@@ -272,7 +270,7 @@ class ResourceRanker:
         return out
 
     def _advised(self, intent: Intent, named: list[Resource], excluded: set[str],
-                 gentle: bool = False, proofs: bool = False) -> dict[str, float]:
+                 gentle: bool = False, query: str = "") -> dict[str, float]:
         """What X's catalog text sends the learner to before X (or for a gentler start), or after it; in "A or B,
         which is friendlier?", the one A's text calls the way in before A."""
         if intent.compares and len(named) >= 2 and (gentle or intent.deeper):
@@ -288,7 +286,8 @@ class ResourceRanker:
         if not intent.wants_prerequisites and intent.direction == "easier":
             for rid, w in self.advice.next_to(named, "instead").items():
                 out[rid] = max(out.get(rid, 0.0), w)
-        floor = DEPTHS.index("rigorous") if proofs else 0
+        # "something gentler that still proves everything": X's gentler computational neighbours prove nothing
+        floor = DEPTHS.index("rigorous") if intent.direction == "easier" and keeps_rigour(query) else 0
         return {rid: w for rid, w in out.items() if rid not in excluded
                 and rank_on(self.resources[rid].math_depth, DEPTHS) >= floor}
 

@@ -9,7 +9,7 @@ import re
 from .background import LITTLE_MATHS
 from .constraints import CANT_BUY, said_languages
 from .before import _PREREQ
-from .cues import _GRADUATE_LEVEL
+from .cues import _GRADUATE_LEVEL, keeps_rigour
 
 # --- resource attributes a question prefers ----------------------------------------------------
 # Words in a question that say what kind of resource the learner wants (not what topic).
@@ -271,6 +271,8 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
         prefs["language"] = languages
     if "math_depth" not in prefs and _FEW_PROOFS.search(lowered):
         prefs["math_depth"] = ("applied", "moderate")
+    if keeps_rigour(lowered):  # "proof based but gentle", "shorter but still rigorous": proofs all the same
+        prefs["math_depth"] = ("rigorous", "proof-heavy")
     # "bio grad student ... without heavy math": a career stage is no level of mathematics when the learner asks
     # for applied maths in so many words
     if prefs.get("level") == ("advanced",) and prefs.get("math_depth") == ("applied", "moderate") \

@@ -234,17 +234,23 @@ _SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b"
 _PRICE_SAID = re.compile(r"\W*(paid|paying|price|cost|money|budget)\b", re.I)
 
 
+# "narrowing down: just normalizing flows": the subject narrowed to, not all the learner knows
+_NARROWING = re.compile(r"\b(narrow\w*( it| things)? down|specifically|focus\w*( on)?|zoom\w*( in)?|drill\w* down)\W*$",
+                        re.I)
+
+
 def known_clauses(text: str) -> list[str]:
     """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
     out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
     pieces = re.split(f"({_KNOW_PARTS.pattern})", text, flags=re.I)
     parts, before = pieces[::2], ["", *pieces[1::2]]  # each part, and the separator before it
-    for p, sep, after in zip(parts, before, [*parts[1:], ""]):
+    for p, sep, after, prior in zip(parts, before, [*parts[1:], ""], ["", *parts[:-1]]):
         # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
         # ("which paper before X so that their complaint makes sense": what it is for is no background)
         goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip() in (",", ":") and _LISTED.match(p))
         known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or goes_on) \
-            and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p) and not _DATA_HAD.search(p)
+            and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p) and not _DATA_HAD.search(p) \
+            and not (_NARROWING.search(prior) and re.match(r"\s*(only|just)\b", p, re.I))
         # ... but "did linear algebra in the 80s, remember nothing" is a gap
         if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
             out.append(p)

@@ -250,9 +250,15 @@ _REFERS_BACK = re.compile(
 )
 
 
+# "just normalizing flows. a thorough review of those": a text on a subject named, not one of the resources shown
+_WORK_ON_THEM = re.compile(r"\b(reviews?|surveys?|intro(duction)?s?|overviews?|treatments?|explanations?|tutorials?|"
+                           r"derivations?|proofs?|theory|history|maths?|mathematics) (of|on|for|about|behind) "
+                           r"(those|these|them)\b", re.I)
+
+
 def refers_to_previous(question: str) -> bool:
     """Whether a follow-up asks about the resources of the previous answer."""
-    return bool(_REFERS_BACK.search(question))
+    return bool(_REFERS_BACK.search(_WORK_ON_THEM.sub(" ", question)))
 
 
 def reacting(intent: Intent, shown: str, message: str) -> Intent:

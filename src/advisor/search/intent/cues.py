@@ -235,8 +235,9 @@ _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|
                       r"(?P<original>(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article)))\b",
                       re.I)
 # "something gentler that still proves everything", "proof based but gentle": gentler, and rigorous all the same
-_STILL_RIGOROUS = re.compile(r"\b(still|but|yet) (proves?|proving|rigorous|proof[- ]based|does (the )?proofs|has (the )?proofs|"
-                             r"with (full |real )?proofs)\b|"
+# (not "still proves perceptron convergence": one result proved, in a book light on maths)
+_STILL_RIGOROUS = re.compile(r"\b(still|but|yet) ((proves?|proving) (everything|it all|all|the (main )?(theorems|results))|"
+                             r"rigorous|proof[- ]based|does (the )?proofs|has (the )?proofs|with (full |real )?proofs)\b|"
                              r"\bproof[- ]based,? (but|yet|and) (gentle|friendly|approachable|slow|easy)|"
                              r"\b(gentle|gentler|friendly|friendlier|approachable|easier),? (but|yet|and) (still )?"
                              r"(proof[- ]based|rigorous|proves)\b", re.I)

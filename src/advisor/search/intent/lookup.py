@@ -42,7 +42,13 @@ _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |legit |legit
                        r"(series|book|course|class|lectures?|videos?|text|textbook|notes|playlist)\b|"
                        # "is there a video from that guy, Josh Starmer, on ridge?": a part of the named resource
                        r"\b(is|are) there (an? |any )?([\w-]+ ){0,2}(videos?|lectures?|episodes?|chapters?|sections?|"
-                       r"parts?) (from|by|of|in)\b", re.I)
+                       r"parts?) (from|by|of|in)\b|"
+                       # "are the slides posted somewhere ... and is there like an assignment I can do": X's own parts
+                       r"\b(is|are) (the |its |his |her |their )?(slides|lecture notes|videos|recordings|exercises|"
+                       r"solutions|problem sets|homeworks?|assignments?|transcripts?) (posted|available|online|up|"
+                       r"published|free)\b|"
+                       r"\bis there (like |also |maybe )?an? (assignment|problem set|homework|exercise sheet|quiz)\b",
+                       re.I)
 _ELLIPTIC = re.compile(r"(^|:\s+|\s[-\u2014]\s+)\W*((and|so|also|but|or)\s+)?(too \w+|more or less \w+|worth (it|\w+ing)|"
                        r"any good|"
                        # ("free and shorter?" asks for another: a comparative is no question about X)
@@ -84,7 +90,8 @@ _OTHER_THAN = re.compile(r"\b(than|instead|rather|better)\b", re.I)
 # ("what book would you point me to?" asks for another: nothing follows the verb)
 _POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|find me|dig up|track down)\b|"
                               r"\b(that'?s|that is|it'?s) the one\b|"
-                              r"\b(get|find|locate|download|access|watch|read)\s+(that|this) (one|book|course|series|text|"
+                              r"\b(get|find|locate|download|access|watch|read|buy|order|take|(i'?d|i would) like|"
+                              r"i want|i need)\s+(that|this) (one|book|course|series|text|"
                               r"class|set of notes|playlist)\b", re.I)
 # "advisor says baby rudin. which book?": a bare "which one?" after a name someone advised asks which that is
 _WHICH_ONE = re.compile(r"^\W*((so|ok|okay|and|but|um|uh)\W+)?(which|what)( (one|book|textbook|course|class|text|paper|"
@@ -96,7 +103,8 @@ _OTHER_WORDS = re.compile(r"\b(another|other|others|alternatives?|else|instead|s
 
 
 def _points_at_named(text: str) -> bool:
-    return bool(_POINTS_AT_NAMED.search(text)) and not _OTHER_WORDS.search(text)
+    return bool(_POINTS_AT_NAMED.search(text)) \
+        and not _OTHER_WORDS.search(re.sub(r"\b(i'?d|i would|would) like\b", " ", text, flags=re.I))
 
 
 # "which chapters of ESL should I skip?", "what parts of CS229 are worth watching?": X's own parts, asked about
@@ -146,7 +154,9 @@ _MADE_BY = re.compile(r"^('s|\u2019s)?\s*(also |once |later |recently |then |act
 # he ...": a definite description after a name picks one of the records it names
 _THE_ONE = re.compile(r"^\W*the\s+([\w-]+\s+){0,2}?(one|ones|version)\b(?!\s+(i|you|we)\b)", re.I)
 # "I want Strang's book", "I'm looking for Villani's shorter book": the name is the object of the wish
-_WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?i\s*((just|only|really|simply|still)\s+)?"
+# ("After Ng's Coursera course I want CS229 proper": what was done first is no move away from what is wanted)
+_WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?((after|having (done|finished|read|taken)|now that i'?ve "
+                         r"(done|finished|read|taken)) [^,.;:?!]{1,50}?[,\s]+)?(now\s+)?i\s*((just|only|really|simply|still)\s+)?"
                          r"('d like|would like|want|need|am looking for|'m looking for|am after|'m after|"
                          r"am trying to find|'m trying to find)\s+(to (find|get hold of|buy|download|track down)\s+)?"
                          r"((the|a copy of|a|his|her|their)\s+)?$", re.I)
