@@ -201,3 +201,29 @@ def test_what_was_done_first_is_no_move_away_from_the_resource_wanted():
                          "book.")
     assert not intent.moves_away and intent.about
     assert reader.read("After finishing 18.06 I want something harder.").moves_away
+
+
+def test_it_after_a_struggle_and_a_recommendation_is_the_one_recommended():
+    shelf = {"prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"]),
+             "pml": Resource("pml", "Probabilistic Machine Learning: An Introduction", ["Kevin Murphy"]),
+             "esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"]),
+             "islr": Resource("islr", "An Introduction to Statistical Learning", ["Gareth James"],
+                              aliases=["ISLR"])}
+    reader = IntentReader(shelf)
+    intent = reader.read("After struggling with Bishop, my friend recommended Murphy's book. Is it good for "
+                         "self-study?")
+    assert intent.about == ["pml"] and not intent.moves_away
+    assert set(reader.read("ESL and ISLR - are they free?").about) == {"esl", "islr"}
+    assert reader.read("My friend recommended Murphy's book, but I want something else.").moves_away
+
+
+def test_trying_x_anyway_after_hearing_it_is_hard_is_about_x():
+    shelf = {"esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"]),
+             "islr": Resource("islr", "An Introduction to Statistical Learning", ["Gareth James"],
+                              aliases=["ISLR"])}
+    reader = IntentReader(shelf)
+    intent = reader.read("Someone told me ESL is too hard, but I'd like to try it anyway. Where can I read it?")
+    assert intent.about == ["esl"] and not intent.moves_away
+    assert reader.read("ESL is too hard. What can I read instead?").moves_away
+    intent = reader.read("ESL was too hard. Should I read ISLR first or skip it?")
+    assert intent.about == ["islr"] and not intent.compares

@@ -23,9 +23,12 @@ _ABOUT_PRONOUN = re.compile(
     rf"{_PRONOUN_SUBJECT}\b|"
     # "X: can I audit it for free?", "should I buy them?": X is what is done, so the question is about X
     rf"\b(can|could|should|do|would|will)\s+(i|we)\s+(still\s+|really\s+|legally\s+|just\s+)?(audit|buy|get|find|"
-    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for|keep (going|pushing|reading|working|plugging)"
-    rf"( on)?( through| with| at)?|stick with|push through|power through|persist with|continue with|keep at|finish)"
+    rf"download|take|watch|access|afford|skip|trust|enrol+|sign up for|read|borrow|start|"
+    rf"keep (going|pushing|reading|working|plugging)( on)?( through| with| at)?|stick with|push through|power through|persist with|continue with|keep at|finish)"
     rf"\s+(it|them)\b|"
+    # "... is too hard, but I'd like to try it anyway": X itself, whatever was said of it
+    rf"\b(i'?d like|i would like|i want|i'?m going|i am going|i plan) to (try|read|do|tackle|attempt|take) (it|them) "
+    rf"(anyway|regardless|all the same|nonetheless)\b|"
     rf"\b(what|which|how|where|when)\b[^.?!]{{0,25}}\b(does|do|did|is|are|was)\s+"
     rf"{_PRONOUN_SUBJECT}\b", re.I)
 # ("did X, loved it" says the learner did X: "do" and "did" ask only with a subject of their own)
@@ -99,6 +102,7 @@ _WHICH_ONE = re.compile(r"^\W*((so|ok|okay|and|but|um|uh)\W+)?(which|what)( (one
                         r"meaning)?| (does|did) (he|she|they) mean)?\W*$", re.I)
 _HEARD = re.compile(r"\b(says?|said|saying|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|swears? by|mention\w*|"
                     r"advis\w*)\b[^.?!]{0,30}$", re.I)
+_REPORTED = re.compile(r"\b(recommended|suggested|advised|mentioned|swears by|swore by|raved about)\b", re.I)
 _OTHER_WORDS = re.compile(r"\b(another|other|others|alternatives?|else|instead|similar|like)\b", re.I)
 
 
@@ -227,6 +231,10 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
             stop = _SENTENCE_END.search(question, end).start()
             # ("is there a free online version of the new Bishop book?": the one named in the clause)
             own = inside if inside and _OWN_COPY.search(clause) else []
+            # ("After struggling with Bishop, my friend recommended Murphy's book. Is it good?": "it" is the last)
+            if before and re.search(r"\b(it|this|that)\b", clause, re.I) and not re.search(
+                    r"\b(they|them|those|these|both|either)\b", clause, re.I):
+                before = [s for s in before if s[:2] == before[-1][:2]]
             targets += own or before or inside or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
         # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
         elif _POLAR.match(clause) and (_SENTENCE_END.search(question, start).group() == "?"
@@ -236,6 +244,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
         elif ((_WISH.search(bare) or _REQUEST.search(bare)) and _WANTS_RESOURCE.search(bare)
               and _ASKS.search(bare)
               and not _LOOKUP.search(bare)
+              # ("my friend recommended Murphy's intro book" reports advice on X: no request)
+              and not (inside and _REPORTED.search(bare))
               and not _points_at_named(question[end:])):  # ("... That's the one I want." settles it)
             # a request for another resource ("want something i can self study from" qualifies X), unless a later
             # clause names X again or points at it ("... That's the one I want.")

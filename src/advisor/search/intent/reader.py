@@ -29,7 +29,8 @@ from .record import Intent
 
 _YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
                         r"(the\s+)?$", re.I)
-_OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b", re.I)
+_OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b|"
+                      r"\bor (skip|drop|leave|ignore) (it|them|that)\b|\bor not\b", re.I)  # "ISLR first or skip it?"
 _FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)
 
 
