@@ -227,3 +227,63 @@ def test_trying_x_anyway_after_hearing_it_is_hard_is_about_x():
     assert reader.read("ESL is too hard. What can I read instead?").moves_away
     intent = reader.read("ESL was too hard. Should I read ISLR first or skip it?")
     assert intent.about == ["islr"] and not intent.compares
+
+
+def test_a_free_html_version_is_xs_own_copy_even_after_finding_x_dense():
+    intent = read("I tried Goodfellow's book and found it dense, but my PI insists. Is there a free HTML version?")
+    assert intent.about == ["goodfellow"] and not intent.moves_away
+    assert read("I found Goodfellow's book dense. Is there an easier version?").moves_away
+
+
+def test_the_resource_advised_in_place_of_another_is_asked_about():
+    shelf = {"prml": Resource("prml", "Pattern Recognition and Machine Learning", ["Christopher Bishop"]),
+             "pml": Resource("pml", "Probabilistic Machine Learning: An Introduction", ["Kevin Murphy"]),
+             "islr": Resource("islr", "An Introduction to Statistical Learning", ["Gareth James"],
+                              aliases=["ISLR"])}
+    reader = IntentReader(shelf)
+    intent = reader.read("my advisor said skip Bishop and read Murphy's book instead. is it free?")
+    assert intent.about == ["pml"] and not intent.moves_away
+    assert reader.read("My prof suggested I use ISLR. Something more rigorous?").moves_away
+
+
+def test_a_refused_authors_other_work_named_on_its_own_is_still_wanted():
+    shelf = {"vae": Resource("vae", "Auto-Encoding Variational Bayes", ["Diederik Kingma", "Max Welling"], kind="paper",
+                             year=2013),
+             "intro": Resource("intro", "An Introduction to Variational Autoencoders", ["Diederik Kingma", "Max Welling"],
+                               kind="paper", year=2019, aliases=["Kingma and Welling 2019"]),
+             "wgan": Resource("wgan", "Wasserstein GAN", ["Martin Arjovsky"], kind="paper", aliases=["WGAN"]),
+             "ab": Resource("ab", "Towards Principled Methods for Training GANs", ["Martin Arjovsky", "Leon Bottou"],
+                            kind="paper"),
+             "ladr": Resource("ladr", "Linear Algebra Done Right", ["Sheldon Axler"]),
+             "mira": Resource("mira", "Measure, Integration & Real Analysis", ["Sheldon Axler"], aliases=["MIRA"])}
+    reader = IntentReader(shelf)
+    intent = reader.read("I want the actual Auto-Encoding Variational Bayes paper from 2013, not Kingma and Welling's "
+                         "long 2019 intro. Just the original.")
+    assert intent.mentioned == ["vae"] and intent.refused == ["intro"]
+    # the very words refused still refuse, and one author's name is no name of a work's own
+    intent = reader.read("the Arjovsky & Bottou paper that came right before WGAN. want that one, not WGAN itself")
+    assert "wgan" in intent.refused and "ab" in intent.mentioned
+    intent = reader.read("Need Sheldon Axler's MIRA, NOT Linear Algebra Done Right. My prof said it's way more than ML "
+                         "people need but I want the Radon-Nikodym chapter anyway. Is the PDF the actual book?")
+    assert intent.about == ["mira"] and intent.refused == ["ladr"] and not intent.moves_away
+
+
+def test_anothers_choice_instead_is_no_move_and_the_course_itself_is_asked_about():
+    shelf = {"cornell": Resource("cornell", "CS4780: Machine Learning for Intelligent Systems (Cornell)",
+                                 ["Kilian Weinberger"], kind="course"),
+             "cs229": Resource("cs229", "CS229: Machine Learning (Stanford)", ["Andrew Ng"], kind="course"),
+             "cs189": Resource("cs189", "CS 189: Introduction to Machine Learning (UC Berkeley)",
+                               ["Jonathan Shewchuk"], kind="course"),
+             "stat110": Resource("stat110", "Introduction to Probability", ["Joseph Blitzstein", "Jessica Hwang"],
+                                 aliases=["Stat 110 textbook"])}
+    reader = IntentReader(shelf)
+    intent = reader.read("Kilian Weinberger's Cornell ML lectures (CS4780). My roommate did CS229 instead but I like "
+                         "Kilian's style. Are the YouTube lectures the same course?")
+    assert not intent.moves_away and "cornell" in intent.mentioned
+    assert reader.read("I did CS229 instead of CS4780. What should I take next?").moves_away
+    intent = reader.read("Shewchuk's CS 189. People say a TA wrote a separate math review for it. I want the course "
+                         "itself: lecture notes, past midterms. where?")
+    assert intent.about == ["cs189"] and not intent.wants_prerequisites
+    intent = reader.read("Is there a free e-version of the Stat 110 textbook? A friend said the exercises are brutal, "
+                         "but I'd still like the book itself.")
+    assert intent.about == ["stat110"] and not intent.moves_away

@@ -62,7 +62,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      ("cheatsheet",)),
     # a refresher is a short text: a cheatsheet, a review handout or a tutorial
     (r"\brefresh(ers?|es)\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
-    (r"\b(paper|article|(survey|review) (paper|article)|survey(?! (course|class|lectures?|data|responses?|results|design|sampling|methods?|weights?))|"
+    (r"\b(paper|article|(survey|review) (paper|article)|"
+     r"survey(?! (course|class|lectures?|data|responses?|results|design|sampling|methods?|weights?))|"
      r"(thorough|comprehensive|long|single) review|"
      r"original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
      r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",

@@ -79,6 +79,10 @@ _SIDEWAYS = re.compile(r"\b((says?|said|has|had|there'?s|there is|there was|with
 # "not so heavy like CS229", "not as dense as ESL": a resource asked for below X's depth (not "not as hard as I feared")
 _NOT_AS_HARD = (r"\bnot (so|as|that|too) (heavy|hard|difficult|dense|advanced|mathy|math-heavy|theoretical|technical|"
                 r"rigorous|formal|abstract|proof-heavy)( as| like)\b(?!\s+(i|we|you|it|people|expected|feared|thought)\b)")
+# "My roommate did CS229 instead (but I like Kilian's style)": another's choice, no move of the learner's own
+_OTHERS_CHOICE = re.compile(r"\b(my|a|our) (room-?mate|friend|classmate|lab-?mate|colleague|co-?worker|brother|sister|"
+                            r"partner|cousin|team-?mate)s?\b[^.?!;]{0,80}\binstead\b"
+                            r"(,?\s*but (i|i'?d|i'?m)( really)? (like|prefer|want)\b[^.?!;]*)?", re.I)
 _AWAY = re.compile(_NOT_AS_HARD + rf"|\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?wavy|informal|shallow|dry|hard|difficult|abstract|heavy|light|"
                    r"superficial|sparse|thin|advanced|theoretical|technical|applied|practical|mathy|math-heavy|"
                    r"short|brief)\b|"
@@ -351,3 +355,11 @@ _PART = re.compile(r"\b(part|section|chapter|proof|analysis|appendix|derivation|
 def part_clauses(text: str) -> str:
     """The clauses of a question that name a part of a resource ("the convergence proof in it uses regret")."""
     return " ".join(c for c in _CLAUSES.split(text) if _PART.search(c))
+
+
+# "is CASI derivation-heavy like ESL?": a name said as a yardstick
+_YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
+                        r"(the\s+)?$", re.I)
+_OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b|"
+                      r"\bor (skip|drop|leave|ignore) (it|them|that)\b|\bor not\b", re.I)  # "ISLR first or skip it?"
+_FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)

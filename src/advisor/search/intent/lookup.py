@@ -35,7 +35,8 @@ _ABOUT_PRONOUN = re.compile(
 _POLAR = re.compile(rf"^\W*((and|so|also|or|but)\s+)?(({_AUX})\b|(do|did)\s+(i|you|we|they|it|he|she)\b)", re.I)
 # X's own copy or edition ("is there a free pdf?"), or a question without its verb ("X - too hard for me?", "any good?")
 _OWN_COPY = re.compile(r"\b(is|are) there (an? |any )?(free |legal |legit |legitimate |online |official |digital |"
-                       r"electronic |cheaper |open )*(pdf|copy|version online|"
+                       r"electronic |cheaper |open |html |web |e-?book |epub |kindle |printed |print |paperback |"
+                       r"latest |newer |updated |revised )*(pdf|copy|version online|e-?version|"
                        r"online version|version|edition|solutions?( manual)?|errata)\b|"
                        # "is there an official Python edition of the book?", "an official answer book I can share?"
                        r"\b(is|are) there (an? |any )?(official|legit|legal|authori[sz]ed)( [\w-]+){0,2} (pdf|copy|"
@@ -93,6 +94,9 @@ _OTHER_THAN = re.compile(r"\b(than|instead|rather|better)\b", re.I)
 # ("what book would you point me to?" asks for another: nothing follows the verb)
 _POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|find me|dig up|track down)\b|"
                               r"\b(that'?s|that is|it'?s) the one\b|"
+                              # "I want the course itself", "I'd still like the book itself"
+                              r"\b(the|that|this) (course|book|textbook|text|paper|lectures?|class|notes|series) "
+                              r"itself\b|"
                               r"\b(get|find|locate|download|access|watch|read|buy|order|take|(i'?d|i would) like|"
                               r"i want|i need)\s+(that|this) (one|book|course|series|text|"
                               r"class|set of notes|playlist)\b", re.I)
@@ -102,6 +106,11 @@ _WHICH_ONE = re.compile(r"^\W*((so|ok|okay|and|but|um|uh)\W+)?(which|what)( (one
                         r"meaning)?| (does|did) (he|she|they) mean)?\W*$", re.I)
 _HEARD = re.compile(r"\b(says?|said|saying|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|swears? by|mention\w*|"
                     r"advis\w*)\b[^.?!]{0,30}$", re.I)
+_ADVISED_TO = re.compile(r"\b(said|says|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|advis\w*)\b[^.?!]{0,60}"
+                         r"\b(read|use|take|try|get|go with|switch to|start with|work through)\s+$", re.I)
+# "Can I use Kolter's review instead of a whole course?": whether X will do is asked of X
+_USE_NAMED = re.compile(r"^\W*((so|and|but|ok|okay)\W+)?(can|could|should|may) (i|we) (just |really |simply |still )?"
+                        r"(use|read|do|take|watch|skim|rely on|get away with|start with)\s+((the|a|an)\s+)?$", re.I)
 _REPORTED = re.compile(r"\b(recommended|suggested|advised|mentioned|swears by|swore by|raved about)\b", re.I)
 _OTHER_WORDS = re.compile(r"\b(another|other|others|alternatives?|else|instead|similar|like)\b", re.I)
 
@@ -159,9 +168,11 @@ _MADE_BY = re.compile(r"^('s|\u2019s)?\s*(also |once |later |recently |then |act
 _THE_ONE = re.compile(r"^\W*the\s+([\w-]+\s+){0,2}?(one|ones|version)\b(?!\s+(i|you|we)\b)", re.I)
 # "I want Strang's book", "I'm looking for Villani's shorter book": the name is the object of the wish
 # ("After Ng's Coursera course I want CS229 proper": what was done first is no move away from what is wanted)
+# ("Need Sheldon Axler's MIRA, NOT LADR": the subject dropped)
 _WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?((after|having (done|finished|read|taken)|now that i'?ve "
-                         r"(done|finished|read|taken)) [^,.;:?!]{1,50}?[,\s]+)?(now\s+)?i\s*((just|only|really|simply|still)\s+)?"
-                         r"('d like|would like|want|need|am looking for|'m looking for|am after|'m after|"
+                         r"(done|finished|read|taken)) [^,.;:?!]{1,50}?[,\s]+)?(now\s+)?"
+                         r"(i\s*((just|only|really|simply|still)\s+)?(?='|would|want|need|am)|(?=(need|want|looking for)\b))"
+                         r"('d like|would like|want|need|am looking for|'m looking for|looking for|am after|'m after|"
                          r"am trying to find|'m trying to find)\s+(to (find|get hold of|buy|download|track down)\s+)?"
                          r"((the|a copy of|a|his|her|their)\s+)?$", re.I)
 
@@ -194,8 +205,15 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
                 and _HEARD.search(question[:before[-1][0]]):
             targets += before[-1:]
             continue
+        # "my advisor said skip Bishop and read Murphy's book instead": the one advised in place of another is asked
+        # about ("my prof suggested I use ISLR. Something more rigorous?" moves away from it)
+        advised = [s for s in inside if _ADVISED_TO.search(question[start:s[0]])
+                   and re.search(r"\b(instead|rather than|skip|drop|ditch)\b", clause, re.I)]
+        if advised:
+            targets += advised
+            continue
         made = [s for s in inside if (s[0], s[1]) in persons and _MADE_BY.match(question[s[1]:end])]
-        wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]])]
+        wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]]) or _USE_NAMED.match(question[start:s[0]])]
         if made or wanted or (not inside and before and _THE_ONE.match(clause)):
             last = before[-1][:2] if before else None
             targets += made or wanted or [s for s in before if s[:2] == last]

@@ -14,24 +14,20 @@ from .background import _LACK, known_clauses, lack_clauses, own_gap, zero_wished
 from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
-                   _ELLIPTIC_REQUEST, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _GOAL_BEFORE_NAME,
-                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT, _NOT_THIS, _REQUEST, _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS,
-                   _SAME_SOURCE, _SENTENCE_END, _SENTENCES, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME,
-                   _WANTS_RESOURCE, _WISH, said_years, unnamed_clauses)
+                   _ELLIPTIC_REQUEST, _FIND_IT, _FOUNDATIONS, _GENTLER, _GENTLE_VERDICT, _GOAL_BEFORE_NAME,
+                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT, _NOT_THIS, _OR_ELSE, _OTHERS_CHOICE, _REQUEST,
+                   _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS, _SAME_SOURCE, _SENTENCES, _SENTENCE_END,
+                   _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YARDSTICK, said_years,
+                   unnamed_clauses)
 from .lookup import lookup_targets
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _before_name, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject, alike_in_choice,
-                    author_initials, compares_named, dated, place_subject_names, quoted_titles, refused_in_list,
-                    resource_names, said_in_sentence, squashed, surname)
+                    author_initials, compares_named, dated, named_on_its_own, place_subject_names, quoted_titles,
+                    refused_in_list, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
 
-_YARDSTICK = re.compile(r"\b((?<!\bi )(?<!'d )(?<!would )(?<!\bi'd )like|similar to|comparable to|in the style of)\s+"
-                        r"(the\s+)?$", re.I)
-_OR_ELSE = re.compile(r"\bor (is|are) there\b|\bor (something|anything|another|other)\b|"
-                      r"\bor (skip|drop|leave|ignore) (it|them|that)\b|\bor not\b", re.I)  # "ISLR first or skip it?"
-_FIND_IT = re.compile(r"\b(find|get|learn|see|read)\s+(it|them|those|these)\b", re.I)
 
 
 class IntentReader:
@@ -266,7 +262,9 @@ class IntentReader:
         required = {(a, b) for a, b in levels if _REQUIRES.search(question[max(0, a - 60):a])}
         said_not = refused_in_list(question, spans, {(a, b) for a, b, _ in spans if _NOT_THIS.search(
             question[max(0, a - 40):a]) or _RULED_OUT_AFTER.match(question[b:])})
+        own = named_on_its_own(question, spans, said_not | levels, self.own_surnames)
         refused = frozenset(rid for a, b, rid in spans if (a, b) in said_not or (a, b) in levels - required)
+        kept = [s for s in spans if s[2] in own and (s[0], s[1]) not in said_not | levels]
         # "not Bishop" refuses each of his books in turn, but one whose title follows the name only that one
         titled = {b for _, b, rid in spans if self.title_words.get(rid, set()) & _content_words(question[b:b + 60])}
         while refused:  # the words it shared with another record name that one (but a level or a refusal names none)
@@ -275,6 +273,7 @@ class IntentReader:
             refused |= more
             if not more:
                 spans = [s for s in rescan if not any(s[0] < b and a < s[1] for a, b in levels | said_not)]
+                spans, refused = sorted(set(spans + kept)), refused - own
                 break
         spans = [s for s in spans if (s[0], s[1]) not in required]
         spans = dated(question, spans, self.years, self.derived)
@@ -364,6 +363,7 @@ class IntentReader:
         used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
                    for a, _, _ in spans)
         beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
+        mine = _OTHERS_CHOICE.sub(" ", said)
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
         return Intent(
@@ -371,10 +371,10 @@ class IntentReader:
             # "the first diffusion paper, before DDPM" asks for what came before X in time, not what X builds on
             wants_prerequisites=not about and not gentler_first
             and (self._asks_before(question, spans) or before_name and not earlier or lacking),
-            wants_next_step=not about and bool(_NEXT.search(said)),
+            wants_next_step=not about and bool(_NEXT.search(mine)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
-            and bool(_NEXT.search(said) or _AWAY.search(said) or _SIDEWAYS.search(said) or asks_else or gentler_first
+            and bool(_NEXT.search(mine) or _AWAY.search(mine) or _SIDEWAYS.search(said) or asks_else or gentler_first
                      or used or before_name and earlier) and not _REVISES_NAME.search(said),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             # ("I couldn't follow the sum-product derivation" names a gap, not a wish for derivations)
