@@ -177,6 +177,34 @@ _WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?((after|having (done|fi
                          r"((the|a copy of|a|his|her|their)\s+)?$", re.I)
 
 
+def _named_outright(question: str, start: int, end: int, mark: str, inside: list, before: list,
+                    persons: frozenset) -> list:
+    """The names a clause (question[start:end]) asks for outright: "which book?" after a name someone advised, the
+    one advised in place of another, a work of a person described, "I want X", "the one ..." after X."""
+    clause = question[start:end]
+    if not inside and before and mark.strip().startswith("?") and _WHICH_ONE.match(clause) \
+            and _HEARD.search(question[:before[-1][0]]):
+        return before[-1:]
+    # "my advisor said skip Bishop and read Murphy's book instead": the one advised in place of another is asked
+    # about ("my prof suggested I use ISLR. Something more rigorous?" moves away from it)
+    advised = [s for s in inside if _ADVISED_TO.search(question[start:s[0]])
+               and re.search(r"\b(instead|rather than|skip|drop|ditch)\b", clause, re.I)]
+    made = [s for s in inside if (s[0], s[1]) in persons and _MADE_BY.match(question[s[1]:end])]
+    wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]]) or _USE_NAMED.match(question[start:s[0]])]
+    if not inside and before and _THE_ONE.match(clause):
+        return [s for s in before if s[:2] == before[-1][:2]]
+    return advised or made or wanted
+
+
+def _referred(clause: str, before: list) -> list:
+    """The names said before that a clause refers back to: "Is it good?" after two names is about the one said last
+    ("After struggling with Bishop, my friend recommended Murphy's book. Is it good?"); "are they free?" is about all."""
+    if before and re.search(r"\b(it|this|that)\b", clause, re.I) \
+            and not re.search(r"\b(they|them|those|these|both|either)\b", clause, re.I):
+        return [s for s in before if s[:2] == before[-1][:2]]
+    return before
+
+
 def lookup_targets(question: str, spans: list[tuple[int, int, str]],
                    own_surnames: dict[str, set[str]] | None = None) -> list[str]:
     """The named resources a question asks about (kept first), when no part of it asks for another resource.
@@ -201,22 +229,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
         asked = clause + mark  # with its question mark
         if requested and not inside and not _points_at_named(bare):
             continue  # ("Bishop is too dense. Can you recommend a gentler book? Is it free?": "it" is the other)
-        if not inside and before and mark.strip().startswith("?") and _WHICH_ONE.match(clause) \
-                and _HEARD.search(question[:before[-1][0]]):
-            targets += before[-1:]
-            continue
-        # "my advisor said skip Bishop and read Murphy's book instead": the one advised in place of another is asked
-        # about ("my prof suggested I use ISLR. Something more rigorous?" moves away from it)
-        advised = [s for s in inside if _ADVISED_TO.search(question[start:s[0]])
-                   and re.search(r"\b(instead|rather than|skip|drop|ditch)\b", clause, re.I)]
-        if advised:
-            targets += advised
-            continue
-        made = [s for s in inside if (s[0], s[1]) in persons and _MADE_BY.match(question[s[1]:end])]
-        wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]]) or _USE_NAMED.match(question[start:s[0]])]
-        if made or wanted or (not inside and before and _THE_ONE.match(clause)):
-            last = before[-1][:2] if before else None
-            targets += made or wanted or [s for s in before if s[:2] == last]
+        outright = _named_outright(question, start, end, mark, inside, before, persons)
+        if outright:
+            targets += outright
             continue
         # "what foundation do they recommend first?" asks for what X sends the learner to before it, not about X
         # ("what do they cover, and do I need probability first?" asks about X)
@@ -249,11 +264,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
             stop = _SENTENCE_END.search(question, end).start()
             # ("is there a free online version of the new Bishop book?": the one named in the clause)
             own = inside if inside and _OWN_COPY.search(clause) else []
-            # ("After struggling with Bishop, my friend recommended Murphy's book. Is it good?": "it" is the last)
-            if before and re.search(r"\b(it|this|that)\b", clause, re.I) and not re.search(
-                    r"\b(they|them|those|these|both|either)\b", clause, re.I):
-                before = [s for s in before if s[:2] == before[-1][:2]]
-            targets += own or before or inside or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
+            targets += own or _referred(clause, before) or inside \
+                or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
         # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
         elif _POLAR.match(clause) and (_SENTENCE_END.search(question, start).group() == "?"
                                        or not question[end:].strip() and (inside or _POLAR_SUBJECT.match(clause))) \

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 
 from ...types import Resource
 from .background import known_clauses
@@ -122,38 +121,6 @@ def dated(question: str, spans: list, years: dict[str, int | None], derived: set
                                                                  if name == words or name in words.split()}
         out += [(a, b, r) for r in sorted(shared) if years.get(r) == year] or [(a, b, rid)]
     return list(dict.fromkeys(out))
-
-
-_REFERENCE_POINT = re.compile(r"\b(after|before|since|than|like|beyond|besides|unlike)\s+((the|his|her|their)\s+)?$",
-                              re.I)
-
-
-def named_on_its_own(question: str, spans: list[tuple[int, int, str]], unsaid: set[tuple[int, int]],
-                     own_surnames: dict[str, set[str]]) -> set[str]:
-    """The records a question wants by a name of their own, though a refusal elsewhere names them too: "the Wainwright
-    & Jordan monograph ..., not Wainwright's 2019 book" refuses his other book, not this one. A refusal by a record's
-    title or alias still refuses it ("... before WGAN ..., not WGAN itself"), and so do words that name several
-    records or authors who wrote more than one ("Sheldon Axler's MIRA, NOT Linear Algebra Done Right")."""
-    alone = Counter((a, b) for a, b, _ in spans)
-    words = {(a, b): " ".join(question[a:b].lower().split()) for a, b, _ in spans}
-    # ("NOT Wainwright's High-Dimensional Statistics book": the title after a refused possessive is refused too)
-    unsaid = unsaid | {(a, b) for a, b, _ in spans if any(y <= a and not question[y:a].strip(" '\u2019s")
-                                                        for _, y in unsaid)}
-
-    def authors(a: int, b: int, rid: str) -> set[str]:
-        return set(re.findall(r"[\w-]+", words[(a, b)])) & own_surnames.get(rid, set())
-
-    def names_one(a: int, b: int, rid: str) -> bool:  # the authors said wrote no other record together
-        said = authors(a, b, rid)
-        return not said or sum(said <= names for names in own_surnames.values()) == 1
-
-    by_title = {rid for a, b, rid in spans if (a, b) in unsaid and not authors(a, b, rid)
-                and not re.search(r"['\u2019]s$", words[(a, b)])}  # ("not Shai's survey": a person, first-named)
-    return {rid for a, b, rid in spans if alone[(a, b)] == 1 and (a, b) not in unsaid and names_one(a, b, rid)
-            and rid not in by_title
-            # ("wrote something longer after the VAE paper? Not AEVB itself": a point of reference is no wish)
-            and not _REFERENCE_POINT.search(question[max(0, a - 30):a])
-            and not any(r == rid and words[(x, y)] == words[(a, b)] for x, y, r in spans if (x, y) in unsaid)}
 
 
 def alike_in_choice(spans: list[tuple[int, int, str]], kinds: dict[str, str]) -> list[tuple[int, int, str]]:

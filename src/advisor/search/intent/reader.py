@@ -23,7 +23,7 @@ from .lookup import lookup_targets
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _before_name, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject, alike_in_choice,
-                    author_initials, compares_named, dated, named_on_its_own, place_subject_names, quoted_titles,
+                    author_initials, compares_named, dated, place_subject_names, quoted_titles,
                     refused_in_list, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
@@ -262,9 +262,7 @@ class IntentReader:
         required = {(a, b) for a, b in levels if _REQUIRES.search(question[max(0, a - 60):a])}
         said_not = refused_in_list(question, spans, {(a, b) for a, b, _ in spans if _NOT_THIS.search(
             question[max(0, a - 40):a]) or _RULED_OUT_AFTER.match(question[b:])})
-        own = named_on_its_own(question, spans, said_not | levels, self.own_surnames)
         refused = frozenset(rid for a, b, rid in spans if (a, b) in said_not or (a, b) in levels - required)
-        kept = [s for s in spans if s[2] in own and (s[0], s[1]) not in said_not | levels]
         # "not Bishop" refuses each of his books in turn, but one whose title follows the name only that one
         titled = {b for _, b, rid in spans if self.title_words.get(rid, set()) & _content_words(question[b:b + 60])}
         while refused:  # the words it shared with another record name that one (but a level or a refusal names none)
@@ -273,7 +271,6 @@ class IntentReader:
             refused |= more
             if not more:
                 spans = [s for s in rescan if not any(s[0] < b and a < s[1] for a, b in levels | said_not)]
-                spans, refused = sorted(set(spans + kept)), refused - own
                 break
         spans = [s for s in spans if (s[0], s[1]) not in required]
         spans = dated(question, spans, self.years, self.derived)
@@ -319,8 +316,7 @@ class IntentReader:
         spans, named_anyhow, refused = self._read_names(question)
         done = _behind(question, spans)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
-        # "is X a good first book or is there something friendlier?" chooses nothing between two names
-        # ... and "CS229" is one name, though several records carry it: comparing takes two names
+        # two names compared: not "is X good or is there something friendlier?", nor "CS229" (one name, many records)
         compares = len({(a, b) for a, b, _ in spans}) >= 2 and len(mentioned) >= 2 \
             and compares_named(_OR_ELSE.sub(lambda m: " " * len(m.group()), question), spans)
         if compares:
