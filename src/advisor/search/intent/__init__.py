@@ -23,5 +23,5 @@ from .record import Intent
 
 __all__ = ["Intent", "IntentReader", "acronym", "asked_on", "attribute_preferences", "condense", "content_words",
            "is_aside", "keeps_rigour", "known_clauses", "lack_clauses", "lookup_targets", "part_clauses",
-           "question_intent", "reacting", "refers_to_previous", "resource_names", "squashed", "subject_topics", "topic_words", "unnamed_clauses",
-           "wants_comparison", "wants_path", "without_flavour", "without_purpose"]
+           "question_intent", "reacting", "refers_to_previous", "resource_names", "squashed", "subject_topics",
+           "topic_words", "unnamed_clauses", "wants_comparison", "wants_path", "without_flavour", "without_purpose"]

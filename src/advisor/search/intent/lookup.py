@@ -104,9 +104,10 @@ _POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|
 _WHICH_ONE = re.compile(r"^\W*((so|ok|okay|and|but|um|uh)\W+)?(which|what)( (one|book|textbook|course|class|text|paper|"
                         r"series|notes|lectures?))?( (is|was) (it|that|this|he|she|they)( talking about| referring to| "
                         r"meaning)?| (does|did) (he|she|they) mean)?\W*$", re.I)
-_HEARD = re.compile(r"\b(says?|said|saying|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|swears? by|mention\w*|"
-                    r"advis\w*)\b[^.?!]{0,30}$", re.I)
-_ADVISED_TO = re.compile(r"\b(said|says|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|advis\w*)\b[^.?!]{0,60}"
+# what someone else advises: "my advisor says", "reddit keeps saying", "my labmate recommended"
+_ADVICE_VERBS = r"says|said|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|advis\w*"
+_HEARD = re.compile(rf"\b(say|saying|{_ADVICE_VERBS}|swears? by|mention\w*)\b[^.?!]{{0,30}}$", re.I)
+_ADVISED_TO = re.compile(rf"\b({_ADVICE_VERBS})\b[^.?!]{{0,60}}"
                          r"\b(read|use|take|try|get|go with|switch to|start with|work through)\s+$", re.I)
 # "Can I use Kolter's review instead of a whole course?": whether X will do is asked of X
 _USE_NAMED = re.compile(r"^\W*((so|and|but|ok|okay)\W+)?(can|could|should|may) (i|we) (just |really |simply |still )?"
