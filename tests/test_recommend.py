@@ -834,7 +834,8 @@ def test_the_named_resource_said_again_is_no_wish_for_its_kind():
 def test_known_and_lacked_by_making_sense():
     from advisor.search.intent import known_clauses
 
-    assert known_clauses("Boyd done, duality finally makes sense. But SGD?") == ["duality finally makes sense"]
+    assert known_clauses("Boyd done, duality finally makes sense. But SGD?") == \
+        ["Boyd done", "duality finally makes sense"]
     assert known_clauses("conditional distributions dont really make sense to me") == []
     assert known_clauses("beginner RL resource, I only have basic probability") == ["I only have basic probability"]
     assert known_clauses("never took functional analysis, just real analysis") == ["just real analysis"]

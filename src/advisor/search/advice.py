@@ -14,7 +14,7 @@ from .intent.cues import pieces
 
 # a cue that the resource named near it comes before the described one ...
 # ("Villani's first book" is an author's earlier book, not an order for the learner)
-_BEFORE = re.compile(r"\b((?<!'s )(?<!\u2019s )(?<!his )(?<!her )(?<!their )first|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
+_BEFORE = re.compile(r"\b((?<!'s )(?<!\u2019s )(?<!his )(?<!her )(?<!their )first(?! taste)|beforehand|prerequisites?|assumes?|assuming|requires?|you need|needs|background|"
                      r"gentle start|gentler|easier|on-?ramp|entry point|primer|warm[- ]?up|start with|begin with|"
                      r"(take|read|do|study|use|watch|choose|pick|try) (it|this|them) after|after finishing|refresher|"
                      r"(maths?|mathematics) review)\b", re.I)

@@ -41,6 +41,8 @@ def _meets(r: Resource, attr: str, wanted: tuple) -> bool:
         return bool(r.pdf_url)
     if attr == "original":
         return r.kind == "paper" and not r.is_expository
+    if attr == "builds_on":  # a record presupposing what the learner already knows beyond the basics
+        return any(t in r.prerequisites for t in wanted)
     if attr == "language":
         return any(re.search(_CODE_IN[w], f"{r.title} {r.description}") for w in wanted)
     if attr == "kind" and "tutorial" in wanted and r.is_expository:

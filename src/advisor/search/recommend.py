@@ -29,7 +29,7 @@ from .advice import Advice
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, without_topics
 from .intent import (Intent, IntentReader, asked_on, attribute_preferences, keeps_rigour, part_clauses, subject_topics,
-                     topic_words)
+                     topic_words, without_known)
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
                           own_summaries, preference_counts, rank_on, relative_depth, resource_topics, same_course,
                           teaches, title_words, varied, within_reach, within_subject)
@@ -93,8 +93,11 @@ class ResourceRanker:
         choosing = intent.compares and len(intent.mentioned) >= 2 and bool(topic_words(intent.rest).strip())
         asking = intent.rest if (away or choosing) else query
         # what the learner says they know is not asked for ("solid on probability, want a learning theory book")
-        query, asking = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
-        topics, gaps, known, unwanted, buried = self._asked_topics(asking, intent)
+        unsaid = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
+        topics, gaps, known, unwanted, buried = self._asked_topics(unsaid[1], intent)
+        # ... unless nothing else is: "Hands-on ML book done. something more mathematical?" steps on within it
+        onward = not topics and known and intent.wants_next_step and not named_records
+        (query, asking), topics = ((query, asking), sorted(known)) if onward else (unsaid, topics)
         sig = Signals(topics=topics)
         # "it is all about regret. I don't know that framework": a gap said without its topic is the question's topics
         lacked = gaps or (sig.topics if intent.lacks else [])
@@ -136,7 +139,7 @@ class ResourceRanker:
         lacking_in_x = set(sig.topics) if intent.sideways and not foundations and sig.topics else None
         sig.values["related"] = self._neighbours(named_records, sig.excluded,
                                                  gap or (wanted if foundations else lacking_in_x))
-        prefs = self._preferences(attributes, intent, named_records, sig.topics, unwanted, buried)
+        prefs = self._preferences(attributes, intent, named_records, sig.topics, unwanted, buried, known)
         # "a first book on it, A or B?" asks for the gentler of the two as "which is friendlier?" does
         gentle = intent.direction == "easier" or prefs.get("level") == ("intro",)
         sig.values["advised"] = self._advised(intent, named_records, sig.excluded, gentle, query)
@@ -156,9 +159,9 @@ class ResourceRanker:
         return sig
 
     def _preferences(self, attributes: dict[str, tuple], intent: Intent, named: list[Resource], topics: list[str],
-                     unwanted: set, buried: set) -> dict[str, tuple]:
-        """What the question prefers of a record (`attributes`: attribute_preferences of what it asks), years, and
-        the topics and words it refuses."""
+                     unwanted: set, buried: set, known: set = frozenset()) -> dict[str, tuple]:
+        """What the question prefers of a record (`attributes`: attribute_preferences of what it asks), years,
+        the topics and words it refuses, and what it builds on."""
         prefs = self._within_subject(relative_depth(attributes, intent, named), topics, intent, named)
         if intent.years:
             prefs["year"] = intent.years
@@ -173,6 +176,10 @@ class ResourceRanker:
             prefs["avoid_title"] = title_words(intent.unwanted, self.resources.values())
         if buried:
             prefs["buried_topic"] = tuple(sorted(buried))
+        # "I've done Lebesgue integration": what the learner knows beyond the basics, a fitting record presupposes
+        strengths = tuple(sorted(t for t in known if self.topic_level.get(t, 0) >= LEVELS.index("advanced")))
+        if strengths and not intent.mentioned:
+            prefs["builds_on"] = strengths
         return prefs
 
     def _unasked(self, intent: Intent, named_records: list[Resource], prefs: dict[str, tuple],
@@ -396,7 +403,5 @@ class ResourceRanker:
 
 def _unsaid(text: str, parts: list[str]) -> str:
     """The text without the parts where the learner says what they know (kept when nothing else is left)."""
-    out = text
-    for p in parts:
-        out = out.replace(p, " ")
+    out = without_known(text, parts)
     return out if topic_words(out).strip() else text

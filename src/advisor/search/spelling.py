@@ -15,6 +15,8 @@ _WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{5,}(?![^\W\d_])")
 _CHAT_YOU = re.compile(r"\b(all|do|can|could|would|will|did|should|thank|r) u\b(?!\s*([=+*/^\d,]|is\b|and\b))")
 # chat shorthand for "with" and "without" ("w/ psets", "w/o heavy proofs"): the readings need the words
 _CHAT_WITH = re.compile(r"(?<![\w/])[wW]/(?:(?P<o>[oO])(?![\w/])|(?=\s|[A-Za-z]))")
+# chat shorthand for "before" ("probability checklist b4 starting PRML"): not "B4" the paper size or a cell
+_CHAT_BEFORE = re.compile(r"(?<![\w-])b4(?=\s+(i|you|we|the|my|a|an|this|that|it|[A-Za-z]+ing)\b)")
 # endings a known word may carry as typed: a plural, or a dropped apostrophe ("thats", "doesnt", "youre")
 _ENDINGS = ("s", "es", "nt", "re", "ve", "ll")
 
@@ -85,6 +87,7 @@ class Speller:
         return fixed.capitalize() if word[0].isupper() else fixed
 
     def fix(self, text: str) -> str:
+        text = _CHAT_BEFORE.sub("before", text)
         text = _CHAT_WITH.sub(lambda m: "without" if m.group("o") else "with" + " " * m.string[m.end()].isalpha(), text)
         if not self.enabled:
             return text

@@ -12,7 +12,7 @@ kinds, `conversation` how a message leans on the turn before it.
 
 from .asks import (attribute_preferences, subject_topics, topic_words, wants_comparison, wants_path, without_flavour,
                    without_purpose)
-from .background import asked_on, known_clauses, lack_clauses
+from .background import asked_on, known_clauses, lack_clauses, without_known
 from .conversation import condense, content_words, is_aside, reacting, refers_to_previous
 from .cues import keeps_rigour, part_clauses, unnamed_clauses
 from .lookup import lookup_targets
@@ -24,4 +24,5 @@ from .record import Intent
 __all__ = ["Intent", "IntentReader", "acronym", "asked_on", "attribute_preferences", "condense", "content_words",
            "is_aside", "keeps_rigour", "known_clauses", "lack_clauses", "lookup_targets", "part_clauses",
            "question_intent", "reacting", "refers_to_previous", "resource_names", "squashed", "subject_topics",
-           "topic_words", "unnamed_clauses", "wants_comparison", "wants_path", "without_flavour", "without_purpose"]
+           "topic_words", "unnamed_clauses", "wants_comparison", "wants_path", "without_flavour", "without_known",
+           "without_purpose"]

@@ -120,7 +120,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      "math_depth", ("applied", "moderate")),
     (LITTLE_MATHS, "math_depth", ("applied", "moderate")),
     (LITTLE_MATHS, "level", ("intro",)),
-    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|first[- ]year|freshman|"
+    # ("a first-year maths grad student" is at the graduate stage)
+    (r"\b(beginners?|introductory|first course|new to|starting out|basics|from scratch|newbie|"
+     r"first[- ]year(?![- ]([a-z-]+ )?(grad|graduate|phd|ph\.?d|doctoral|master'?s|ms|msc|postdoc)\b)|freshman|"
      r"novice|entry[- ]level|getting started|just starting|high[- ]school|no (math|maths|mathematical) background|"
      r"non[- ](technical|math|maths|mathematical)|layperson|\w+ 101|"
      # "my 13 yo daughter", "a teenager", "middle school"
@@ -201,12 +203,14 @@ NEEDNT_BE_FREE = re.compile(r"\b((doesn'?t|does not|don'?t|do not|needn'?t|need 
                             r"(price|cost|money) (doesn'?t|does not|won'?t) matter|money is no (object|issue)|"
                             r"(forget|drop|scrap|scratch|ignore|never ?mind) (about )?(the |my )?free( rule| "
                             r"requirement| part| thing| constraint| bit)?)\b", re.I)
-_PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat)\s+((an?|the|one|two|some|my|any|"
+_PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat|never)\s+((an?|the|one|two|some|my|any|"
                         r"a single)\s+)?([\w-]+\s+){0,2}|"
                         r"(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"
                         r"college|university)\s+([\w-]+\s+)?)(class|course|module|lecture)(es|s)?\b"
                         # ... nor one that describes another kind: "the first-course textbook"
                         r"|\b[a-z]+-(class|course|lecture)\b"
+                        # ... nor one behind them: "Lebesgue integration course done"
+                        r"|\b(class|course|module)(es|s)? (done|finished|completed|taken|behind me)\b"
                         # ... nor one of their own: "my last math class was algebra", "for our ML course"
                         r"|\b(my|our|his|her|their)\s+([\w'-]+\s+){0,3}?(class|course|module|lecture)(es|s)?\b", re.I)
 # ... nor a text the learner works on or with: "a paper I'm reviewing has a plot", "my thesis", "the papers we read"

@@ -138,6 +138,8 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )(?<!where )(?<!so )"
                    r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (follow|handle|do)|know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
+                   # "Lebesgue integration course done, undergrad probability done"
+                   r"(?<!\bnot )(?<!n't )(?<!\bbe )(?<!\bam )(?<!\bi'm )\b(done|under my belt)(?=\s*([,.;!]|$))|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
                    r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|knowing (only|just)\b|"
                    # "students are sophomores with calculus": the background of those the learner teaches
@@ -256,6 +258,13 @@ def known_clauses(text: str) -> list[str]:
             out.append(p)
         listing = known
     return out
+
+
+def without_known(text: str, known: list[str]) -> str:
+    """The text without the parts where the learner says what they know."""
+    for part in known:
+        text = text.replace(part, " ")
+    return text
 
 
 # the data of the learner's problem, not a subject they know: "I have bird counts from 60 sites", "I've got sensor

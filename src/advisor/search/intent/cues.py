@@ -43,8 +43,8 @@ _DEEPER_THAN = re.compile(r"\btoo (light|easy|applied|shallow|basic|elementary|s
                           r"theory|theoretical|formal|math|maths)\b|\b(go deeper|deeper|next level|level up|step up|"
                           r"harder|hand-?wavy|informal|shallow|superficial|outgr[eo]wn?|"
                           r"left (me|him|her|us|them) (wanting|hungry|craving))\b", re.I)
-# ("a mechanical engineering graduate" is a person with a degree, not graduate-level maths)
-_GRADUATE_LEVEL = (r"graduate(?=[- ](level|course|class|texts?|textbooks?|books?|school|students?|programs?|seminars?|"
+# ("a mechanical engineering graduate" is a person with a degree, not graduate-level maths; "grad probability" is)
+_GRADUATE_LEVEL = (r"(graduate|grad)(?=[- ](level|course|class|texts?|textbooks?|books?|school|students?|programs?|seminars?|"
                    r"studies|probability|statistics|analysis|math|maths|treatment))")
 _DEEPER = re.compile(_DEEPER_THAN.pattern + rf"|\b(proofs?|prove|rigou?r\w*|{_GRADUATE_LEVEL}|advanced|derivations?|derive|"
                                             r"guarantees?)\b", re.I)
@@ -103,7 +103,8 @@ _AWAY = re.compile(_NOT_AS_HARD + rf"|\b{_JUDGED}(terse|dense(?!\s+in\b)|hand-?w
                    r"outgr[eo]wn?|left (me|him|her|us|them) (wanting|hungry|craving)|(made|makes|make) (my|his|her) "
                    r"head (spin|hurt)|"
                    # "X isn't free and I can't afford it": the same subject, another way in
-                   r"(isn'?t|is not|wasn'?t|not) free(?![^.!?]*\?)|(can'?t|cannot|could not|couldn'?t) afford|too (expensive|pricey)|"
+                   r"(isn'?t|is not|wasn'?t|not) free(?![^.!?]*\?)|(can'?t|cannot|could not|couldn'?t) afford"
+                   r"(?! (to buy )?(any )?(books|textbooks|paid|anything|much)\b)|too (expensive|pricey)|"
                    r"costs? (money|too much|a lot)|"
                    r"but (i|i'?d|i'?m)( really| now)? (want|need|like|prefer|would like|am looking|looking)|"
                    # "X is 1000 pages of proofs. I just need OT I can compute with": what X is not, then the wish
@@ -192,7 +193,7 @@ _ELLIPTIC_REQUEST = re.compile(r"^\W*([\w'/-]+\s+){0,4}(intro|introduction|book|
 # "never studied them": the gap is the topic named before
 _POINTS_BACK_TO_TOPIC = re.compile(r"\b(them|it|those|these|that)\b", re.I)
 # "I want information theory that connects to ...": a wish said after X is a request in itself
-_WISH = re.compile(r"\b(i'?d like|i would like|i (really |now |just |only |simply )?(want|need)|(?<!not )(?<!n't )looking for)\b|"
+_WISH = re.compile(r"\b(i'?d like|i would like|(i|we) (really |now |just |only |simply )?(want|need)|(?<!not )(?<!n't )looking for)\b|"
                    # "I like short videos", "I learn best from lectures": the form wished for, in the present
                    r"\bi('?d| would)? (really |much )?(like|prefer|learn (best|better) (from|with|through))\s+(\w+\s+){0,2}?"
                    r"(books?|textbooks?|videos?|lectures?|courses?|notes|exercises|problems)\b|"
@@ -210,7 +211,7 @@ _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|vid
                              r"different|more \w+) ones?)\b",
                              re.I)
 _LOOKUP = re.compile(r"\b(chapters?|sections?|pages?|parts?|volumes?|exercises? in|cost|price|worth|"
-                     r"(lecture|episode|video|week|module|unit)s? \d+\w?|"
+                     r"(lecture|episode|video|week|module|unit)s? \d+\w?(?!\s*[\u2013-]\s*\d)|"  # (a plan's "weeks 1-5": no part)
                      r"the (proof|derivation) (that|of|in))\b", re.I)
 _CLAUSES = re.compile(r"[.;,!?\u2014-]\s")
 # ... unless the request points back at X: "which book is that?", "where do I get them?"
@@ -223,6 +224,9 @@ _BACK_TO_NAME = re.compile(r"\b(the|that|this) (original|actual)( [\w-]+){0,2} (
                            r"about) (it|them|that|this|those|these|they)\b|"
                            # "I want the course itself, not just his textbook"
                            r"\bthe (course|book|class|lectures?|notes|videos?|series|text(book)?|paper) itself\b|"
+                           # "'do Strang' ... I want his recorded class": the person named, their own course
+                           r"\b(want|prefer|need|get|watch) (his|her|their) (own |actual |recorded |filmed |video(ed)? )?"
+                           r"(class|course|lectures?|videos?|book|notes)\b|"
                            # "which version has the recitation videos?", "I want to do the whole course on my own"
                            r"\bwhich (version|edition|offering|semester|year'?s?|run)\b|"
                            r"\bthe (whole|entire|full) (course|book|class|series|playlist|thing)\b", re.I)
@@ -271,7 +275,13 @@ _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|
                           r"\b(text|textbook|book|lectures?|videos?|course|class) (that |which )?(goes|go|pairs?|belongs?) "
                           r"with\b|\b(text|textbook|book) (that )?(they|it|he|she|the (lectures?|course|class)) "
                           r"(follows?|uses?|used|followed|(is|are|was|were) based on)\b|\bcompanion (text|textbook|book|"
-                          r"lectures?|videos?|course)\b", re.I)
+                          r"lectures?|videos?|course)\b|"
+                          # "a compact review written for this course"
+                          r"\b(written|made|prepared|produced) (specifically |just |especially )?(for|to accompany) "
+                          r"(the|that|this|its) (very )?(course|class|book|lectures?)\b|"
+                          # "official written notes for the course"
+                          r"\b(official|own) ([\w-]+ )?(notes|text|textbook|book|handouts?) (for|of|from) (the|that|this|its) "
+                          r"(course|class|lectures?)\b", re.I)
 # what a gap is in when it names no topic: maths, or background in general
 _SUBJECT = re.compile(r"\b(math|maths|mathematics|background|foundations?|basics|prerequisites?|theory|proofs?|"
                       r"calc|calculus|multivariable|stats|statistics|probability|algebra|analysis)\b")

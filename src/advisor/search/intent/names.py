@@ -47,7 +47,8 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
         names.append((short, False))  # not "Linear Algebra" or "Deep Learning": those name a topic
     # "I outgrew StatQuest": a word only this title coins names it, however it is typed
     names.extend((w, False) for w in COINED.findall(r.title) if len(w) >= 5 and w.lower() in coined)
-    code = re.findall(r"\b([A-Z]{2,}\s?\d{2,4}[A-Za-z]?)(?![\w])", r.title)  # CS229, CS 156, EE364a
+    # CS229, CS 156, EE364a (not "MIT 18" out of "MIT 18.06")
+    code = re.findall(r"\b([A-Z]{2,}\s?\d{2,4}[A-Za-z]?)(?!\w|\.\w)", r.title)
     names.extend((c, False) for c in code)
     names.extend((c.replace(" ", ""), False) for c in code if " " in c)
     names.extend((c, False) for c in re.findall(r"(?<![\w.])(\d{1,2}\.[A-Z]?\d{2,4})(?![\w])", r.title))  # 18.06, 6.036
@@ -76,6 +77,10 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
             names.append((sur, sur.lower() in common_words))
         if len(sur) >= 5 and sur.lower() not in common_words and not sur.endswith("s"):
             names.append((sur + "s", False))  # a possessive typed without its apostrophe: "karpathys videos"
+        if 2 <= len(sur) < 4 and sur.isalpha() and not sur.isupper() and sur.lower() not in common_words:
+            # a short surname ("Ng", "Ho") names a record as typed: lowercase it could be a fragment ("lin alg",
+            # "ma thesis"), unless no word is spelled like it ("ng coursera": no vowel)
+            names.append((sur, bool(re.search(r"[aeiouy]", sur, re.I))))
     names.extend((a, False) for a in people[:2] if len(a.split()) >= 2)  # "Andrew Ng"
     # ... and each typed without its accents ("daume's book")
     return names + [(folded(n), case) for n, case in names if folded(n) != n and len(folded(n)) >= 3]

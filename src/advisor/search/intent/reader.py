@@ -10,7 +10,7 @@ from ...types import Resource
 # the package's wording cues (cues.py, background.py), shared by its modules
 from .asides import set_aside
 from .asks import _NO_PROOFS
-from .background import _LACK, known_clauses, lack_clauses, own_gap, zero_wished
+from .background import _LACK, known_clauses, lack_clauses, own_gap, without_known, zero_wished
 from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
@@ -360,6 +360,7 @@ class IntentReader:
                    for a, _, _ in spans)
         beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
         mine = _OTHERS_CHOICE.sub(" ", said)
+        known = known_clauses(rest)
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
         return Intent(
@@ -375,14 +376,16 @@ class IntentReader:
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             # ("I couldn't follow the sum-product derivation" names a gap, not a wish for derivations)
             # ... nor is "I'm NOT after a theorem-proof book"
-            deeper=bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p) for p in _SENTENCES.split(said)
+            # (nor is "grad probability done": what the learner knows)
+            deeper=bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p)
+                                                for p in _SENTENCES.split(without_known(said, known))
                                                 if p and not _LACK.search(p)))),
             deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
             rest=beside,
             compares_depth=bool(_COMPARATIVE.search(beside)),
             lacks=lacks,
-            knows=known_clauses(rest),
+            knows=known,
             about=about,
             refused=sorted((refused - set(mentioned)) | done),
             years=said_years([question] if about else own),  # ("Strang did a course around 2018": the one asked)

@@ -1,0 +1,161 @@
+"""Round 26's readings: search-box queries ("finished ng coursera ml, want derivations"), practical constraints said
+beside a name ("can't afford books. which Axler is the free one?"), and syllabus lists with a background beyond the
+basics ("Lebesgue integration course done")."""
+
+import pytest
+
+from advisor.library.topics import Topic, TopicMatcher
+from advisor.search.advice import Advice
+from advisor.search.intent import IntentReader, attribute_preferences
+from advisor.search.intent.background import known_clauses
+from advisor.search.recommend import ResourceRanker
+from advisor.search.spelling import Speller
+from advisor.types import Resource
+
+SHELF = {
+    "mooc": Resource("mooc", "Machine Learning (Coursera, Andrew Ng)", ["Andrew Ng"], kind="course"),
+    "cs229": Resource("cs229", "CS229: Machine Learning (Stanford)", ["Andrew Ng", "Tengyu Ma"], kind="course"),
+    "lfd": Resource("lfd", "Learning From Data", ["Yaser Abu-Mostafa", "Hsuan-Tien Lin"]),
+    "ladr": Resource("ladr", "Linear Algebra Done Right", ["Sheldon Axler"], access="free"),
+    "mira": Resource("mira", "Measure, Integration & Real Analysis", ["Sheldon Axler"], aliases=["MIRA"],
+                     access="free"),
+    "m1806": Resource("m1806", "MIT 18.06 Linear Algebra (Spring 2010)", ["Gilbert Strang"], kind="course",
+                      aliases=["18.06"]),
+    "m18065": Resource("m18065", "MIT 18.065 Matrix Methods in Data Analysis", ["Gilbert Strang"], kind="course",
+                       aliases=["18.065"]),
+    "s096": Resource("s096", "MIT 18.S096 Matrix Calculus", ["Alan Edelman"], kind="course", aliases=["18.S096"]),
+    "strang": Resource("strang", "Introduction to Linear Algebra", ["Gilbert Strang"]),
+    "cs189": Resource("cs189", "CS 189: Introduction to Machine Learning (UC Berkeley)", ["Jonathan Shewchuk"],
+                      kind="course"),
+    "bm": Resource("bm", "Rademacher and Gaussian Complexities", ["Peter Bartlett", "Shahar Mendelson"],
+                   kind="paper"),
+}
+
+
+def read(question: str):
+    return IntentReader(SHELF).read(question)
+
+
+def test_a_short_surname_names_its_records_capitalised_and_lowercase_only_when_no_word_is_spelled_so():
+    assert read("finished ng coursera ml, want derivations").mentioned == ["mooc"]
+    assert set(read("i loved ng's videos, anything similar?").mentioned) == {"mooc", "cs229"}
+    assert read("Finished Ng's Coursera course. What next?").mentioned == ["mooc"]
+    # "lin alg" is linear algebra, not Lin's book; "Lin" as typed is his
+    assert "lfd" not in read("need a lin alg refresher").mentioned
+
+
+def test_a_course_code_inside_a_longer_number_names_no_other_course():
+    question = "Finished MIT 18.06 (four subspaces, SVD). What next?"
+    spans = IntentReader(SHELF)._read_names(question)[0]
+    # the whole number is the name ("MIT 18" would leave ".06" behind as what the learner says)
+    assert [(question[a:b], rid) for a, b, rid in spans] == [("18.06", "m1806")]
+    assert read("is MIT 18.065 good?").mentioned == ["m18065"]
+
+
+def test_a_price_said_of_books_in_general_does_not_move_away_from_the_one_asked_for():
+    intent = read("Can't afford books. Which Axler is the free one on measure and integration? "
+                  "(not his linear algebra one)")
+    assert intent.mentioned == ["mira"] and not intent.moves_away
+    assert read("Linear Algebra Done Right isn't free and I can't afford it").moves_away
+
+
+def test_his_own_recorded_class_points_back_at_the_person_named():
+    intent = read("people keep telling me to 'do Strang' for linear algebra. I learn by listening to lectures. "
+                  "I want his recorded class, not a book I'd have to buy")
+    assert "m1806" in intent.mentioned and not intent.moves_away
+
+
+def test_a_review_written_for_the_course_is_the_courses_own_material():
+    assert read("Taking Berkeley CS189 this fall. Is there a compact review written for this course?").same_source
+    assert read("CS189 goes too fast. Are there official written notes for the course?").same_source
+    assert not read("CS189 goes too fast. Is there a gentler course?").same_source
+
+
+def test_a_plan_of_weeks_before_a_named_paper_asks_for_another_resource():
+    intent = read("Week 6 of our reading group is Bartlett & Mendelson. For weeks 1-5 we need a free textbook "
+                  "that covers uniform convergence.")
+    assert intent.mentioned == ["bm"] and intent.moves_away
+    # one week of a course named is a part of it looked up, not a plan
+    assert not read("Which lecture of CS189 is week 6 about?").moves_away
+
+
+@pytest.mark.parametrize("typed, fixed", [
+    ("quick probability checklist b4 starting bishop", "quick probability checklist before starting bishop"),
+    ("what to read b4 the WGAN paper", "what to read before the WGAN paper"),
+    ("the B4 sheet of paper", "the B4 sheet of paper"),
+])
+def test_b4_is_chat_for_before_only_where_a_clause_follows(typed, fixed):
+    assert Speller([], [], set()).fix(typed) == fixed
+
+
+def test_grad_before_a_subject_is_the_graduate_level_and_first_year_grad_student_is_no_beginner():
+    assert attribute_preferences("know sigma algebras, need a grad probability text")["level"] == ("advanced",)
+    assert attribute_preferences("First-year maths grad student. Which probability book?")["level"] == ("advanced",)
+    assert attribute_preferences("first-year undergrad, which probability book?")["level"] == ("intro",)
+    # ... and a course the learner never had is no course asked for
+    assert "kind" not in attribute_preferences("oddly never a probability course. What should I read?")
+
+
+def test_a_subject_said_done_is_known_and_says_no_wish_for_depth():
+    assert known_clauses("Lebesgue integration course done, undergrad probability with Hoeffding done. "
+                         "Martingales are new to me.") == \
+        ["Lebesgue integration course done", "undergrad probability with Hoeffding done"]
+    assert known_clauses("I am not done with calculus yet") == []
+    assert attribute_preferences("Lebesgue integration course done. What probability book?")["kind"] == ("book",)
+    assert not read("Grad probability done. What's the on-ramp to concentration inequalities?").deeper
+
+
+TOPICS = {tid: Topic(tid, name, aliases) for tid, name, aliases in [
+    ("measure-theory", "measure theory", ["Lebesgue integration"]),
+    ("probability", "probability", []),
+    ("martingales", "martingales", []),
+]}
+
+
+def test_knowing_an_advanced_subject_prefers_the_record_that_presupposes_it():
+    shelf = {
+        "grad": Resource("grad", "Probability: Theory and Examples", ["Rick Durrett"], level="advanced",
+                         topics=["probability", "martingales"], prerequisites=["measure-theory"]),
+        "intro": Resource("intro", "Probabilistic Systems Analysis", ["John Tsitsiklis"], level="intro",
+                          topics=["probability", "martingales"], prerequisites=[]),
+        "meas": Resource("meas", "Real Analysis for Graduate Students", ["Richard Bass"], level="advanced",
+                         topics=["measure-theory"], prerequisites=[]),
+    }
+    reader, ranker = IntentReader(shelf), ResourceRanker(shelf, TOPICS, TopicMatcher(TOPICS))
+
+    def first(question):
+        sig = ranker.signals(question, reader.read(question), lambda text: {"grad": 0.7, "intro": 0.75}, [])
+        return ranker.rank(sig, 3, None, [])[0].resource.id
+
+    assert first("I know Lebesgue integration. Which book on probability and martingales?") == "grad"
+    # without it, the nearer text by meaning stays first
+    assert first("Which book on probability and martingales?") == "intro"
+
+
+def test_a_step_on_from_a_finished_book_stays_in_its_subject():
+    topics = {"machine-learning": Topic("machine-learning", "machine learning", ["ML"]),
+              "linear-algebra": Topic("linear-algebra", "linear algebra", [])}
+    shelf = {
+        "ml": Resource("ml", "Pattern Recognition", ["Chris Bishop"], level="intermediate", math_depth="rigorous",
+                       topics=["machine-learning"]),
+        "la": Resource("la", "Matrices for Everyone", ["Ann Lee"], level="intro", math_depth="moderate",
+                       topics=["linear-algebra"]),
+    }
+    reader, ranker = IntentReader(shelf), ResourceRanker(shelf, topics, TopicMatcher(topics))
+    question = "Hands-on ML book done. something more mathematical but still practical?"
+    sig = ranker.signals(question, reader.read(question), lambda text: {"ml": 0.6, "la": 0.7}, [])
+    assert sig.topics == ["machine-learning"]
+    assert ranker.rank(sig, 2, None, [])[0].resource.id == "ml"
+
+
+def test_a_first_taste_of_a_subject_is_no_order_in_the_catalogs_advice():
+    shelf = {
+        "x": Resource("x", "Course X", ["Ann Lee"], kind="course",
+                      description="It derives everything, with a first taste of learning theory in Bo Chen's "
+                                  "Probability Notes."),
+        "p": Resource("p", "Probability Notes", ["Bo Chen"], kind="lecture-notes"),
+    }
+    advice = Advice(shelf, IntentReader(shelf))
+    assert advice.next_to([shelf["x"]], "before") == {}
+    shelf["x"].description = "Read Bo Chen's Probability Notes first."
+    assert "p" in Advice(shelf, IntentReader(shelf)).next_to([shelf["x"]], "before")
