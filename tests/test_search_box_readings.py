@@ -2,6 +2,8 @@
 beside a name ("can't afford books. which Axler is the free one?"), and syllabus lists with a background beyond the
 basics ("Lebesgue integration course done")."""
 
+from dataclasses import replace
+
 import pytest
 
 from advisor.library.topics import Topic, TopicMatcher
@@ -159,3 +161,55 @@ def test_a_first_taste_of_a_subject_is_no_order_in_the_catalogs_advice():
     assert advice.next_to([shelf["x"]], "before") == {}
     shelf["x"].description = "Read Bo Chen's Probability Notes first."
     assert "p" in Advice(shelf, IntentReader(shelf)).next_to([shelf["x"]], "before")
+
+
+def test_before_the_paper_itself_asks_what_comes_first():
+    shelf = {"att": Resource("att", "Attention Is All You Need", ["Ashish Vaswani"], kind="paper")}
+    intent = IntentReader(shelf).read("I keep seeing 'Attention Is All You Need' cited. What should I read before "
+                                      "the paper itself?")
+    assert intent.wants_prerequisites and intent.about == []
+    assert IntentReader(shelf).read("Attention Is All You Need: I want the paper itself").about == ["att"]
+
+
+def test_an_entry_point_asked_after_a_gap_in_x_asks_for_something_else():
+    shelf = {"adam": Resource("adam", "Adam: A Method for Stochastic Optimization", ["Diederik Kingma", "Jimmy Ba"],
+                              kind="paper")}
+    intent = IntentReader(shelf).read("The convergence part of Kingma & Ba is phrased as regret in online convex "
+                                      "optimization, which I've never seen. What's the entry point?")
+    assert intent.moves_away and intent.wants_prerequisites
+
+
+def test_a_compact_review_rather_than_redoing_the_courses_is_a_review_of_the_foundations():
+    intent = read("Took linear algebra and probability years ago; all rusty. Planning to follow Berkeley CS189. "
+                  "Rather than redo three courses I want a compact review.")
+    assert intent.wants_prerequisites and intent.mentioned == ["cs189"]
+
+
+def test_a_first_textbook_before_x_is_a_gentler_way_into_xs_subject():
+    intent = read("no linear algebra course yet. Want a free first ML textbook about ideas, before I try something "
+                  "like CS229.")
+    assert intent.moves_away and intent.direction == "easier" and not intent.wants_prerequisites
+    assert read("What should I study before CS229?").wants_prerequisites
+
+
+def test_before_x_its_course_in_any_form_is_the_same_material():
+    from advisor.search.preferences import same_course
+
+    notes = Resource("notes", "CS229 Lecture Notes", ["Andrew Ng"], kind="lecture-notes", aliases=["CS229 notes"],
+                     prerequisites=["linear-algebra"])
+    course = Resource("course", "CS229: Machine Learning", ["Andrew Ng"], kind="course", topics=["duality"])
+    review = Resource("review", "CS229 Linear Algebra Review", ["Zico Kolter"], kind="lecture-notes",
+                      topics=["linear-algebra"])
+    shelf = {r.id: r for r in (notes, course, review)}
+    linked = {"notes": {"course": 1.0, "review": 1.0}}
+    before = IntentReader(shelf).read("the CS229 notes lose me at the Lagrangian dual. What should I study before "
+                                      "them? I like recorded lectures.")
+    assert before.wants_prerequisites and before.mentioned == ["notes"]
+    # the course is the notes' own material, even in the form asked for; a review of what they presuppose is an answer
+    assert same_course(before, [notes], {"kind": ("course",)}, shelf, linked) == {"course"}
+    assert same_course(replace(before, wants_prerequisites=False), [notes], {}, shelf, linked) == set()
+
+
+def test_a_single_past_course_said_in_a_background_asks_for_no_course():
+    assert "kind" not in attribute_preferences("Ecology grad student. One stats course (t-tests), I use R daily.")
+    assert attribute_preferences("I want one course that covers all of it")["kind"] == ("course", "video-series")

@@ -300,10 +300,13 @@ def same_course(intent: Intent, named: list[Resource], attributes: dict[str, tup
         return set()
     out = set()
     # (from X's cheatsheet, X's notes are a step on: "the CS229 cheatsheets are just formulas")
-    for x in (x for x in named if x.kind in ("course", "video-series")):
+    # ... and before X, whatever X is: X's course is the same material, in any form (lost in the CS229 notes'
+    # KKT section, the CS229 lectures are no way in)
+    before = intent.wants_prerequisites
+    for x in (x for x in named if x.kind in ("course", "video-series") or before):
         codes = course_codes(x)
         out |= {rid for rid in linked.get(x.id, {}) if rid in resources and codes & course_codes(
-            resources[rid]) and resources[rid].kind not in attributes.get("kind", ())
+            resources[rid]) and (before or resources[rid].kind not in attributes.get("kind", ()))
             # before X, X's own review of what it assumes is an answer (the CS229 probability review), not its notes
             and not (intent.wants_prerequisites and teaches(resources[rid], x.prerequisites))}
     return out

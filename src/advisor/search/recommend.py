@@ -217,10 +217,12 @@ class ResourceRanker:
         # "my linear algebra is minimal. want a first book on statistical learning": beside another subject a
         # resource is asked on, and with nothing named to come before, a gap says the learner's level, not what to read
         # (not "my probability is weak: a probability book for my ML course?")
-        if gaps and not intent.mentioned and not intent.wants_prerequisites:
-            on = set(subject_topics(asked_on(asking), self.matcher.find))
+        # ... as it does asking for a gentler way into X ("no linear algebra yet. a first ML textbook before CS229")
+        gentler = intent.moves_away and intent.direction == "easier"
+        if gaps and (not intent.mentioned or gentler) and not intent.wants_prerequisites:
+            on = set(subject_topics(asked_on(asking), self.matcher.find)) - known
             if on and not on & set(gaps):
-                topics = [t for t in topics if t not in gaps] or topics
+                topics = [t for t in topics if t not in gaps] or sorted(on)
         # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
         if len(topics) > 1:
             topics = [t for t in topics if t != CONTEXT_TOPIC]

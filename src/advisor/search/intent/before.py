@@ -81,6 +81,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # "prep?", "need something to prep", "what's the foundation?"
                      r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
+                     # "rather than redo three courses I want a compact review": the foundations, reviewed
+                     r"\b(rather than|instead of|without) (re-?do(ing)?|re-?tak(e|ing)|re-?learn(ing)?|repeat(ing)?) "
+                     r"(\w+ ){0,3}(courses|classes|subjects|semesters)\b|"
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
                      r"what am i missing(\s*[?.!]*\s*$|\s*[/;]|\s+here\b)|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
 # "I do have the maths prerequisites": said of the learner, no request for them

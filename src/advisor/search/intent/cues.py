@@ -206,6 +206,8 @@ _WANTS_RESOURCE = re.compile(r"\b(books?|textbooks?|courses?|class|lectures?|vid
                              r"version|variant|treatment|sequel|successor|extension|intro|introductions?|tutorials?|"
                              r"primers?|overviews?|surveys?|monographs?|references?|covers?|explains?|teaches?|bridges?|fills?|"
                              r"write-?ups?|articles?|explainers?|guides?|materials?|texts?|shows?|derives?|"
+                             # "what's the entry point?"
+                             r"entry[- ]points?|on-?ramps?|starting[- ]points?|way in|"
                              # "I want the harder one by the same people"
                              r"(harder|easier|gentler|simpler|lighter|deeper|newer|shorter|longer|better|other|next|"
                              r"different|more \w+) ones?)\b",
@@ -223,7 +225,8 @@ _BACK_TO_NAME = re.compile(r"\b(the|that|this) (original|actual)( [\w-]+){0,2} (
                            r"\b(it|them|that|this|those|these)\s*[?.!]*\s*$|\b(is|get|find|buy|watch|taught|covers?|"
                            r"about) (it|them|that|this|those|these|they)\b|"
                            # "I want the course itself, not just his textbook"
-                           r"\bthe (course|book|class|lectures?|notes|videos?|series|text(book)?|paper) itself\b|"
+                           r"(?<!before )(?<!after )\bthe (course|book|class|lectures?|notes|videos?|series|text(book)?|paper) "
+                           r"itself\b|"
                            # "'do Strang' ... I want his recorded class": the person named, their own course
                            r"\b(want|prefer|need|get|watch) (his|her|their) (own |actual |recorded |filmed |video(ed)? )?"
                            r"(class|course|lectures?|videos?|book|notes)\b|"
@@ -263,6 +266,8 @@ _GENTLE_VERDICT = re.compile(rf"\b{_JUDGED}(gentle|light|easy|simple|soft|basic)
 _SAME_IDEAS = re.compile(r"\b(the )?same (ideas|material|topics)\b", re.I)
 _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|on-?ramp|"
+                      # "a free first ML textbook that's about ideas, before I try CS229"
+                      r"(a|an)( free| good| short)? first ([\w-]+ ){0,2}(textbook|book|text|course|class)|"
                       r"(something|anything) in between)\b", re.I)
 _FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?requisites?|(math|maths|mathematics) "
                           r"do i need)\b", re.I)

@@ -95,8 +95,9 @@ _OTHER_THAN = re.compile(r"\b(than|instead|rather|better)\b", re.I)
 _POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|find me|dig up|track down)\b|"
                               r"\b(that'?s|that is|it'?s) the one\b|"
                               # "I want the course itself", "I'd still like the book itself"
-                              r"\b(the|that|this) (course|book|textbook|text|paper|lectures?|class|notes|series) "
-                              r"itself\b|"
+                              # (not "what should I read before the paper itself?")
+                              r"(?<!before )(?<!after )\b(the|that|this) (course|book|textbook|text|paper|lectures?|class|"
+                              r"notes|series) itself\b|"
                               r"\b(get|find|locate|download|access|watch|read|buy|order|take|(i'?d|i would) like|"
                               r"i want|i need)\s+(that|this) (one|book|course|series|text|"
                               r"class|set of notes|playlist)\b", re.I)
