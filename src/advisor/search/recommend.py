@@ -106,7 +106,7 @@ class ResourceRanker:
         attributes = attribute_preferences(asking)  # once per question: _preferences reads them too
         sig.excluded -= own_summaries(intent, named_records, attributes) - set(intent.refused)
         sig.excluded |= same_course(intent, named_records, attributes, self.resources, self.linked)
-        sig.values["named"] = named = self._named(intent, sig.excluded, gaps)
+        sig.values["named"] = named = self._named(intent, sig.excluded, gaps, attributes.get("kind", ()))
         sig.choice = set(intent.mentioned) if intent.compares else set()
         plain = topic_words(query)
         text = topic_words(asking if choosing else query, strip_names=bool(sig.excluded) or choosing)
@@ -193,7 +193,7 @@ class ResourceRanker:
         return {rid for rid, r in self.resources.items() if r.kind == "paper" and rid not in named
                 and not (teaching and r.is_expository)}
 
-    def _named(self, intent: Intent, excluded: set[str], gaps: list[str]) -> dict[str, float]:
+    def _named(self, intent: Intent, excluded: set[str], gaps: list[str], kinds: tuple = ()) -> dict[str, float]:
         """The weight of each resource the question names and does not leave out."""
         # every resource the question names counts the same: "UML or Mohri?" is decided by what else it asks
         # ... except in a question about some of them: "I found ESL too hard. Is ISLR better?" is about ISLR
@@ -202,7 +202,9 @@ class ResourceRanker:
         if intent.wants_prerequisites and gaps:
             # "the SVM dual in the CS229 notes ... never seen KKT": CS229's linear algebra review is named too, but
             # a foundation named beside X counts only when it teaches the gap the learner names
-            named = {rid: w for rid, w in named.items() if rid in self.resources and teaches(self.resources[rid], gaps)}
+            # ... and is of the kind asked for ("a free textbook before CS229": not CS229's probability handout)
+            named = {rid: w for rid, w in named.items() if rid in self.resources and teaches(self.resources[rid], gaps)
+                     and (not kinds or self.resources[rid].kind in kinds)}
         return named
 
     def _asked_topics(self, asking: str, intent: Intent) -> tuple[list[str], list[str], set, set, set]:
