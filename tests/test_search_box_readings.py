@@ -213,3 +213,34 @@ def test_before_x_its_course_in_any_form_is_the_same_material():
 def test_a_single_past_course_said_in_a_background_asks_for_no_course():
     assert "kind" not in attribute_preferences("Ecology grad student. One stats course (t-tests), I use R daily.")
     assert attribute_preferences("I want one course that covers all of it")["kind"] == ("course", "video-series")
+
+
+def test_a_title_purpose_weighs_as_a_description_and_a_course_code_is_one_word():
+    from advisor.search.fields import FieldIndex, title_purpose
+
+    assert title_purpose("Mathematics for Machine Learning (CS 189 notes)") == \
+        ("Mathematics (CS 189 notes)", "Machine Learning")
+    assert title_purpose("CS229: Machine Learning (Stanford)") == ("CS229: Machine Learning (Stanford)", "")
+    shelf = {
+        "m4ml": Resource("m4ml", "Mathematics for Machine Learning (CS 189 notes)", ["Garrett Thomas"],
+                         kind="lecture-notes"),
+        "ml": Resource("ml", "A Course in Machine Learning", ["Hal Daume"]),
+        "adagrad": Resource("adagrad", "Adaptive Subgradient Methods for Online Learning", ["John Duchi"],
+                            kind="paper"),
+        "ocl": Resource("ocl", "Online Learning Notes", ["Ann Lee"], kind="lecture-notes"),
+    }
+    fields = FieldIndex(shelf, {})
+    scores = fields.scores("first machine learning textbook")
+    assert scores["ml"] > scores["m4ml"] > 0
+    # a paper's title is its content, purpose and all
+    online = fields.scores("online learning")
+    assert online["adagrad"] > 0.5 * online["ocl"]
+    # "a cs sophomore" matches no course code; "cs 189" typed apart still does
+    assert "m4ml" not in fields.scores("cs sophomore")
+    assert fields.scores("the cs 189 notes").get("m4ml", 0) > 0
+
+
+def test_a_search_box_first_textbook_asks_for_an_introduction():
+    assert attribute_preferences("cs sophomore, first ml textbook, free")["level"] == ("intro",)
+    assert attribute_preferences("first ml textbook knowing only calculus")["level"] == ("intro",)
+    assert "level" not in attribute_preferences("the first book of the series, is it free?")

@@ -13,7 +13,12 @@ from ..types import Resource
 from .preferences import LEVELS, rank_on, resource_topics, teaches
 
 # Field weights inside the record's BM25: names far above topics and chapters, those above the description.
-FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0}
+# A text's title purpose ("Mathematics for Machine Learning") says whom it serves, not what it teaches: it weighs as
+# the description does.
+FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0, "purpose": 1.0}
+_PURPOSE = re.compile(r"\s+for\s+(?=[A-Z])")
+# A course code is one word: "CS 189" is no match for "a cs sophomore"
+_CODE = re.compile(r"\b([A-Z]{2,4})\s?(\d{2,3}[A-Za-z]?)\b(?!\.\w)")
 _K1, _B = 1.2, 0.75
 # Function words never name a record: "where does X come from" must not match "Learning From Data" by its title.
 STOP_WORDS = frozenset(keyword_tokens(
@@ -25,24 +30,39 @@ STOP_WORDS = frozenset(keyword_tokens(
     "want need like know read use"))
 
 
+def title_purpose(title: str) -> tuple[str, str]:
+    """A title without its purpose, and the purpose: "Mathematics (...)" and "Machine Learning" of "Mathematics for
+    Machine Learning (...)"; the whole title and no purpose when it states none."""
+    short = re.split(r"[(:]", title)[0]
+    m = _PURPOSE.search(short)
+    return ((title[:m.start()] + " " + title[len(short):]).strip(), short[m.end():].strip()) if m else (title, "")
+
+
 class FieldIndex:
     """BM25 per field over the catalog records (a few hundred: built in memory when the index loads)."""
 
     def __init__(self, resources: dict[str, Resource], topics: dict[str, Topic]):
         self.ids = [rid for rid, r in resources.items() if r.from_catalog]
+        prefixes = {m.group(1) for r in resources.values() for m in _CODE.finditer(" ".join([r.title, *r.aliases]))}
+        # the catalog's course-code prefixes ("CS", "EE"), typed in any case
+        self._code = re.compile(rf"\b({'|'.join(sorted(prefixes))})\s?(\d{{2,3}}[A-Za-z]?)\b(?!\.\w)",
+                                re.I) if prefixes else None
         self.fields: dict[str, list[Counter]] = {name: [] for name in FIELD_WEIGHTS}
         for rid in self.ids:
             r = resources[rid]
             topic_text = " ".join(" ".join(topics[t].terms) if t in topics else t.replace("-", " ")
                                   for t in sorted(resource_topics(r)))
+            # (a paper's title is its content: "Adaptive Subgradient Methods for Online Learning")
+            head, purpose = title_purpose(r.title) if r.kind != "paper" else (r.title, "")
             texts = {
-                "names": " ".join([r.title, *r.aliases]),
+                "names": " ".join([head, *r.aliases]),
+                "purpose": purpose,
                 "authors": " ".join(r.authors),
                 "topics": topic_text + " " + " ".join(c.title for c in r.chapters),
                 "description": r.description,
             }
             for name, text in texts.items():
-                self.fields[name].append(Counter(keyword_tokens(text)))
+                self.fields[name].append(Counter(keyword_tokens(self._codes_joined(text))))
         self.stats = {}
         for name, docs in self.fields.items():
             df: Counter = Counter()
@@ -54,7 +74,7 @@ class FieldIndex:
     def scores(self, text: str, weights: dict[str, float] | None = None) -> dict[str, float]:
         """BM25F-like: each field's BM25 for the text's words (function words left out), weighted and summed;
         `weights` scales some words' share of the names field (everyday_weights)."""
-        tokens = [t for t in keyword_tokens(text) if t not in STOP_WORDS]
+        tokens = [t for t in keyword_tokens(self._codes_joined(text)) if t not in STOP_WORDS]
         n = max(len(self.ids), 1)
         out: dict[str, float] = {}
         for name, weight in FIELD_WEIGHTS.items():
@@ -71,6 +91,9 @@ class FieldIndex:
                 if s:
                     out[self.ids[i]] = out.get(self.ids[i], 0.0) + weight * s
         return out
+
+    def _codes_joined(self, text: str) -> str:
+        return self._code.sub(r"\1\2", text) if self._code else text
 
     def holders(self, term: str) -> set[str]:
         """The records that use a keyword term in any field."""

@@ -131,7 +131,8 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"([7-9]|1[0-2])(th)? grade|(ninth|tenth|eleventh|twelfth) grade|((kid|son|daughter|child)( is)?|i'?m|i am|who is) "
      r"(1[0-7]|[7-9])(?! (years|months|weeks|days|hours|minutes|pages|chapters))\b|first time (seeing|learning|studying|"
      r"doing|meeting|touching)|newcomer|(know|knows|knowing) nothing about|feet wet|dip(ping)? (my|a) toe|"
-     r"(my|his|her|their|(?<!as )a) (very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
+     # (a search-box "first ml textbook, free" drops the article)
+     r"(my|his|her|their|(?<!as )a|^|(?<=[,;:] )) ?(very )?first ([\w-]+ ){0,3}(book|course|text|textbook|class|read))\b"
      r"|(\bnot|n't|\b(doesnt|dont|isnt|wont|cant)|\bwithout being)\b[^.?!,]{0,25}\bmathematical(ly)? matur(e|ity)\b",
      "level", ("intro",)),
     (rf"\b(advanced|{_GRADUATE_LEVEL}|research[- ]level|phd|grad (student|school|level|course)|post-?graduate|"
