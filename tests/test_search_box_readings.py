@@ -244,3 +244,11 @@ def test_a_search_box_first_textbook_asks_for_an_introduction():
     assert attribute_preferences("cs sophomore, first ml textbook, free")["level"] == ("intro",)
     assert attribute_preferences("first ml textbook knowing only calculus")["level"] == ("intro",)
     assert "level" not in attribute_preferences("the first book of the series, is it free?")
+
+
+def test_a_review_of_the_foundations_beside_a_course_taken_next_comes_before_it():
+    intent = read("taking Berkeley CS189 next term. Need a free, compact review PDF that covers LA + calculus + "
+                  "probability, not a full textbook.")
+    assert intent.wants_prerequisites and intent.mentioned == ["cs189"]
+    # with nothing named, a review of a subject asks for that subject, not what comes before it
+    assert not read("a quick review of linear algebra, free").wants_prerequisites

@@ -81,11 +81,15 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # "prep?", "need something to prep", "what's the foundation?"
                      r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
-                     # "rather than redo three courses I want a compact review": the foundations, reviewed
-                     r"\b(rather than|instead of|without) (re-?do(ing)?|re-?tak(e|ing)|re-?learn(ing)?|repeat(ing)?) "
-                     r"(\w+ ){0,3}(courses|classes|subjects|semesters)\b|"
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
                      r"what am i missing(\s*[?.!]*\s*$|\s*[/;]|\s+here\b)|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
+# Beside a named X, its foundations reviewed: "a compact review PDF that covers LA + calculus + probability", "rather
+# than redo three courses I want a compact review" (with nothing named, a review of a subject is that subject)
+FOUNDATIONS_REVIEWED = re.compile(r"\b(review|refresher|recap)s?\b[^.?!]{0,30}\b(covers?|covering|of|on|for)\b"
+                                  r"[^.?!]{0,12}\b(LA|linear algebra|lin ?alg|calc(ulus)?|probability|prob|maths?|"
+                                  r"mathematics)\b|"
+                                  r"\b(rather than|instead of|without) (re-?do(ing)?|re-?tak(e|ing)|re-?learn(ing)?|"
+                                  r"repeat(ing)?) (\w+ ){0,3}(courses|classes|subjects|semesters)\b", re.I)
 # "I do have the maths prerequisites": said of the learner, no request for them
 # ... nor "without heavy mathematical prerequisites", a wish about the resource
 _HAS_PREREQUISITES = re.compile(r"\b(i|we|he|she|they)\s+(do\s+|already\s+|now\s+)?(have|meet|satisfy|know|covered|got)\s+"

@@ -11,7 +11,7 @@ from ...types import Resource
 from .asides import set_aside
 from .asks import _NO_PROOFS
 from .background import _LACK, known_clauses, lack_clauses, own_gap, without_known, zero_wished
-from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ
+from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ, FOUNDATIONS_REVIEWED
 from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FIND_IT, _FOUNDATIONS, _GENTLER, _GENTLE_VERDICT, _GOAL_BEFORE_NAME,
@@ -304,7 +304,8 @@ class IntentReader:
         papers later?", where the named resource is the step proposed before an unnamed goal."""
         end = max((b for _, b, _ in spans), default=-1)
         return any(not (spans and m.start() >= end and _GOAL_CLAUSE.match(question, m.start()))
-                   for m in _PREREQ.finditer(_HAS_PREREQUISITES.sub(" ", question)))
+                   for m in _PREREQ.finditer(_HAS_PREREQUISITES.sub(" ", question))) \
+            or bool(spans) and bool(FOUNDATIONS_REVIEWED.search(question))
 
     def _earlier(self, said: str, mentioned: list[str], before_name: bool) -> bool:
         """Whether what is asked lies back in time from X ("the first diffusion paper, before DDPM"); "I want the
