@@ -26,14 +26,14 @@ from typing import Callable, Iterable
 from ..library.topics import Topic, TopicMatcher
 from ..types import Filters, Hit, Resource, ResourceMatch
 from .advice import Advice
+from .asked import beyond_known
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, without_topics
-from .intent import (Intent, IntentReader, asked_on, attribute_preferences, keeps_rigour, part_clauses, subject_topics,
-                     topic_words, without_known)
+from .intent import Intent, IntentReader, attribute_preferences, keeps_rigour, part_clauses, topic_words
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
                           own_summaries, preference_counts, rank_on, relative_depth, resource_topics, same_course,
                           teaches, title_words, varied, within_reach, within_subject)
-from .signals import ABOUT_NAMED, CONTEXT_TOPIC, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
+from .signals import ABOUT_NAMED, NEEDS_BESIDE_ASKED, PERIPHERAL, WEIGHTS, Signals, scaled
 from .spelling import everyday_words
 
 
@@ -92,12 +92,8 @@ class ResourceRanker:
         # "A or B for X?": both are named; what decides between them is the rest of the question
         choosing = intent.compares and len(intent.mentioned) >= 2 and bool(topic_words(intent.rest).strip())
         asking = intent.rest if (away or choosing) else query
-        # what the learner says they know is not asked for ("solid on probability, want a learning theory book")
-        unsaid = _unsaid(query, intent.knows), _unsaid(asking, intent.knows)
-        topics, gaps, known, unwanted, buried = self._asked_topics(unsaid[1], intent)
-        # ... unless nothing else is: "Hands-on ML book done. something more mathematical?" steps on within it
-        onward = not topics and known and intent.wants_next_step and not named_records
-        (query, asking), topics = ((query, asking), sorted(known)) if onward else (unsaid, topics)
+        query, asking, (topics, gaps, known, unwanted, buried) = beyond_known(query, asking, intent, named_records,
+                                                                              self.matcher)
         sig = Signals(topics=topics)
         # "it is all about regret. I don't know that framework": a gap said without its topic is the question's topics
         lacked = gaps or (sig.topics if intent.lacks else [])
@@ -206,29 +202,6 @@ class ResourceRanker:
             named = {rid: w for rid, w in named.items() if rid in self.resources and teaches(self.resources[rid], gaps)
                      and (not kinds or self.resources[rid].kind in kinds)}
         return named
-
-    def _asked_topics(self, asking: str, intent: Intent) -> tuple[list[str], list[str], set, set, set]:
-        """The topics asked for, and those the learner lacks, knows, does not want, or would not be buried in."""
-        gaps = self.matcher.find(intent.lacks)
-        known = set(self.matcher.find(" ".join(intent.knows))) - set(gaps)
-        # "before X: no measure theory" may be the gap X needs; asked with no X, it is what the learner does not want
-        unwanted = set() if intent.wants_prerequisites and intent.mentioned \
-            else set(self.matcher.find(intent.unwanted)) - known
-        buried = set(self.matcher.find(intent.buried)) - known
-        topics = [t for t in subject_topics(asking, self.matcher.find) if t not in known | unwanted | buried]
-        # "my linear algebra is minimal. want a first book on statistical learning": beside another subject a
-        # resource is asked on, and with nothing named to come before, a gap says the learner's level, not what to read
-        # (not "my probability is weak: a probability book for my ML course?")
-        # ... as it does asking for a gentler way into X ("no linear algebra yet. a first ML textbook before CS229")
-        gentler = intent.moves_away and intent.direction == "easier"
-        if gaps and (not intent.mentioned or gentler) and not intent.wants_prerequisites:
-            on = set(subject_topics(asked_on(asking), self.matcher.find)) - known
-            if on and not on & set(gaps):
-                topics = [t for t in topics if t not in gaps] or sorted(on)
-        # "the gradients in ML papers", "linear algebra for ML": beside a topic, machine learning is the context
-        if len(topics) > 1:
-            topics = [t for t in topics if t != CONTEXT_TOPIC]
-        return topics, gaps, known, unwanted, buried
 
     def _within_subject(self, prefs: dict[str, tuple], topics: list[str], intent: Intent,
                         named: list[Resource]) -> dict[str, tuple]:
@@ -403,9 +376,3 @@ class ResourceRanker:
                     s /= 0.5 + 0.5 * len(own) / self.mean_topics
                 scores[r.id] = s
         return scores
-
-
-def _unsaid(text: str, parts: list[str]) -> str:
-    """The text without the parts where the learner says what they know (kept when nothing else is left)."""
-    out = without_known(text, parts)
-    return out if topic_words(out).strip() else text

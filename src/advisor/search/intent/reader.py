@@ -375,12 +375,7 @@ class IntentReader:
             and bool(_NEXT.search(mine) or _AWAY.search(mine) or _SIDEWAYS.search(said) or asks_else or gentler_first
                      or used or before_name and earlier) and not _REVISES_NAME.search(said),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
-            # ("I couldn't follow the sum-product derivation" names a gap, not a wish for derivations)
-            # ... nor is "I'm NOT after a theorem-proof book"
-            # (nor is "grad probability done": what the learner knows)
-            deeper=bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p)
-                                                for p in _SENTENCES.split(without_known(said, known))
-                                                if p and not _LACK.search(p)))),
+            deeper=_wants_depth(without_known(said, known)),
             deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
             rest=beside,
@@ -398,3 +393,8 @@ class IntentReader:
         )
 
 
+def _wants_depth(said: str) -> bool:
+    """Whether the learner asks for depth: not "I couldn't follow the sum-product derivation" (a gap), nor "I'm NOT
+    after a theorem-proof book", nor "grad probability done" (what they know, left out by the caller)."""
+    return bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p) for p in _SENTENCES.split(said)
+                                        if p and not _LACK.search(p))))
