@@ -252,3 +252,17 @@ def test_a_review_of_the_foundations_beside_a_course_taken_next_comes_before_it(
     assert intent.wants_prerequisites and intent.mentioned == ["cs189"]
     # with nothing named, a review of a subject asks for that subject, not what comes before it
     assert not read("a quick review of linear algebra, free").wants_prerequisites
+
+
+def test_names_heard_of_after_one_finished_are_options_not_a_move_away_from_them():
+    shelf = {
+        "mira": Resource("mira", "Measure, Integration & Real Analysis", ["Sheldon Axler"], aliases=["MIRA"]),
+        "durrett": Resource("durrett", "Probability: Theory and Examples", ["Rick Durrett"]),
+        "bill": Resource("bill", "Probability and Measure", ["Patrick Billingsley"]),
+    }
+    reader = IntentReader(shelf)
+    intent = reader.read("finished Axler's MIRA. Now I want a graduate probability text. I've heard Billingsley, "
+                         "Durrett... need a free pdf though.")
+    assert not intent.moves_away and intent.refused == ["mira"] and {"durrett", "bill"} <= set(intent.mentioned)
+    # a name not said as heard of is still moved away from
+    assert reader.read("finished Axler's MIRA. Durrett was too dry, now I want a graduate probability text.").moves_away

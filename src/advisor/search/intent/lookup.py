@@ -287,3 +287,15 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
     sharing = Counter((a, b) for a, b, _ in targets)
     alone = [rid for a, b, rid in targets if sharing[(a, b)] == 1]
     return list(dict.fromkeys(alone or [rid for _, _, rid in targets]))
+
+
+# "I've heard Billingsley, Williams, Durrett", "people mention Villani and Peyre": names heard of, options to weigh
+_HEARD_OF = re.compile(r"\b(i'?ve heard|i heard|i have heard|people (mention|recommend|suggest)\w*|(the )?(options|"
+                       r"candidates) (are|include)|(were|was|got) recommended to me)\b[^.?!]*$", re.I)
+
+
+def heard_options(question: str, spans: list, done: frozenset[str]) -> bool:
+    """"finished MIRA. Now I want a graduate probability text. I've heard Billingsley, Williams, Durrett": the move
+    is from what is behind the learner (`done`), and every other name is one heard of, an option to weigh."""
+    others = [a for a, _, rid in spans if rid not in done]
+    return bool(done) and bool(others) and all(_HEARD_OF.search(question[:a]) for a in others)

@@ -19,7 +19,7 @@ from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BE
                    _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS, _SAME_SOURCE, _SENTENCES, _SENTENCE_END,
                    _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YARDSTICK, said_years,
                    unnamed_clauses)
-from .lookup import lookup_targets
+from .lookup import heard_options, lookup_targets
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _before_name, _behind,
                     _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject, alike_in_choice,
@@ -373,7 +373,8 @@ class IntentReader:
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
             and bool(_NEXT.search(mine) or _AWAY.search(mine) or _SIDEWAYS.search(said) or asks_else or gentler_first
-                     or used or before_name and earlier) and not _REVISES_NAME.search(said),
+                     or used or before_name and earlier) and not _REVISES_NAME.search(said)
+            and not heard_options(question, spans, done),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             deeper=_wants_depth(without_known(said, known)),
             deeper_than=bool(_DEEPER_THAN.search(said)),
