@@ -10,15 +10,13 @@ from collections import Counter
 from ..library.topics import Topic, TopicMatcher, spell_out
 from ..store.keywords import keyword_tokens
 from ..types import Resource
-from .preferences import LEVELS, rank_on, resource_topics, teaches
+from .preferences import COURSE_CODE, LEVELS, rank_on, resource_topics, teaches
 
 # Field weights inside the record's BM25: names far above topics and chapters, those above the description.
 # A text's title purpose ("Mathematics for Machine Learning") says whom it serves, not what it teaches: it weighs as
 # the description does.
 FIELD_WEIGHTS = {"names": 3.0, "authors": 3.0, "topics": 1.5, "description": 1.0, "purpose": 1.0}
 _PURPOSE = re.compile(r"\s+for\s+(?=[A-Z])")
-# A course code is one word: "CS 189" is no match for "a cs sophomore"
-_CODE = re.compile(r"\b([A-Z]{2,4})\s?(\d{2,3}[A-Za-z]?)\b(?!\.\w)")
 _K1, _B = 1.2, 0.75
 # Function words never name a record: "where does X come from" must not match "Learning From Data" by its title.
 STOP_WORDS = frozenset(keyword_tokens(
@@ -43,8 +41,10 @@ class FieldIndex:
 
     def __init__(self, resources: dict[str, Resource], topics: dict[str, Topic]):
         self.ids = [rid for rid, r in resources.items() if r.from_catalog]
-        prefixes = {m.group(1) for r in resources.values() for m in _CODE.finditer(" ".join([r.title, *r.aliases]))}
-        # the catalog's course-code prefixes ("CS", "EE"), typed in any case
+        # A course code is one word, "CS 189" no match for "a cs sophomore": the catalog's prefixes ("CS", "EE"),
+        # typed in any case
+        prefixes = {m.group(1) for r in resources.values()
+                    for m in COURSE_CODE.finditer(" ".join([r.title, *r.aliases]))}
         self._code = re.compile(rf"\b({'|'.join(sorted(prefixes))})\s?(\d{{2,3}}[A-Za-z]?)\b(?!\.\w)",
                                 re.I) if prefixes else None
         self.fields: dict[str, list[Counter]] = {name: [] for name in FIELD_WEIGHTS}

@@ -235,7 +235,7 @@ def in_wished_form(weights: dict[str, float], resources: dict[str, Resource], wi
 
 
 # ("MIT 18.06" carries no code of this form: "MIT 18" is no course)
-_COURSE_CODE = re.compile(r"\b[A-Z]{2,4} ?\d{2,3}[A-Za-z]?\b(?![.\d])")
+COURSE_CODE = re.compile(r"\b([A-Z]{2,4})\s?(\d{2,3}[A-Za-z]?)\b(?!\.\w)")
 
 
 def varied(matches: list[ResourceMatch], close: float = 0.85) -> list[ResourceMatch]:
@@ -308,7 +308,7 @@ def same_course(intent: Intent, named: list[Resource], attributes: dict[str, tup
         out |= {rid for rid in linked.get(x.id, {}) if rid in resources and codes & course_codes(
             resources[rid]) and (before or resources[rid].kind not in attributes.get("kind", ()))
             # before X, X's own review of what it assumes is an answer (the CS229 probability review), not its notes
-            and not (intent.wants_prerequisites and teaches(resources[rid], x.prerequisites))}
+            and not (before and teaches(resources[rid], x.prerequisites))}
     return out
 
 
@@ -325,7 +325,7 @@ def teaches(r: Resource, topics) -> bool:
 
 def course_codes(r: Resource) -> set[str]:
     """The course codes a record's title and aliases carry ("CS229", "CS 229" alike)."""
-    return {re.sub(r"\s", "", m).lower() for m in _COURSE_CODE.findall(" ".join([r.title, *r.aliases]))}
+    return {m.group(1).lower() + m.group(2).lower() for m in COURSE_CODE.finditer(" ".join([r.title, *r.aliases]))}
 
 
 SUMMARY_KINDS = {"cheatsheet", "lecture-notes"}  # a course's own digest, asked for beside it
