@@ -290,7 +290,7 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
 
 
 # "I've heard Billingsley, Williams, Durrett", "people mention Villani and Peyre": names heard of, options to weigh
-_HEARD_OF = re.compile(r"\b(i'?ve heard|i heard|i have heard|people (mention|recommend|suggest)\w*|(the )?(options|"
+_HEARD_OF = re.compile(rf"\b(i'?ve heard|i heard|i have heard|people ({_ADVICE_VERBS}|mention\w*)|(the )?(options|"
                        r"candidates) (are|include)|(were|was|got) recommended to me)\b[^.?!]*$", re.I)
 
 
