@@ -230,6 +230,9 @@ _BACK_TO_NAME = re.compile(r"\b(the|that|this) (original|actual)( [\w-]+){0,2} (
                            # "'do Strang' ... I want his recorded class": the person named, their own course
                            r"\b(want|prefer|need|get|watch) (his|her|their) (own |actual |recorded |filmed |video(ed)? )?"
                            r"(class|course|lectures?|videos?|book|notes)\b|"
+                           # "a course page for Poggio and Rosasco's class? I'd like their slides"
+                           r"\b(want|like|prefer|need|get|see) (his|her|their) (own )?(slides|handouts|problem sets|psets|"
+                           r"exercises|lecture notes|recordings|syllabus|readings)\b|"
                            # "which version has the recitation videos?", "I want to do the whole course on my own"
                            r"\bwhich (version|edition|offering|semester|year'?s?|run)\b|"
                            r"\bthe (whole|entire|full) (course|book|class|series|playlist|thing)\b", re.I)
@@ -240,6 +243,9 @@ _REVISES_NAME = re.compile(r"\b(refresher|review|recap|summary|revision|cheat ?s
 _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
+# "which paper came before it?": what came first in time, not what to learn first
+CAME_BEFORE = re.compile(r"\b(came|comes|come|published|written|appeared) (right |just |out )?before\b|\bpreceded\b|"
+                         r"\bpredecessors?\b", re.I)
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|(the )?one (right |just )?before (it|that|this|them)\b|"
                       # "the theory from before WGAN" (not "it's from before NUTS": a fact about X)
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
@@ -327,7 +333,8 @@ _SENTENCES = re.compile(r"(?<!et al)[.?!;]+\s*|,?\s+but\s+|\s+-\s+|\s+\u2014\s+|
 _CHOOSING = re.compile(r"\b(vs\.?|versus|which one|which of)\b", re.I)
 _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than|candidates|"
                       # ("something in between ISLR and ESL" is a third book, not a choice between them)
-                      r"(choos\w*|decid\w*|pick\w*|torn|stuck|split|hesitat\w*) between|"
+                      # ("choosing a first probability book between A, B and C")
+                      r"(choos\w*|decid\w*|pick\w*|torn|stuck|split|hesitat\w*)( [\w-]+){0,5} between|"
                       r"which (one |of (them|the two|these|those) )?(should|do|would|to) (i |we )?(pick|choose|go with|get|"
                       r"take|start with))\b|"
                       # "between the Goodfellow book and D2L, which should a coder read?", "comparing UML and Mohri"

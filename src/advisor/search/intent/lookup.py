@@ -299,3 +299,10 @@ def heard_options(question: str, spans: list, done: frozenset[str]) -> bool:
     is from what is behind the learner (`done`), and every other name is one heard of, an option to weigh."""
     others = [a for a, _, rid in spans if rid not in done]
     return bool(done) and bool(others) and all(_HEARD_OF.search(question[:a]) for a in others)
+
+
+def heard_beside(question: str, spans: list) -> set[str]:
+    """"before the WGAN paper? people mention Villani and Peyre & Cuturi": beside the resource a question is about,
+    the names heard of are options for the answer, not X."""
+    heard = {rid for a, _, rid in spans if _HEARD_OF.search(question[:a])}
+    return heard if any(rid not in heard for _, _, rid in spans) else set()

@@ -98,13 +98,23 @@ def _content_words(text: str) -> set[str]:
     return {w for w in words if w not in _FILLER and len(w) > 1}
 
 
+_NAME_VERBS = re.compile(r"(assumes?|requires?|expects?|needs|uses|covers|says|is|was|has|had|does|did|goes|went|"
+                         r"moves|felt|feels|seems|teaches|leans|skips|lost|loses|presupposes|takes)", re.I)
+
+
 def _near(text: str, a: int, b: int, words: int = 3) -> str:
     """The name at text[a:b] with up to `words` words on each side, within its sentence."""
     left = re.split(r"[.;!?]\s", text[:a])[-1].split()[-words:]
     # ("Blei et al.'s VI review": "et al." is part of the name, and no sentence ends there)
     # ... nor is a possessive a word of its own ("Blei's variational inference review" says three words of the title)
     after = re.sub(r"^('s|\u2019s)?\s+et\.?\s+al\b\.?('s)?|^('s|\u2019s)", "", text[b:], flags=re.I)
-    right = re.split(r"[.;!?](\s|$)", after)[0].split()[:words]
+    right = re.split(r"[.;!?](\s|$)", after)[0].split()
+    # ("CS229 assumes probability I don't have": what the resource does is no part of its name)
+    verb = next((i for i, w in enumerate(right) if _NAME_VERBS.fullmatch(w)), len(right))
+    right = right[:verb]
+    # ("Strang's OCW course on matrix methods": a subject said after "on" is still the name's)
+    said_on = next((i for i, w in enumerate(right[:words]) if w.lower() in ("on", "about", "covering")), None)
+    right = right[:words if said_on is None else said_on + 1 + words]
     return " ".join([*left, text[a:b], *right])
 
 
@@ -159,7 +169,13 @@ def _as_subject(question: str, whole: str) -> bool:
     return bool(m) and _subject_words(question, m.start(), m.end())
 
 
+# "where does the phrase 'internal covariate shift' come from?": words said as a term, not a resource's name
+_AS_TERM = re.compile(r"\b(the )?(phrase|term|word|expression|buzzword|jargon)\s*[\"'\u2018\u201c]?\s*$", re.I)
+
+
 def _subject_words(question: str, a: int, b: int) -> bool:
+    if _AS_TERM.search(question[:a]):
+        return True
     words = question[a:b]
     # ("the serious reference on Bayesian data analysis": a proper adjective first is still a subject's case)
     first, _, others = words.partition(" ")
@@ -167,6 +183,8 @@ def _subject_words(question: str, a: int, b: int) -> bool:
     # ("the graduate text on non-asymptotic high-dimensional statistics": a word or two may qualify it)
     return cased and bool(re.search(r"[\s-]", words)) \
         and bool(re.search(r"\b(on|about|covering|learning|learn|studying|study|into)\s+([a-z][\w-]*\s+){0,2}$"
+                           # "applies all this to high-dimensional statistics" (not "back to the adam paper")
+                           r"|\bto\s+$"
                            # "the next book for high-dimensional statistics": what a resource asked for is for
                            r"|\b(books?|textbooks?|texts?|courses?|class(es)?|resources?|references?|notes|something|"
                            r"anything|reads?|reading)\s+for\s+$", question[:a], re.I))
@@ -199,9 +217,25 @@ _KIND_NOUNS = {"book": "book", "textbook": "book", "paper": "paper", "course": "
                "cheat sheets": "cheatsheet"}
 
 
+def kind_in_sentence(question: str, a: int, b: int, kind: str | None) -> bool:
+    """Whether the question naming a record at question[a:b] asks for its kind elsewhere: "the reparameterization
+    trick came from Kingma & Welling, which paper was it?" is their paper, not their later tutorial (a kind said
+    right after the name, or in a sentence that asks nothing, is not this)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(question, 0, a) if m.end() <= a), default=0)
+    end = next((m for m in _SENTENCE_END.finditer(question, b)), None)
+    if end is None or end.group() != "?" or _NOUN_AFTER.match(question[b:]):
+        return False
+    # the kind asked for, after a determiner ("which paper was it?"), not a word of a title ("'Introductory Lectures'")
+    words = re.findall(r"\b(?:which|what|the|a|an|that|this)\s+([a-z]+)\b", question[start:a] + " " + question[b:end.start()])
+    return kind in {_KIND_NOUNS[w] for w in words if w in _KIND_NOUNS}
+
+
 # a kind noun up to two words after a name ("Stat 110 probability cheatsheet")
 _NOUN_AFTER = re.compile(r"^('s)?\s+(([\w-]+\s+){0,2}?)(%s)\b" % "|".join(sorted(_KIND_NOUNS, key=len, reverse=True)),
                          re.I)
+
+# the platforms a MOOC is on: "Andrew Ng's MOOC" is his Coursera course
+_PLATFORMS = frozenset({"coursera", "edx", "udacity"})
 
 # words of a publisher's or school's name that are not names by themselves ("Athena Scientific", "Imperial College
 # London", "Khan Academy", "OCW Scholar")
@@ -330,7 +364,7 @@ def quoted_titles(question: str, titles: dict[str, str], spans: list, skip: froz
     quoted = set()
     for m in _QUOTED.finditer(question):
         said = squashed(m.group(1))
-        if len(m.group(1).split()) < 3 or len(said) < 12:
+        if len(m.group(1).split()) < 3 or len(said) < 12 or _AS_TERM.search(question[:m.start(1)]):
             continue
         holders = [rid for rid, whole in titles.items() if said in whole and rid not in skip]
         if len(holders) != 1:

@@ -12,22 +12,24 @@ from .asides import set_aside
 from .asks import _NO_PROOFS
 from .background import _LACK, known_clauses, lack_clauses, own_gap, without_known, zero_wished
 from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ, FOUNDATIONS_REVIEWED
-from .cues import (_ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
+from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FIND_IT, _FOUNDATIONS, _GENTLER, _GENTLE_VERDICT, _GOAL_BEFORE_NAME,
                    _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT, _NOT_THIS, _OR_ELSE, _OTHERS_CHOICE, _REQUEST,
                    _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS, _SAME_SOURCE, _SENTENCES, _SENTENCE_END,
                    _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YARDSTICK, said_years,
                    unnamed_clauses)
-from .lookup import heard_options, lookup_targets
+from .lookup import heard_beside, heard_options, lookup_targets
 from .refusals import buried_parts, unwanted_parts
-from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _as_subject, _before_name, _behind,
-                    _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject, alike_in_choice,
-                    author_initials, compares_named, dated, place_subject_names, quoted_titles,
+from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _as_subject, _before_name,
+                    _behind, _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject,
+                    alike_in_choice, author_initials, compares_named, dated, kind_in_sentence, place_subject_names,
+                    quoted_titles,
                     refused_in_list, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
 
 
+_A_YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 class IntentReader:
@@ -66,7 +68,9 @@ class IntentReader:
         for r in resources.values():
             if not r.from_catalog:
                 continue
-            self.title_words[r.id] = _content_words(" ".join([r.title, *r.aliases]))
+            # (an alias with a year, "Kingma and Welling 2019", is a name for when the year is said: its words are
+            # no evidence for the record when the bare names are)
+            self.title_words[r.id] = _content_words(" ".join([r.title, *(a for a in r.aliases if not _A_YEAR.search(a))]))
             whole = squashed(r.title)
             # "online convex optimization" does not name the book called "Convex Optimization": a title the
             # catalog's prose uses as a phrase is a topic when typed in lowercase
@@ -125,13 +129,15 @@ class IntentReader:
             # the title's words said next to the name ("the CS229 linear algebra handout"), not anywhere in the
             # question ("the linear algebra ... CS229 expects" names the course)
             near = _content_words(_near(question, a, b)) if (a, b) != (0, len(question)) else asked
+            near |= _PLATFORMS if "mooc" in near else set()
             # ... but the name's own words only break a tie: "Shalev-Shwartz" is in UML's alias "Shalev-Shwartz and
             # Ben-David", and "Shalev-Shwartz's online learning survey" is his survey
             own = _content_words(question[a:b]) if (a, b) != (0, len(question)) else set()
             title = self.title_words.get(rid, set())
             strength[rid] = max(strength.get(rid, 0), len(title & (near - own))
                                 + self._kind_named(question, b, rid) + 3 * (rid in typed)
-                                + bool(numbers & self.numbers.get(rid, set())))
+                                + bool(numbers & self.numbers.get(rid, set()))
+                                + 0.5 * kind_in_sentence(question, a, b, self.kinds.get(rid)))
         # "PML" given as PML1's name beats "PML" as the initials of PML2's title, and "Bishop" given as
         # PRML's name beats the surname of the Bishops' 2024 book (unless the question says more of that one)
         derived = {(a, b, rid) for a, b, rid in spans if (question[a:b].lower(), rid) in self.derived}
@@ -315,6 +321,9 @@ class IntentReader:
 
     def read(self, question: str) -> Intent:
         spans, named_anyhow, refused = self._read_names(question)
+        if self._asks_before(question, spans):
+            heard = heard_beside(question, spans)
+            spans = [s for s in spans if s[2] not in heard]
         done = _behind(question, spans)
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         # two names compared: not "is X good or is there something friendlier?", nor "CS229" (one name, many records)
@@ -364,10 +373,13 @@ class IntentReader:
         known = known_clauses(rest)
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
+        between = len(mentioned) >= 2 and bool(_BETWEEN.search(said))
         return Intent(
             mentioned=mentioned,
             # "the first diffusion paper, before DDPM" asks for what came before X in time, not what X builds on
-            wants_prerequisites=not about and not gentler_first
+            # ("X too hand-holdy, yet Y assumes what I lack. a course in between?" asks for neither's foundations)
+            # ("which paper came before it?" asks what came first in time)
+            wants_prerequisites=not about and not gentler_first and not between and not (earlier and CAME_BEFORE.search(said))
             and (self._asks_before(question, spans) or before_name and not earlier or lacking),
             wants_next_step=not about and bool(_NEXT.search(mine)),
             compares=compares,
@@ -390,7 +402,7 @@ class IntentReader:
                               for u in unwanted_parts(c)),
             buried=" ".join(u for c in own for u in buried_parts(c)),
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(question)),
-            between=len(mentioned) >= 2 and bool(_BETWEEN.search(said)),
+            between=between,
         )
 
 
