@@ -137,6 +137,7 @@ class TopicMatcher:
 
     def __init__(self, topics: dict[str, Topic]):
         self.topics = topics
+        self._below: dict[str, frozenset[str]] = {}
         self.patterns: list[tuple[re.Pattern, str, str]] = []  # (pattern, topic id, its first word lowered)
         # a question typed all in lower case ("first ml book", "pca vs svd") writes abbreviations in lower case too
         self.loose: dict[re.Pattern, re.Pattern] = {}
@@ -161,6 +162,11 @@ class TopicMatcher:
 
     def find_spans(self, text: str) -> list[tuple[str, str]]:
         """(topic id, the words that named it) for each topic named in the text."""
+        plain, located = self._located(text)
+        return [(tid, plain[a:b]) for a, b, tid in located]
+
+    def _located(self, text: str) -> tuple[str, list[tuple[int, int, str]]]:
+        """The text as read, and where each topic is first named in it."""
         plain = spell_out(normalize(text))
         lowered = _norm_term(plain)
         uncased = plain == plain.lower()
@@ -173,12 +179,40 @@ class TopicMatcher:
             for m in pattern.finditer(target):
                 if not _compound(target, m):
                     spans.append((m.start(), m.end(), tid))
-        found: dict[str, str] = {}
+        located: dict[str, tuple[int, int, str]] = {}
         for a, b, tid in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
             nested = any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and t2 != tid for a2, b2, t2 in spans)
-            if not nested and tid not in found:
-                found[tid] = plain[a:b]
-        return list(found.items())
+            if not nested and tid not in located:
+                located[tid] = (a, b, tid)
+        return plain, list(located.values())
+
+    def aspects(self, text: str) -> set[str]:
+        """Topics said as a part of a topic they lead to, not as subjects of their own: "conditioning a
+        multivariate Gaussian", "the multivariate normal (conditioning, covariance matrices)"."""
+        plain, located = self._located(text)
+        out = set()
+        for a, b, tid in located:
+            for a2, b2, head in located:
+                if head == tid or tid not in self.below(head):
+                    continue
+                # said before it with an article between ("conditioning a multivariate Gaussian"), not listed
+                # ("probability and statistics" names two subjects), compounded ("deep learning optimization" is
+                # optimization) or its object ("the gradient of the softmax" is the gradient)
+                close = b <= a2 and bool(re.fullmatch(r"\s+(an?|the)\s+", plain[b:a2], re.I))
+                aside = a > b2 and re.fullmatch(r"\s*\([^()]*", plain[b2:a]) and ")" in plain[b:]
+                if close or aside:
+                    out.add(tid)
+        return out
+
+    def below(self, tid: str) -> frozenset[str]:
+        """The topics `tid` builds on, directly or not."""
+        if tid not in self._below:
+            self._below[tid] = frozenset()  # a cycle in the vocabulary ends here rather than recursing
+            seen: set[str] = set()
+            for p in self.topics[tid].prerequisites if tid in self.topics else []:
+                seen |= {p} | self.below(p)
+            self._below[tid] = frozenset(seen)
+        return self._below[tid]
 
     def counts(self, text: str) -> dict[str, int]:
         """How often each topic is named in a (long) text, e.g. to guess a document's topics."""

@@ -22,13 +22,16 @@ def beyond_known(query: str, asking: str, intent: Intent, named: list[Resource],
 
 def asked_topics(asking: str, intent: Intent, matcher: TopicMatcher) -> tuple[list[str], list[str], set, set, set]:
     """The topics asked for, and those the learner lacks, knows, does not want, or would not be buried in."""
-    gaps = matcher.find(intent.lacks)
+    # ("the multivariate normal (conditioning, covariance matrices) loses me": one gap, said with its parts)
+    # (only in a gap: "why ML generalizes (PAC, VC dimension)" asks for each of them)
+    parts = matcher.aspects(intent.lacks)
+    gaps = [t for t in matcher.find(intent.lacks) if t not in parts]
     known = set(matcher.find(" ".join(intent.knows))) - set(gaps)
     # "before X: no measure theory" may be the gap X needs; asked with no X, it is what the learner does not want
     unwanted = set() if intent.wants_prerequisites and intent.mentioned \
         else set(matcher.find(intent.unwanted)) - known
     buried = set(matcher.find(intent.buried)) - known
-    topics = [t for t in subject_topics(asking, matcher.find) if t not in known | unwanted | buried]
+    topics = [t for t in subject_topics(asking, matcher.find) if t not in known | unwanted | buried | parts]
     # "my linear algebra is minimal. want a first book on statistical learning": beside another subject a
     # resource is asked on, and with nothing named to come before, a gap says the learner's level, not what to read
     # (not "my probability is weak: a probability book for my ML course?")

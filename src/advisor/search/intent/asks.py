@@ -54,7 +54,9 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"(?! (of|for) ([\w-]+ ){0,2}(identities|formulas|formulae|rules|results)\b)", "kind",
      ("book",)),
     # "what written material derives it?": a text, a book or notes
-    (r"\bwritten (material|materials|text|texts|version|explanations?|resource|resources|notes|treatment)\b", "kind",
+    # ... and "something short, free and written?", "anything written"
+    (r"\bwritten (material|materials|text|texts|version|explanations?|resource|resources|notes|treatment)\b|"
+     r"\b(something|anything) written\b|(,|\band)\s+written\s*[?.!]*\s*$", "kind",
      ("book", "lecture-notes")),
     # ("a lookup of identities to keep open", "a reference for matrix identities")
     (r"\b(cheat ?sheets?|reference cards?|quick reference|formula (sheet|refresher)|revision sheet|crib sheet|"
@@ -80,7 +82,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
      r"no (wifi|wi-fi|internet|connection|signal)|without (wifi|wi-fi|internet)|downloadable|"
      r"(can|to) download|print (it|them|this|that) out|printable|e-?readers?|kindle)\b", "offline", (True,)),
     # "something visual i can click around with": a resource that is interactive, whatever its kind
-    (r"\b(interactive|click (around|through)|clickable|play around with|explorable|sliders?|simulations? (i|you) can)\b",
+    (r"\b(interactive(ly)?|click (around|through)|clickable|play around with|explorable|sliders?|simulations? (i|you) can)\b",
      "interactive", (True,)),
     # ("theoretical chemist", "theoretical CS background": a field, its own style of maths; a theoretical physicist
     # derives everything)

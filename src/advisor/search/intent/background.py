@@ -19,7 +19,7 @@ _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|non
 # ... a gap to fill before a topic; beside a named X, what X itself is for ("entropy? I keep seeing it. Cover?")
 _KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
 _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|did much|seen|"
-                   r"studied|learned|learnt|taken|took|had|used|heard of|touched|written|read)|"
+                   r"studied|learned|learnt|taken|took|had|used|heard of|touched|written|read|proved|proven|did (an?|any)\b)|"
                    # "I haven't done multivariable calc" (not "haven't done much reading on it": a subject follows)
                    r"(haven'?t|have not|hasn'?t|has not) (yet |ever |really )?(done|taken|studied|learned|learnt|had|"
                    r"seen|touched)\s+(?!(much|many|any|it|that|this|them|so|too|in|for|since|anything|a lot|well)\b)"
@@ -34,9 +34,13 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(?!\w+s\s+(anything|it|them|the|a|an|how|why|what|any|much)\b)(?!(derives|covers|explains|"
                    r"proves|shows|mentions|discusses|treats|touches|uses|gives|goes|gets|dives|digs|says|talks|"
                    r"spends|includes|has)\b)(?=[a-z])|"
-                   r"(is|are) new to (me|him|her|them|us)|(is|are) (completely |totally )?(unknown|foreign|alien) to (me|him|her|them|us)|"
+                   r"(is|are|was|were) new to (me|him|her|them|us)|(is|are) (completely |totally )?(unknown|foreign|alien) to (me|him|her|them|us)|"
                    r"no clue|none of (us|them) (has|have) (ever )?(seen|done|studied|learned|learnt|had|taken|met)|"
                    # "the Gaussian algebra slows me down", "KKT trips me up"
+                   # "stuck on the step in the EM derivation where ...", "can do sklearn but no stats"
+                   r"^\W*(i'?m |i am |been |got )?(stuck|hung up) (on|at|with)\b|"
+                   r"\b(can|could) (do|code|use|run|write|build|train|implement)\b[^.?!;]{0,40}\bbut (no|zero|not much|"
+                   r"little|hardly any)\b|"
                    r"\b(slows?|slowed|slowing) (me|him|her|us|them) down\b|\b(trips?|tripped|tripping) (me|him|her|us|them) up\b|"
                    # "the dual problem and KKT are exactly where I get lost": the topics of that clause
                    r"\bwhere (i|i'?m|it) (\w+ )?(get|got|gets|am|was|start|fall|falls|fell|go|went) ?(\w+ )?"
@@ -86,9 +90,10 @@ def lack_clauses(text: str) -> str:
     says a gap after what they know."""
     out, known, last = [], False, ""
     for p in (q for s in _SENTENCES.split(text) for q in _after_lead_in(s)):
-        if p and (_LACK.search(p) and not zero_wished(p) or known and _NONE_OF.match(p)):
+        bare = bool(_BARE_VERDICT.match(p))
+        if p and (_LACK.search(p) and not zero_wished(p) or known and _NONE_OF.match(p) or bare):
             # "convex duality, conjugate functions... that's my hole": the gap is what "that" points back to
-            out += [last, p] if _POINTS_BACK.match(p) and last not in out else [p]
+            out += [last, p] if (_POINTS_BACK.match(p) or bare) and last not in out else [p]
         known = bool(p) and bool(_HAD.search(p) or _HAVE.search(p)) and not _LACK.search(p)
         last = p or last
     return " ".join(o for o in out if o)
@@ -110,12 +115,16 @@ def _after_lead_in(sentence: str) -> list[str]:
     return [head, tail] if colon and tail and not _LACK.search(head) else [sentence]
 
 
+# "conditioning a multivariate Gaussian, marginal likelihood algebra... shaky.": a verdict on what came before
+_BARE_VERDICT = re.compile(r"\W*(all |very |really |pretty |a bit |super |still )?(weak|rusty|shaky|fuzzy|hazy)\W*$", re.I)
 _POINTS_BACK = re.compile(r"\W*(and |but |so )?((that|this|those|these)('s|s| is| are| was| were)|which)\b", re.I)
 
 
 # what the learner has studied ("rigorous is fine but no measure theory" says a wish, not a gap)
 _HAD = re.compile(r"\b(i'?ve|i have|i)\s+(already\s+|also\s+)?(done|did|had|took|taken|studied|learned|learnt|covered|"
-                  r"know|knew|seen)\b|^\W*(done|did|had|took|taken|know|studied)\b", re.I)
+                  r"know|knew|seen)\b|^\W*(done|did|had|took|taken|know|studied)\b|"
+                  # "i'm a bootcamp grad, can do sklearn (but) no stats"
+                  r"(^|\bi\s+|,\s*)(can|could) (do|code|use|run|write|build|train|implement)\b", re.I)
 
 
 # ("I have measure theory from a physics course but no functional analysis")
@@ -136,12 +145,14 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    # ("what should I know before X?" asks)
                    # ("lectures where I can do the problem sets" says what the learner wants of them)
                    r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )(?<!where )(?<!so )"
-                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (follow|handle|do)|know|knew|done|did|took|taken|studied|learned|learnt|"
+                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (already |also |easily |comfortably )?(follow|handle|do|compute|"
+                   r"code|train|derive|solve|invert|implement|use|write|build|fit|multiply|differentiate|integrate|prove|"
+                   r"calculate|program|diagonali[sz]e|row.reduce)|know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    # "Lebesgue integration course done, undergrad probability done"
                    r"(?<!\bnot )(?<!n't )(?<!\bbe )(?<!\bam )(?<!\bi'm )\b(done|under my belt)(?=\s*([,.;!]|$))|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
-                   r"clicked|(i )?(only|just) (have|had|know|knew|took|taken|did|done)|knowing (only|just)\b|"
+                   r"clicked|(i )?(only|just) (ever )?(have|had|know|knew|took|taken|did|done)|knowing (only|just)\b|"
                    # "students are sophomores with calculus": the background of those the learner teaches
                    r"\b(students|pupils|members|attendees|(the|my|our) (team|class|group))\s+(are|have|know|had|all have|"
                    r"have all|all know)\b(?!\s+(no|zero|never|not|trouble|problems?|difficult\w*|weak|gaps?)\b)|"
@@ -163,6 +174,7 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"|^\s*(had|took|taken|did|done|finished|completed)\s+(?!(to|it|that|this|a look|no|nothing|zero)\b)[a-z]"
                    # ("just pictures" says what the learner wants)
                    r"|^\s*(only|just)\s+(?!(want|wanna|need|like|looking|trying|wondering|curious|a|an|the|to|so|for|i|"
+                   r"left|came|heard|saw|got|went|walked|tried|started|"
                    r"pictures|videos|visuals|diagrams|intuition|examples|code|please|enough)\b)"
                    r"(undergrad(uate)?\s+|basic\s+|some\s+|intro(ductory)?\s+)?[a-z]|\bfine\s*$"
                    r"|^\s*(already )?(had|took|taken|did|done|studied|covered|finished)\b|^\s*already (know|knew)\b"
@@ -249,14 +261,17 @@ def known_clauses(text: str) -> list[str]:
     for p, sep, after, prior in zip(parts, before, [*parts[1:], ""], ["", *parts[:-1]]):
         # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
         # ("which paper before X so that their complaint makes sense": what it is for is no background)
-        goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip() in (",", ":") and _LISTED.match(p))
+        # ... inside a bracket too: "I can follow the maths (undergrad linear algebra, probability, calculus)"
+        goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip(" )") in (",", ":", "(") and _LISTED.match(p))
         known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or goes_on) \
             and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p) and not _DATA_HAD.search(p) \
+            and not _TIME_HAD.search(p) \
             and not (_NARROWING.search(prior) and re.match(r"\s*(only|just)\b", p, re.I))
         # ... but "did linear algebra in the 80s, remember nothing" is a gap
         if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
             out.append(p)
-        listing = known
+        # ("Kernels I'm fine with (I ship SVMs at work), linear algebra too": an aside leaves the list going on)
+        listing = known or listing and sep.strip() == "("
     return out
 
 
@@ -265,6 +280,12 @@ def without_known(text: str, known: list[str]) -> str:
     for part in known:
         text = text.replace(part, " ")
     return text
+
+
+# the time the learner has, not a subject they know: "I've got maybe three weeks before a project"
+_TIME_HAD = re.compile(r"\b(i|we)\s*('ve|\u2019ve| have)?\s+(got|have)\s+(maybe |about |around |only |just |roughly )?"
+                       r"(\d+|a|one|two|three|four|five|six|a few|a couple( of)?)\s+(weeks?|days?|months?|hours?|"
+                       r"evenings?|weekends?|semesters?)\b", re.I)
 
 
 # the data of the learner's problem, not a subject they know: "I have bird counts from 60 sites", "I've got sensor
