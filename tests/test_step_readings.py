@@ -223,3 +223,21 @@ def test_what_a_learner_can_do_but_lacks_is_a_gap_not_a_refusal():
     assert "stats" in intent.lacks and "stats" not in intent.unwanted
     assert "double integral" in lack_clauses("i can do single variable integrals but never did a double integral")
     assert known_clauses("just left a meetup where someone said it was easy") == []
+
+
+def test_chat_shorthand_is_spelt_out_for_the_readings_and_acronyms_are_left_alone():
+    from advisor.search.spelling import Speller
+    speller = Speller([], [], set())
+    assert speller.fix("idk what a jacobian is, ppl say watch vids") \
+        == "I don't know what a jacobian is, people say watch videos"
+    assert speller.fix("did stats 5 yrs ago, need smth short rn") == "did stats 5 years ago, need something short right now"
+    assert speller.fix("BC and HW in capitals, A.bc") == "BC and HW in capitals, A.bc"
+    assert "I don't know" in IntentReader(PAPERS).read(speller.fix("idk what a jacobian is. what first?")).lacks
+
+
+def test_a_title_typed_without_its_article_names_the_book_and_a_verdict_in_slang_moves_to_an_easier_one():
+    shelf = {"esl": Resource("esl", "The Elements of Statistical Learning: Data Mining, Inference, and Prediction",
+                             ["Trevor Hastie"], aliases=["ESL"])}
+    intent = IntentReader(shelf).read("people keep saying elements of statistical learning but that looks insane, "
+                                      "what's the chill version?")
+    assert intent.mentioned == ["esl"] and intent.moves_away and intent.direction == "easier"

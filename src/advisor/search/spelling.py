@@ -17,6 +17,14 @@ _CHAT_YOU = re.compile(r"\b(all|do|can|could|would|will|did|should|thank|r) u\b(
 _CHAT_WITH = re.compile(r"(?<![\w/])[wW]/(?:(?P<o>[oO])(?![\w/])|(?=\s|[A-Za-z]))")
 # chat shorthand for "before" ("probability checklist b4 starting PRML"): not "B4" the paper size or a cell
 _CHAT_BEFORE = re.compile(r"(?<![\w-])b4(?=\s+(i|you|we|the|my|a|an|this|that|it|[A-Za-z]+ing)\b)")
+# chat shorthand the readings need spelt out ("idk what a jacobian is", "ppl mention Villani", "5 yrs ago", "vids pls");
+# lowercase only, so an acronym typed in capitals is left alone
+_CHAT_WORDS = {"idk": "I don't know", "dunno": "don't know", "smth": "something", "sth": "something", "abt": "about",
+               "bc": "because", "bcs": "because", "cuz": "because", "coz": "because", "ppl": "people", "vids": "videos",
+               "vid": "video", "lecs": "lectures", "lec": "lecture", "hw": "homework", "yrs": "years", "yr": "year",
+               "tho": "though", "thru": "through", "gonna": "going to", "gotta": "have to", "rn": "right now",
+               "ur": "your"}
+_CHAT_WORD = re.compile(r"(?<![\w'/.-])(%s)(?![\w'/-])" % "|".join(sorted(_CHAT_WORDS, key=len, reverse=True)))
 # endings a known word may carry as typed: a plural, or a dropped apostrophe ("thats", "doesnt", "youre")
 _ENDINGS = ("s", "es", "nt", "re", "ve", "ll")
 
@@ -88,6 +96,7 @@ class Speller:
 
     def fix(self, text: str) -> str:
         text = _CHAT_BEFORE.sub("before", text)
+        text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1)], text)
         text = _CHAT_WITH.sub(lambda m: "without" if m.group("o") else "with" + " " * m.string[m.end()].isalpha(), text)
         if not self.enabled:
             return text

@@ -167,7 +167,8 @@ _NAME_EXPECTS = re.compile(r"^('s)?\s+(expects?|assumes?|presupposes?|requires?)
 _EASIER = re.compile(rf"(?:\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abstract|heavy|advanced|theoretical|"
                      r"technical|mathy|math-heavy)\b|"
                      # "Casella looks enormous", "Too much?"
-                     r"\b(looks?|looked|seems?|seemed|is|feels?)\s+(so |really |pretty |quite )?(enormous|huge|massive)\b|"
+                     r"\b(looks?|looked|seems?|seemed|is|feels?)\s+(so |really |pretty |quite )?(enormous|huge|massive|insane|"
+                     r"brutal|terrifying|scary|intimidating)\b|"
                      r"(^|[.?!:]\s+)(is it |is that |it'?s |that'?s )?too much\s*\?|"
                      r"\btoo ([\w-]+ (and|&) )?(hard|difficult|advanced|dense|terse|long|heavy|theoretical|technical|"
                      r"abstract|mathy|math[- ]heavy|mathematical|"
@@ -270,7 +271,7 @@ def keeps_rigour(question: str) -> bool:
 _GENTLE_VERDICT = re.compile(rf"\b{_JUDGED}(gentle|light|easy|simple|soft|basic)\b", re.I)
 # "a book on the same ideas to read first": gentler, unless more depth is asked ("the same material with the derivations")
 _SAME_IDEAS = re.compile(r"\b(the )?same (ideas|material|topics)\b", re.I)
-_GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|more (accessible|approachable|gentle|"
+_GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|softer|chill(er)? version|more (accessible|approachable|gentle|"
                       r"beginner[- ]friendly)|start instead|on-?ramp|"
                       # "a free first ML textbook that's about ideas, before I try CS229"
                       r"(a|an)( free| good| short)? first ([\w-]+ ){0,2}(textbook|book|text|course|class)|"

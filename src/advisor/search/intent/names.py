@@ -45,6 +45,10 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
     short = re.split(r"[:(]", r.title)[0].strip()
     if (len(short.split()) >= 2 and short.lower() not in common_phrases) or re.search(r"\d", short):
         names.append((short, False))  # not "Linear Algebra" or "Deep Learning": those name a topic
+        # ... typed without its article too ("people keep saying Elements of Statistical Learning")
+        bare = re.sub(r"^(the|an?)\s+", "", short, flags=re.I)
+        if bare != short and len(bare.split()) >= 2 and bare.lower() not in common_phrases:
+            names.append((bare, False))
     # "I outgrew StatQuest": a word only this title coins names it, however it is typed
     names.extend((w, False) for w in COINED.findall(r.title) if len(w) >= 5 and w.lower() in coined)
     # CS229, CS 156, EE364a (not "MIT 18" out of "MIT 18.06")
