@@ -241,3 +241,22 @@ def test_a_title_typed_without_its_article_names_the_book_and_a_verdict_in_slang
     intent = IntentReader(shelf).read("people keep saying elements of statistical learning but that looks insane, "
                                       "what's the chill version?")
     assert intent.mentioned == ["esl"] and intent.moves_away and intent.direction == "easier"
+
+
+def test_what_is_magic_to_the_learner_is_a_gap_and_what_they_can_solve_is_known():
+    text = "can solve LPs with simplex by hand but duality theorems are magic to me"
+    assert known_clauses(text) == ["can solve LPs with simplex by hand"]
+    assert "duality theorems are magic to me" in lack_clauses(text)
+    assert known_clauses("can you recommend a book?") == []
+
+
+def test_a_step_lost_at_or_not_followed_is_a_gap_with_its_subject_dropped():
+    assert "lost at the KKT conditions" in lack_clauses("reading the SVM dual derivation, lost at the KKT conditions")
+    assert "backprop through time" in lack_clauses("can't follow the backprop through time derivation in chapter 10")
+    assert IntentReader(PAPERS).read("can't follow the BPTT derivation, what math am i missing?").wants_prerequisites
+
+
+def test_the_latest_version_of_a_named_resource_asks_for_that_resource():
+    shelf = {"mc": Resource("mc", "The Matrix Cookbook", ["Kaare Petersen"], kind="cheatsheet")}
+    intent = IntentReader(shelf).read("matrix cookbook latest version? need d log det(X)/dX again")
+    assert intent.mentioned == ["mc"] and not intent.moves_away

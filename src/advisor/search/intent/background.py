@@ -37,8 +37,10 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"(is|are|was|were) new to (me|him|her|them|us)|(is|are) (completely |totally )?(unknown|foreign|alien) to (me|him|her|them|us)|"
                    r"no clue|none of (us|them) (has|have) (ever )?(seen|done|studied|learned|learnt|had|taken|met)|"
                    # "the Gaussian algebra slows me down", "KKT trips me up"
-                   # "stuck on the step in the EM derivation where ...", "can do sklearn but no stats"
-                   r"^\W*(i'?m |i am |been |got )?(stuck|hung up) (on|at|with)\b|"
+                   # "stuck on the step in the EM derivation where ...", "can do sklearn but no stats", "lost at the KKT
+                   # conditions", "can't follow the BPTT derivation": the subject dropped
+                   r"(?:^\W*|(?<=,)|(?<=, ))(i'?m |i am |been |got )?(stuck|hung up|lost) (on|at|with|in|when)\b|"
+                   r"(?:^\W*|(?<=,)|(?<=, ))(can'?t|cannot|couldn'?t) (really |quite )?(follow|understand|grasp|get)\b|"
                    r"\b(can|could) (do|code|use|run|write|build|train|implement)\b[^.?!;]{0,40}\bbut (no|zero|not much|"
                    r"little|hardly any)\b|"
                    r"\b(slows?|slowed|slowing) (me|him|her|us|them) down\b|\b(trips?|tripped|tripping) (me|him|her|us|them) up\b|"
@@ -65,6 +67,9 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"\b(only )?know (it |them |of it |of them )?(only )?by name\b|\bblack ?box(es)? (to|for) me\b|"
                    r"\b(is|are) (a |an )?(total |complete |complete and utter |utter )?black ?box(es)?\b|"
                    r"\b(just |basically |only )?(words|jargon|buzzwords) to me\b|"
+                   # "duality theorems are magic to me", "Jensen is a mystery to me"
+                   r"\b(is|are|was|were|feels?|seems?) (still |pure |total |complete |basically |like )?(black )?(magic|a mystery|"
+                   r"mysterious|voodoo|gibberish|greek|hieroglyphics) (to|for) (me|us|him|her|them)\b|"
                    # "no probability yet": not had, not refused
                    r"\bno\s+([\w-]+\s+){1,3}yet\b|"
                    # "my probability is one semester of engineering stats from years ago": as good as gone
@@ -149,6 +154,9 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    r"code|train|derive|solve|invert|implement|use|write|build|fit|multiply|differentiate|integrate|prove|"
                    r"calculate|program|diagonali[sz]e|row.reduce)|know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
+                   # "can solve LPs by hand but ...": the subject dropped
+                   r"^\s*can (already |also |easily )?(do|compute|code|train|derive|solve|invert|implement|use|write|build|"
+                   r"fit|multiply|differentiate|integrate|prove|calculate|program|follow)\b|"
                    # "Lebesgue integration course done, undergrad probability done"
                    r"(?<!\bnot )(?<!n't )(?<!\bbe )(?<!\bam )(?<!\bi'm )\b(done|under my belt)(?=\s*([,.;!]|$))|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"

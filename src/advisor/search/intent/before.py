@@ -89,7 +89,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      r"(?<!interview )(?<!exam )(?<!test )\bprep\s*[?.!]*\s*$|\b(something|anything) to prep\b|"
                      r"what('?s| is| are) the foundations?\s*[?.!]*\s*$|"
                      # "what am I missing?", "what's the missing piece?": the learner's gap, asked for
-                     r"what am i missing(\s*[?.!]*\s*$|\s*[/;]|\s+here\b)|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
+                     r"what ((math|maths|mathematics|background|theory|prereq\w*) )?am i missing(\s*[?.!]*\s*$|\s*[/;]|\s+here\b)|what('?s| is) missing\s*[?.!]*\s*$|\bthe missing piece\b)", re.I)
 # Beside a named X, its foundations reviewed: "a compact review PDF that covers LA + calculus + probability", "rather
 # than redo three courses I want a compact review" (with nothing named, a review of a subject is that subject)
 FOUNDATIONS_REVIEWED = re.compile(r"\b(review|refresher|recap)s?\b[^.?!]{0,30}\b(covers?|covering|of|on|for)\b"

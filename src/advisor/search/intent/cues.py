@@ -236,6 +236,8 @@ _BACK_TO_NAME = re.compile(r"\b(the|that|this) (original|actual)( [\w-]+){0,2} (
                            r"exercises|lecture notes|recordings|syllabus|readings)\b|"
                            # "which version has the recitation videos?", "I want to do the whole course on my own"
                            r"\bwhich (version|edition|offering|semester|year'?s?|run)\b|"
+                           # "matrix cookbook latest version? need d log det(X)/dX again"
+                           r"\b(latest|newest|current|most recent|updated) (version|edition|revision|release|pdf|copy)\b|"
                            r"\bthe (whole|entire|full) (course|book|class|series|playlist|thing)\b", re.I)
 # "took X last year ... need a formula refresher of the whole course": a revision of X itself, not a step past X
 _REVISES_NAME = re.compile(r"\b(refresher|review|recap|summary|revision|cheat ?sheet)s? (of|for|on) (the|that|this) "
