@@ -260,3 +260,23 @@ def test_the_latest_version_of_a_named_resource_asks_for_that_resource():
     shelf = {"mc": Resource("mc", "The Matrix Cookbook", ["Kaare Petersen"], kind="cheatsheet")}
     intent = IntentReader(shelf).read("matrix cookbook latest version? need d log det(X)/dX again")
     assert intent.mentioned == ["mc"] and not intent.moves_away
+
+
+def test_a_vs_between_topics_weighs_no_resources_and_what_is_half_known_is_a_gap():
+    shelf = {"gan": Resource("gan", "Generative Adversarial Nets", ["Ian Goodfellow"], kind="paper", aliases=["GAN"]),
+             "tp": Resource("tp", "Towards Principled Methods for Training GANs", ["Martin Arjovsky", "Leon Bottou"],
+                            kind="paper")}
+    intent = IntentReader(shelf).read("I want to read Arjovsky & Bottou's paper, but the f-divergence side, JS vs KL "
+                                      "vs total variation, why the GAN objective is a JS divergence, I only half know. "
+                                      "Short notes?")
+    assert not intent.compares and intent.wants_prerequisites and "only half know" in intent.lacks
+    assert IntentReader(shelf).read("GAN paper vs Arjovsky & Bottou: which first?").compares
+
+
+def test_a_resource_asked_about_beside_one_behind_the_learner_is_the_step_weighed_not_left():
+    shelf = {"ad": Resource("ad", "Automatic Differentiation in Machine Learning: a Survey", ["Atilim Baydin"],
+                            kind="paper"),
+             "zh": Resource("zh", "Neural Networks: Zero to Hero", ["Andrej Karpathy"], kind="video-series")}
+    intent = IntentReader(shelf).read("Baydin et al.'s autodiff survey - readable with just calculus? I built "
+                                      "micrograd following Karpathy and now want to know what reverse mode really is.")
+    assert "ad" in intent.mentioned and not intent.moves_away and intent.refused == ["zh"]

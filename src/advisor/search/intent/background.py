@@ -67,6 +67,8 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"\b(only )?know (it |them |of it |of them )?(only )?by name\b|\bblack ?box(es)? (to|for) me\b|"
                    r"\b(is|are) (a |an )?(total |complete |complete and utter |utter )?black ?box(es)?\b|"
                    r"\b(just |basically |only )?(words|jargon|buzzwords) to me\b|"
+                   # "the f-divergence side ... I only half know"
+                   r"\b(only |just )?half[- ](know|knew|understand|understood|get|got|remember)\b|"
                    # "duality theorems are magic to me", "Jensen is a mystery to me"
                    r"\b(is|are|was|were|feels?|seems?) (still |pure |total |complete |basically |like )?(black )?(magic|a mystery|"
                    r"mysterious|voodoo|gibberish|greek|hieroglyphics) (to|for) (me|us|him|her|them)\b|"

@@ -298,7 +298,19 @@ def heard_options(question: str, spans: list, done: frozenset[str]) -> bool:
     """"finished MIRA. Now I want a graduate probability text. I've heard Billingsley, Williams, Durrett": the move
     is from what is behind the learner (`done`), and every other name is one heard of, an option to weigh."""
     others = [a for a, _, rid in spans if rid not in done]
-    return bool(done) and bool(others) and all(_HEARD_OF.search(question[:a]) for a in others)
+    # ... or one asked about in a yes-no question ("Baydin's survey - readable with just calculus? I built micrograd
+    # following Karpathy and now want ...")
+    return bool(done) and bool(others) and all(_HEARD_OF.search(question[:a]) or _yes_no_about(question, a)
+                                               for a in others)
+
+
+def _yes_no_about(question: str, at: int) -> bool:
+    """Whether the sentence around question[at] is a yes-no question ("X - readable with just calculus?")."""
+    start = max((m.end() for m in re.finditer(r"[.?!]\s", question[:at])), default=0)
+    end = question.find("?", at)
+    sentence = question[start:end + 1] if end != -1 and not re.search(r"[.!]\s", question[at:end]) else ""
+    return bool(sentence) and not re.search(r"\b(what|which|where|who|how|why|when|anything|something|recommend\w*|"
+                                            r"suggest\w*|alternatives?|instead)\b", sentence, re.I)
 
 
 def heard_beside(question: str, spans: list) -> set[str]:

@@ -353,8 +353,21 @@ def compares_named(text: str, spans: list[tuple[int, int, str]]) -> bool:
         start = m.end()
         if start >= len(text):
             break
-    return any(m.group().lower() not in ("or", "than") or any(a <= m.start() < b for a, b in named)
+    return any((m.group().lower() not in ("or", "than") or any(a <= m.start() < b for a, b in named))
+               and not (_VERSUS.fullmatch(m.group()) and not _names_beside(m, spans))
                for m in _COMPARE.finditer(text))
+
+
+_VERSUS = re.compile(r"vs\.?|versus", re.I)
+
+
+def _names_beside(m: re.Match, spans: list[tuple[int, int, str]], reach: int = 40) -> bool:
+    """Whether names stand on both sides of a "vs", in the same clause: "JS vs KL vs total variation" weighs no
+    resources, "boyd's convex optimization vs nocedal & wright" two."""
+    text = m.string
+    return any(m.start() - reach <= b <= m.start() and not re.search(r"[,;:.?!]", text[b:m.start()])
+               for _, b, _ in spans) \
+        and any(m.end() <= a <= m.end() + reach and not re.search(r"[,;:.?!]", text[m.end():a]) for a, _, _ in spans)
 
 
 # a quoted stretch ("the title was 'understanding deep learning requires rethinking ...'") is a title half
