@@ -356,14 +356,8 @@ class IntentReader:
         # (not in a choice: "A has proofs, B has animations. I ONLY want the picture, no derivations yet. which?")
         lacking = bool(mentioned) and (asks_else or goal or requested) and not compares \
             and own_gap(said, lacks, question, self._names_subject)
-        # "a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an
-        # easier way into X's own subject, not X's foundations
-        # ... and so does "X is super dense, what do I read first?": X judged too hard, then asked what comes first
-        # (unless foundations are asked in so many words: "ESL lost me, what background am I missing?")
-        gentler = _GENTLER.search(_GENTLE_VERDICT.sub(" ", said)) or _SAME_IDEAS.search(said) and not _DEEPER.search(said)
-        gentler_first = bool(mentioned) and bool(gentler or _EASIER.search(said)
-                                                 and _PREREQ.search(question) and not _FOUNDATIONS.search(question)) \
-            and not about and not compares and not lacking  # a gap named is what comes first
+        # a gap named is what comes first
+        gentler_first = bool(mentioned) and _gentler_first(said, question) and not about and not compares and not lacking
         earlier = self._earlier(said, mentioned, before_name)
         # ("Did ESL cover boosting?" asks about X)
         used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
@@ -379,7 +373,8 @@ class IntentReader:
             # "the first diffusion paper, before DDPM" asks for what came before X in time, not what X builds on
             # ("X too hand-holdy, yet Y assumes what I lack. a course in between?" asks for neither's foundations)
             # ("which paper came before it?" asks what came first in time)
-            wants_prerequisites=not about and not gentler_first and not between and not (earlier and CAME_BEFORE.search(said))
+            wants_prerequisites=not about and not gentler_first and not between
+            and not (earlier and CAME_BEFORE.search(said))
             and (self._asks_before(question, spans) or before_name and not earlier or lacking),
             wants_next_step=not about and bool(_NEXT.search(mine)),
             compares=compares,
@@ -404,6 +399,15 @@ class IntentReader:
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(question)),
             between=between,
         )
+
+
+def _gentler_first(said: str, question: str) -> bool:
+    """"a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an easier
+    way into X's own subject, not X's foundations; and so does "X is super dense, what do I read first?", X judged
+    too hard, then asked what comes first (unless foundations are asked in so many words: "ESL lost me, what
+    background am I missing?")."""
+    gentler = _GENTLER.search(_GENTLE_VERDICT.sub(" ", said)) or _SAME_IDEAS.search(said) and not _DEEPER.search(said)
+    return bool(gentler or _EASIER.search(said) and _PREREQ.search(question) and not _FOUNDATIONS.search(question))
 
 
 def _wants_depth(said: str) -> bool:
