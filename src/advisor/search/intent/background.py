@@ -16,6 +16,11 @@ from .cues import _DONE, _EASIER, _GENTLER, _POINTS_BACK_TO_TOPIC, _SENTENCES
 _FORGOT = (r"\b((remember|recall) (nothing|little|very little|almost nothing|none of it|next to nothing)|"
            r"(forgot|forgotten) (it all|all of it|everything|most of it|almost everything|pretty much everything)|"
            r"long forgotten)\b")
+# what a learner says they can do: "I can invert a matrix", "can solve LPs by hand" (what they know)
+_CAN_VERBS = (r"(follow|handle|do|compute|code|train|derive|solve|invert|implement|use|write|build|fit|multiply|"
+              r"differentiate|integrate|prove|calculate|program|diagonali[sz]e|row.reduce)")
+# ... and what they can make, said beside a gap: "can do sklearn but no stats"
+_CAN_MAKE = r"(do|code|use|run|write|build|train|implement)"
 # ... a gap to fill before a topic; beside a named X, what X itself is for ("entropy? I keep seeing it. Cover?")
 _KEEP_SEEING = r"\bkeep (seeing|running into|bumping into|hitting|coming across|tripping over|getting stuck on)\b"
 _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once |literally |ever )?(done|did much|seen|"
@@ -41,7 +46,7 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    # conditions", "can't follow the BPTT derivation": the subject dropped
                    r"(?:^\W*|(?<=,)|(?<=, ))(i'?m |i am |been |got )?(stuck|hung up|lost) (on|at|with|in|when)\b|"
                    r"(?:^\W*|(?<=,)|(?<=, ))(can'?t|cannot|couldn'?t) (really |quite )?(follow|understand|grasp|get)\b|"
-                   r"\b(can|could) (do|code|use|run|write|build|train|implement)\b[^.?!;]{0,40}\bbut (no|zero|not much|"
+                   rf"\b(can|could) {_CAN_MAKE}\b[^.?!;]{{0,40}}\bbut (no|zero|not much|"
                    r"little|hardly any)\b|"
                    r"\b(slows?|slowed|slowing) (me|him|her|us|them) down\b|\b(trips?|tripped|tripping) (me|him|her|us|them) up\b|"
                    # "the dual problem and KKT are exactly where I get lost": the topics of that clause
@@ -131,7 +136,7 @@ _POINTS_BACK = re.compile(r"\W*(and |but |so )?((that|this|those|these)('s|s| is
 _HAD = re.compile(r"\b(i'?ve|i have|i)\s+(already\s+|also\s+)?(done|did|had|took|taken|studied|learned|learnt|covered|"
                   r"know|knew|seen)\b|^\W*(done|did|had|took|taken|know|studied)\b|"
                   # "i'm a bootcamp grad, can do sklearn (but) no stats"
-                  r"(^|\bi\s+|,\s*)(can|could) (do|code|use|run|write|build|train|implement)\b", re.I)
+                  rf"(^|\bi\s+|,\s*)(can|could) {_CAN_MAKE}\b", re.I)
 
 
 # ("I have measure theory from a physics course but no functional analysis")
@@ -152,13 +157,11 @@ _KNOW = re.compile(r"(?<!get )(?<!getting )(?<!become )(?<!feel )(?<!be )(?<!tha
                    # ("what should I know before X?" asks)
                    # ("lectures where I can do the problem sets" says what the learner wants of them)
                    r"(?<!should )(?<!must )(?<!do )(?<!would )(?<!could )(?<!need )(?<!where )(?<!so )"
-                   r"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (already |also |easily |comfortably )?(follow|handle|do|compute|"
-                   r"code|train|derive|solve|invert|implement|use|write|build|fit|multiply|differentiate|integrate|prove|"
-                   r"calculate|program|diagonali[sz]e|row.reduce)|know|knew|done|did|took|taken|studied|learned|learnt|"
+                   rf"(i|i'?ve|i have|i'?m)\s+(already\s+|also\s+)?(can (already |also |easily |comfortably )?{_CAN_VERBS}|"
+                   r"know|knew|done|did|took|taken|studied|learned|learnt|"
                    r"covered|finished|completed|seen)(?!\s+(that|there|it|this|what|how|why|nothing|little|you|if|whether|when)\b)|"
                    # "can solve LPs by hand but ...": the subject dropped
-                   r"^\s*can (already |also |easily )?(do|compute|code|train|derive|solve|invert|implement|use|write|build|"
-                   r"fit|multiply|differentiate|integrate|prove|calculate|program|follow)\b|"
+                   rf"^\s*can (already |also |easily )?{_CAN_VERBS}\b|"
                    # "Lebesgue integration course done, undergrad probability done"
                    r"(?<!\bnot )(?<!n't )(?<!\bbe )(?<!\bam )(?<!\bi'm )\b(done|under my belt)(?=\s*([,.;!]|$))|"
                    r"familiar with|(background|degree|phd|masters?) in|(makes?|made) (total |perfect |good )?sense|"
