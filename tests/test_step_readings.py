@@ -280,3 +280,25 @@ def test_a_resource_asked_about_beside_one_behind_the_learner_is_the_step_weighe
     intent = IntentReader(shelf).read("Baydin et al.'s autodiff survey - readable with just calculus? I built "
                                       "micrograd following Karpathy and now want to know what reverse mode really is.")
     assert "ad" in intent.mentioned and not intent.moves_away and intent.refused == ["zh"]
+
+
+def test_what_math_is_missing_under_a_stuck_step_ranks_what_the_step_builds_on():
+    topics = {tid: Topic(tid, name, [], prereqs) for tid, name, prereqs in [
+        ("matrix-calculus", "matrix calculus", []),
+        ("backpropagation", "backpropagation", ["matrix-calculus"]),
+    ]}
+    shelf = {
+        "nn": Resource("nn", "Neural Networks and Deep Learning", ["Michael Nielsen"], level="intro",
+                       topics=["backpropagation"]),
+        "mc": Resource("mc", "The Matrix Calculus You Need", ["Terence Parr"], level="intro",
+                       topics=["matrix-calculus"]),
+    }
+    reader, ranker = IntentReader(shelf), ResourceRanker(shelf, topics, TopicMatcher(topics))
+    question = "can't follow the backpropagation derivation in chapter 10, what math am i missing?"
+    intent = reader.read(question)
+    assert intent.beneath and intent.wants_prerequisites
+    sig = ranker.signals(question, intent, lambda text: {"nn": 0.6, "mc": 0.6}, [])
+    assert sig.values["topics"]["mc"] > sig.values["topics"].get("nn", 0)
+    assert not reader.read("can't follow the backpropagation derivation. a clearer book on it?").beneath
+    # the maths asked before a topic, with the gap named, is that gap
+    assert not reader.read("before normalizing flows, what math do I need? jacobians lose me").beneath

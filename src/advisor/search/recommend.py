@@ -113,7 +113,7 @@ class ResourceRanker:
             if intent.wants_prerequisites and lacked and min(axis_topics.values()) < top:
                 gap = {t for t, w in axis_topics.items() if w == top}
                 if not named_records:  # "before normalizing flows? jacobians lose me": flows is not what to read
-                    text = without_topics(text, self.matcher, gap)
+                    text = without_topics(text, self.matcher, set(axis_topics) if intent.beneath else gap)
             text = ", ".join(names[:6] + [text])
         meant = text
         if gaps and topics and not set(topics) & set(gaps) and not named_records and not intent.wants_prerequisites:
@@ -331,6 +331,8 @@ class ResourceRanker:
                 [p for t in topics if t in self.topics for p in self.topics[t].prerequisites]
             needs = [t for t in needs if t not in known]  # "I know linear algebra": not a foundation to teach
             wanted = {**dict.fromkeys(needs, NEEDS_BESIDE_ASKED if asked else 1.0), **dict.fromkeys(asked, 1.0)}
+            if intent.beneath and not named and needs:  # "stuck on BPTT, what math am I missing?": what it builds on
+                wanted = {**dict.fromkeys(asked, NEEDS_BESIDE_ASKED), **dict.fromkeys(needs, 1.0)}
             return (wanted or None), {r.id for r in named}
         if named and intent.moves_away:
             # what the learner says they want next; what X is about (its first topics, then the rest) is

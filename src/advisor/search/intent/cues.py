@@ -278,6 +278,10 @@ _GENTLER = re.compile(r"\b(gentler|gentle|lighter|easier|friendlier|simpler|soft
                       # "a free first ML textbook that's about ideas, before I try CS229"
                       r"(a|an)( free| good| short)? first ([\w-]+ ){0,2}(textbook|book|text|course|class)|"
                       r"(something|anything) in between)\b", re.I)
+# "stuck on the BPTT derivation, what math am I missing?": what a gap builds on, not the gap itself (not "before
+# flows, what math do I need? jacobians lose me", where the gap named is the maths asked for)
+_BENEATH = re.compile(r"\b(what|which) (math|maths|mathematics|background|foundations?) am i missing\b|"
+                      r"\bmissing (math|maths|mathematics|foundations?)\b", re.I)
 _FOUNDATIONS = re.compile(r"\b(background|foundations?|basics|prereq\w*|pre-?requisites?|(math|maths|mathematics) "
                           r"do i need)\b", re.I)
 # the learner wants a record from the people or the course that made X

@@ -12,7 +12,8 @@ from .asides import set_aside
 from .asks import _NO_PROOFS
 from .background import _LACK, known_clauses, lack_clauses, own_gap, without_known, zero_wished
 from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ, FOUNDATIONS_REVIEWED
-from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BETWEEN, _BRACKET_AFTER_NAME, _CHOOSING,
+from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BENEATH, _BETWEEN,
+                   _BRACKET_AFTER_NAME, _CHOOSING,
                    _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
                    _ELLIPTIC_REQUEST, _FIND_IT, _FOUNDATIONS, _GENTLER, _GENTLE_VERDICT, _GOAL_BEFORE_NAME,
                    _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT, _NOT_THIS, _OR_ELSE, _OTHERS_CHOICE, _REQUEST,
@@ -371,8 +372,7 @@ class IntentReader:
         return Intent(
             mentioned=mentioned,
             # "the first diffusion paper, before DDPM" asks for what came before X in time, not what X builds on
-            # ("X too hand-holdy, yet Y assumes what I lack. a course in between?" asks for neither's foundations)
-            # ("which paper came before it?" asks what came first in time)
+            # (nor do "a course in between?" two named ones and "which paper came before it?")
             wants_prerequisites=not about and not gentler_first and not between
             and not (earlier and CAME_BEFORE.search(said))
             and (self._asks_before(question, spans) or before_name and not earlier or lacking),
@@ -398,6 +398,7 @@ class IntentReader:
             buried=" ".join(u for c in own for u in buried_parts(c)),
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(question)),
             between=between,
+            beneath=not mentioned and bool(lacks) and bool(_BENEATH.search(question)),
         )
 
 

@@ -27,3 +27,4 @@ class Intent:
     buried: str = ""  # what they would rather not be buried in ("won't drown me in matrix algebra"): not asked for
     same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
     between: bool = False  # "ISLR too easy, ESL over my head: anything in between?": between the named ones
+    beneath: bool = False  # "stuck on the BPTT derivation, what math am I missing?": what the gap builds on
