@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import Iterable
 
 from ..library.topics import Topic, TopicMatcher, spell_out
 from ..store.keywords import keyword_tokens
@@ -131,9 +132,11 @@ def everyday_weights(text: str, matcher: TopicMatcher, everyday: frozenset[str])
     return dict.fromkeys(plain - rare - in_topics, EVERYDAY_WEIGHT)
 
 
-def prerequisite_targets(named: list[Resource]) -> list[Resource]:
-    """Of the resources a prerequisite question names, those it asks about (not those teaching another's needs)."""
-    foundations = {r.id for r in named if any(x is not r and teaches(r, x.prerequisites) for x in named)}
+def prerequisite_targets(named: list[Resource], steps: Iterable[str] = ()) -> list[Resource]:
+    """Of the resources a prerequisite question names, those it asks about (not those teaching another's needs);
+    `steps`: those said to presuppose something, which are on the way to the goal, never the way in."""
+    foundations = {r.id for r in named if r.id not in steps and any(x is not r and teaches(r, x.prerequisites)
+                                                                     for x in named)}
     if len(foundations) == len(named) > 1:
         # each teaches something the other needs (the GAN paper and a paper on GAN training both cover divergences):
         # the one at the higher level is the goal, the others lead to it

@@ -86,7 +86,7 @@ class ResourceRanker:
             intent = replace(intent, deeper=False)  # "a rigorous book" after a rigorous X is no step past X
         if intent.wants_prerequisites:
             # "the math4ml notes before CS 189": a named record teaching another's prerequisites is an answer
-            named_records = prerequisite_targets(named_records)
+            named_records = prerequisite_targets(named_records, intent.presupposing)
         # moving away from X, what is asked is read without X's name ("the DDPM paper" asks for no paper)
         away = bool(named_records) and (intent.wants_prerequisites or intent.moves_away) and bool(intent.rest)
         # "A or B for X?": both are named; what decides between them is the rest of the question

@@ -66,7 +66,7 @@ _PREFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\brefresh(ers?|es)\b", "kind", ("cheatsheet", "lecture-notes", "tutorial")),
     (r"\b(paper|article|(survey|review) (paper|article)|"
      r"survey(?! (course|class|lectures?|data|responses?|results|design|sampling|methods?|weights?))|"
-     r"(thorough|comprehensive|long|single) review|"
+     r"(thorough|comprehensive|long|single|technical)( (technical|detailed|thorough|rigorous))? review|"
      r"original|seminal|first (proposed|introduced|described|published)|(was|were|is) (introduced|"
      r"proposed|invented)|who (introduced|proposed|invented))\b|^\W*where (does|did|do) [^?]{1,60} come from",
      "kind", ("paper",)),

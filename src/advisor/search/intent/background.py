@@ -41,6 +41,9 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    r"spends|includes|has)\b)(?=[a-z])|"
                    r"(is|are|was|were) new to (me|him|her|them|us)|(is|are) (completely |totally )?(unknown|foreign|alien) to (me|him|her|them|us)|"
                    r"no clue|none of (us|them) (has|have) (ever )?(seen|done|studied|learned|learnt|had|taken|met)|"
+                   # "eigendecompositions and partitioned inverses, none of which I've met", "..., and I haven't."
+                   r"\bnone of (which|these|those|this|that|them) (i'?ve|i have|i had) (ever |yet )?(met|seen|done|studied|"
+                   r"learned|learnt|had|touched|taken)\b|\b(and|but) i (haven'?t|have not|never have|never did)\s*([.,;!?]|$)|"
                    # "the Gaussian algebra slows me down", "KKT trips me up"
                    # "stuck on the step in the EM derivation where ...", "can do sklearn but no stats", "lost at the KKT
                    # conditions", "can't follow the BPTT derivation": the subject dropped

@@ -27,7 +27,7 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # "Quick intuition first?": a short request, after a gap
                      r"(^|[.?!:]\s+|(?<=\n))(\w+\s+){1,3}first\s*\?|"
                      r"(^|(?<=[.?!:\n])|(?<=[.?!:\n] ))what (to \w+ )?first\s*([?,.!;]|$)|"
-                     r"fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
+                     r"(?<!left to )(?<!leaves you to )(?<!leave you to )(?<!have to )fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
                      r"(?<!not )(?<!n't )ready for|"
                      # "get to the level where I could start something like CS229"
                      # ("one book that takes me from vectors to the point where I can read Bishop")

@@ -177,6 +177,10 @@ _EASIER = re.compile(rf"(?:\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abs
                      r"|\bbeyond me\b|\btoo much (for (me|us|him|her|them)|to (handle|take in|digest))\b"
                      r"|\b(killing|kills|killed) me\b|\b(brutal|painful|heavy going|tough going)\b"
                      r"|\bgave up\b|\bbounc(ed|ing) off\b|\bdrowning\b|\boverwhelm\w*|\bintimidat\w*|\bfriendlier\b"
+                     # "hit a wall of notation", "it rushes MDPs in one lecture", "I'm losing motivation fast"
+                     r"|\b(hit|hitting|hits) a (brick )?wall\b|\bwall of (notation|symbols|maths?|equations|formulas|proofs)\b"
+                     r"|\b(it|they|he|she|the (book|course|class|lectures?|notes|author|text)) (just )?(rush|rushes|rushed)\b"
+                     r"|\b(losing|lost|lose) (my |all )?motivation\b"
                      r"|\bmore (basic|elementary|beginner)|\b(less|fewer) (proofs|maths?|formulas|theory)\b"
                      r"|\b(easier|gentler|simpler|lighter|less (math|mathematical|rigorous|formal|dense))\b"
                      r"|\bmore (accessible|intuitive|applied|practical|gentle|compact|concise)\b|\bshorter\b"
@@ -248,8 +252,10 @@ _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 # "which paper came before it?": what came first in time, not what to learn first
 CAME_BEFORE = re.compile(r"\b(came|comes|come|published|written|appeared) (right |just |out )?before\b|\bpreceded\b|"
+                         r"\b(well|long|years|decades|way) before\b|"
                          r"\bpredecessors?\b", re.I)
-_EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|(the )?one (right |just )?before (it|that|this|them)\b|"
+_EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
+                      r"(well|long|years|decades|way) before|(the )?one (right |just )?before (it|that|this|them)\b|"
                       # "the theory from before WGAN" (not "it's from before NUTS": a fact about X)
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(?P<original>(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article)))\b",

@@ -7,9 +7,11 @@ import re
 from collections import Counter
 
 from .before import _PREREQ
-from .cues import (_KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SENTENCE_END, _WANTS_RESOURCE,
+from .cues import (_DEEPER, _EASIER, _KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SENTENCE_END, _WANTS_RESOURCE,
                    _WISH, pieces)
 from .names import person_spans
+
+_EASIER_OR_DEEPER = re.compile(f"{_EASIER.pattern}|{_DEEPER.pattern}", re.I)
 
 # A question about the named resource itself keeps it first: "X - is it free?", "is X too hard for me?", "X, what do
 # they cover and do I need probability first?", "is that meant to be taken after Y?". A yes/no question (or one
@@ -92,7 +94,9 @@ _OTHER_THAN = re.compile(r"\b(than|instead|rather|better)\b", re.I)
 # a request for the very resource named: "can you point me to Thomas's notes?", "that's the one I want", "where do I get
 # that one?", "find me that series again"
 # ("what book would you point me to?" asks for another: nothing follows the verb)
-_POINTS_AT_NAMED = re.compile(r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|find me|dig up|track down)\b|"
+# ("people point me to UML, but I'd rather ..." reports what others advise)
+_POINTS_AT_NAMED = re.compile(r"(?<!people )(?<!everyone )(?<!everybody )(?<!they )(?<!folks )(?<!keep )(?<!always )"
+                              r"\b(point me (to|at)(?!\s*[?.!]*\s*$)|link me to|find me|dig up|track down)\b|"
                               r"\b(that'?s|that is|it'?s) the one\b|"
                               # "I want the course itself", "I'd still like the book itself"
                               # (not "what should I read before the paper itself?")
@@ -207,6 +211,39 @@ def _referred(clause: str, before: list) -> list:
     return before
 
 
+# "What was the series called?", "what's the exact name?", "give me the proper title": the learner describes a
+# resource and asks which it is, so the resources named in the description are the answer
+_NAME_ASKED = re.compile(r"\bwhat('s| is| was| were| are)? (it|they|that|this|the \w+|th(at|is) \w+) (is |was )?called\b|"
+                         r"\b(exact|proper|real|full|actual|correct|official|right) (name|title)s?\b|"
+                         r"\bwhat('s| is| was) (the|its|their) (name|title)\b|\b(name|title) of (it|that|this|the (book|"
+                         r"course|paper|series|notes|text|class))\b|\b(remind|tell) me (of )?(the|its) (name|title)\b", re.I)
+# "I half remember a huge MIT Press book by Koller and Friedmann", "by Gallier and Quintance I think", "by Cybenkov or
+# similar": a resource half-remembered is the one the learner is trying to find
+_RECALLED = re.compile(r"\b(i (half[- ]|vaguely |only |kind of |sort of )?(remember|recall)|if i (remember|recall)|"
+                       r"i (think|believe|guess)|or (something|somebody|someone) like that|or similar|or so|"
+                       r"(if )?i'?m not mistaken|(can'?t|cannot|don'?t|do not) (quite )?(remember|recall)|"
+                       r"forg[eo]t (the|its|his|her|their) (name|title|author|year)|whatever (it'?s|it is|it was) called|"
+                       r"(or|and) was it|not sure (of|about) the (name|title|author|year|spelling)|(maybe|circa|c\.)"
+                       r" (19|20)\d\d)\b|\(\s*\?\s*\)", re.I)
+# what a recollection may not carry: a move to another ("something like Bishop but shorter", "I think Bishop is too
+# hard, anything gentler")
+_MOVES_FROM = re.compile(r"\b(another|other|others|alternatives?|else|instead|rather|than)\b", re.I)
+
+
+def _recalled(question: str, start: int, end: int, inside: list) -> list:
+    """The names inside a sentence that says them as half-remembered ("I recall a free review by Thomas or
+    similar", "the 2016 (?) paper by Sohl-Dickstein"), unless what the learner recalls is what they did ("I remember
+    the chain rule", "I remember liking Strang") or the sentence moves on from them."""
+    sentence = question[start:end]
+    if not inside or not _RECALLED.search(sentence) or re.search(
+            r"\b(remember|recall) (liking|loving|hating|reading|doing|taking|watching|struggling|finding)\b", sentence, re.I):
+        return []
+    bare = _RECALLED.sub(" ", sentence)
+    # ("the SVI paper by Hoffmann et al. (2014, JMLR I think) ... what should I read first?" recalls the goal)
+    moves = _MOVES_FROM.search(bare) or _EASIER_OR_DEEPER.search(bare) or _PREREQ.search(question)
+    return [] if moves else inside
+
+
 def lookup_targets(question: str, spans: list[tuple[int, int, str]],
                    own_surnames: dict[str, set[str]] | None = None) -> list[str]:
     """The named resources a question asks about (kept first), when no part of it asks for another resource.
@@ -229,9 +266,10 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
         for a, b, _ in sorted(inside, reverse=True):
             bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
         asked = clause + mark  # with its question mark
-        if requested and not inside and not _points_at_named(bare):
+        if requested and not inside and not _points_at_named(bare) and not _NAME_ASKED.search(clause):
             continue  # ("Bishop is too dense. Can you recommend a gentler book? Is it free?": "it" is the other)
-        outright = _named_outright(question, start, end, mark, inside, before, persons)
+        outright = _named_outright(question, start, end, mark, inside, before, persons) \
+            or _recalled(question, start, _SENTENCE_END.search(question, start).start(), inside)
         if outright:
             targets += outright
             continue
@@ -242,6 +280,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
         if start == 0 and inside and not _CONTENT.search(bare) and mark.strip() in (":", "-", "\u2014") \
                 and "?" in question[end:] and not _PREREQ.search(question[end:]):
             targets += inside
+        elif _NAME_ASKED.search(clause) and (inside or before):  # "Karpathy's series ... what was it called?"
+            targets += inside or before
         elif _READY.search(clause) and (inside or before):  # "how do I tell if I'm ready for X?" asks what X presumes
             targets += inside or before  # ... as does "X - how do I know if I'm ready for it?"
         elif inside and _WHAT_IT_COVERS.search(bare) and not _OTHER_THAN.search(bare):  # "tell me what X covers?"

@@ -21,6 +21,7 @@ from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEF
                    _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YARDSTICK, said_years,
                    unnamed_clauses)
 from .lookup import heard_beside, heard_options, lookup_targets
+from .plans import presupposing, read_plan
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _as_subject, _before_name,
                     _behind, _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject,
@@ -31,6 +32,9 @@ from .record import Intent
 
 
 _A_YEAR = re.compile(r"\b(19|20)\d\d\b")
+# where something was first shown: the paper, the course or the lecture series named, never a book written after it
+_ORIGIN = re.compile(r"\b(first|originally) (appeared|introduced|proposed|published|defined|showed up|presented)\b", re.I)
+_FIRST_SHOWN_IN = ("paper", "course", "video-series")
 
 
 class IntentReader:
@@ -325,7 +329,9 @@ class IntentReader:
         if self._asks_before(question, spans):
             heard = heard_beside(question, spans)
             spans = [s for s in spans if s[2] not in heard]
-        done = _behind(question, spans)
+        plan = read_plan(question, spans)  # "week 1: X; week 2: ?; week 3: Y": X and Y are the plan around the answer
+        behind = _behind(question, spans)
+        done = behind | plan.placed
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         # two names compared: not "is X good or is there something friendlier?", nor "CS229" (one name, many records)
         compares = len({(a, b) for a, b, _ in spans}) >= 2 and len(mentioned) >= 2 \
@@ -339,8 +345,11 @@ class IntentReader:
         said = rest if spans else question
         tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
         later = _CLAUSES.split(tail)[1:]  # the clauses after the one that names X
+        # ("coding a GAN ... I want the place where the minimax objective first appeared": a paper, a course or a
+        # video named is where it first appeared, a book is not)
+        origin = bool(mentioned) and all(self.kinds.get(r) in _FIRST_SHOWN_IN for r in mentioned)
         asks_else = (any((_WISH.search(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c)) and not _LOOKUP.search(c)
-                         for c in later)
+                         for c in later) and not (origin and _ORIGIN.search(tail))
                      and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
         # ("X skipped the derivations, where can I find them?" asks where what X leaves out is)
         found_elsewhere = bool(_SIDEWAYS.search(said) and _FIND_IT.search(question))
@@ -368,6 +377,7 @@ class IntentReader:
         known = known_clauses(rest)
         if about:
             mentioned = list(dict.fromkeys(about + mentioned))
+            done = behind | (plan.placed - set(about))  # ("week 1, Kolter's handout ... where is the week-1 one?")
         between = len(mentioned) >= 2 and bool(_BETWEEN.search(said))
         return Intent(
             mentioned=mentioned,
@@ -375,12 +385,15 @@ class IntentReader:
             # (nor do "a course in between?" two named ones and "which paper came before it?")
             wants_prerequisites=not about and not gentler_first and not between
             and not (earlier and CAME_BEFORE.search(said))
-            and (self._asks_before(question, spans) or before_name and not earlier or lacking),
+            and (self._asks_before(_first_of_two(question) if compares else question, spans)
+                 or before_name and not earlier or lacking or plan.before_placed
+                 # "Axler's MIRA assumes real analysis, and I've never done analysis": what comes before the step
+                 or bool(lacks) and not compares and bool(presupposing(question, spans))),
             wants_next_step=not about and bool(_NEXT.search(mine)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
             and bool(_NEXT.search(mine) or _AWAY.search(mine) or _SIDEWAYS.search(said) or asks_else or gentler_first
-                     or used or before_name and earlier) and not _REVISES_NAME.search(said)
+                     or used or before_name and earlier or plan.after_placed) and not _REVISES_NAME.search(said)
             and not heard_options(question, spans, done),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
             deeper=_wants_depth(without_known(said, known)),
@@ -399,7 +412,18 @@ class IntentReader:
             same_source=bool(mentioned) and bool(_SAME_SOURCE.search(question)),
             between=between,
             beneath=not mentioned and bool(lacks) and bool(_BENEATH.search(question)),
+            presupposing=presupposing(question, spans),
         )
+
+
+# "choosing between Hazan and Cesa-Bianchi & Lugosi ... which one first?": which of the two to start with
+_WHICH_FIRST = re.compile(r"\b(which|what) (one|of (them|the two|these|those|both)|book|course)( should i (read|take|do|"
+                          r"start with|pick))? first\b", re.I)
+
+
+def _first_of_two(question: str) -> str:
+    """The question without its "which one first?", asked in a choice of two named resources."""
+    return _WHICH_FIRST.sub(" ", question)
 
 
 def _gentler_first(said: str, question: str) -> bool:

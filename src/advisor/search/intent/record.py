@@ -28,3 +28,4 @@ class Intent:
     same_source: bool = False  # "the more mathematical book by the same authors", "the full notes of that same course"
     between: bool = False  # "ISLR too easy, ESL over my head: anything in between?": between the named ones
     beneath: bool = False  # "stuck on the BPTT derivation, what math am I missing?": what the gap builds on
+    presupposing: list[str] = field(default_factory=list)  # named ones said to assume what the learner lacks: steps
