@@ -156,3 +156,42 @@ def test_the_struggle_said_of_a_resource_asks_for_a_gentler_one():
                  "Tried David Silver's RL course. It rushes MDPs in one lecture. What instead?",
                  "Started Bishop's PRML and I'm losing motivation fast. Other options?"):
         assert read(said).direction == "easier", said
+
+
+def test_a_topics_own_name_quoted_is_the_term_not_the_primer_whose_title_holds_it():
+    shelf = {"primer": Resource("primer", "A Primer on Reproducing Kernel Hilbert Spaces", ["Jonathan Manton"],
+                                kind="tutorial")}
+    reader = IntentReader(shelf, topic_terms=["reproducing kernel Hilbert spaces", "RKHS"])
+    said = ("The scikit-learn docs mention 'reproducing kernel Hilbert spaces' and every book's section on them felt "
+            "hand-wavy. Is there a free tutorial that builds them up from examples?")
+    assert reader.read(said).mentioned == []
+    # a title's words that are no topic's name still name the record
+    assert reader.read("the title was 'a primer on reproducing kernel' something, is it free?").mentioned == ["primer"]
+
+
+def test_a_resource_not_wanted_is_refused_and_one_refused_beside_a_comparative_is_what_the_move_is_from():
+    intent = read("Villani's books: I don't want the ~1000-page one, I want Peyre & Cuturi's. Is it free?")
+    assert "pc" in intent.mentioned
+    refused = read("I don't want Bishop's PRML. A free book on kernels?")
+    assert refused.refused == ["bishop"] and refused.mentioned == []
+    lighter = read("Not Bishop's PRML, something lighter?")
+    assert lighter.mentioned == ["bishop"] and lighter.moves_away and lighter.direction == "easier"
+
+
+def test_a_name_asked_for_after_describing_another_work_of_the_same_makers_is_not_the_one_named():
+    intent = read("Days 1-3 I reread Peyre & Cuturi's book. For days 4-6 I want their companion paper on Sinkhorn "
+                  "scaling. What's the exact title?")
+    assert intent.about == [] and intent.same_source
+
+
+def test_or_weighs_names_only_with_a_name_or_a_resource_on_each_side():
+    # two topics joined by "or" beside one name weigh nothing
+    intent = read("I'm aiming for the Adam paper. Bottou, Curtis & Nocedal's review is supposed to be the on-ramp, "
+                  "but I don't know convexity or duality at all.")
+    assert not intent.compares
+    assert read("Bishop's PRML or Peyre & Cuturi's book?").compares
+    assert read("PRML? or MIRA?").compares
+    # a dot inside a name or an abbreviation ends no sentence
+    assert read("Bishop ch. 13, or Axler's MIRA? I want a free book.").compares
+    # a name weighed against another resource said in words
+    assert read("Is MIRA just the new edition of Durrett's book or a different book?").compares

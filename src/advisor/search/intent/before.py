@@ -1,5 +1,5 @@
 """The cues that a question asks what comes before a resource or a topic: "what do I need before X?", "prep for
-X", "it assumes calculus", "to the point where I can read Bishop". Regular expressions only; `reader.py` decides."""
+X", "it assumes calculus", "to the point where I can read Bishop". Regular expressions, and the two small readings made of them alone; `reader.py` decides."""
 
 from __future__ import annotations
 
@@ -103,3 +103,26 @@ _HAS_PREREQUISITES = re.compile(r"\b(i|we|he|she|they)\s+(do\s+|already\s+|now\s
                                 r"(all\s+)?(the\s+|my\s+)?([\w-]+\s+)?(pre-?requisites?|prereqs?)\b|"
                                 r"\b(without|no|few|minimal|not many)\s+([\w-]+\s+){0,2}(pre-?requisites?|prereqs?)\b",
                                 re.I)
+
+
+# where something was first shown: the paper, the course or the lecture series named, never a book written after it
+ORIGIN = re.compile(r"\b(first|originally) (appeared|introduced|proposed|published|defined|showed up|presented)\b", re.I)
+FIRST_SHOWN_IN = ("paper", "course", "video-series")
+
+# "choosing between Hazan and Cesa-Bianchi & Lugosi ... which one first?": which of the two to start with
+_WHICH_FIRST = re.compile(r"\b(which|what) (one|of (them|the two|these|those|both)|book|course)( should i (read|take|do|"
+                          r"start with|pick))? first\b", re.I)
+
+
+def first_of_two(question: str) -> str:
+    """The question without its "which one first?", asked in a choice of two named resources."""
+    return _WHICH_FIRST.sub(" ", question)
+
+
+def asks_before(question: str, spans) -> bool:
+    """Whether the question asks what comes before something: not "baby Rudin so I can read ML theory papers later?",
+    where the named resource is the step proposed before an unnamed goal."""
+    end = max((b for _, b, _ in spans), default=-1)
+    return any(not (spans and m.start() >= end and _GOAL_CLAUSE.match(question, m.start()))
+               for m in _PREREQ.finditer(_HAS_PREREQUISITES.sub(" ", question))) \
+        or bool(spans) and bool(FOUNDATIONS_REVIEWED.search(question))

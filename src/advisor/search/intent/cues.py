@@ -299,7 +299,11 @@ _SAME_SOURCE = re.compile(r"\b(by|from|of) (\(?mostly\)? )?(the|that|this|those|
                           r"\b(text|textbook|book|lectures?|videos?|course|class) (that |which )?(goes|go|pairs?|belongs?) "
                           r"with\b|\b(text|textbook|book) (that )?(they|it|he|she|the (lectures?|course|class)) "
                           r"(follows?|uses?|used|followed|(is|are|was|were) based on)\b|\bcompanion (text|textbook|book|"
-                          r"lectures?|videos?|course)\b|"
+                          r"lectures?|videos?|course|set|sheets?|cheat ?sheets?|series|volume|notes|paper)\b|"
+                          # "their companion set for the deep learning course", "his earlier, shorter book"
+                          r"\b(their|his|her) ([\w-]+,? ){0,2}?(other|newer|later|earlier|next|second|sister|follow-up) "
+                          r"([\w-]+,? ){0,2}?(book|set|course|series|notes|paper|sheets?|cheat ?sheets?|text|textbook|volume|"
+                          r"monograph)\b|"
                           # "a compact review written for this course"
                           r"\b(written|made|prepared|produced) (specifically |just |especially )?(for|to accompany) "
                           r"(the|that|this|its) (very )?(course|class|book|lectures?)\b|"
@@ -320,7 +324,9 @@ _REQUIRES = re.compile(r"\b(wants|requires|required|assumes|assumed|expects|expe
                        r"demands|prerequisites?( are| is)?)\b[^.?!;]{0,40}$", re.I)
 # "not re-watching 18.06", "or reading Axler": the verb a refusal of a resource may carry (names.refused_in_list too)
 REFUSED_VERB = r"(re-?)?(reading|watching|doing|taking|using|buying|redoing|going back to|going through)"
-_NOT_THIS = re.compile(rf"\b(not|nor)\s+({REFUSED_VERB}\s+)?((the|an?|his|her|their)\s+([\w-]+\s+){{0,3}})?$", re.I)
+# ... or "I don't want the ~1000-page Old and New"
+_NOT_THIS = re.compile(rf"\b(not|nor|(don'?t|do not|doesn'?t|does not) (want|need|mean))\s+({REFUSED_VERB}\s+)?"
+                       r"((the|an?|his|her|their)\s+([\w~-]+\s+){0,3})?$", re.I)
 # ... or ruled out after it: "Villani's 1000 pages is not happening", "Bishop is out of the question"
 _RULED_OUT_AFTER = re.compile(r"^('s|\u2019s)?(\s+[\w~-]+){0,3}\s+(is|are|was)\s+(not happening|out of the question|off the table|"
                               r"a no-go|not an option|out)\b(?!\s+of\s+(print|date|reach))", re.I)

@@ -7,7 +7,8 @@ import re
 from collections import Counter
 
 from .before import _PREREQ
-from .cues import (_DEEPER, _EASIER, _KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SENTENCE_END, _WANTS_RESOURCE,
+from .cues import (_DEEPER, _EASIER, _KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SAME_SOURCE,
+                   _SENTENCE_END, _WANTS_RESOURCE,
                    _WISH, pieces)
 from .names import person_spans
 
@@ -281,7 +282,9 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
                 and "?" in question[end:] and not _PREREQ.search(question[end:]):
             targets += inside
         elif _NAME_ASKED.search(clause) and (inside or before):  # "Karpathy's series ... what was it called?"
-            targets += inside or before
+            # ... not the one named when what is described is another of its makers' ("their companion set")
+            if inside or not _SAME_SOURCE.search(question[before[-1][1]:start]):
+                targets += inside or before
         elif _READY.search(clause) and (inside or before):  # "how do I tell if I'm ready for X?" asks what X presumes
             targets += inside or before  # ... as does "X - how do I know if I'm ready for it?"
         elif inside and _WHAT_IT_COVERS.search(bare) and not _OTHER_THAN.search(bare):  # "tell me what X covers?"

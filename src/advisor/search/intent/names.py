@@ -355,7 +355,30 @@ def compares_named(text: str, spans: list[tuple[int, int, str]]) -> bool:
             break
     return any((m.group().lower() not in ("or", "than") or any(a <= m.start() < b for a, b in named))
                and not (_VERSUS.fullmatch(m.group()) and not _names_beside(m, spans))
+               # ("I've never learned least squares or regularized least squares" weighs two topics, not two names)
+               and not (m.group().lower() == "or" and not _names_either_side(m, spans))
                for m in _COMPARE.finditer(text))
+
+
+def _names_either_side(m: re.Match, spans: list) -> bool:
+    """Whether names stand before and after an "or" in its sentence (the one before it too, when it opens one: "PRML?
+    or ESL?"), or it weighs a name against a resource said another way ("ISLR or a different book?")."""
+    text = m.string
+    bounds = [0] + [b.end() for b in _SENTENCE_BREAK.finditer(text)] + [len(text)]
+    start = max(x for x in bounds if x <= m.start())
+    if not text[start:m.start()].strip():
+        start = max((x for x in bounds if x < start), default=start)
+    end = min(x for x in bounds if x > m.start())
+    return any(start <= a and b <= m.start() for a, b, _ in spans) \
+        and (any(m.end() <= a < end for a, _, _ in spans) or bool(_KIND_AFTER_OR.match(text, m.end())))
+
+
+# a sentence ends at "?", "!" or ". " (not "ch. 13", "fast.ai", "et al. ")
+_SENTENCE_BREAK = re.compile(r"[?!]+\s*|(?<!\bch)(?<!\bal)(?<!\bvs)(?<!\bcf)(?<!\bpp)(?<!\bno)(?<!\bvol)(?<!\be\.g)"
+                             r"(?<!\bi\.e)(?<!\b[a-z])\.\s+", re.I)
+_KIND_AFTER_OR = re.compile(r"\s+(is it |is there |should i (get|read|take|do) )?(a|an|the|some|any|another)\s+"
+                            r"([\w-]+\s+){0,2}(book|course|class|text|textbook|version|edition|one|notes|paper|video|series)s?\b",
+                            re.I)
 
 
 _VERSUS = re.compile(r"vs\.?|versus", re.I)
@@ -375,13 +398,16 @@ def _names_beside(m: re.Match, spans: list[tuple[int, int, str]], reach: int = 4
 _QUOTED = re.compile(r"(?<!\w)['\"\u201c\u2018]([^'\"\u201d\u2019\n]{12,160}?)['\"\u201d\u2019](?!\w)")
 
 
-def quoted_titles(question: str, titles: dict[str, str], spans: list, skip: frozenset[str]) -> tuple[list, set[str]]:
+def quoted_titles(question: str, titles: dict[str, str], spans: list, skip: frozenset[str],
+                  terms: frozenset[str] = frozenset()) -> tuple[list, set[str]]:
     """`spans` with each quoted part of exactly one record's title (`titles`: squashed) naming that record, and
-    the records so named (a title typed inside the quote is part of theirs)."""
+    the records so named (a title typed inside the quote is part of theirs); a topic's own name quoted (`terms`:
+    "the docs mention 'reproducing kernel Hilbert spaces'") is the term, not the primer whose title holds it."""
     quoted = set()
     for m in _QUOTED.finditer(question):
         said = squashed(m.group(1))
-        if len(m.group(1).split()) < 3 or len(said) < 12 or _AS_TERM.search(question[:m.start(1)]):
+        if len(m.group(1).split()) < 3 or len(said) < 12 or _AS_TERM.search(question[:m.start(1)]) \
+                or " ".join(m.group(1).lower().split()) in terms:
             continue
         holders = [rid for rid, whole in titles.items() if said in whole and rid not in skip]
         if len(holders) != 1:

@@ -9,18 +9,16 @@ from typing import Iterable
 from ...types import Resource
 # the package's wording cues (cues.py, background.py), shared by its modules
 from .asides import set_aside
-from .asks import _NO_PROOFS
 from .background import _LACK, known_clauses, lack_clauses, own_gap, without_known, zero_wished
-from .before import _GOAL_CLAUSE, _HAS_PREREQUISITES, _PREREQ, FOUNDATIONS_REVIEWED
+from .before import FIRST_SHOWN_IN, ORIGIN, asks_before, first_of_two
 from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BENEATH, _BETWEEN,
-                   _BRACKET_AFTER_NAME, _CHOOSING,
-                   _CLAUSES, _COMPARATIVE, _DEEPER, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER, _EASIER,
-                   _ELLIPTIC_REQUEST, _FIND_IT, _FOUNDATIONS, _GENTLER, _GENTLE_VERDICT, _GOAL_BEFORE_NAME,
-                   _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP, _NEXT, _NOT_THIS, _OR_ELSE, _OTHERS_CHOICE, _REQUEST,
-                   _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER, _SAME_IDEAS, _SAME_SOURCE, _SENTENCES, _SENTENCE_END,
-                   _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH, _YARDSTICK, said_years,
-                   unnamed_clauses)
+                   _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES, _COMPARATIVE, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER,
+                   _EASIER, _ELLIPTIC_REQUEST, _FIND_IT, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP,
+                   _NEXT, _NOT_THIS, _OR_ELSE, _OTHERS_CHOICE, _REQUEST, _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER,
+                   _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH,
+                   _YARDSTICK, said_years, unnamed_clauses)
 from .lookup import heard_beside, heard_options, lookup_targets
+from .moves import easier_way_in, wants_depth
 from .plans import presupposing, read_plan
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _as_subject, _before_name,
@@ -32,9 +30,6 @@ from .record import Intent
 
 
 _A_YEAR = re.compile(r"\b(19|20)\d\d\b")
-# where something was first shown: the paper, the course or the lecture series named, never a book written after it
-_ORIGIN = re.compile(r"\b(first|originally) (appeared|introduced|proposed|published|defined|showed up|presented)\b", re.I)
-_FIRST_SHOWN_IN = ("paper", "course", "video-series")
 
 
 class IntentReader:
@@ -111,7 +106,7 @@ class IntentReader:
                 if not _subject_words(question, m.start(), m.end()):
                     spans.append((m.start(), m.end(), rid))
         spans, quoted = quoted_titles(question, self.whole_titles, spans + self._kind_said_after(question, spans, skip),
-                                      skip)
+                                      skip, self.topic_terms)
         flat = squashed(question)
         typed = {rid for whole, rid in self.titles if whole in flat and rid not in skip  # whole titles typed, punctuation or not
                  and not _as_subject(question, whole) and self._in_one_clause(question, rid)}
@@ -309,48 +304,57 @@ class IntentReader:
             rest = _ANAPHORA.sub(" ", rest)
         return rest
 
-    @staticmethod
-    def _asks_before(question: str, spans) -> bool:
-        """Whether the question asks what comes before something: not "baby Rudin so I can read ML theory
-        papers later?", where the named resource is the step proposed before an unnamed goal."""
-        end = max((b for _, b, _ in spans), default=-1)
-        return any(not (spans and m.start() >= end and _GOAL_CLAUSE.match(question, m.start()))
-                   for m in _PREREQ.finditer(_HAS_PREREQUISITES.sub(" ", question))) \
-            or bool(spans) and bool(FOUNDATIONS_REVIEWED.search(question))
-
     def _earlier(self, said: str, mentioned: list[str], before_name: bool) -> bool:
         """Whether what is asked lies back in time from X ("the first diffusion paper, before DDPM"); "I want the
         original short paper" said of a named paper (Kingma & Welling 2013) is that paper."""
         papers = bool(mentioned) and all(self.kinds.get(r) == "paper" for r in mentioned)
         return any(not (m.group("original") and papers and not before_name) for m in _EARLIER.finditer(said))
 
-    def read(self, question: str) -> Intent:
+    def _choice(self, question: str) -> tuple:
+        """The names a question says and those it refuses, the plan around them (plans.read_plan), the ones behind
+        the learner, and whether two of them are compared."""
         spans, named_anyhow, refused = self._read_names(question)
-        if self._asks_before(question, spans):
+        if refused and not spans and _COMPARATIVE.search(question):  # "not Bishop's PRML, something lighter?": from it
+            spans = [s for s in named_anyhow if s[2] in refused]  # (the others "Bishop" names stay refused)
+        if asks_before(question, spans):
             heard = heard_beside(question, spans)
             spans = [s for s in spans if s[2] not in heard]
         plan = read_plan(question, spans)  # "week 1: X; week 2: ?; week 3: Y": X and Y are the plan around the answer
         behind = _behind(question, spans)
-        done = behind | plan.placed
         mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         # two names compared: not "is X good or is there something friendlier?", nor "CS229" (one name, many records)
         compares = len({(a, b) for a, b, _ in spans}) >= 2 and len(mentioned) >= 2 \
             and compares_named(_OR_ELSE.sub(lambda m: " " * len(m.group()), question), spans)
         if compares:
             spans = alike_in_choice(spans, self.kinds)
-            mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
+        return spans, named_anyhow, refused, plan, behind, compares
+
+    @staticmethod
+    def _untried(question: str, spans: list, steps: list[str]) -> bool:
+        """Whether there are steps the learner has not tried ("I tried X and it assumed ..." asks for another)."""
+        return bool(steps) and not any(
+            rid in steps and _USED_BEFORE_NAME.match(re.split(r"(?<=[.?!;])\s+", question[:a])[-1]) for a, _, rid in spans)
+
+    def _asks_else(self, question: str, tail: str, later: list[str], mentioned: list[str]) -> bool:
+        """Whether a clause after the last name asks for another resource ("X was great but ..., what free book
+        covers Y?"), not for X ("which book is that?", "the place where the minimax objective first appeared": a
+        paper, a course or a video named is where it first appeared, a book is not)."""
+        origin = bool(mentioned) and all(self.kinds.get(r) in FIRST_SHOWN_IN for r in mentioned)
+        return (any((_WISH.search(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c)) and not _LOOKUP.search(c)
+                    for c in later) and not (origin and ORIGIN.search(tail))
+                and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
+
+    def read(self, question: str) -> Intent:
+        spans, named_anyhow, refused, plan, behind, compares = self._choice(question)
+        done = behind | plan.placed
+        mentioned = list(dict.fromkeys(rid for _, _, rid in spans))
         before_name = _before_name(question, spans)
         rest = self._without_names(question, spans)
         # what the learner says about X is read without X's name ("Linear Algebra Done Right" finished nothing)
         said = rest if spans else question
         tail = question[max((b for a, b, _ in spans if (a, b) != (0, len(question))), default=len(question)):]
         later = _CLAUSES.split(tail)[1:]  # the clauses after the one that names X
-        # ("coding a GAN ... I want the place where the minimax objective first appeared": a paper, a course or a
-        # video named is where it first appeared, a book is not)
-        origin = bool(mentioned) and all(self.kinds.get(r) in _FIRST_SHOWN_IN for r in mentioned)
-        asks_else = (any((_WISH.search(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c)) and not _LOOKUP.search(c)
-                         for c in later) and not (origin and _ORIGIN.search(tail))
-                     and not _BACK_TO_NAME.search(tail) and not _CHOOSING.search(question))
+        asks_else = self._asks_else(question, tail, later, mentioned)
         # ("X skipped the derivations, where can I find them?" asks where what X leaves out is)
         found_elsewhere = bool(_SIDEWAYS.search(said) and _FIND_IT.search(question))
         about = [] if compares or found_elsewhere else lookup_targets(question, spans, self.own_surnames)
@@ -367,7 +371,7 @@ class IntentReader:
         lacking = bool(mentioned) and (asks_else or goal or requested) and not compares \
             and own_gap(said, lacks, question, self._names_subject)
         # a gap named is what comes first
-        gentler_first = bool(mentioned) and _gentler_first(said, question) and not about and not compares and not lacking
+        gentler_first = bool(mentioned) and easier_way_in(said, question) and not about and not compares and not lacking
         earlier = self._earlier(said, mentioned, before_name)
         # ("Did ESL cover boosting?" asks about X)
         used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
@@ -385,10 +389,11 @@ class IntentReader:
             # (nor do "a course in between?" two named ones and "which paper came before it?")
             wants_prerequisites=not about and not gentler_first and not between
             and not (earlier and CAME_BEFORE.search(said))
-            and (self._asks_before(_first_of_two(question) if compares else question, spans)
-                 or before_name and not earlier or lacking or plan.before_placed
+            and (asks_before(first_of_two(question) if compares else question, spans)
+                 or before_name and not earlier or lacking or plan.before_placed and not compares
                  # "Axler's MIRA assumes real analysis, and I've never done analysis": what comes before the step
-                 or bool(lacks) and not compares and bool(presupposing(question, spans))),
+                 # (not "I tried Vershynin's book and it assumed more analysis than I have": one at their level)
+                 or bool(lacks) and not compares and self._untried(question, spans, presupposing(question, spans))),
             wants_next_step=not about and bool(_NEXT.search(mine)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
@@ -396,7 +401,7 @@ class IntentReader:
                      or used or before_name and earlier or plan.after_placed) and not _REVISES_NAME.search(said)
             and not heard_options(question, spans, done),
             direction="earlier" if earlier else "easier" if _EASIER.search(said) or gentler_first else "harder",
-            deeper=_wants_depth(without_known(said, known)),
+            deeper=wants_depth(without_known(said, known)),
             deeper_than=bool(_DEEPER_THAN.search(said)),
             sideways=bool(_SIDEWAYS.search(said)),
             rest=beside,
@@ -415,28 +420,3 @@ class IntentReader:
             presupposing=presupposing(question, spans),
         )
 
-
-# "choosing between Hazan and Cesa-Bianchi & Lugosi ... which one first?": which of the two to start with
-_WHICH_FIRST = re.compile(r"\b(which|what) (one|of (them|the two|these|those|both)|book|course)( should i (read|take|do|"
-                          r"start with|pick))? first\b", re.I)
-
-
-def _first_of_two(question: str) -> str:
-    """The question without its "which one first?", asked in a choice of two named resources."""
-    return _WHICH_FIRST.sub(" ", question)
-
-
-def _gentler_first(said: str, question: str) -> bool:
-    """"a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an easier
-    way into X's own subject, not X's foundations; and so does "X is super dense, what do I read first?", X judged
-    too hard, then asked what comes first (unless foundations are asked in so many words: "ESL lost me, what
-    background am I missing?")."""
-    gentler = _GENTLER.search(_GENTLE_VERDICT.sub(" ", said)) or _SAME_IDEAS.search(said) and not _DEEPER.search(said)
-    return bool(gentler or _EASIER.search(said) and _PREREQ.search(question) and not _FOUNDATIONS.search(question))
-
-
-def _wants_depth(said: str) -> bool:
-    """Whether the learner asks for depth: not "I couldn't follow the sum-product derivation" (a gap), nor "I'm NOT
-    after a theorem-proof book", nor "grad probability done" (what they know, left out by the caller)."""
-    return bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p) for p in _SENTENCES.split(said)
-                                        if p and not _LACK.search(p))))

@@ -1,0 +1,24 @@
+"""Which way a move from a named resource goes: an easier way into its own subject first, or more depth."""
+
+from __future__ import annotations
+
+from .asks import _NO_PROOFS
+from .background import _LACK
+from .before import _PREREQ
+from .cues import _DEEPER, _EASIER, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _SAME_IDEAS, _SENTENCES
+
+
+def easier_way_in(said: str, question: str) -> bool:
+    """"a gentler book on the same ideas to read first", "anything lighter to read beforehand": before X, an easier
+    way into X's own subject, not X's foundations; and so does "X is super dense, what do I read first?", X judged
+    too hard, then asked what comes first (unless foundations are asked in so many words: "ESL lost me, what
+    background am I missing?")."""
+    gentler = _GENTLER.search(_GENTLE_VERDICT.sub(" ", said)) or _SAME_IDEAS.search(said) and not _DEEPER.search(said)
+    return bool(gentler or _EASIER.search(said) and _PREREQ.search(question) and not _FOUNDATIONS.search(question))
+
+
+def wants_depth(said: str) -> bool:
+    """Whether the learner asks for depth: not "I couldn't follow the sum-product derivation" (a gap), nor "I'm NOT
+    after a theorem-proof book", nor "grad probability done" (what they know, left out by the caller)."""
+    return bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p) for p in _SENTENCES.split(said)
+                                        if p and not _LACK.search(p))))
