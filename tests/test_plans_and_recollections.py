@@ -195,3 +195,21 @@ def test_or_weighs_names_only_with_a_name_or_a_resource_on_each_side():
     assert read("Bishop ch. 13, or Axler's MIRA? I want a free book.").compares
     # a name weighed against another resource said in words
     assert read("Is MIRA just the new edition of Durrett's book or a different book?").compares
+
+
+def test_which_one_is_that_after_a_resource_described_asks_for_the_one_described():
+    intent = read("I read the GAN paper and my gradients die. Before jumping to Peyre & Cuturi, I want the theory "
+                  "paper that explains why the divergence saturates. Which one is that?")
+    assert intent.about == []
+    # after a name said as advice, it asks which that one is; after a wish with no description, the name said
+    assert read("My advisor recommended PRML. Which one is that?").about == ["bishop"]
+    assert read("I've read Peyre & Cuturi. Now I want the most exhaustive treatise. Which one is that?").about == ["pc"]
+
+
+def test_a_kind_ruled_out_after_it_is_avoided():
+    from advisor.search.intent import attribute_preferences
+    prefs = attribute_preferences("A clear, free derivation I can compare against, please. A full semester course "
+                                  "is too much right now.")
+    assert prefs.get("avoid_kind") == ("course",) and "course" not in prefs.get("kind", ())
+    assert attribute_preferences("a 1,000-page book is overkill for me, any free notes?")["avoid_kind"] == ("book",)
+    assert "avoid_kind" not in attribute_preferences("a course would be great, the book is fine too")

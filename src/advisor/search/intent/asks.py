@@ -261,11 +261,20 @@ _OTHER_FIELD_STAGE = re.compile(r"\b(biology|bio|biologist|psychology|psych|neur
                                 r"doctoral)(\s+(student|school|candidate))?\b", re.I)
 
 
+# ... or ruled out after it: "a full semester course is too much right now", "a 1,000-page book is overkill"
+_REFUSED_AFTER = re.compile(r"\b(an?|the|any)\s+(([\w,-]+)\s+){0,2}?(?P<kind>lecture videos?|lecture courses?|video courses?|"
+                            r"books?|textbooks?|videos?|courses?|lectures?|papers?|cheat ?sheets?|notes)\s+(is|are|would be|"
+                            r"feels?|seems?|sounds?)\s+(way |far |just |simply |probably )?(too (much|long|big|heavy|slow)|"
+                            r"overkill|out of the question|not an option|off the table|a no-go)\b", re.I)
+
+
 def attribute_preferences(query: str) -> dict[str, tuple]:
     prefs: dict[str, tuple] = {}
     lowered = _PREFER_TO.sub(r"\1 not ", query.lower())  # "I prefer books to videos": books, not videos
-    avoided = tuple(k for m in _REFUSED.finditer(lowered) if not m.group("size")
+    avoided = tuple(k for m in [*_REFUSED.finditer(lowered), *_REFUSED_AFTER.finditer(lowered)]
+                    if not m.groupdict().get("size")
                     for k in _REFUSED_KINDS.get(m.group("kind").rstrip("s"), ()))
+    lowered = _REFUSED_AFTER.sub(" ", lowered)
     if avoided:
         prefs["avoid_kind"] = tuple(dict.fromkeys(avoided))
     lowered = _LIKENESS.sub(" ", _WORKED_ON.sub(" ", _PAST_KIND.sub(" ", _REFUSED.sub(" ", NEEDNT_BE_FREE.sub(

@@ -245,6 +245,26 @@ def _recalled(question: str, start: int, end: int, inside: list) -> list:
     return [] if moves else inside
 
 
+# "which one is that?", "what paper is it?": the identity of what was just said
+_WHICH_IS_IT = re.compile(r"^\W*((so|and|but|ok)\W+)?(which|what)( one| paper| book| course| text)? (is|was) (that|it|this)"
+                          r"\W*$", re.I)
+
+
+def _wished_unnamed(question: str, start: int, spans: list) -> bool:
+    """Whether the sentence before question[start] wishes for a resource it describes without a name, by what it
+    does ("I want the theory paper that explains why the gradients die")."""
+    before = question[:start].rstrip()
+    begin = max((m.end() for m in re.finditer(r"[.?!]\s", before[:-1])), default=0)
+    wish = _WISH.search(before, begin)
+    return bool(wish) and not any(wish.start() <= a < start for a, _, _ in spans) \
+        and bool(_DESCRIBED.search(before, wish.end()))
+
+
+# a resource described by what it does: "the theory paper that explains why", "the book which proves"
+_DESCRIBED = re.compile(r"\b(paper|book|text|textbook|course|notes|lectures?|survey|tutorial|article|monograph|one)"
+                        r"\s+(that|which|where|who)\s", re.I)
+
+
 def lookup_targets(question: str, spans: list[tuple[int, int, str]],
                    own_surnames: dict[str, set[str]] | None = None) -> list[str]:
     """The named resources a question asks about (kept first), when no part of it asks for another resource.
@@ -309,6 +329,8 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
             stop = _SENTENCE_END.search(question, end).start()
             # ("is there a free online version of the new Bishop book?": the one named in the clause)
             own = inside if inside and _OWN_COPY.search(clause) else []
+            if not inside and _WHICH_IS_IT.match(clause) and _wished_unnamed(question, start, spans):
+                continue  # ("... I want the theory paper that explains why. Which one is that?": the one described)
             targets += own or _referred(clause, before) or inside \
                 or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
         # ("... my Gaussian algebra - conditionals - is rusty." ends a statement, not a question)
