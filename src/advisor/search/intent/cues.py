@@ -248,6 +248,15 @@ _REVISES_NAME = re.compile(r"\b(refresher|review|recap|summary|revision|cheat ?s
                            r"(whole |entire )?(course|class|book|lectures?|text)\b", re.I)
 # where a sentence ends: "?", "." or "!" (not the period inside "18.06"), or the end of the text
 _SENTENCE_END = re.compile(r"[?!]|(?<!\d)\.|\.(?!\d)|$")
+# where one sentence ends and the next begins: "?", "!", a new line, or ". " (not "ch. 13", "fast.ai", "et al. ",
+# "e.g. ")
+SENTENCE_BREAK = re.compile(r"[?!]+\s*|\n|(?<!\bch)(?<!\bal)(?<!\bvs)(?<!\bcf)(?<!\bpp)(?<!\bno)(?<!\bvol)(?<!\be\.g)"
+                            r"(?<!\bi\.e)(?<!\b[a-z])\.\s+", re.I)
+
+
+def sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding text[at] begins."""
+    return max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, at)), default=0)
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 # "which paper came before it?": what came first in time, not what to learn first

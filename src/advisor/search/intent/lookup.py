@@ -8,8 +8,7 @@ from collections import Counter
 
 from .before import _PREREQ
 from .cues import (_DEEPER, _EASIER, _KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SAME_SOURCE,
-                   _SENTENCE_END, _WANTS_RESOURCE,
-                   _WISH, pieces)
+                   _SENTENCE_END, _WANTS_RESOURCE, _WISH, pieces, sentence_start)
 from .names import person_spans
 
 _EASIER_OR_DEEPER = re.compile(f"{_EASIER.pattern}|{_DEEPER.pattern}", re.I)
@@ -254,7 +253,7 @@ def _wished_unnamed(question: str, start: int, spans: list) -> bool:
     """Whether the sentence before question[start] wishes for a resource it describes without a name, by what it
     does ("I want the theory paper that explains why the gradients die")."""
     before = question[:start].rstrip()
-    begin = max((m.end() for m in re.finditer(r"[.?!]\s", before[:-1])), default=0)
+    begin = sentence_start(before[:-1], len(before) - 1)
     wish = _WISH.search(before, begin)
     return bool(wish) and not any(wish.start() <= a < start for a, _, _ in spans) \
         and bool(_DESCRIBED.search(before, wish.end()))
@@ -270,22 +269,15 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
     """The named resources a question asks about (kept first), when no part of it asks for another resource.
     `own_surnames`: each record's authors' surnames (a work of a person named may be asked by what they made)."""
     persons = person_spans(question, spans, own_surnames or {})
-    spans = sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})
-    if not spans:
+    if not (spans := sorted({s for s in spans if (s[0], s[1]) != (0, len(question))})):
         return []
     targets: list[tuple[int, int, str]] = []
     requested = False  # a request for another resource was made: only a clause naming X or pointing at it
-    # a name's own punctuation parts no clauses: "is Prediction, Learning, and Games too hard for me?" is one
-    masked = list(question)
-    for a, b, _ in spans:
-        masked[a:b] = re.sub(r"[^\w\s]", "x", question[a:b])
-    for start, end, mark in pieces(_QUESTIONS, "".join(masked)):
+    for start, end, mark in pieces(_QUESTIONS, _masked(question, spans)):
         clause = question[start:end]
         inside = [s for s in spans if s[0] >= start and s[1] <= end]
         before = [s for s in spans if s[1] <= start]
-        bare = clause
-        for a, b, _ in sorted(inside, reverse=True):
-            bare = bare[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", bare[b - start:], count=1)
+        bare = _bare(clause, start, inside)
         asked = clause + mark  # with its question mark
         if requested and not inside and not _points_at_named(bare) and not _NAME_ASKED.search(clause):
             continue  # ("Bishop is too dense. Can you recommend a gentler book? Is it free?": "it" is the other)
@@ -354,6 +346,22 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
     return list(dict.fromkeys(alone or [rid for _, _, rid in targets]))
 
 
+def _masked(question: str, spans: list) -> str:
+    """The question with the punctuation inside names masked: "is Prediction, Learning, and Games too hard for me?"
+    is one clause."""
+    masked = list(question)
+    for a, b, _ in spans:
+        masked[a:b] = re.sub(r"[^\w\s]", "x", question[a:b])
+    return "".join(masked)
+
+
+def _bare(clause: str, start: int, inside: list) -> str:
+    """A clause without the names inside it (and the kind noun after each: "the X book")."""
+    for a, b, _ in sorted(inside, reverse=True):
+        clause = clause[:a - start] + " " + _KIND_AFTER_NAME.sub(" ", clause[b - start:], count=1)
+    return clause
+
+
 # "I've heard Billingsley, Williams, Durrett", "people mention Villani and Peyre": names heard of, options to weigh
 _HEARD_OF = re.compile(rf"\b(i'?ve heard|i heard|i have heard|people ({_ADVICE_VERBS}|mention\w*)|(the )?(options|"
                        r"candidates) (are|include)|(were|was|got) recommended to me)\b[^.?!]*$", re.I)
@@ -371,7 +379,7 @@ def heard_options(question: str, spans: list, done: frozenset[str]) -> bool:
 
 def _yes_no_about(question: str, at: int) -> bool:
     """Whether the sentence around question[at] is a yes-no question ("X - readable with just calculus?")."""
-    start = max((m.end() for m in re.finditer(r"[.?!]\s", question[:at])), default=0)
+    start = sentence_start(question, at)
     end = question.find("?", at)
     sentence = question[start:end + 1] if end != -1 and not re.search(r"[.!]\s", question[at:end]) else ""
     return bool(sentence) and not re.search(r"\b(what|which|where|who|how|why|when|anything|something|recommend\w*|"

@@ -9,7 +9,7 @@ import unicodedata
 from ...types import Resource
 from .background import known_clauses
 from .cues import (_BEFORE_NAME, _COMPARE, _MAKES_SENSE, _NAME_EXPECTS, _SENTENCE_END, _SMALL, _SO_THAT,
-                   _USED_BEFORE_NAME, REFUSED_VERB)
+                   _USED_BEFORE_NAME, REFUSED_VERB, SENTENCE_BREAK)
 
 
 def surname(author: str) -> str:
@@ -364,7 +364,7 @@ def _names_either_side(m: re.Match, spans: list) -> bool:
     """Whether names stand before and after an "or" in its sentence (the one before it too, when it opens one: "PRML?
     or ESL?"), or it weighs a name against a resource said another way ("ISLR or a different book?")."""
     text = m.string
-    bounds = [0] + [b.end() for b in _SENTENCE_BREAK.finditer(text)] + [len(text)]
+    bounds = [0] + [b.end() for b in SENTENCE_BREAK.finditer(text)] + [len(text)]
     start = max(x for x in bounds if x <= m.start())
     if not text[start:m.start()].strip():
         start = max((x for x in bounds if x < start), default=start)
@@ -373,9 +373,6 @@ def _names_either_side(m: re.Match, spans: list) -> bool:
         and (any(m.end() <= a < end for a, _, _ in spans) or bool(_KIND_AFTER_OR.match(text, m.end())))
 
 
-# a sentence ends at "?", "!" or ". " (not "ch. 13", "fast.ai", "et al. ")
-_SENTENCE_BREAK = re.compile(r"[?!]+\s*|(?<!\bch)(?<!\bal)(?<!\bvs)(?<!\bcf)(?<!\bpp)(?<!\bno)(?<!\bvol)(?<!\be\.g)"
-                             r"(?<!\bi\.e)(?<!\b[a-z])\.\s+", re.I)
 _KIND_AFTER_OR = re.compile(r"\s+(is it |is there |should i (get|read|take|do) )?(a|an|the|some|any|another)\s+"
                             r"([\w-]+\s+){0,2}(book|course|class|text|textbook|version|edition|one|notes|paper|video|series)s?\b",
                             re.I)

@@ -7,16 +7,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cues import _REQUEST, _WISH
+from .cues import _REQUEST, _WISH, SENTENCE_BREAK, sentence_start
 
 # "week 1", "weeks 4-8", "month 2", "days 1-3", "step 3", "(2)", "item 1"
 _SLOT = re.compile(r"\b(?P<unit>week|month|day|step|phase|stage|term|semester|item|block)s?[\s-]*(?P<a>\d{1,2})"
                    r"(\s*(?:-|\u2013|to|and|&)\s*(?P<b>\d{1,2}))?\b(?!\s*(?:%|hours?|hrs?|h\b|pages?|minutes?|mins?))|"
                    r"(?<![\w)])\((?P<n>\d)\)", re.I)
-# a sentence ends at ". " (not "et al. ", "e.g. ", "vs. "), "? ", "! " or a new line
-_HARD_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)\.\s|[?!]\s|\n")
 # a step ticked off: "Cybenko's 1989 paper \u2714.", "week 1: Strang (done)"
-_TICKED = re.compile(r"^[^.?!;\n]{0,60}?(\u2714|\u2713|\u2611|\u2705|\((done|finished|read|watched)\)|\[(x|done)\])", re.I)
+_TICKED = re.compile(r"^[^.?!;\n]{0,60}?(\u2714|\u2713|\u2611|\u2705|\((done|finished|read|watched)\)|"
+                     r"\[(x|done)\])", re.I)
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,8 @@ def _slots(question: str) -> list[tuple[int, int, str, set[int]]]:
 
 
 def _sentence(question: str, at: int) -> tuple[int, int]:
-    start = max((m.end() for m in _HARD_END.finditer(question, 0, at)), default=0)
-    end = _HARD_END.search(question, at)
-    return start, end.end() if end else len(question)
+    end = SENTENCE_BREAK.search(question, at)
+    return sentence_start(question, at), end.end() if end else len(question)
 
 
 def read_plan(question: str, spans: list[tuple[int, int, str]]) -> PlanReading:
@@ -52,7 +50,7 @@ def read_plan(question: str, spans: list[tuple[int, int, str]]) -> PlanReading:
     slot_of: dict[tuple[int, int, str], tuple[str, set[int]]] = {}
     for span in spans:
         a = span[0]
-        label = [s for s in slots if s[1] <= a and not _HARD_END.search(question, s[1], a)]
+        label = [s for s in slots if s[1] <= a and not SENTENCE_BREAK.search(question, s[1], a)]
         if label:
             slot_of[span] = label[-1][2], label[-1][3]
     asked: dict[str, set[int]] = {}
@@ -83,7 +81,8 @@ def _ticked(question: str, spans: list[tuple[int, int, str]]) -> frozenset[str]:
 # measure theory course first", "Hazan's book, but it's written for people who've had convex optimization"
 # (not "the vocabulary CS229 assumes": what is presupposed follows the verb)
 _PRESUPPOSES = re.compile(r"^('s|\u2019s)?[^.?!;]{0,80}?\b((assumes?|assumed|assuming|expects?|presupposes?|requires?|"
-                          r"leans? on|relies on|hinges on)(?=\s+[\w'\"(])|takes? [^.?!;]{1,40} (as known|as given|for granted)|"
+                          r"leans? on|relies on|hinges on)(?=\s+[\w'\"(])|"
+                          r"takes? [^.?!;]{1,40} (as known|as given|for granted)|"
                           r"(is|'s|was) written for (people|readers|students|someone)|says (you|one) (need|should)|"
                           r"tells you to (read|do|take)|throws [^.?!;]{1,40} around|uses [^.?!;]{1,40} freely)\b", re.I)
 

@@ -21,7 +21,8 @@ from .lookup import heard_beside, heard_options, lookup_targets
 from .moves import easier_way_in, wants_depth
 from .plans import presupposing, read_plan
 from .refusals import buried_parts, unwanted_parts
-from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _as_subject, _before_name,
+from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _SENTENCE_START, _as_subject,
+                    _before_name,
                     _behind, _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject,
                     alike_in_choice, author_initials, compares_named, dated, kind_in_sentence, place_subject_names,
                     quoted_titles,
@@ -332,8 +333,8 @@ class IntentReader:
     @staticmethod
     def _untried(question: str, spans: list, steps: list[str]) -> bool:
         """Whether there are steps the learner has not tried ("I tried X and it assumed ..." asks for another)."""
-        return bool(steps) and not any(
-            rid in steps and _USED_BEFORE_NAME.match(re.split(r"(?<=[.?!;])\s+", question[:a])[-1]) for a, _, rid in spans)
+        return bool(steps) and not any(rid in steps and _USED_BEFORE_NAME.match(_SENTENCE_START.split(question[:a])[-1])
+                                       for a, _, rid in spans)
 
     def _asks_else(self, question: str, tail: str, later: list[str], mentioned: list[str]) -> bool:
         """Whether a clause after the last name asks for another resource ("X was great but ..., what free book
