@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cues import _REQUEST, _WISH, SENTENCE_BREAK, sentence_start
+from .cues import _REQUEST, _USED_BEFORE_NAME, _WISH, SENTENCE_BREAK, sentence_start
+from .names import _SENTENCE_START
 
 # "week 1", "weeks 4-8", "month 2", "days 1-3", "step 3", "(2)", "item 1"
 _SLOT = re.compile(r"\b(?P<unit>week|month|day|step|phase|stage|term|semester|item|block)s?[\s-]*(?P<a>\d{1,2})"
@@ -90,3 +91,9 @@ _PRESUPPOSES = re.compile(r"^('s|\u2019s)?[^.?!;]{0,80}?\b((assumes?|assumed|ass
 def presupposing(question: str, spans: list[tuple[int, int, str]]) -> list[str]:
     """The named resources said to presuppose something: steps the learner cannot take yet, never the way in."""
     return list(dict.fromkeys(rid for _, b, rid in spans if _PRESUPPOSES.match(question[b:])))
+
+
+def untried(question: str, spans: list[tuple[int, int, str]], steps: list[str]) -> bool:
+    """Whether there are steps the learner has not tried ("I tried X and it assumed ..." asks for another)."""
+    return bool(steps) and not any(rid in steps and _USED_BEFORE_NAME.match(_SENTENCE_START.split(question[:a])[-1])
+                                   for a, _, rid in spans)

@@ -18,13 +18,13 @@ from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEF
                    _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH,
                    _YARDSTICK, said_years, unnamed_clauses)
 from .lookup import heard_beside, heard_options, lookup_targets
+from .choices import alike_in_choice, compares_named
 from .moves import easier_way_in, wants_depth
-from .plans import presupposing, read_plan
+from .plans import presupposing, read_plan, untried
 from .refusals import buried_parts, unwanted_parts
-from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _SENTENCE_START, _as_subject,
-                    _before_name,
+from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _as_subject, _before_name,
                     _behind, _content_words, _near, _subject_words, _title_pattern, acronym, acronym_as_subject,
-                    alike_in_choice, author_initials, compares_named, dated, kind_in_sentence, place_subject_names,
+                    author_initials, dated, kind_in_sentence, place_subject_names,
                     quoted_titles,
                     refused_in_list, resource_names, said_in_sentence, squashed, surname)
 from .record import Intent
@@ -330,12 +330,6 @@ class IntentReader:
             spans = alike_in_choice(spans, self.kinds)
         return spans, named_anyhow, refused, plan, behind, compares
 
-    @staticmethod
-    def _untried(question: str, spans: list, steps: list[str]) -> bool:
-        """Whether there are steps the learner has not tried ("I tried X and it assumed ..." asks for another)."""
-        return bool(steps) and not any(rid in steps and _USED_BEFORE_NAME.match(_SENTENCE_START.split(question[:a])[-1])
-                                       for a, _, rid in spans)
-
     def _asks_else(self, question: str, tail: str, later: list[str], mentioned: list[str]) -> bool:
         """Whether a clause after the last name asks for another resource ("X was great but ..., what free book
         covers Y?"), not for X ("which book is that?", "the place where the minimax objective first appeared": a
@@ -394,7 +388,7 @@ class IntentReader:
                  or before_name and not earlier or lacking or plan.before_placed and not compares
                  # "Axler's MIRA assumes real analysis, and I've never done analysis": what comes before the step
                  # (not "I tried Vershynin's book and it assumed more analysis than I have": one at their level)
-                 or bool(lacks) and not compares and self._untried(question, spans, presupposing(question, spans))),
+                 or bool(lacks) and not compares and untried(question, spans, presupposing(question, spans))),
             wants_next_step=not about and bool(_NEXT.search(mine)),
             compares=compares,
             moves_away=bool(mentioned) and not compares and not about
