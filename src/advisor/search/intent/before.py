@@ -1,5 +1,6 @@
 """The cues that a question asks what comes before a resource or a topic: "what do I need before X?", "prep for
-X", "it assumes calculus", "to the point where I can read Bishop". Regular expressions, and the two small readings made of them alone; `reader.py` decides."""
+X", "it assumes calculus", "to the point where I can read Bishop". Regular expressions, and the two small readings
+made of them alone; `reader.py` decides."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|ta
                      # "Quick intuition first?": a short request, after a gap
                      r"(^|[.?!:]\s+|(?<=\n))(\w+\s+){1,3}first\s*\?|"
                      r"(^|(?<=[.?!:\n])|(?<=[.?!:\n] ))what (to \w+ )?first\s*([?,.!;]|$)|"
-                     r"(?<!left to )(?<!leaves you to )(?<!leave you to )(?<!have to )fill(s|ing)? (the|my|in)( the)? (gap|hole)s?\b|need to know (for|before)|prepare for|"
+                     # ("being left to fill in gaps is fine" describes a terse book)
+                     r"(?<!left to )(?<!leaves you to )(?<!leave you to )(?<!have to )fill(s|ing)? (the|my|in)( the)? "
+                     r"(gap|hole)s?\b|need to know (for|before)|prepare for|"
                      r"(?<!not )(?<!n't )ready for|"
                      # "get to the level where I could start something like CS229"
                      # ("one book that takes me from vectors to the point where I can read Bishop")

@@ -53,8 +53,8 @@ def _names_either_side(m: re.Match, spans: list) -> bool:
 
 
 _KIND_AFTER_OR = re.compile(r"\s+(is it |is there |should i (get|read|take|do) )?(a|an|the|some|any|another)\s+"
-                            r"([\w-]+\s+){0,2}(book|course|class|text|textbook|version|edition|one|notes|paper|video|series)s?\b",
-                            re.I)
+                            r"([\w-]+\s+){0,2}(book|course|class|text|textbook|version|edition|one|notes|paper|video|"
+                            r"series)s?\b", re.I)
 
 
 _VERSUS = re.compile(r"vs\.?|versus", re.I)

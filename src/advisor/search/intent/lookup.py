@@ -225,6 +225,8 @@ _RECALLED = re.compile(r"\b(i (half[- ]|vaguely |only |kind of |sort of )?(remem
                        r"forg[eo]t (the|its|his|her|their) (name|title|author|year)|whatever (it'?s|it is|it was) called|"
                        r"(or|and) was it|not sure (of|about) the (name|title|author|year|spelling)|(maybe|circa|c\.)"
                        r" (19|20)\d\d)\b|\(\s*\?\s*\)", re.I)
+_RECALLED_DOING = re.compile(r"\b(remember|recall) (liking|loving|hating|reading|doing|taking|watching|struggling|"
+                             r"finding)\b", re.I)
 # what a recollection may not carry: a move to another ("something like Bishop but shorter", "I think Bishop is too
 # hard, anything gentler")
 _MOVES_FROM = re.compile(r"\b(another|other|others|alternatives?|else|instead|rather|than)\b", re.I)
@@ -235,18 +237,12 @@ def _recalled(question: str, start: int, end: int, inside: list) -> list:
     similar", "the 2016 (?) paper by Sohl-Dickstein"), unless what the learner recalls is what they did ("I remember
     the chain rule", "I remember liking Strang") or the sentence moves on from them."""
     sentence = question[start:end]
-    if not inside or not _RECALLED.search(sentence) or re.search(
-            r"\b(remember|recall) (liking|loving|hating|reading|doing|taking|watching|struggling|finding)\b", sentence, re.I):
+    if not inside or not _RECALLED.search(sentence) or _RECALLED_DOING.search(sentence):
         return []
     bare = _RECALLED.sub(" ", sentence)
     # ("the SVI paper by Hoffmann et al. (2014, JMLR I think) ... what should I read first?" recalls the goal)
     moves = _MOVES_FROM.search(bare) or _EASIER_OR_DEEPER.search(bare) or _PREREQ.search(question)
     return [] if moves else inside
-
-
-# "which one is that?", "what paper is it?": the identity of what was just said
-_WHICH_IS_IT = re.compile(r"^\W*((so|and|but|ok)\W+)?(which|what)( one| paper| book| course| text)? (is|was) (that|it|this)"
-                          r"\W*$", re.I)
 
 
 def _wished_unnamed(question: str, start: int, spans: list) -> bool:
@@ -321,7 +317,7 @@ def lookup_targets(question: str, spans: list[tuple[int, int, str]],
             stop = _SENTENCE_END.search(question, end).start()
             # ("is there a free online version of the new Bishop book?": the one named in the clause)
             own = inside if inside and _OWN_COPY.search(clause) else []
-            if not inside and _WHICH_IS_IT.match(clause) and _wished_unnamed(question, start, spans):
+            if not inside and _WHICH_ONE.match(clause) and _wished_unnamed(question, start, spans):
                 continue  # ("... I want the theory paper that explains why. Which one is that?": the one described)
             targets += own or _referred(clause, before) or inside \
                 or [s for s in spans if end <= s[0] and s[1] <= stop][:1]
