@@ -260,11 +260,13 @@ def sentence_start(text: str, at: int) -> int:
 
 # "diffusion models go back further", "the earlier paper", "what came before X": back in time from X
 # "which paper came before it?": what came first in time, not what to learn first
+# ("maybe 2016, well before DDPM": a time, in both)
+_LONG_BEFORE = r"(well|long|years|decades|way) before"
 CAME_BEFORE = re.compile(r"\b(came|comes|come|published|written|appeared) (right |just |out )?before\b|\bpreceded\b|"
-                         r"\b(well|long|years|decades|way) before\b|"
+                         rf"\b{_LONG_BEFORE}\b|"
                          r"\bpredecessors?\b", re.I)
 _EARLIER = re.compile(r"\b(go(es)? back (further|earlier)|earlier|predecessors?|preceded|came before|"
-                      r"(well|long|years|decades|way) before|(the )?one (right |just )?before (it|that|this|them)\b|"
+                      rf"{_LONG_BEFORE}|(the )?one (right |just )?before (it|that|this|them)\b|"
                       # "the theory from before WGAN" (not "it's from before NUTS": a fact about X)
                       r"(?<!'s )(?<!\bis )(?<!\bwas )(?<!\bare )(?<!\bwere )from (just )?before|"
                       r"(?P<original>(the )?(first|original|earliest) ([\w-]+ ){0,3}(paper|one|idea|work|article)))\b",
