@@ -279,7 +279,7 @@ def known_clauses(text: str) -> list[str]:
         # ("which paper before X so that their complaint makes sense": what it is for is no background)
         # ... inside a bracket too: "I can follow the maths (undergrad linear algebra, probability, calculus)"
         goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip(" )") in (",", ":", "(") and _LISTED.match(p))
-        known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) or goes_on) \
+        known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) and not _wished_can(text, p) or goes_on) \
             and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p) and not _DATA_HAD.search(p) \
             and not _TIME_HAD.search(p) \
             and not (_NARROWING.search(prior) and re.match(r"\s*(only|just)\b", p, re.I))
@@ -289,6 +289,20 @@ def known_clauses(text: str) -> list[str]:
         # ("Kernels I'm fine with (I ship SVMs at work), linear algebra too": an aside leaves the list going on)
         listing = known or listing and sep.strip() == "("
     return out
+
+
+# "I need a concise, practical intro to optimal transport I can use straight away": what the resource wished for
+# lets the learner do, not what they can do
+_WISHED_FOR = re.compile(r"\b(want|need|would like|'d like|looking for|am after|'m after)\s+(a|an|some|something|"
+                         r"anything|one)\b[^.?!;:]*$", re.I)
+
+
+def _wished_can(text: str, part: str) -> bool:
+    """Whether `part` says what the learner can do only inside the description of a resource they wish for."""
+    said = _SO_THAT.sub(" ", part)
+    m, at = _KNOW.search(said), text.find(part)
+    return bool(m) and re.match(r"i (can|could)\b", m.group(0), re.I) is not None and at >= 0 \
+        and bool(_WISHED_FOR.search(text[:at] + said[:m.start()]))
 
 
 def without_known(text: str, known: list[str]) -> str:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 
 # "so I can read X": a goal the learner prepares for
+# ("... something short, so I can read it on a long flight" says where the resource asked for is read)
 _GOAL_CLAUSE = re.compile(r"(so (that )?i can|to be able to|before i can|in order to) (eventually |finally |one day |later )?"
-                      r"(read|follow|understand|tackle|take|get through|start)", re.I)
+                          r"(read|follow|understand|tackle|take|get through|start)(?!\s+(it|them)\s+(on|in|offline|during|"
+                          r"while|at|over|anywhere|without)\b)", re.I)
 _PREREQ = re.compile(r"\b(prereq\w*|pre-?requisites?|before (reading|starting|taking|tackling|diving|attempting|"
                      r"i (attempt|tackle|take|try|start|read|dive|begin|study|jump|work|get|go|move|open|pick up|"
-                     r"crack open|watch))|"
+                     # ("... before I reread the paper", "before I retry the assignment")
+                     r"crack open|watch|re-?read|re-?try|re-?attempt|revisit|return to|go back to))|"
                      # "what do I need to know to read ESL?", "which maths do I need for the attention paper?", "what's
                      # needed to follow X?", "the background I need for X", "gearing up for X", "the groundwork for X"
                      r"(what|which)( \w+)? (do|would|will|should) i need( to (know|have|learn))? (to|for|in order to) "

@@ -190,8 +190,11 @@ _EASIER = re.compile(rf"(?:\b{_JUDGED}(hard|difficult|dense(?!\s+in\b)|terse|abs
 # After the last name, the learner asks for something else: "X was great but ..., what free book covers Y?",
 # "did X, it was basically sklearn calls. I'd like lecture videos that ...". Said about X, these leave X out;
 # a lookup of X asks inside the name's own clause ("where can I find the X lectures", "is X free").
-_REQUEST = re.compile(r"\b(what|which|where|any|anything|something|recommend\w*|suggest\w*|point me|(is|are) there (a|an|any|some))\b",
-                      re.I)
+# ("any problem printing them?" asks no resource)
+_ANY_AS_QUESTION = r"(?!\s+(problems?|issues?|trouble|chance|difference|reason|point|harm|risk|catch|downsides?|drawbacks?|" \
+                   r"idea)\b)"
+_REQUEST = re.compile(rf"\b(what|which|where|any{_ANY_AS_QUESTION}|anything|something|recommend\w*|suggest\w*|"
+                      r"point me|(is|are) there (a|an|any|some))\b", re.I)
 # "ml-flavored intro?", "free book that covers them gently?": a resource asked for in a few words
 _ELLIPTIC_REQUEST = re.compile(r"^\W*([\w'/-]+\s+){0,4}(intro|introduction|book|textbook|course|primer|notes|tutorial|"
                                r"videos?|resource|refresher|crash course)s?\b[^.?!]{0,40}\?", re.I)
@@ -369,6 +372,8 @@ _COMPARE = re.compile(r"\b(vs\.?|versus|compared? (to|with)|or|than|candidates|"
                       r"take|start with))\b|"
                       # "between the Goodfellow book and D2L, which should a coder read?", "comparing UML and Mohri"
                       r"(?<!in )\bbetween\b[^.?!]{1,80}?\band\b[^.?!]{1,80}?\bwhich\b|\bcomparing\b[^.?!]{1,80}?\band\b|"
+                      # "I'm now weighing D2L against Prince's book"
+                      r"\bweigh(ing|s)?\b[^.?!]{1,80}?\b(against|and)\b|"
                       # "Villani wrote two books, X and Y ... which?"
                       r"\bwhich( one)?\s*\?\s*$", re.I)
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from .before import _PREREQ
-from .cues import (_DEEPER, _EASIER, _KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SAME_SOURCE,
+from .cues import (_ANY_AS_QUESTION, _DEEPER, _EASIER, _KIND_AFTER_NAME, _KIND_WORDS, _LOOKUP, _OF_NO_RESOURCE, _REQUEST, _SAME_SOURCE,
                    _SENTENCE_END, _WANTS_RESOURCE, _WISH, pieces, sentence_start)
 from .names import person_spans
 
@@ -71,7 +71,7 @@ _ELLIPTIC = re.compile(r"(^|:\s+|\s[-\u2014]\s+)\W*((and|so|also|but|or)\s+)?(to
                        re.I)
 # a later request cancels a question about X only when it asks in so many words for another resource
 # ("Too much? I'd prefer a short book that ...": a preference is for another)
-_ASKS = re.compile(r"\b(what|which|where|any|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
+_ASKS = re.compile(rf"\b(what|which|where|any{_ANY_AS_QUESTION}|recommend\w*|suggest\w*|point me|another|other|others|alternatives?|"
                    rf"prefer\w*|else|instead{_OF_NO_RESOURCE}|different|similar|"
                    r"like (it|this|that|them|this one|that one)|"
                    r"(harder|easier|gentler|simpler|lighter|deeper|newer|shorter|better|more \w+) ones?)\b", re.I)
@@ -106,11 +106,13 @@ _POINTS_AT_NAMED = re.compile(r"(?<!people )(?<!everyone )(?<!everybody )(?<!the
                               r"i want|i need)\s+(that|this) (one|book|course|series|text|"
                               r"class|set of notes|playlist)\b", re.I)
 # "advisor says baby rudin. which book?": a bare "which one?" after a name someone advised asks which that is
-_WHICH_ONE = re.compile(r"^\W*((so|ok|okay|and|but|um|uh)\W+)?(which|what)( (one|book|textbook|course|class|text|paper|"
-                        r"series|notes|lectures?))?( (is|was) (it|that|this|he|she|they)( talking about| referring to| "
-                        r"meaning)?| (does|did) (he|she|they) mean)?\W*$", re.I)
+# ("can you confirm which resource that is?": the same, asked indirectly)
+_WHICH_ONE = re.compile(r"^\W*((so|ok|okay|and|but|um|uh)\W+)?((can|could) you (please )?(confirm|tell me|check) )?"
+                        r"(which|what)( (one|book|textbook|course|class|text|paper|series|notes|lectures?|resource|"
+                        r"article|tutorial))?( (is|was) (it|that|this|he|she|they)( talking about| referring to| "
+                        r"meaning)?| (it|that|this) (is|was)| (does|did) (he|she|they) mean)?\W*$", re.I)
 # what someone else advises: "my advisor says", "reddit keeps saying", "my labmate recommended"
-_ADVICE_VERBS = r"says|said|told (me|us)|tells (me|us)|recommend\w*|suggest\w*|advis\w*"
+_ADVICE_VERBS = r"says|said|told (me|us)|tells (me|us)|telling (me|us)|recommend\w*|suggest\w*|advis\w*"
 _HEARD = re.compile(rf"\b(say|saying|{_ADVICE_VERBS}|swears? by|mention\w*)\b[^.?!]{{0,30}}$", re.I)
 _ADVISED_TO = re.compile(rf"\b({_ADVICE_VERBS})\b[^.?!]{{0,60}}"
                          r"\b(read|use|take|try|get|go with|switch to|start with|work through)\s+$", re.I)
@@ -182,6 +184,27 @@ _WANT_NAMED = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?((after|having (done|fi
                          r"am trying to find|'m trying to find)\s+(to (find|get hold of|buy|download|track down)\s+)?"
                          r"((the|a copy of|a|his|her|their)\s+)?$", re.I)
 
+# "I'm after the illustrated deep learning cheat sheets by Amidi", "I'd like to read the short 1986 letter in Nature by
+# Rumelhart": the wish is for a work described and then named by its makers
+_WANT_MADE_BY = re.compile(r"^\W*((so|ok|okay|and|but)\W+)?(now\s+)?(i\s*((just|only|really|simply|still)\s+)?"
+                           r"('d like|would like|want|need|am looking for|'m looking for|am after|'m after|am trying to "
+                           r"find|'m trying to find)|looking for)\s+(to (read|find|get|watch|see|buy|download|get hold of|"
+                           r"track down)\s+)?(the|that|this|a copy of the)\s+(?P<gap>([\w'.-]+\s+){0,8}?)"
+                           r"(book|textbook|text|course|class|lectures?|notes|paper|article|letter|tutorial|survey|review|"
+                           r"monograph|series|videos?|playlist|cheat ?sheets?|primer|handout|volume|report|specialization|"
+                           r"slides)\s+(?P<gap2>([\w'.-]+\s+){0,3}?)(by|from)\s+([A-Z][\w'-]+\s+((and|&)\s+)?)?$", re.I)
+# ... not a wish for another beside the makers' ("the gentler book by Bishop's student", "another course by Ng")
+_NOT_MADE_BY = re.compile(r"\b(than|like|before|after|instead|other|another|similar|rather|besides|beyond|but|more|less|"
+                          r"for|on|about|covering|that|which|\w+er)\b", re.I)
+
+
+def _wants_made_by(lead: str, question: str) -> bool:
+    """Whether a clause opening with `lead` wishes for the work of the makers named next, unless the question asks
+    what comes before it ("I want to read the GAN paper by Goodfellow ... what first?")."""
+    match = _WANT_MADE_BY.match(lead)
+    return bool(match) and not _NOT_MADE_BY.search(match.group("gap") + " " + match.group("gap2")) \
+        and not _PREREQ.search(question)
+
 
 def _named_outright(question: str, start: int, end: int, mark: str, inside: list, before: list,
                     persons: frozenset) -> list:
@@ -196,7 +219,8 @@ def _named_outright(question: str, start: int, end: int, mark: str, inside: list
     advised = [s for s in inside if _ADVISED_TO.search(question[start:s[0]])
                and re.search(r"\b(instead|rather than|skip|drop|ditch)\b", clause, re.I)]
     made = [s for s in inside if (s[0], s[1]) in persons and _MADE_BY.match(question[s[1]:end])]
-    wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]]) or _USE_NAMED.match(question[start:s[0]])]
+    wanted = [s for s in inside if _WANT_NAMED.match(question[start:s[0]]) or _USE_NAMED.match(question[start:s[0]])
+              or _wants_made_by(question[start:s[0]], question)]
     if not inside and before and _THE_ONE.match(clause):
         return [s for s in before if s[:2] == before[-1][:2]]
     return advised or made or wanted

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .asks import _NO_PROOFS
 from .background import _LACK
 from .before import _PREREQ
@@ -22,3 +24,15 @@ def wants_depth(said: str) -> bool:
     after a theorem-proof book", nor "grad probability done" (what they know, left out by the caller)."""
     return bool(_DEEPER.search(" ".join(_NO_PROOFS.sub(" ", p) for p in _SENTENCES.split(said)
                                         if p and not _LACK.search(p))))
+
+
+# "X keeps coming up when I search. I know that one already.": the one named before is behind the learner
+# (not "I know that it is hard": a clause follows)
+_DONE_IT = re.compile(r"\b(i|i'?ve|i have)\s+(already\s+)?(know|knew|read|seen|done|finished|covered|studied|"
+                      r"(worked|been|gone) through)\s+(that (one|paper|book|course|series)|this (one|paper|book|course|"
+                      r"series)|(it|that|this)(?=\s*(already\b|[.,;!]|$)))", re.I)
+
+
+def done_with_it(tail: str) -> bool:
+    """Whether what follows the last name says the learner has already been through it."""
+    return bool(_DONE_IT.search(tail))

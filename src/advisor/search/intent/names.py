@@ -31,6 +31,11 @@ def acronym(title: str) -> str | None:
     return letters if 3 <= len(letters) <= 6 else None
 
 
+# two-letter words a sentence may open with, which short surnames ("Do", "Li", "Ma") can spell
+_FUNCTION_WORDS = frozenset({"do", "so", "no", "go", "be", "he", "we", "me", "us", "it", "is", "if", "in", "on", "or", "of",
+                             "to", "an", "as", "at", "by", "my", "up", "oh", "ok"})
+
+
 # a word a title coins, capitals inside it: "StatQuest", "ColumbiaX"
 COINED = re.compile(r"(?<![\w.])[A-Za-z]*[a-z][A-Z][A-Za-z]*(?![\w.])")
 
@@ -83,8 +88,12 @@ def resource_names(r: Resource, common_words: frozenset[str] = frozenset(),
             names.append((sur + "s", False))  # a possessive typed without its apostrophe: "karpathys videos"
         if 2 <= len(sur) < 4 and sur.isalpha() and not sur.isupper() and sur.lower() not in common_words:
             # a short surname ("Ng", "Ho") names a record as typed: lowercase it could be a fragment ("lin alg",
-            # "ma thesis"), unless no word is spelled like it ("ng coursera": no vowel)
-            names.append((sur, bool(re.search(r"[aeiouy]", sur, re.I))))
+            # "ma thesis"), unless no word is spelled like it ("ng coursera": no vowel); one that is a function word
+            # opens sentences ("Do you have it?"), so only its possessive names ("Do's review")
+            if sur.lower() in _FUNCTION_WORDS:
+                names.append((sur + "'s", True))
+            else:
+                names.append((sur, bool(re.search(r"[aeiouy]", sur, re.I))))
     names.extend((a, False) for a in people[:2] if len(a.split()) >= 2)  # "Andrew Ng"
     # ... and each typed without its accents ("daume's book")
     return names + [(folded(n), case) for n, case in names if folded(n) != n and len(folded(n)) >= 3]
@@ -123,12 +132,14 @@ def _near(text: str, a: int, b: int, words: int = 3) -> str:
 
 
 def dated(question: str, spans: list, years: dict[str, int | None], derived: set[tuple[str, str]]) -> list:
-    """A year said right after the words naming a record ("the bishop book from 2024") picks, of the records
-    those words name (`derived`: names made from titles and authors), the one of that year."""
+    """A year said right after the words naming a record ("the bishop book from 2024"), or right before them ("the
+    2015 Sohl-Dickstein paper"), picks, of the records those words name (`derived`: names made from titles and
+    authors), the one of that year."""
     out = []
     for a, b, rid in dict.fromkeys(spans):
         said = _YEAR_AFTER_NAME.match(question[b:])
-        year = int(said.group(2)) if said else None
+        before = _YEAR_BEFORE_NAME.search(question[:a])  # "the 2015 Sohl-Dickstein paper"
+        year = int(said.group(2)) if said else int(before.group(1)) if before else None
         if year is None or years.get(rid) == year:
             out.append((a, b, rid))
             continue
@@ -196,6 +207,7 @@ def squashed(text: str) -> str:
 
 # a year right after a name: "Bishop (2024)", "the bishop book from 2024", "Ho et al. 2020"
 _YEAR_AFTER_NAME = re.compile(r"^('s)?[\s(,]*(?:[\w-]+\s+){0,2}?(?:from |in |of )?\(?((?:19|20)\d\d)\b", re.I)
+_YEAR_BEFORE_NAME = re.compile(r"\b(?:the|a|that|this|his|her|their) ((?:19|20)\d\d) $", re.I)
 
 
 # the record kind a noun after a name asks for ("the Learning From Data book")

@@ -19,7 +19,7 @@ from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEF
                    _YARDSTICK, said_years, unnamed_clauses)
 from .lookup import heard_beside, heard_options, lookup_targets
 from .choices import alike_in_choice, compares_named
-from .moves import easier_way_in, wants_depth
+from .moves import done_with_it, easier_way_in, wants_depth
 from .plans import presupposing, read_plan, untried
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _as_subject, _before_name,
@@ -370,7 +370,7 @@ class IntentReader:
         earlier = self._earlier(said, mentioned, before_name)
         # ("Did ESL cover boosting?" asks about X)
         used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
-                   for a, _, _ in spans)
+                   for a, _, _ in spans) or bool(spans) and done_with_it(tail)
         beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
         mine = _OTHERS_CHOICE.sub(" ", said)
         known = known_clauses(rest)
