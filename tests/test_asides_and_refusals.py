@@ -106,7 +106,7 @@ def test_moving_on_from_a_book_a_review_paper_is_a_read_like_a_text():
 
 
 def test_what_the_learner_wants_of_a_resource_is_no_background():
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
 
     said = "I did matrices back then. I like recorded lectures where I can do the problem sets."
     assert known_clauses(said) == ["I did matrices back then"]
@@ -229,7 +229,7 @@ def test_a_subject_the_learner_lacks_beside_x_judged_too_fast_asks_what_comes_fi
 
 
 def test_subjects_said_comfortable_are_known_and_which_should_come_first_asks_before_x():
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
 
     assert known_clauses("I come from operations research, so linear programming and LP duality are comfortable.") \
         == ["so linear programming and LP duality are comfortable"]

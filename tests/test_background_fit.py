@@ -6,7 +6,7 @@ import pytest
 from advisor.library.topics import Topic, TopicMatcher
 from advisor.search.fields import EVERYDAY_WEIGHT, FieldIndex, everyday_weights
 from advisor.search.intent import IntentReader, attribute_preferences
-from advisor.search.intent.background import known_clauses
+from advisor.search.intent import known_clauses
 from advisor.search.recommend import ResourceRanker
 from advisor.types import Resource
 

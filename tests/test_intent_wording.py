@@ -517,7 +517,7 @@ def test_shorter_or_concise_is_about_length_not_a_wish_for_applied_maths():
 
 
 def test_the_background_of_someone_the_question_is_asked_for_is_known_or_lacked_as_the_learners():
-    from advisor.search.intent.background import known_clauses, lack_clauses
+    from advisor.search.intent import known_clauses, lack_clauses
 
     assert known_clauses("he has calculus, some basic probability, and vectors don't bother him") \
         == ["he has calculus", "some basic probability", "and vectors don't bother him"]
@@ -542,14 +542,14 @@ def test_a_mathematically_mature_background_needs_no_introductory_text_even_wher
 
 
 def test_becoming_curious_is_no_background():
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
 
     assert not known_clauses("I've become curious about deep networks")
 
 
 def test_what_a_reading_is_for_is_no_background_and_the_book_a_course_follows_is_no_kind_wished():
     from advisor.search.intent import attribute_preferences
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
 
     assert not known_clauses("Which paper should I read before it so that their complaint about clipping makes sense?")
     assert known_clauses("the duality chapter made sense")
@@ -560,7 +560,7 @@ def test_what_a_reading_is_for_is_no_background_and_the_book_a_course_follows_is
 
 def test_what_x_gave_the_learner_is_known_and_what_nothing_in_it_covers_is_a_move_sideways():
     from advisor.search.intent import IntentReader, subject_topics
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
 
     assert known_clauses("Boyd gave me duality and KKT and I loved it")
     assert not known_clauses("that chapter gave me a headache")
@@ -620,7 +620,7 @@ def test_the_text_a_course_is_built_on_is_asked_beside_it_and_no_longer_free_rev
 
 
 def test_forgetting_the_free_rule_revokes_it_and_a_book_good_on_a_topic_is_no_background():
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
     from advisor.search.intent.conversation import revokes_free
 
     assert revokes_free("the lab can buy books, so forget the free rule") and revokes_free("scratch the free requirement")
@@ -637,7 +637,7 @@ def test_so_that_x_makes_sense_asks_what_comes_before_x():
 
 
 def test_having_done_a_subject_is_background_not_a_step_on_and_a_wish_after_it_is_no_background():
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
 
     shelf = {"nn": Resource("nn", "Neural Networks and Deep Learning", ["Michael Nielsen"], kind="book",
                             aliases=["Nielsen's book"])}

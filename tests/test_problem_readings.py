@@ -4,7 +4,7 @@ reading group picked; "I want that original paper" after naming X asks for X; th
 from 60 sites") is neither a kind asked for nor a subject known."""
 
 from advisor.search.intent import IntentReader, attribute_preferences
-from advisor.search.intent.background import known_clauses, lack_clauses
+from advisor.search.intent import known_clauses, lack_clauses
 from advisor.types import Resource
 
 SHELF = {

@@ -1611,7 +1611,7 @@ def test_a_career_stage_far_from_mathematics_is_no_level_and_where_to_start_asks
 
 
 def test_the_tools_a_learner_uses_daily_are_known():
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
 
     assert known_clauses("quant here, use Ito calculus and SDEs daily. how do diffusion models work?") == [
         "use Ito calculus and SDEs daily"]
@@ -1687,7 +1687,7 @@ def test_what_x_covers_is_a_question_about_x_and_i_use_tells_rather_than_asks():
 def test_a_reviews_findings_on_the_round_11_readings_stay_fixed():
     from advisor.search.advice import Advice
     from advisor.search.intent import attribute_preferences
-    from advisor.search.intent.background import known_clauses
+    from advisor.search.intent import known_clauses
     from advisor.search.intent.before import _PREREQ
 
     shelf = {"esl": Resource("esl", "The Elements of Statistical Learning", ["Trevor Hastie"], aliases=["ESL"]),

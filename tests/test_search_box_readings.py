@@ -9,7 +9,7 @@ import pytest
 from advisor.library.topics import Topic, TopicMatcher
 from advisor.search.advice import Advice
 from advisor.search.intent import IntentReader, attribute_preferences
-from advisor.search.intent.background import known_clauses
+from advisor.search.intent import known_clauses
 from advisor.search.recommend import ResourceRanker
 from advisor.search.spelling import Speller
 from advisor.types import Resource

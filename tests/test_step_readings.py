@@ -4,7 +4,7 @@ and casual chat after a lecture ("starting cs229 next week ... before lecture 1"
 
 from advisor.library.topics import Topic, TopicMatcher
 from advisor.search.intent import IntentReader
-from advisor.search.intent.background import known_clauses, lack_clauses
+from advisor.search.intent import known_clauses, lack_clauses
 from advisor.search.recommend import ResourceRanker
 from advisor.types import Resource
 

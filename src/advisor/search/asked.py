@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..library.topics import TopicMatcher
 from ..types import Resource
-from .intent import Intent, asked_on, subject_topics, topic_words, without_known
+from .intent import Intent, asked_on, gap_words, subject_topics, topic_words, without_known
 from .signals import CONTEXT_TOPIC
 
 
@@ -25,7 +25,7 @@ def asked_topics(asking: str, intent: Intent, matcher: TopicMatcher) -> tuple[li
     # ("the multivariate normal (conditioning, covariance matrices) loses me": one gap, said with its parts)
     # (only in a gap: "why ML generalizes (PAC, VC dimension)" asks for each of them)
     parts = matcher.aspects(intent.lacks)
-    gaps = [t for t in matcher.find(intent.lacks) if t not in parts]
+    gaps = [t for t in matcher.find(gap_words(intent.lacks)) or matcher.find(intent.lacks) if t not in parts]
     known = set(matcher.find(" ".join(intent.knows))) - set(gaps)
     # "before X: no measure theory" may be the gap X needs; asked with no X, it is what the learner does not want
     unwanted = set() if intent.wants_prerequisites and intent.mentioned \

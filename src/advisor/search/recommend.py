@@ -110,7 +110,9 @@ class ResourceRanker:
         if axis_topics is not None:  # "before X", "X was too applied": X's prerequisites or topics, not X's name
             top = max(axis_topics.values(), default=0.0)  # the ones the learner asks for, when they name some
             names = [self.topics[t].name for t, w in axis_topics.items() if t in self.topics and w == top]
-            if intent.wants_prerequisites and lacked and min(axis_topics.values()) < top:
+            # (all of them, when what X needs beside them is known: "probability is fine, but duality I lack")
+            if intent.wants_prerequisites and lacked \
+                    and (min(axis_topics.values()) < top or set(axis_topics) <= set(lacked)):
                 gap = {t for t, w in axis_topics.items() if w == top}
                 if not named_records:  # "before normalizing flows? jacobians lose me": flows is not what to read
                     text = without_topics(text, self.matcher, set(axis_topics) if intent.beneath else gap)
@@ -142,9 +144,10 @@ class ResourceRanker:
         if prefs.get("kind"):
             sig.values["advised"] = in_wished_form(sig.values["advised"], self.resources, set(prefs["kind"]),
                                                    self.linked)
-        if gap:  # what X's text sends the learner to first counts when it teaches the gap they name
-            sig.values["advised"] = {rid: w for rid, w in sig.values["advised"].items()
-                                     if rid in self.resources and teaches(self.resources[rid], gap)}
+        if gap:  # what X's text sends the learner to first counts when it teaches the gap they name (most of it:
+            # UML's convex-optimization chapter is no way into "duality, KKT and convex formulations")
+            sig.values["advised"] = {rid: w for rid, w in sig.values["advised"].items() if rid in self.resources
+                                     and 2 * sum(teaches(self.resources[rid], [t]) for t in gap) >= len(gap)}
         sig.unasked = self._unasked(intent, named_records, prefs, named)
         sig.authority = self.authority
         if "access" not in prefs:  # other things equal, a learner can open a free text today

@@ -5,6 +5,10 @@ learner comes from: "heavy going" said of a book set aside asks for nothing easi
 
 Only an option that names no catalog record is set aside here: "I thought about Rudin, but it's too terse" names
 the resource the learner reacts to, which the question reader already reads as such.
+
+A remark the learner marks as beside the question is left out too: "(Side note: our lead was on a Netflix Prize
+team)", "Unrelated: should I upgrade my laptop?", "(... whether my library's copy is the free PDF, though that's
+secondary)". Its words would otherwise ask for what the learner says they are not asking about.
 """
 
 from __future__ import annotations
@@ -49,4 +53,27 @@ def set_aside(question: str, names_a_record) -> str:
     text = "".join(out)
     # a sentence left empty leaves its stop behind: "Background: ... .  . I'd like" reads as one gap
     text = " ".join(re.sub(r"(?<=[.;!?])\s*[.;,]+", "", text).split())
+    return text if re.search(r"[A-Za-z]{3,}", text) else question
+
+
+# the labels that mark a remark as beside the question
+_ASIDE_LABEL = (r"(small |quick |one |a )?side (question|note|remark)|unrelated|(random |quick )?aside|separately|"
+                r"by the way|btw|p\.?s\.?|(slightly )?off[- ]topic|bonus question|not that it matters|"
+                r"also (just )?(curious|wondering|unrelated|random|a side|off[- ]topic|separately)|"
+                r"just (curious|flagging)")
+_MARKED_ASIDE = re.compile(
+    # a bracket that opens with a label or says it is beside the point
+    rf"\(\s*({_ASIDE_LABEL})\b[^()]*\)|"
+    r"\([^()]*\b((that'?s|that is|it'?s|it is|this is) (secondary|a side (issue|question|note)|unrelated|"
+    r"beside the point|off[- ]topic)|no advice needed)\b[^()]*\)|"
+    # a sentence after the question that opens with one: "Small side question: any problem printing them?"
+    # (a message that opens "unrelated, but do you know a good intro to HMMs?" turns to a new subject)
+    rf"(?<=[.?!])\s+({_ASIDE_LABEL})\s*:[^.?!]*[.?!]*", re.I)
+
+
+def without_marked_asides(question: str) -> str:
+    """The question without the remarks the learner marks as beside it (a question left empty stays whole)."""
+    if not _MARKED_ASIDE.search(question):
+        return question  # (its line breaks end clauses: "only know python + hs algebra\nwant a hands-on course")
+    text = re.sub(r" *\n *", "\n", re.sub(r"[ \t]+", " ", _MARKED_ASIDE.sub(" ", question))).strip()
     return text if re.search(r"[A-Za-z]{3,}", text) else question

@@ -206,13 +206,19 @@ NEEDNT_BE_FREE = re.compile(r"\b((doesn'?t|does not|don'?t|do not|needn'?t|need 
                             r"(price|cost|money) (doesn'?t|does not|won'?t) matter|money is no (object|issue)|"
                             r"(forget|drop|scrap|scratch|ignore|never ?mind) (about )?(the |my )?free( rule| "
                             r"requirement| part| thing| constraint| bit)?)\b", re.I)
+# the learner will pay: a "free" said elsewhere is why another was chosen, not a wish
+_WILL_PAY = re.compile(r"\b((happy|willing|glad|prepared|ready|ok|okay|fine) to (buy|pay|spend)|"
+                       r"(don'?t|do not|wouldn'?t) mind (buying|paying|spending)|i'?ll (happily )?(buy|pay))\b")
 _PAST_KIND = re.compile(r"\b((took|taken|did|done|had|finished|completed|attended|sat|never)\s+((an?|the|one|two|some|my|any|"
                         r"a single)\s+)?([\w-]+\s+){0,2}|"
                         r"(one|two|a single|an?) (intro\w*|basic|undergrad\w*|high[- ]school|"
                         r"college|university)\s+([\w-]+\s+)?|"
                         # "Background: one stats course (t-tests)", "only one probability class"
-                        r"(^|(?<=[.:;,(]\s)|(?<=\b(only|just) ))(one|two|a single) ([\w-]+\s+){0,2}?)"
+                        r"(^|(?<=[.:;,(]\s)|(?<=\b(only|just|with) )|(?<=\band ))(one|two|a single) ([\w-]+\s+){0,3}?)"
                         r"(class|course|module|lecture)(es|s)?\b"
+                        # a transcript: "Probability course (B)", "Courses so far: Signals and Systems (A)"
+                        r"|\b(class|course|module)(es|s)?\s*\(\s*[abcd][+-]?\s*[),]"
+                        r"|\b(class|course|module)(es|s)? (so far|taken|completed|to date|i'?ve (taken|done|had))\b"
                         # ... nor one that describes another kind: "the first-course textbook"
                         r"|\b[a-z]+-(class|course|lecture)\b"
                         # ... nor one behind them: "Lebesgue integration course done"
@@ -287,6 +293,8 @@ def attribute_preferences(query: str) -> dict[str, tuple]:
         text = unproved if values == ("rigorous", "proof-heavy") else unlevelled if attr == "level" else unbought
         if re.search(pattern, text):
             prefs[attr] = tuple(dict.fromkeys(prefs.get(attr, ()) + values))
+    if _WILL_PAY.search(lowered):  # ("I planned on UML since it's free ... happy to buy a book if it's short")
+        prefs.pop("access", None)
     if languages := said_languages(lowered):
         prefs["language"] = languages
     if "math_depth" not in prefs and _FEW_PROOFS.search(lowered):

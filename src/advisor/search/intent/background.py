@@ -80,8 +80,17 @@ _LACK = re.compile(r"\b(never (actually |really |properly |formally |even |once 
                    # "duality theorems are magic to me", "Jensen is a mystery to me"
                    r"\b(is|are|was|were|feels?|seems?) (still |pure |total |complete |basically |like )?(black )?(magic|a mystery|"
                    r"mysterious|voodoo|gibberish|greek|hieroglyphics) (to|for) (me|us|him|her|them)\b|"
+                   # a form's label: "Missing: Jacobians, the vector chain rule"
+                   r"(^|(?<=\n))\W*(missing|gaps?|weak (spots?|areas?|points?)|lacking|what i('m| am) missing)(?=\s*(:|$))|"
                    # "no probability yet": not had, not refused
                    r"\bno\s+([\w-]+\s+){1,3}yet\b|"
+                   # "No probability course at all", "no formal analysis class": a course not taken (not "no course,
+                   # just a book", a wish)
+                   r"\bno\s+(formal\s+|real\s+|prior\s+|proper\s+)?(?!(video|online|full|long|whole|university|"
+                   r"semester|lecture|mooc|paid|live|in-person)\b)"
+                   r"(?!(\w+\s+)?(course|class)\b[,;]?\s+(just|only|please|"
+                   r"thanks)\b)[\w-]+(\s+[\w-]+)?\s+(course|class|classes|coursework|training)\b"
+                   r"(?!\s*(,\s*)?(please|pls|just|only|needed|required)\b)|"
                    # "my probability is one semester of engineering stats from years ago": as good as gone
                    r"from (many |several |ten |\d+ )?(years|decades|ages|forever|a long time) ago|"
                    # "took linear algebra years ago and only remember bits" (not "learned ML from PRML years ago")
@@ -112,6 +121,17 @@ def lack_clauses(text: str) -> str:
         known = bool(p) and bool(_HAD.search(p) or _HAVE.search(p)) and not _LACK.search(p)
         last = p or last
     return " ".join(o for o in out if o)
+
+
+# "the SVM chapters lean on duality and KKT, which I've never studied": the gap is what X's parts lean on
+_LEANS_ON = re.compile(r"\b((leans?|leaning|relies|rely|relying|builds?|depends?|hinges?|rests?) "
+                       r"(heavily |a lot |mostly |entirely )?on|assumes?|presupposes?|requires?)\b", re.I)
+
+
+def gap_words(lacks: str) -> str:
+    """Of what the learner says they lack, the words of the gap: after "leans on", when it is said."""
+    m = _LEANS_ON.search(lacks)
+    return lacks[m.end():] if m else lacks
 
 
 # "want free, hands-on, a real project, zero calculus": "zero" in a sentence of wishes says what the resource lacks
@@ -238,93 +258,6 @@ _LISTED = re.compile(r"\s*(and\s+)?(?!(?:[\w'-]+\s+){0,5}?(what|which|how|why|wh
                          r"any|anything|something|recommend|suggest|want|wants|need|needs|looking|like|prefer|hope|help|"
                          r"please|is|are|was|were|has|have|had|do|does|did|not|no|never|but|so|then|i|i'm|i've|me|my|"
                          r"it|this|that|there|they|he|she|we|you|thanks?)\b)[a-z][\w'-]*(\s+[\w'-]+){0,5}\s*$", re.I)
-# ("I keep seeing jacobians and I only did single variable calc": what they know starts at the second "I")
-# ("has done calculus at school and wants to read Nielsen": what she wants is no background)
-_KNOW_PARTS = re.compile(r"(?:[?!;,:()\n]|(?<!\d)\.|\.(?!\d))+\s*|\s+but\s+|\s+-\s+|\s+\u2014\s+|"
-                         # "is X worth reading if I already did 18.06?": what they did starts at "I"
-                         r"\s+(?:if|since|as|because|now that)\s+(?=(?:i|i'?ve|i'?m)\s)|"
-                         r"\s+and\s+(?=(?:i|i'm|i've|wants?|needs?|would|hopes?|plans?|is planning|is trying)\b)|"
-                         # "first ml textbook knowing only calculus"
-                         r"\s+(?=knowing (?:only|just)\b)", re.I)
-
-
-# "for my stats masters", "for our ML class": what the learner needs it for, not what they ask to learn
-_PURPOSE = re.compile(r"\bfor (my|our) ([\w'-]+ ){0,3}?(masters?|master's|ms|msc|phd|thesis|dissertation|class|"
-                      r"course|degree|job|research|project|exams?|interviews?|program(me)?|lab|team|startup|company|"
-                      r"work)\b", re.I)
-
-
-# (not "so probability is fine": a consequence)
-_SO_THAT = re.compile(r"\b(so( that)?|until|in order for)\b"
-                      r"(?!\s+([\w-]+\s+){1,5}(is|are)\s+(very |quite )?(fine|ok|okay|solid|covered|no problem|"
-                      r"comfortable|familiar)\b).*$", re.I)
-
-
-# "paid is fine", "(paid fine)": what the learner will pay, not what they know
-_PRICE_SAID = re.compile(r"\W*(paid|paying|price|cost|money|budget)\b", re.I)
-
-
-# "narrowing down: just normalizing flows": the subject narrowed to, not all the learner knows
-_NARROWING = re.compile(r"\b(narrow\w*( it| things)? down|specifically|focus\w*( on)?|zoom\w*( in)?|drill\w* down)\W*$",
-                        re.I)
-
-
-def known_clauses(text: str) -> list[str]:
-    """The parts where the learner says what they know, and what they need it for (neither is asked for)."""
-    out, listing = [m.group(0) for m in _PURPOSE.finditer(text)], False
-    pieces = re.split(f"({_KNOW_PARTS.pattern})", text, flags=re.I)
-    parts, before = pieces[::2], ["", *pieces[1::2]]  # each part, and the separator before it
-    for p, sep, after, prior in zip(parts, before, [*parts[1:], ""], ["", *parts[:-1]]):
-        # "had calc, a bit of probability and some linear algebra": a list goes on from what the learner has had
-        # ("which paper before X so that their complaint makes sense": what it is for is no background)
-        # ... inside a bracket too: "I can follow the maths (undergrad linear algebra, probability, calculus)"
-        goes_on = listing and bool(_MORE_KNOWN.match(p) or sep.strip(" )") in (",", ":", "(") and _LISTED.match(p))
-        known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) and not _wished_can(text, p) or goes_on) \
-            and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p) and not _DATA_HAD.search(p) \
-            and not _TIME_HAD.search(p) \
-            and not (_NARROWING.search(prior) and re.match(r"\s*(only|just)\b", p, re.I))
-        # ... but "did linear algebra in the 80s, remember nothing" is a gap
-        if known and not re.match(r"\W*(but |and )?(i )?" + _FORGOT, after or "", re.I):
-            out.append(p)
-        # ("Kernels I'm fine with (I ship SVMs at work), linear algebra too": an aside leaves the list going on)
-        listing = known or listing and sep.strip() == "("
-    return out
-
-
-# "I need a concise, practical intro to optimal transport I can use straight away": what the resource wished for
-# lets the learner do, not what they can do
-_WISHED_FOR = re.compile(r"\b(want|need|would like|'d like|looking for|am after|'m after)\s+(a|an|some|something|"
-                         r"anything|one)\b[^.?!;:]*$", re.I)
-
-
-def _wished_can(text: str, part: str) -> bool:
-    """Whether `part` says what the learner can do only inside the description of a resource they wish for."""
-    said = _SO_THAT.sub(" ", part)
-    m, at = _KNOW.search(said), text.find(part)
-    return bool(m) and re.match(r"i (can|could)\b", m.group(0), re.I) is not None and at >= 0 \
-        and bool(_WISHED_FOR.search(text[:at] + said[:m.start()]))
-
-
-def without_known(text: str, known: list[str]) -> str:
-    """The text without the parts where the learner says what they know."""
-    for part in known:
-        text = text.replace(part, " ")
-    return text
-
-
-# the time the learner has, not a subject they know: "I've got maybe three weeks before a project"
-_TIME_HAD = re.compile(r"\b(i|we)\s*('ve|\u2019ve| have)?\s+(got|have)\s+(maybe |about |around |only |just |roughly )?"
-                       r"(\d+|a|one|two|three|four|five|six|a few|a couple( of)?)\s+(weeks?|days?|months?|hours?|"
-                       r"evenings?|weekends?|semesters?)\b", re.I)
-
-
-# the data of the learner's problem, not a subject they know: "I have bird counts from 60 sites", "I've got sensor
-# readings", "we have a dataset of 20k images"
-_DATA_HAD = re.compile(r"\b(i|we)\s+(have|had|'ve got|have got|got|collect|collected)\s+(\w+\s+){0,4}?(data ?sets?|data|"
-                       r"measurements|readings|counts|samples|records|logs|images|photos|time series|observations|"
-                       r"spreadsheets?|a table)\b", re.I)
-
-
 # Little mathematics in the learner's background, said in passing: "I stopped maths after school", "my maths ended at
 # GCSE", "equations make my eyes glaze over", "never got past algebra", "maths was never my thing". It asks for an
 # introduction with light maths, unless the question asks otherwise in so many words (asks.attribute_preferences).

@@ -7,7 +7,8 @@ import re
 from .asks import _NO_PROOFS
 from .background import _LACK
 from .before import _PREREQ
-from .cues import _DEEPER, _EASIER, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _SAME_IDEAS, _SENTENCES
+from .cues import (_DEEPER, _EASIER, _FOUNDATIONS, _GENTLE_VERDICT, _GENTLER, _SAME_IDEAS, _SENTENCE_END, _SENTENCES,
+                   _USED_BEFORE_NAME, sentence_start)
 
 
 def easier_way_in(said: str, question: str) -> bool:
@@ -33,6 +34,14 @@ _DONE_IT = re.compile(r"\b(i|i'?ve|i have)\s+(already\s+)?(know|knew|read|seen|d
                       r"series)|(it|that|this)(?=\s*(already\b|[.,;!]|$)))", re.I)
 
 
-def done_with_it(tail: str) -> bool:
-    """Whether what follows the last name says the learner has already been through it."""
-    return bool(_DONE_IT.search(tail))
+_THOUGH = re.compile(r"^\W*(though|although|but|and|also|actually|well)\b,?", re.I)
+
+
+def said_used(question: str, spans: list, behind: bool, tail: str) -> bool:
+    """Whether the learner says they have used a resource named ("read ESL, ..."; not "Did ESL cover boosting?",
+    which asks about it): at the question's start, or in a later sentence when it is all the question names ("maybe
+    Trefethen & Bau is my ceiling? Though I've read Trefethen & Bau cover to cover."; beside others, one read is
+    `behind` the learner), or after the last name ("I know that one already")."""
+    return any(_USED_BEFORE_NAME.match(_THOUGH.sub("", question[0 if behind else sentence_start(question, a):a]))
+               and _SENTENCE_END.search(question, a).group() != "?" for a, _, _ in spans) \
+        or bool(spans) and bool(_DONE_IT.search(tail))

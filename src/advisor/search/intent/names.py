@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from ...types import Resource
-from .background import known_clauses
+from .known import known_clauses
 from .cues import (_BEFORE_NAME, _MAKES_SENSE, _NAME_EXPECTS, _SENTENCE_END, _SMALL, _SO_THAT,
                    _USED_BEFORE_NAME, REFUSED_VERB)
 

@@ -8,18 +8,18 @@ from typing import Iterable
 
 from ...types import Resource
 # the package's wording cues (cues.py, background.py), shared by its modules
-from .asides import set_aside
-from .background import _LACK, known_clauses, lack_clauses, own_gap, without_known, zero_wished
+from .asides import set_aside, without_marked_asides
+from .background import _LACK, lack_clauses, own_gap, zero_wished
+from .known import known_clauses, without_known
 from .before import FIRST_SHOWN_IN, ORIGIN, asks_before, first_of_two
 from .cues import (CAME_BEFORE, _ANAPHORA, _AS_LEVEL, _AWAY, _BACK_TO_NAME, _BEFORE_NAME, _BENEATH, _BETWEEN,
                    _BRACKET_AFTER_NAME, _CHOOSING, _CLAUSES, _COMPARATIVE, _DEEPER_THAN, _DESCRIBED_AFTER_NAME, _EARLIER,
                    _EASIER, _ELLIPTIC_REQUEST, _FIND_IT, _GOAL_BEFORE_NAME, _KIND_AFTER_NAME, _LACKED_IN_X, _LOOKUP,
                    _NEXT, _NOT_THIS, _OR_ELSE, _OTHERS_CHOICE, _REQUEST, _REQUIRES, _REVISES_NAME, _RULED_OUT_AFTER,
-                   _SAME_SOURCE, _SENTENCE_END, _SIDEWAYS, _SUBJECT, _USED_BEFORE_NAME, _WANTS_RESOURCE, _WISH,
-                   _YARDSTICK, said_years, unnamed_clauses)
+                   _SAME_SOURCE, _SIDEWAYS, _SUBJECT, _WANTS_RESOURCE, _WISH, _YARDSTICK, said_years, unnamed_clauses)
 from .lookup import heard_beside, heard_options, lookup_targets
 from .choices import alike_in_choice, compares_named
-from .moves import done_with_it, easier_way_in, wants_depth
+from .moves import easier_way_in, said_used, wants_depth
 from .plans import presupposing, read_plan, untried
 from .refusals import buried_parts, unwanted_parts
 from .names import (COINED, _INSTITUTION_WORDS, _KIND_NOUNS, _NOUN_AFTER, _PLATFORMS, _as_subject, _before_name,
@@ -243,8 +243,9 @@ class IntentReader:
         return bool(re.search(f"[^a-z0-9{breaks};?!]*".join(whole), question.lower()))
 
     def without_asides(self, question: str) -> str:
-        """The question without the options the learner weighed and set aside (asides.set_aside)."""
-        return set_aside(question, lambda text: bool(self._named_spans(text)))
+        """The question without the remarks it marks as beside it and the options the learner weighed and set aside
+        (asides.without_marked_asides, asides.set_aside)."""
+        return set_aside(without_marked_asides(question), lambda text: bool(self._named_spans(text)))
 
     def _read_names(self, question: str) -> tuple[list, list, frozenset[str]]:
         """The names a question says (and all it says, refused ones included), and the records it refuses."""
@@ -360,17 +361,17 @@ class IntentReader:
         goal = any(_GOAL_BEFORE_NAME.search(question[max(0, a - 40):a]) for a, _, _ in spans)
         # after a gap, "free book that covers them gently?", "what covers that": a resource asked for (the pronoun
         # points to the gap, not back to X)
+        # ... a short clause read with the next ("Is there a free, shortish monograph that builds FTRL first?")
         requested = any((_ELLIPTIC_REQUEST.match(c) or _REQUEST.search(c) and _WANTS_RESOURCE.search(c))
-                        and not _LOOKUP.search(c) for c in later)
+                        and not _LOOKUP.search(c)
+                        for c in [*later, *(a + ", " + b for a, b in zip(later, later[1:]) if len(a.split()) <= 4)])
         # (not in a choice: "A has proofs, B has animations. I ONLY want the picture, no derivations yet. which?")
         lacking = bool(mentioned) and (asks_else or goal or requested) and not compares \
             and own_gap(said, lacks, question, self._names_subject)
         # a gap named is what comes first
         gentler_first = bool(mentioned) and easier_way_in(said, question) and not about and not compares and not lacking
         earlier = self._earlier(said, mentioned, before_name)
-        # ("Did ESL cover boosting?" asks about X)
-        used = any(_USED_BEFORE_NAME.match(question[:a]) and _SENTENCE_END.search(question, a).group() != "?"
-                   for a, _, _ in spans) or bool(spans) and done_with_it(tail)
+        used = said_used(question, spans, bool(behind), tail)
         beside = " ".join(rest.split())  # what is asked beside the names, as Intent.rest keeps it
         mine = _OTHERS_CHOICE.sub(" ", said)
         known = known_clauses(rest)
