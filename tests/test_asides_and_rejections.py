@@ -215,3 +215,9 @@ def test_a_forms_missing_label_says_what_the_learner_lacks():
             "only\nWant: one free article")
     assert lack_clauses(form) == "Missing: Jacobians, the vector chain rule"
     assert lack_clauses("The missing piece in my notes is fine.") == ""
+
+
+def test_a_subject_said_to_be_gone_is_a_gap():
+    from advisor.search.intent import lack_clauses
+    assert "calculus is mostly gone" in lack_clauses("I work in R, and my calculus is mostly gone. Which book?")
+    assert lack_clauses("Good news: the paywall is gone. Which book on SVMs?") == ""
