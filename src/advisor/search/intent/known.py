@@ -51,7 +51,8 @@ def known_clauses(text: str) -> list[str]:
         # a transcript: "Linear Algebra (A-)", "B+ in Calc II", "My background: engineering degree, the calc sequence"
         graded = bool(_GRADE_AFTER.match(after)) and before[i + 1:i + 2] == ["("] or bool(_GRADE_IN.match(p)) \
             or sep.strip() == ":" and bool(_BACKGROUND_LABEL.search(prior)) and not _WISH_LEAD.match(p)
-        known = bool(p) and (bool(_KNOW.search(_SO_THAT.sub(" ", p))) and not _wished_can(text, p) or goes_on
+        said = _SO_THAT.sub(" ", p)
+        known = bool(p) and (bool(m := _KNOW.search(said)) and not _wished_can(text, p, said, m) or goes_on
                              or graded) \
             and not _LACK.search(p) and not _ASSUMES.search(p) and not _PRICE_SAID.match(p) and not _DATA_HAD.search(p) \
             and not _TIME_HAD.search(p) \
@@ -82,11 +83,11 @@ _WISHED_FOR = re.compile(r"\b(want|need|would like|'d like|looking for|am after|
                          r"anything|one)\b[^.?!;:]*$", re.I)
 
 
-def _wished_can(text: str, part: str) -> bool:
-    """Whether `part` says what the learner can do only inside the description of a resource they wish for."""
-    said = _SO_THAT.sub(" ", part)
-    m, at = _KNOW.search(said), text.find(part)
-    return bool(m) and re.match(r"i (can|could)\b", m.group(0), re.I) is not None and at >= 0 \
+def _wished_can(text: str, part: str, said: str, m: re.Match) -> bool:
+    """Whether `part` (`said`: without its "so that"; `m`: what it says the learner knows) says what the learner
+    can do only inside the description of a resource they wish for."""
+    at = text.find(part)
+    return re.match(r"i (can|could)\b", m.group(0), re.I) is not None and at >= 0 \
         and bool(_WISHED_FOR.search(text[:at] + said[:m.start()]))
 
 
