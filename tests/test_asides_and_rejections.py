@@ -24,6 +24,8 @@ SHELF = {
     "sde": Resource("sde", "Score-Based Generative Modeling through Stochastic Differential Equations",
                     ["Yang Song", "Jascha Sohl-Dickstein"], kind="paper", year=2021),
     "nla": Resource("nla", "Numerical Linear Algebra", ["Lloyd Trefethen", "David Bau"]),
+    "adagrad": Resource("adagrad", "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization",
+                        ["John Duchi", "Elad Hazan", "Yoram Singer"], kind="paper", aliases=["AdaGrad paper"]),
     "bishop": Resource("bishop", "Pattern Recognition and Machine Learning", ["Christopher Bishop"], aliases=["PRML"]),
 }
 
@@ -221,3 +223,9 @@ def test_a_subject_said_to_be_gone_is_a_gap():
     from advisor.search.intent import lack_clauses
     assert "calculus is mostly gone" in lack_clauses("I work in R, and my calculus is mostly gone. Which book?")
     assert lack_clauses("Good news: the paywall is gone. Which book on SVMs?") == ""
+
+
+def test_a_forms_goal_label_names_what_the_gap_comes_before():
+    intent = read("Goal: understand the AdaGrad paper, not just the update rule. I've never studied online learning.")
+    assert intent.wants_prerequisites and intent.mentioned == ["adagrad"]
+    assert not read("Goal: understand the AdaGrad paper, not just the update rule.").wants_prerequisites
