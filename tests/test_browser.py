@@ -327,6 +327,9 @@ def test_06_rejected_upload_shows_an_error(server, page, tmp_path):
     toast = page.locator(".toast-body").filter(has_text="not a PDF")
     toast.first.wait_for(timeout=15_000)
     assert "totally-a-book.pdf" in toast.first.inner_text()
+    # the result line is updated after the toast (a loaded machine shows "processing" between the two)
+    page.wait_for_function("() => document.querySelector('#adv-add-result').innerText.includes('Upload rejected')",
+                           timeout=15_000)
     assert "Upload rejected" in page.inner_text("#adv-add-result")
     assert page.locator("#adv-add .error, #adv-library .error").count() == 0  # no per-component error state
     shot(page, "07-upload-rejected")
