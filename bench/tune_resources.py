@@ -49,7 +49,7 @@ DEV_SETS = ("resources", "resources_a", "resources_b", "resources_e", "resources
             "resources_21b", "resources_21c", "resources_22", "resources_22b", "resources_23", "resources_23b",
             "resources_24", "resources_24b", "resources_25", "resources_25b", "resources_25c",
             "resources_26", "resources_26b", "resources_27", "resources_27b", "resources_28", "resources_28b",
-            "resources_29", "resources_29b")
+            "resources_29", "resources_29b", "resources_30", "resources_30b")
 
 # Round 22 let `drop` vary again and added `axis`, the strength of the factor along a move (15,552 settings, ~3 min
 # per fit).
