@@ -41,6 +41,7 @@ def clean_env(monkeypatch):
     ({"ADVISOR_MIN_SIMILARITY": "nan"}, "ADVISOR_MIN_SIMILARITY=nan: must be a number"),
     ({"ADVISOR_MIN_SIMILARITY": "high"}, "ADVISOR_MIN_SIMILARITY=high: must be a number"),
     ({"ADVISOR_FUSION": "borda"}, "ADVISOR_FUSION=borda: must be one of convex, rrf"),
+    ({"ADVISOR_RESOURCE_RANKING": "random"}, "ADVISOR_RESOURCE_RANKING=random: must be one of learned, weighted"),
     ({"ADVISOR_FILE_TIMEOUT": "0"}, "ADVISOR_FILE_TIMEOUT=0: must be a positive number of seconds"),
     ({"ADVISOR_FILE_TIMEOUT": "-5"}, "ADVISOR_FILE_TIMEOUT=-5: must be a positive number of seconds"),
     ({"ADVISOR_QUERY_EXPANSION": "maybe"}, "ADVISOR_QUERY_EXPANSION=maybe: must be one of 1/0, true/false, yes/no, on/off"),

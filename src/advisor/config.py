@@ -46,6 +46,9 @@ class Settings:
     # what runs the embedding model: onnx-int8 (passages int8, questions and catalog records fp32; 2x torch's
     # speed at torch's quality, docs/performance.md), onnx (ONNX Runtime, fp32) or torch (sentence-transformers)
     backend: str = "onnx-int8"
+    # which resources come first: "learned" re-orders the weighted score's best 30 with a model trained on the
+    # development questions (search/learned.py, bench/train_ranker.py); "weighted" keeps the weighted score
+    resource_ranking: str = "learned"
     # "" = the file store in index_dir; postgresql://... = the shared Postgres + pgvector store (docs/deployment.md)
     store: str = ""
     extra: dict = field(default_factory=dict)
@@ -75,6 +78,8 @@ class Settings:
             self.backend = self.backend.strip().lower()
         if self.backend not in BACKENDS:
             _bad("backend", self.backend, f"must be one of {', '.join(BACKENDS)}")
+        if self.resource_ranking not in RANKINGS:
+            _bad("resource_ranking", self.resource_ranking, f"must be one of {', '.join(RANKINGS)}")
         if self.store and not self.store.startswith(STORE_SCHEMES):
             _bad("store", self.store.split("://")[0] + "://...", "must be empty (files in ADVISOR_INDEX_DIR) or a "
                  "postgresql:// connection URI")
@@ -101,6 +106,7 @@ class Settings:
 
 FUSIONS = ("convex", "rrf")
 BACKENDS = ("torch", "onnx", "onnx-int8")
+RANKINGS = ("learned", "weighted")
 STORE_SCHEMES = ("postgresql://", "postgres://")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")

@@ -26,6 +26,7 @@ from .errors import AdvisorError, UserInputError
 from .search.guide import best_resource_for, compare, prerequisite_order
 from .store.index import LoadedIndex
 from .store.stores import open_store
+from .search.learned import load_order
 from .search.rerank import load_reranker
 from .search.preferences import resource_topics
 from .search.retrieval import Retriever
@@ -107,7 +108,7 @@ class Advisor(LibraryOperations):
             loaded, self.embedder, self.topics, candidates=self.settings.candidates,
             rrf_k=self.settings.rrf_k, expand=self.settings.query_expansion, kind_boost=self.settings.kind_boost,
             reranker=load_reranker(self.settings.reranker), fusion=self.settings.fusion,
-            dense_weight=self.settings.dense_weight,
+            dense_weight=self.settings.dense_weight, learned=load_order(self.settings.resource_ranking),
         )
         with self._lock:
             self._index, self._retriever = loaded, retriever

@@ -30,6 +30,7 @@ from .asked import beyond_known
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, without_topics
 from .intent import Intent, IntentReader, attribute_preferences, keeps_rigour, part_clauses, topic_words
+from .learned import LearnedOrder
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
                           own_summaries, preference_counts, rank_on, relative_depth, resource_topics, same_course,
                           teaches, title_words, varied, within_reach, within_subject)
@@ -39,8 +40,9 @@ from .spelling import everyday_words
 
 class ResourceRanker:
     def __init__(self, resources: dict[str, Resource], topics: dict[str, Topic], matcher: TopicMatcher,
-                 evidence_floor: float = 0.45, reader: IntentReader | None = None):
+                 evidence_floor: float = 0.45, reader: IntentReader | None = None, learned: LearnedOrder | None = None):
         self.resources = resources
+        self.learned = learned  # None: the weighted order (the records' scores), with a kind varied in the top 3
         self.advice = Advice(resources, reader or IntentReader(resources))
         # Authority: how many records list a record among their neighbours or name it in their text. The
         # catalog's authors point to the standard texts (UML, PRML) again and again, and to a niche monograph
@@ -288,6 +290,14 @@ class ResourceRanker:
 
     def rank(self, sig: Signals, k: int, filters: Filters | None, passages: list[Hit],
              weights: dict[str, float] = WEIGHTS) -> list[ResourceMatch]:
+        matches = self.scored(sig, filters, passages, weights)
+        if self.learned is not None:
+            return self.learned.order(sig, matches)[:k]
+        return varied(matches)[:k]
+
+    def scored(self, sig: Signals, filters: Filters | None, passages: list[Hit],
+               weights: dict[str, float] = WEIGHTS) -> list[ResourceMatch]:
+        """Every record the filters allow, by the weighted score ("A or B?": A and B first)."""
         candidates = set().union(*(v.keys() for v in sig.values.values()))
         by_resource: dict[str, list[Hit]] = {}
         for h in passages:
@@ -304,7 +314,7 @@ class ResourceRanker:
             matches.append(ResourceMatch(resource=r, score=score, hits=by_resource.get(rid, [])[:3],
                                          matched_topics=[t for t in sig.topics if t in own]))
         matches.sort(key=lambda m: (m.resource.id not in sig.choice, -m.score, m.resource.id))
-        return varied(matches)[:k]
+        return matches
 
     # --- "before X", "X was too applied": leave X out, move along the prerequisite or depth axis --------
     def _axis(self, intent: Intent, topics: list[str], named: list[Resource], lacked: list[str] = (),

@@ -19,6 +19,7 @@ from ..types import Filters, Hit, ResourceMatch
 from .fields import STOP_WORDS
 from .intent import (IntentReader, condense, content_words, question_intent, reacting, topic_words,
                      without_flavour)
+from .learned import LearnedOrder
 from .recommend import ResourceRanker, Signals
 from .spelling import Speller, english_dictionary
 
@@ -104,7 +105,8 @@ class Retriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder, topics: dict[str, Topic], *,
                  candidates: int = 60, rrf_k: int = 60, expand: bool = True,
                  reranker: Callable[[str, list[Hit]], list[Hit]] | None = None, evidence_similarity: float = 0.45,
-                 kind_boost: float = 0.0, fusion: str = "convex", dense_weight: float = 0.7):
+                 kind_boost: float = 0.0, fusion: str = "convex", dense_weight: float = 0.7,
+                 learned: LearnedOrder | None = None):
         self.index = index
         self.embedder = embedder
         self.matcher = TopicMatcher(topics)
@@ -121,7 +123,8 @@ class Retriever:
                                getattr(embedder, "whole_words", set)(),
                                [a for r in records for a in r.authors], [a for r in records for a in r.aliases],
                                english_dictionary())
-        self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity, self.intents)
+        self.ranker = ResourceRanker(index.resources, topics, self.matcher, evidence_similarity, self.intents,
+                                     learned)
         self.evidence_similarity = evidence_similarity
         self.kind_boost = kind_boost
         if fusion not in ("convex", "rrf"):
