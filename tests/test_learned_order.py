@@ -42,7 +42,7 @@ def test_features_describe_the_record_and_its_signals_never_its_id():
     assert rows.shape == (2, len(FEATURES))
     position = FEATURES.index("position")
     same = [i for i in range(len(FEATURES)) if i != position]
-    assert np.array_equal(rows[0, same], rows[1, same])  # two records alike but for the id: alike but for position
+    assert np.array_equal(rows[0, same], rows[1, same], equal_nan=True)  # two records alike but for the id: alike but for position
     c = _record("ccc", level="advanced")
     rows = features(sig, _matches(sig, [a, c]))
     assert rows[:, FEATURES.index("level")].tolist() != [0, 0]
@@ -117,3 +117,19 @@ def test_records_below_the_head_keep_their_order_under_it(monkeypatch):
     assert [m.resource.id for m in ranked[3:]] == ["r3", "r4", "r5"]
     assert min(m.score for m in ranked[:3]) > max(m.score for m in ranked[3:])
     assert MODEL_PATH.exists()
+
+
+def test_what_the_question_asks_is_a_feature_of_every_record_and_the_level_gap_is_per_record():
+    from advisor.search.intent import Intent
+    from advisor.search.learned import asked_features
+
+    asked = asked_features(Intent(wants_prerequisites=True), {"level": ("intro",)}, [], True, False)
+    assert asked["before"] and asked["lacks"] and not asked["knows"] and asked["level_asked"] == 0
+    assert np.isnan(asked_features(Intent(), {}, [], False, False)["level_asked"])
+    gentle, hard = _record("gentle", level="intro"), _record("hard", level="advanced")
+    sig = _signals({"dense": {"gentle": 0.5, "hard": 0.9}})
+    sig.asked = asked
+    rows = features(sig, _matches(sig, [gentle, hard]))
+    assert rows[:, FEATURES.index("asked_before")].tolist() == [1.0, 1.0]
+    by_id = {m.resource.id: row for m, row in zip(_matches(sig, [gentle, hard]), rows)}
+    assert by_id["gentle"][FEATURES.index("level_gap")] == 0 and by_id["hard"][FEATURES.index("level_gap")] == 2

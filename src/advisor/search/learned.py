@@ -23,9 +23,12 @@ from .signals import SIGNALS, WEIGHTS, Signals
 
 MODEL_PATH = Path(__file__).with_name("ranker.lgb.txt")
 HEAD = 30  # records re-ordered; the rest keep the weighted order below them
+# what the question is, the same for every record of it: a tree can then weigh a signal by the kind of question
+ASKED = ("before", "next", "compares", "away", "easier", "earlier", "deeper", "sideways", "named", "lacks", "knows",
+         "level_asked", "depth_asked", "kind_asked", "access_asked")
 FEATURES = (*SIGNALS, "met", "contradicted", "axis", "choice", "unasked", "free_prior", "authority", "share",
             "position", "spread", "level", "depth", "free", "n_prerequisites", "n_topics",
-            *(f"kind_{k}" for k in RESOURCE_KINDS))
+            *(f"kind_{k}" for k in RESOURCE_KINDS), *(f"asked_{a}" for a in ASKED), "level_gap", "depth_gap")
 
 
 def features(sig: Signals, head: list[ResourceMatch], weights: dict[str, float] = WEIGHTS) -> np.ndarray:
@@ -33,13 +36,17 @@ def features(sig: Signals, head: list[ResourceMatch], weights: dict[str, float] 
     scores = np.array([sig.score(m.resource.id, weights) for m in head])
     top = max(float(scores.max()), 1e-12) if len(scores) else 1.0
     spread = float(np.sort(scores)[-2] / top) if len(scores) > 1 else 0.0
+    asked = [sig.asked.get(a, np.nan if a.endswith("_asked") and a[:-6] in ("level", "depth") else 0.0)
+             for a in ASKED]
     rows = []
     for pos, (m, score) in enumerate(zip(head, scores)):
         rid = m.resource.id
         met, contradicted = sig.prefs.get(rid, (0, 0))
+        record = _record(m.resource)
         rows.append([*(sig.values.get(name, {}).get(rid, 0.0) for name in SIGNALS), met, contradicted,
                      sig.axis.get(rid, 1.0), rid in sig.choice, rid in sig.unasked, rid in sig.free,
-                     sig.authority.get(rid, 0.0), score / top, pos, spread, *_record(m.resource)])
+                     sig.authority.get(rid, 0.0), score / top, pos, spread, *record, *asked,
+                     record[0] - asked[ASKED.index("level_asked")], record[1] - asked[ASKED.index("depth_asked")]])
     return np.array(rows, dtype=np.float64).reshape(len(head), len(FEATURES))
 
 
@@ -49,6 +56,20 @@ def _record(r: Resource) -> list[float]:
     depth = MATH_DEPTHS.index(r.math_depth) if r.math_depth in MATH_DEPTHS else np.nan
     free = np.nan if r.access is None else float(r.access.startswith("free"))
     return [level, depth, free, len(r.prerequisites), len(r.topics), *(float(r.kind == k) for k in RESOURCE_KINDS)]
+
+
+def asked_features(intent, prefs: dict[str, tuple], named: list[Resource], lacks: bool, knows: bool) -> dict:
+    """What the question is (ASKED): the move it makes, what it names, and the level, depth, kind and access it
+    asks for (the mean rank of the levels and depths asked; absent, NaN)."""
+    levels = [LEVELS.index(v) for v in prefs.get("level", ()) if v in LEVELS]
+    depths = [MATH_DEPTHS.index(v) for v in prefs.get("math_depth", ()) if v in MATH_DEPTHS]
+    return {"before": intent.wants_prerequisites, "next": intent.wants_next_step, "compares": intent.compares,
+            "away": intent.moves_away, "easier": intent.moves_away and intent.direction == "easier",
+            "earlier": intent.moves_away and intent.direction == "earlier", "deeper": intent.deeper,
+            "sideways": intent.sideways, "named": len(named), "lacks": lacks, "knows": knows,
+            "level_asked": float(np.mean(levels)) if levels else np.nan,
+            "depth_asked": float(np.mean(depths)) if depths else np.nan,
+            "kind_asked": bool(prefs.get("kind")), "access_asked": "access" in prefs}
 
 
 class LearnedOrder:

@@ -30,7 +30,7 @@ from .asked import beyond_known
 from .evidence import about_topic, topic_terms
 from .fields import FieldIndex, everyday_weights, prerequisite_targets, without_topics
 from .intent import Intent, IntentReader, attribute_preferences, keeps_rigour, part_clauses, topic_words
-from .learned import LearnedOrder
+from .learned import LearnedOrder, asked_features
 from .preferences import (AXIS_TOPICS, DEPTHS, LEVELS, axis_factor, beyond_reach, closest, in_wished_form, makers,
                           own_summaries, preference_counts, rank_on, relative_depth, resource_topics, same_course,
                           teaches, title_words, varied, within_reach, within_subject)
@@ -155,6 +155,7 @@ class ResourceRanker:
         if "access" not in prefs:  # other things equal, a learner can open a free text today
             sig.free = {rid for rid, r in self.resources.items() if r.is_free}
         self._soft_factors(sig, intent, named_records, prefs, wanted if foundations else {})
+        sig.asked = asked_features(intent, prefs, named_records, bool(lacked), bool(known))
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig

@@ -42,6 +42,7 @@ class Signals:
     unasked: set[str] = field(default_factory=set)  # papers, when the question asks for no paper
     free: set[str] = field(default_factory=set)  # free resources, when the question says nothing of access
     authority: dict[str, float] = field(default_factory=dict)  # how often the catalog points to a record, in [0, 1]
+    asked: dict[str, float] = field(default_factory=dict)  # what the question is (learned.asked_features)
 
     def score(self, rid: str, weights: dict[str, float] = WEIGHTS) -> float:
         base = sum(w * self.values.get(name, {}).get(rid, 0.0) for name, w in weights.items() if name in SIGNALS)
