@@ -133,3 +133,12 @@ def test_what_the_question_asks_is_a_feature_of_every_record_and_the_level_gap_i
     assert rows[:, FEATURES.index("asked_before")].tolist() == [1.0, 1.0]
     by_id = {m.resource.id: row for m, row in zip(_matches(sig, [gentle, hard]), rows)}
     assert by_id["gentle"][FEATURES.index("level_gap")] == 0 and by_id["hard"][FEATURES.index("level_gap")] == 2
+
+
+def test_without_lightgbm_the_learned_order_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "lightgbm", None)  # import lightgbm then raises ImportError
+    with pytest.raises(UserInputError, match="needs the lightgbm package") as info:
+        LearnedOrder(MODEL_PATH)
+    assert "\n" not in str(info.value)

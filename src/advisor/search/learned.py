@@ -26,6 +26,7 @@ HEAD = 30  # records re-ordered; the rest keep the weighted order below them
 # what the question is, the same for every record of it: a tree can then weigh a signal by the kind of question
 ASKED = ("before", "next", "compares", "away", "easier", "earlier", "deeper", "sideways", "named", "lacks", "knows",
          "level_asked", "depth_asked", "kind_asked", "access_asked")
+_UNSAID = {"level_asked": np.nan, "depth_asked": np.nan}  # a question that asks no level is not asking for intro
 FEATURES = (*SIGNALS, "met", "contradicted", "axis", "choice", "unasked", "free_prior", "authority", "share",
             "position", "spread", "level", "depth", "free", "n_prerequisites", "n_topics",
             *(f"kind_{k}" for k in RESOURCE_KINDS), *(f"asked_{a}" for a in ASKED), "level_gap", "depth_gap")
@@ -36,8 +37,7 @@ def features(sig: Signals, head: list[ResourceMatch], weights: dict[str, float] 
     scores = np.array([sig.score(m.resource.id, weights) for m in head])
     top = max(float(scores.max()), 1e-12) if len(scores) else 1.0
     spread = float(np.sort(scores)[-2] / top) if len(scores) > 1 else 0.0
-    asked = [sig.asked.get(a, np.nan if a.endswith("_asked") and a[:-6] in ("level", "depth") else 0.0)
-             for a in ASKED]
+    asked = [sig.asked.get(a, _UNSAID.get(a, 0.0)) for a in ASKED]
     rows = []
     for pos, (m, score) in enumerate(zip(head, scores)):
         rid = m.resource.id
@@ -76,8 +76,11 @@ class LearnedOrder:
     """Re-orders the weighted score's head with the trained model; `score` becomes the model's score."""
 
     def __init__(self, path: Path = MODEL_PATH):
-        import lightgbm  # imported here: the weighted order needs no model
-
+        try:
+            import lightgbm  # imported here: the weighted order needs no model
+        except ImportError:
+            raise UserInputError("ADVISOR_RESOURCE_RANKING=learned needs the lightgbm package (pip install -r "
+                                 "requirements.txt), or set ADVISOR_RESOURCE_RANKING=weighted") from None
         try:
             self.booster = lightgbm.Booster(model_file=str(path))
         except Exception as e:  # LightGBM raises its own LightGBMError, or OSError for a missing file
