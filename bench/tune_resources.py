@@ -9,6 +9,8 @@ the whole development set, never used to choose.
                                    [--heldout tests/eval/resources_heldout_c.jsonl]
 
 The held-out set is read only when `--heldout` is given (report once, at the end; never while choosing).
+These weights make the weighted order (ADVISOR_RESOURCE_RANKING=weighted); the default learned order re-orders its
+best 30 and reads its scores, so after a change of weights retrain it with bench/train_ranker.py.
 """
 
 from __future__ import annotations
