@@ -58,13 +58,15 @@ class _Recorder:
         return out
 
 
-def collect(adv: Advisor, sets) -> list[dict]:
-    """Per question: the features of its head, the gold mask, its type and set."""
-    recorder = _Recorder()
-    adv.retriever.ranker.learned = recorder
+def collect(adv: Advisor, questions) -> list[dict]:
+    """Per (set name, Question) with gold: the features of the head its answer was ordered from, the gold mask,
+    its type and set. The advisor's own order is put back afterwards."""
+    ranker = adv.retriever.ranker
+    recorder, kept = _Recorder(), ranker.learned
+    ranker.learned = recorder
     rows = []
-    for name in sets:
-        for q in read_questions(ROOT / "tests" / "eval" / f"{name}.jsonl"):
+    try:
+        for name, q in questions:
             if not (q.gold_ids or q.gold_titles):
                 continue
             recorder.calls.clear()
@@ -77,7 +79,14 @@ def collect(adv: Advisor, sets) -> list[dict]:
             resources = adv.loaded.resources
             gold = np.array([q.resource_gold(rid, resources[rid].title) for rid in call[1]])
             rows.append({"x": call[0], "gold": gold, "type": q.type or "untyped", "set": name, "id": q.id})
+    finally:
+        ranker.learned = kept
     return rows
+
+
+def development_questions() -> list:
+    return [(name, q) for name in (*DEV_SETS, *CONVERSATION_SETS)
+            for q in read_questions(ROOT / "tests" / "eval" / f"{name}.jsonl")]
 
 
 def _rank(scores: np.ndarray, gold: np.ndarray) -> int | None:
@@ -132,7 +141,7 @@ def main() -> int:
     rows = _cached(Path(args.cache)) if args.cache else None
     if rows is None:
         adv = Advisor(Settings.from_env(resource_ranking="weighted"))
-        rows = collect(adv, (*DEV_SETS, *CONVERSATION_SETS))
+        rows = collect(adv, development_questions())
         if args.cache:
             with open(args.cache, "wb") as f:
                 pickle.dump({"features": FEATURES, "sets": (*DEV_SETS, *CONVERSATION_SETS), "rows": rows}, f)

@@ -142,3 +142,21 @@ def test_without_lightgbm_the_learned_order_says_what_to_install(monkeypatch):
     with pytest.raises(UserInputError, match="needs the lightgbm package") as info:
         LearnedOrder(MODEL_PATH)
     assert "\n" not in str(info.value)
+
+
+def test_training_rows_are_the_head_each_question_was_answered_from(advisor):
+    """bench/train_ranker.collect asks as the evaluation asks and records the head with its gold; the advisor's
+    own order is back afterwards."""
+    from advisor.search.evaluate import Question
+
+    tr = _train_ranker()
+    kept = advisor.retriever.ranker.learned
+    questions = [("tiny", Question("t-1", "which notes prove the VC bound?", gold_ids=["learning-notes"], type="named")),
+                 ("tiny", Question("t-2", "a book on KKT conditions and duality", gold_ids=["convex-book"])),
+                 ("tiny", Question("t-3", "no gold here", gold_ids=None))]
+    rows = tr.collect(advisor, questions)
+    assert [r["id"] for r in rows] == ["t-1", "t-2"]
+    for r in rows:
+        assert r["x"].shape == (len(r["gold"]), len(FEATURES)) and r["gold"].sum() == 1
+    assert rows[0]["type"] == "named" and rows[1]["type"] == "untyped"
+    assert advisor.retriever.ranker.learned is kept
