@@ -76,11 +76,17 @@ def test_chat_reads_follow_ups_with_the_questions_before_them(cli_env, capsys, m
     assert any(n.startswith("searched for: which notes cover VC dimension?") for n in answers[1]["notes"])
 
 
-def test_info_json_lists_counts_and_resources(cli_env, capsys):
+def test_info_json_lists_counts_and_resources(cli_env, capsys, monkeypatch):
     code, out, _ = run(capsys, "info", "--json", *cli_env)
     data = json.loads(out)
     assert code == 0 and data["counts"]["files"] == 3 and data["model"] == "fake-hash"
     assert any(r["id"] == "learning-notes" and r["files"] == 1 for r in data["resources"])
+    assert data["resource_ranking"]["ranking"] == "learned" and data["resource_ranking"]["trees"] > 0
+    code, out, _ = run(capsys, "info", *cli_env)
+    assert "Resource ranking: learned (ranker.lgb.txt" in out
+    monkeypatch.setenv("ADVISOR_RESOURCE_RANKING", "weighted")
+    code, out, _ = run(capsys, "info", *cli_env)
+    assert code == 0 and "Resource ranking: weighted score" in out
 
 
 @pytest.mark.parametrize("args, message", [

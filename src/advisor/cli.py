@@ -265,6 +265,7 @@ def cmd_info(args, settings) -> int:
         f"{c.get('files', 0)} files, {c.get('pages', 0)} PDF pages, {c.get('chunks', 0)} chunks, "
         f"{c.get('resources', 0)} resources ({c.get('catalog_records', 0)} catalog records), {c.get('skipped', 0)} skipped",
         "Roots: " + ", ".join(info["roots"] or []),
+        _ranking_line(info["resource_ranking"]),
     ]
     indexed = [r for r in info["resources"] if r.get("files")]
     if indexed:
@@ -276,6 +277,12 @@ def cmd_info(args, settings) -> int:
         lines.append(f"  {w['file']}: {w['unreadable_pages']} of {w['pages']} pages unreadable")
     _out(args, info, "\n".join(lines))
     return 0
+
+
+def _ranking_line(r: dict) -> str:
+    if r["ranking"] != "learned":
+        return "Resource ranking: weighted score"
+    return f"Resource ranking: learned ({r['model']}, {r['trees']} trees, sha256 {r['sha256']})"
 
 
 def cmd_eval(args, settings) -> int:

@@ -34,6 +34,7 @@ class LibraryOperations:
     def info(self) -> dict:
         loaded = self.loaded
         manifest = loaded.manifest
+        learned = self.retriever.ranker.learned
         per_resource: dict[str, dict] = {}
         for key, meta in manifest.get("files", {}).items():
             if meta.get("status") != "indexed":
@@ -59,6 +60,7 @@ class LibraryOperations:
                 if m.get("status") != "indexed"
             ],
             "catalog_problems": manifest.get("catalog_problems", []),
+            "resource_ranking": learned.describe() if learned is not None else {"ranking": "weighted"},
             "warnings": [{"file": k, "unreadable_pages": m["unreadable_pages"], "pages": m.get("pages", 0)}
                          for k, m in manifest.get("files", {}).items() if m.get("unreadable_pages")],
             "resources": [

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UserInputError
+from ..fileops import sha256_file
 from ..types import LEVELS, MATH_DEPTHS, RESOURCE_KINDS, Resource, ResourceMatch
 from .signals import SIGNALS, WEIGHTS, Signals
 
@@ -89,7 +90,13 @@ class LearnedOrder:
         if tuple(self.booster.feature_name()) != FEATURES:
             raise UserInputError(f"{path}: the resource ranking model was trained on other features; "
                                  "run bench/train_ranker.py, or set ADVISOR_RESOURCE_RANKING=weighted")
+        self.path = Path(path)
         self._lock = threading.Lock()  # one Booster serves every thread of the app
+
+    def describe(self) -> dict:
+        """What `advisor info` says of the model: which file, how many trees, and its digest."""
+        return {"ranking": "learned", "model": self.path.name, "trees": self.booster.num_trees(),
+                "sha256": sha256_file(self.path)[:12]}
 
     def order(self, sig: Signals, matches: list[ResourceMatch]) -> list[ResourceMatch]:
         head = matches[:HEAD]
