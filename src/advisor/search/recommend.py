@@ -14,6 +14,8 @@ A record is scored from seven signals, each scaled to [0, 1] over the catalog fo
 An `authority` prior (how often the catalog points to a record) lifts the standard texts a little.
 The weights (`WEIGHTS`, search/signals.py) were chosen by cross-validation on the development questions
 (bench/tune_resources.py); preferences (free, kind, level, maths depth) multiply the sum as soft factors.
+By default the best 30 by this score are then re-ordered by a model trained on the development questions
+(search/learned.py), which weighs the same signals by the kind of question and record.
 """
 
 from __future__ import annotations
