@@ -103,6 +103,23 @@ def test_study_path_puts_foundations_first():
     assert order[:2] == ["vectors", "calculus"]
 
 
+def test_a_gap_the_question_names_comes_before_the_steps_that_build_on_it():
+    """"never took linear algebra; what before ESL?": linear algebra is named, but machine learning builds on it."""
+    topics = {
+        "linear-algebra": Topic("linear-algebra", "Linear algebra"),
+        "probability": Topic("probability", "Probability"),
+        "machine-learning": Topic("machine-learning", "Machine learning", prerequisites=["linear-algebra", "probability"]),
+        "supervised": Topic("supervised", "Supervised learning", prerequisites=["machine-learning"]),
+        "linreg": Topic("linreg", "Linear regression", prerequisites=["supervised", "linear-algebra"]),
+        "loop-a": Topic("loop-a", "A", prerequisites=["loop-b"]),
+        "loop-b": Topic("loop-b", "B", prerequisites=["loop-a"]),
+    }
+    order = prerequisite_order(["linear-algebra", "linreg"], topics)
+    assert order[0] == "linear-algebra" and order[-1] == "linreg"
+    assert order.index("machine-learning") < order.index("supervised")
+    assert set(prerequisite_order(["loop-a"], topics)) == {"loop-a", "loop-b"}  # a cycle in the vocabulary ends
+
+
 def test_a_step_names_a_resource_that_treats_the_topic_centrally():
     video = Resource("video", "Calculus videos", topics=["calculus", "chain-rule", "taylor", "real-analysis"],
                      access="free", level="intro")

@@ -44,7 +44,20 @@ def prerequisite_order(targets: list[str], topics: dict[str, Topic], limit: int 
         rest = [t for t in chosen if t not in near]
         chosen = list(dict.fromkeys(near + rest))[:max(limit, len(set(near)))]
     rank = {t: i for i, t in enumerate(FOUNDATIONS)}
-    return sorted(chosen, key=lambda t: (t in targets, level(t), rank.get(t, len(rank)), t))
+    # a target is the topic itself, last, unless another step builds on it: "never took linear algebra; what before
+    # ESL?" names linear algebra, which comes before ESL's machine learning, not after it
+    below = set().union(*(_ancestors(t, topics) for t in chosen))
+    last = {t for t in targets if t not in below}
+    return sorted(chosen, key=lambda t: (t in last, level(t), rank.get(t, len(rank)), t))
+
+
+def _ancestors(tid: str, topics: dict[str, Topic], seen: frozenset = frozenset()) -> set[str]:
+    """Every topic `tid` builds on, directly or not (a cycle in the vocabulary is cut where it closes)."""
+    out: set[str] = set()
+    for p in topics[tid].prerequisites:
+        if p in topics and p not in seen and p != tid:
+            out |= {p} | _ancestors(p, topics, seen | {tid})
+    return out
 
 
 def best_resource_for(topic: str, resources: dict[str, Resource], indexed: set[str]) -> tuple[Resource | None, str | None]:
