@@ -83,14 +83,7 @@ class ResourceRanker:
     def signals(self, query: str, intent: Intent, similarities: Callable[[str], dict[str, float]],
                 passages: list[Hit]) -> Signals:
         """`similarities(text)` gives each record's cosine to a text (the question, or what it leads to)."""
-        intent = within_reach(beyond_reach(intent, self.resources, self.matcher), query, self.resources, self.matcher)
-        named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
-        if intent.deeper and not intent.deeper_than and named_records \
-                and all(rank_on(x.math_depth, DEPTHS) >= DEPTHS.index("rigorous") for x in named_records):
-            intent = replace(intent, deeper=False)  # "a rigorous book" after a rigorous X is no step past X
-        if intent.wants_prerequisites:
-            # "the math4ml notes before CS 189": a named record teaching another's prerequisites is an answer
-            named_records = prerequisite_targets(named_records, intent.presupposing)
+        intent, named_records = self._named_records(query, intent)
         # moving away from X, what is asked is read without X's name ("the DDPM paper" asks for no paper)
         away = bool(named_records) and (intent.wants_prerequisites or intent.moves_away) and bool(intent.rest)
         # "A or B for X?": both are named; what decides between them is the rest of the question
@@ -161,6 +154,19 @@ class ResourceRanker:
         if len(sig.choice) >= 2:
             sig.axis.update(closest(prefs, [self.resources[rid] for rid in sig.choice if rid in self.resources]))
         return sig
+
+    def _named_records(self, query: str, intent: Intent) -> tuple[Intent, list[Resource]]:
+        """The intent as the records named bear on it (within or beyond the learner's reach, no step past a rigorous
+        X), and the named records a move leads from."""
+        intent = within_reach(beyond_reach(intent, self.resources, self.matcher), query, self.resources, self.matcher)
+        named_records = [self.resources[rid] for rid in intent.mentioned if rid in self.resources]
+        if intent.deeper and not intent.deeper_than and named_records \
+                and all(rank_on(x.math_depth, DEPTHS) >= DEPTHS.index("rigorous") for x in named_records):
+            intent = replace(intent, deeper=False)  # "a rigorous book" after a rigorous X is no step past X
+        if intent.wants_prerequisites:
+            # "the math4ml notes before CS 189": a named record teaching another's prerequisites is an answer
+            named_records = prerequisite_targets(named_records, intent.presupposing)
+        return intent, named_records
 
     def _preferences(self, attributes: dict[str, tuple], intent: Intent, named: list[Resource], topics: list[str],
                      unwanted: set, buried: set, known: set = frozenset()) -> dict[str, tuple]:
