@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import UserInputError
 from ..fileops import sha256_file
 from ..types import LEVELS, MATH_DEPTHS, RESOURCE_KINDS, Resource, ResourceMatch
-from .signals import SIGNALS, WEIGHTS, Signals
+from .signals import SIGNALS, Signals
 
 MODEL_PATH = Path(__file__).with_name("ranker.lgb.txt")
 HEAD = 30  # records re-ordered; the rest keep the weighted order below them
@@ -33,9 +33,10 @@ FEATURES = (*SIGNALS, "met", "contradicted", "axis", "choice", "unasked", "free_
             *(f"kind_{k}" for k in RESOURCE_KINDS), *(f"asked_{a}" for a in ASKED), "level_gap", "depth_gap")
 
 
-def features(sig: Signals, head: list[ResourceMatch], weights: dict[str, float] = WEIGHTS) -> np.ndarray:
-    """One row per record of `head` (in the weighted order), one column per name in FEATURES."""
-    scores = np.array([sig.score(m.resource.id, weights) for m in head])
+def features(sig: Signals, head: list[ResourceMatch]) -> np.ndarray:
+    """One row per record of `head` (in the weighted order, each match's `score` the weighted score), one column
+    per name in FEATURES."""
+    scores = np.array([m.score for m in head], dtype=np.float64)
     top = max(float(scores.max()), 1e-12) if len(scores) else 1.0
     spread = float(np.sort(scores)[-2] / top) if len(scores) > 1 else 0.0
     asked = [sig.asked.get(a, _UNSAID.get(a, 0.0)) for a in ASKED]
