@@ -243,8 +243,52 @@ def test_keyword_scores_are_the_file_stores_read_from_impact_ordered_postings(tm
     shared.index()
     texts = shared.loaded.texts
     assert texts.impact_ordered
-    groups = [(["the", "of", "dimension"], 1.0), (["dimension", "vector"], 0.5)]
+    from advisor.store.keywords import keyword_tokens
+
+    groups = [(keyword_tokens("the dimension of a matrix"), 1.0), (keyword_tokens("dimension of a vector space"), 0.5)]
     exact = laptop.loaded.texts.keyword_scores(groups)
+    assert np.count_nonzero(exact) > 1
     assert np.allclose(texts.keyword_scores(groups), exact, atol=1e-5)
-    assert np.allclose(texts.bm25_scores(["dimension"]), laptop.loaded.texts.bm25_scores(["dimension"]), atol=1e-5)
+    assert texts.cache.size_mb > 0  # the tiny corpus's lists all fit the default budget: read again from the app
+    assert np.allclose(texts.keyword_scores(groups), exact, atol=1e-5)
+    one = keyword_tokens("dimension")
+    assert np.allclose(texts.bm25_scores(one), laptop.loaded.texts.bm25_scores(one), atol=1e-5)
     shared.close()
+
+
+class CountingDatabase:
+    def __init__(self, db):
+        self.db, self.calls = db, 0
+
+    def run(self, fn):
+        self.calls += 1
+        return self.db.run(fn)
+
+
+def test_only_the_longest_postings_that_fit_the_budget_are_kept_and_then_read_from_the_app(advisor):
+    from advisor.store.pg_passages import PostingsCache
+
+    table = advisor.loaded.texts.terms_table
+    sizes = advisor.store.db.run(lambda conn: conn.execute(
+        f"SELECT term, octet_length(ids) + octet_length(scores) FROM {table} "
+        f"ORDER BY octet_length(ids) DESC, term").fetchall())
+    assert len(sizes) > 5 and sizes[0][1] > sizes[-1][1]
+    budget = sum(size for _, size in sizes[:3])
+    db = CountingDatabase(advisor.store.db)
+    cache = PostingsCache(db, table, budget / 2**20)
+    assert cache.eligible == {term for term, _ in sizes[:3]}
+    common, rare = sizes[0][0], sizes[-1][0]
+    uncached = PostingsCache(advisor.store.db, table, 0).postings([common, rare, "notaword"])
+    assert set(uncached) == {common, rare}
+
+    first = cache.postings([common, rare, "notaword"])
+    calls = db.calls
+    again = cache.postings([common])
+    assert db.calls == calls  # the common term's list came from the app
+    cache.postings([rare])
+    assert db.calls == calls + 1  # the rare one is read from the database each time
+    for term in (common, rare):
+        assert np.array_equal(first[term][0], uncached[term][0]) and np.array_equal(first[term][1], uncached[term][1])
+    assert np.array_equal(again[common][1], uncached[common][1])
+    assert 0 < cache.size_mb * 2**20 <= budget
+    assert PostingsCache(db, table, 0).eligible == frozenset()

@@ -51,6 +51,9 @@ class Settings:
     resource_ranking: str = "learned"
     # "" = the file store in index_dir; postgresql://... = the shared Postgres + pgvector store (docs/deployment.md)
     store: str = ""
+    # shared store only: app memory (MB) for the postings of the most common terms, kept after their first read
+    # instead of read from the database for every question (store/pg_passages.PostingsCache); 0 = none
+    postings_cache_mb: float = 256.0
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -83,6 +86,8 @@ class Settings:
         if self.store and not self.store.startswith(STORE_SCHEMES):
             _bad("store", self.store.split("://")[0] + "://...", "must be empty (files in ADVISOR_INDEX_DIR) or a "
                  "postgresql:// connection URI")
+        if not (self.postings_cache_mb >= 0 and math.isfinite(self.postings_cache_mb)):  # also rejects NaN
+            _bad("postings_cache_mb", self.postings_cache_mb, "must be a number of megabytes, 0 or more")
         if not self.file_timeout > 0:  # also rejects NaN
             _bad("file_timeout", self.file_timeout, "must be a positive number of seconds")
 

@@ -109,7 +109,7 @@ class PgPassages:
     """One generation's passages, searched in the database; positions match the file store's."""
 
     def __init__(self, db: Database, prefix: str, n: int, codes: np.ndarray, names: list[str],
-                 impact_ordered: bool = False):
+                 impact_ordered: bool = False, cache_mb: float = 0.0):
         self.db = db
         self.texts_table = f"{prefix}_texts"
         # postings are written highest score first (`_impact`); generations written before keep them in passage
@@ -122,6 +122,7 @@ class PgPassages:
         # HNSW candidates per query: recall@10 of question-like queries at 100k passages was 0.91 at 100,
         # 0.96 at 200 for ~5 ms more, 0.99 at 400 (bench/bench_pg.py, docs/performance.md)
         self.ef_search = 200
+        self.cache = PostingsCache(self.db, self.terms_table, cache_mb)
 
     def __len__(self) -> int:
         return self.n
@@ -167,15 +168,11 @@ class PgPassages:
         scores = np.zeros(self.n, dtype=np.float32)
         if not counts or not self.n:
             return scores
-        # binary results: in text a bytea travels hex-encoded, twice its size, encoded by the server and decoded
-        # by the app (a common term's postings at 1M passages are megabytes)
-        sql = f"SELECT term, ids, scores FROM {self.terms_table} WHERE term = ANY(%s)"
-        for term, ids, values in self.db.run(lambda conn: conn.execute(sql, (list(counts),), binary=True).fetchall()):
+        for term, (ids, values) in self.cache.postings(list(counts)).items():
             # ufunc.at: since numpy 2 it is 2-3x faster than `scores[ids] += v` (which gathers, adds and scatters),
             # most of a question's app CPU at 1M passages (bench/bench_pg.py); a term names each passage once
             weight = counts[term]
-            values = np.frombuffer(values, dtype=np.float32)
-            np.add.at(scores, np.frombuffer(ids, dtype=np.int32), values if weight == 1.0 else weight * values)
+            np.add.at(scores, ids, values if weight == 1.0 else weight * values)
         return scores
 
     def dense_scores(self, ids: list[int], query: np.ndarray) -> list[float]:
@@ -209,6 +206,55 @@ class PgPassages:
             return [], np.zeros((0, 0), dtype=np.float32)
         chunks = [Chunk.from_dict(from_json(d)) for d, _ in rows]
         return chunks, np.array([as_array(e) for _, e in rows], dtype=np.float32)
+
+
+class PostingsCache:
+    """The postings of a generation's most common terms, kept in the app once read.
+
+    A question's keyword side reads every posting of its terms, and the common terms hold most of them: on the
+    shipped corpus the terms in 5 % or more of the passages carry 79 % of the postings questions read, and they
+    are 238 of 13k terms. Reading those lists again for every question cost most of the database's CPU and the
+    app's receiving at 1M passages (docs/performance.md). The longest lists that fit in `budget_mb` are eligible
+    (chosen once, from their stored sizes, without reading them) and kept after their first read; the rest are
+    read per question. Scores are the stored ones, so keyword ranking does not change."""
+
+    def __init__(self, db: Database, table: str, budget_mb: float):
+        self.db = db
+        self.table = table
+        self.budget = int(max(0.0, budget_mb) * 2**20)
+        self._eligible: frozenset[str] | None = None if self.budget else frozenset()
+        self._lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    @property
+    def eligible(self) -> frozenset[str]:
+        if self._eligible is None:
+            # octet_length of an uncompressed TOASTed value reads its pointer, not the value
+            rows = self.db.run(lambda conn: conn.execute(
+                f"SELECT term FROM (SELECT term, sum(octet_length(ids) + octet_length(scores)) "
+                f"OVER (ORDER BY octet_length(ids) DESC, term) AS total FROM {self.table}) s "
+                f"WHERE total <= %s", (self.budget,)).fetchall())
+            self._eligible = frozenset(r[0] for r in rows)
+        return self._eligible
+
+    @property
+    def size_mb(self) -> float:
+        return sum(ids.nbytes + values.nbytes for ids, values in list(self._lists.values())) / 2**20
+
+    def postings(self, terms: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """term -> (passage positions, BM25 scores) for each of terms that has postings."""
+        found = {t: self._lists[t] for t in terms if t in self._lists}
+        missing = [t for t in terms if t not in found]
+        if not missing:
+            return found
+        eligible = self.eligible
+        # binary results: in text a bytea travels hex-encoded, twice its size, encoded by the server and decoded
+        # by the app (a common term's postings at 1M passages are megabytes)
+        sql = f"SELECT term, ids, scores FROM {self.table} WHERE term = ANY(%s)"
+        for term, ids, values in self.db.run(lambda conn: conn.execute(sql, (missing,), binary=True).fetchall()):
+            found[term] = (np.frombuffer(ids, dtype=np.int32), np.frombuffer(values, dtype=np.float32))
+            if term in eligible:
+                self._lists[term] = found[term]  # one assignment: threads reading the dict never see half of it
+        return found
 
 
 def as_array(value) -> np.ndarray:

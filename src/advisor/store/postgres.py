@@ -52,8 +52,9 @@ CREATE TABLE IF NOT EXISTS advisor_current (
 class PgStore:
     """Same interface as IndexStore (store/index.py): lock, write_version, load, read_manifest, versions."""
 
-    def __init__(self, uri: str):
+    def __init__(self, uri: str, postings_cache_mb: float = 256.0):
         self.db = Database(uri)
+        self.postings_cache_mb = postings_cache_mb
         self.label = self.db.label
         self._schema_ready = False
         self._schema_lock = threading.Lock()
@@ -136,7 +137,7 @@ class PgStore:
         cat_vectors = np.array([as_array(e) for _, e in catalog_rows],
                                dtype=np.float32).reshape(len(cat_chunks), dimension)
         texts = PgPassages(self.db, _prefix(gen), int(n_texts), np.frombuffer(codes, dtype=np.int32), from_json(names),
-                           impact_ordered=impact)
+                           impact_ordered=impact, cache_mb=self.postings_cache_mb)
         return LoadedIndex(None, manifest, texts, HybridIndex(cat_chunks, cat_vectors), resources,
                            dict(resources_raw["files"]), manifest.get("roots", []), version=f"generation {gen}")
 
