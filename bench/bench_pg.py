@@ -60,8 +60,20 @@ def make_model() -> EmbeddingModel:
 
 
 def eval_questions() -> list[str]:
-    path = REPO / "tests" / "eval" / "passages.jsonl"
-    return [json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip()]
+    """The keyword side's questions: the 80 of passages.jsonl, or (--questions all) every distinct question of
+    tests/eval, shuffled once, so that caches meet questions they have not seen (~7,900)."""
+    if os.environ.get("_BENCH_PG_QUESTIONS") != "all":
+        path = REPO / "tests" / "eval" / "passages.jsonl"
+        return [json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip()]
+    seen: dict[str, None] = {}
+    for path in sorted((REPO / "tests" / "eval").glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            q = json.loads(line).get("question") if line.strip() else None
+            if isinstance(q, str):
+                seen.setdefault(q, None)
+    qs = list(seen)
+    np.random.default_rng(0).shuffle(qs)
+    return qs
 
 
 def manifest_for(n: int) -> dict:
@@ -208,7 +220,9 @@ def open_loaded(kind: str, where: str):
     if kind == "pg":
         from advisor.store.postgres import PgStore
 
-        store = PgStore(where)
+        from advisor.config import Settings
+
+        store = PgStore(where, postings_cache_mb=Settings.from_env().postings_cache_mb)
     else:
         from advisor.store.index import IndexStore
 
@@ -224,11 +238,11 @@ def make_retriever(loaded):
     return Retriever(loaded, None, topics())
 
 
-def query_plan(n_corpus: int, n: int):
+def query_plan(n_corpus: int, n: int, offset: int = 0):
     """(question text, question-like vector) pairs: real questions for the keywords, synthetic vectors."""
     qs = eval_questions()
     vecs = make_model().queries(n, n_corpus, "question", seed=11)
-    return [(qs[i % len(qs)], vecs[i]) for i in range(n)]
+    return [(qs[(offset + i) % len(qs)], vecs[i]) for i in range(n)]
 
 
 def one_client(retriever, plan) -> dict:
@@ -249,7 +263,7 @@ def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, star
     store, loaded = open_loaded(kind, where)
     retriever = make_retriever(loaded)
     load_s = time.perf_counter() - t0
-    plan = query_plan(n, 400)
+    plan = query_plan(n, 400, offset=400 * seed)
     rng = np.random.default_rng(seed)
     for q, v in plan[:5]:
         retriever.search(q, k=10, mode="hybrid", qvec=v)
@@ -293,6 +307,7 @@ def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, star
         "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
         **after_load, "latencies": [x for part in lat for x in part], "errors": sum(errors),
         "seconds": seconds, "peak_rss_mb": peak_rss_mb(), "rss_mb": rss_mb(),
+        "postings_cache_mb": getattr(getattr(loaded.texts, "cache", None), "size_mb", None),
     }))
     # the parent reads the database processes' CPU before they exit: a backend gone is not counted
     measured = Path(str(start_file) + ".measured")
@@ -445,18 +460,35 @@ def run_queries(n, uri, pgdata, out, model, vectors, seconds, n_queries, save, t
     out["pg_recall"] = rows
     save("pg recall")
 
-    # one client, hybrid; then 20 concurrent clients over 2 app processes
+    # one client, hybrid; then 20 concurrent clients over 2 app processes; per postings cache size asked
     plan = query_plan(n, 200)
-    out["pg_one"] = one_client(make_retriever(pg_loaded), plan)
     pg_store.close()
     del pg_loaded, texts
-    save(f"pg one client p95 {out['pg_one']['p95_ms']:.1f} ms")
-    out["pg_conc"] = concurrent("pg", uri, n, 2, 10, seconds, pgdata)
-    save(f"pg 20 clients p95 {out['pg_conc']['p95_ms']:.1f} ms")
-    if think:
-        out["pg_paced"] = concurrent("pg", uri, n, 2, 10, seconds, pgdata, think)
-        save(f"pg 20 paced clients p95 {out['pg_paced']['p95_ms']:.1f} ms")
+    sweep = []
+    for cache_mb in postings_caches():
+        os.environ["ADVISOR_POSTINGS_CACHE_MB"] = str(cache_mb)  # the workers open the store as the app does
+        _store, loaded = open_loaded("pg", uri)
+        row = {"postings_cache_mb": cache_mb, "pg_one": one_client(make_retriever(loaded), plan)}
+        _store.close()
+        del loaded
+        save(f"pg one client (cache {cache_mb} MB) p95 {row['pg_one']['p95_ms']:.1f} ms")
+        row["pg_conc"] = concurrent("pg", uri, n, 2, 10, seconds, pgdata)
+        save(f"pg 20 clients (cache {cache_mb} MB) p95 {row['pg_conc']['p95_ms']:.1f} ms")
+        if think:
+            row["pg_paced"] = concurrent("pg", uri, n, 2, 10, seconds, pgdata, think)
+            save(f"pg 20 paced clients (cache {cache_mb} MB) p95 {row['pg_paced']['p95_ms']:.1f} ms")
+        sweep.append(row)
+    out.update(sweep[-1])  # the last size asked (the app's default unless --postings-cache says otherwise)
+    out["pg_cache_sweep"] = sweep
     return qsets, truth, plan
+
+
+def postings_caches() -> list[float]:
+    """--postings-cache's sizes (MB), else the app's default."""
+    from advisor.config import Settings
+
+    asked = os.environ.get("_BENCH_PG_CACHES")
+    return [float(x) for x in asked.split(",")] if asked else [Settings().postings_cache_mb]
 
 
 def run_file_store(n, out, chunks, vectors, catalog, resources, seconds, save, qsets, truth, plan,
@@ -603,6 +635,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=0.0, metavar="S",
                     help="also run 20 paced clients: each waits an exponential think time of mean S seconds between "
                          "questions, as learners reading answers do (the back-to-back run measures throughput)")
+    ap.add_argument("--postings-cache", metavar="MB[,MB]", help="the shared store's postings cache per app process "
+                    "(ADVISOR_POSTINGS_CACHE_MB); several sizes run the query tests once each, in the same run "
+                    "(e.g. 0,256: without and with)")
+    ap.add_argument("--questions", choices=("passages", "all"), default="passages",
+                    help="the keyword side's questions: the 80 of tests/eval/passages.jsonl (default, as in earlier "
+                         "rounds) or all ~7,900 distinct questions of tests/eval")
     ap.add_argument("--json", metavar="PATH")
     ap.add_argument("--_one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--_uri", help=argparse.SUPPRESS)
@@ -628,6 +666,9 @@ def main(argv: list[str] | None = None) -> int:
                 args._reuse, args.think)
         return 0
 
+    os.environ["_BENCH_PG_QUESTIONS"] = args.questions  # read by every subprocess's eval_questions()
+    if args.postings_cache:
+        os.environ["_BENCH_PG_CACHES"] = args.postings_cache
     sizes = [int(s.replace("_", "")) for s in (args.sizes or ("10000" if args.quick else "100000")).split(",")]
     info = machine_info()
     shared_buffers = args.shared_buffers or default_shared_buffers()
