@@ -2,6 +2,7 @@
 
     python bench/load_test.py                   # 50 sessions x 4 questions, the real embedding model
     python bench/load_test.py --fake --json     # the deterministic fake embedder, JSON report on stdout
+    python bench/load_test.py --shared          # two app processes on one local Postgres + pgvector (pgserver)
 
 What it does, strictly bounded and only on 127.0.0.1:
 
@@ -19,6 +20,11 @@ What it does, strictly bounded and only on 127.0.0.1:
 4. reports requests sent, answered, failed (with reasons), latency p50/p95/max (client side: queueing
    included), throughput, whether the rebuild completed during the run, and whether the answers to the
    new file's question asked after it cite the new file (plus one post-run probe in a fresh session).
+
+With --shared the app processes are two, serving one Postgres store (pgserver, in the temporary folder): the
+first builds at start-up, the second starts with --no-auto-index; sessions alternate between them; the rebuild
+is clicked in the first, the second must show the new file indexed without a restart, and the post-run probe
+is asked of both.
 
 Bounds: total requests = sessions x questions (+1 post-run probe), each waited for at most
 --request-timeout seconds, all of them within --deadline seconds of the start of the load phase; the rebuild
@@ -159,7 +165,8 @@ def free_port() -> int:
 class App:
     """`python app.py` on 127.0.0.1 in a subprocess; stop() ends that one process."""
 
-    def __init__(self, corpus: Path, index: Path, log_path: Path, fake: bool, model: str | None = None):
+    def __init__(self, corpus: Path, index: Path, log_path: Path, fake: bool, model: str | None = None,
+                 store: str | None = None, auto_index: bool = True):
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}/"
         self.log_path = log_path
@@ -169,11 +176,13 @@ class App:
             env["ADVISOR_MODEL"] = "fake"
         elif model:
             env["ADVISOR_MODEL"] = model
-        for key in ("ADVISOR_AUTH", "ADVISOR_CORPUS_DIR", "ADVISOR_INDEX_DIR"):
+        for key in ("ADVISOR_AUTH", "ADVISOR_CORPUS_DIR", "ADVISOR_INDEX_DIR", "ADVISOR_STORE"):
             env.pop(key, None)
+        if store:
+            env["ADVISOR_STORE"] = store
         self.model = env.get("ADVISOR_MODEL") or "default (all-MiniLM-L6-v2)"
         cmd = [sys.executable, str(REPO / "app.py"), "--host", HOST, "--port", str(self.port),
-               "--corpus-dir", str(corpus), "--index-dir", str(index)]
+               "--corpus-dir", str(corpus), "--index-dir", str(index), *([] if auto_index else ["--no-auto-index"])]
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
@@ -363,8 +372,12 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def run(sessions: int = 50, questions: int = 4, fake: bool = False, model: str | None = None,
         request_timeout: float = 120.0, deadline: float = 900.0, startup_timeout: float = 600.0,
-        rebuild_after: float = 0.25, rebuild_timeout: float = 600.0, keep: bool = False, log=print) -> dict:
-    """Run the load test; returns the report (a dict, as printed by --json)."""
+        rebuild_after: float = 0.25, rebuild_timeout: float = 600.0, keep: bool = False, log=print,
+        shared: bool = False) -> dict:
+    """Run the load test; returns the report (a dict, as printed by --json).
+
+    shared: a local Postgres + pgvector (pgserver) serves two app processes; sessions alternate between them,
+    the rebuild is clicked in the first, and both must then answer from the new generation without a restart."""
     if sessions < 1 or questions < 1:
         raise ValueError("sessions and questions must be positive")
     # gradio_client sends telemetry unless this variable says False, whatever analytics_enabled says
@@ -374,39 +387,36 @@ def run(sessions: int = 50, questions: int = 4, fake: bool = False, model: str |
     report: dict = {
         "config": {"sessions": sessions, "questions_per_session": questions, "model": None, "host": HOST,
                    "request_timeout_s": request_timeout, "deadline_s": deadline, "rebuild_after": rebuild_after,
+                   "store": "postgres (pgserver), 2 app processes" if shared else "files, 1 app process",
                    "corpus": {"catalog_records": len(CATALOG_IDS), "text_files": len(TEXTS), "new_file": NEW_KEY}},
         "machine": {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg()},
     }
-    app = App(corpus, index, work / "app.log", fake=fake, model=model)
-    report["config"]["model"] = app.model
+    database = start_database(work / "pg") if shared else None
+    store = database.get_uri("advisor") if database else None
+    apps: list[App] = []
     clients: list = []
     try:
         t_start = time.monotonic()
-        log(f"starting the app on {app.url} (model: {app.model}; corpus in {work})")
-        app.wait_http(t_start + startup_timeout)
-        control = connect(app.url)
-        endpoints = find_endpoints(control)
+        controls = []
+        for n in range(2 if shared else 1):
+            # the first process builds at start-up; the second serves what the first switched in
+            apps.append(App(corpus, index, work / f"app{n}.log", fake=fake, model=model, store=store,
+                            auto_index=n == 0))
+            report["config"]["model"] = apps[0].model
+            log(f"starting app process {n + 1} on {apps[n].url} (model: {apps[n].model}; corpus in {work})")
+            controls.append(wait_ready(apps[n], t_start + startup_timeout))
+        endpoints = find_endpoints(controls[0])
         report["endpoints"] = endpoints
-        log(f"endpoints: {endpoints}")
-        while True:  # the start-up build
-            state = app_state(control, endpoints["status"])
-            if state["index_ok"] and not state["building"]:
-                break
-            if state["build_error"]:
-                raise RuntimeError(f"start-up build failed: {state['build_error']}")
-            if time.monotonic() > t_start + startup_timeout:
-                raise TimeoutError("start-up index build did not finish in time")
-            time.sleep(1)
         report["startup_seconds"] = round(time.monotonic() - t_start, 1)
-        log(f"index ready after {report['startup_seconds']} s: {state['banner']}")
+        log(f"index ready after {report['startup_seconds']} s")
 
-        load = Run(app.url, endpoints, sessions, questions, request_timeout, deadline)
+        load = Run(apps[0].url, endpoints, sessions, questions, request_timeout, deadline)
         plan = {s: [Request(s, j, q) for j, q in enumerate(session_questions(s, questions))] for s in range(sessions)}
         load.requests = [r for s in range(sessions) for r in plan[s]]
         total = len(load.requests)
-        log(f"opening {sessions} sessions")
-        for _ in range(sessions):
-            clients.append(connect(app.url))
+        log(f"opening {sessions} sessions over {len(apps)} app process(es)")
+        for s in range(sessions):
+            clients.append(connect(apps[s % len(apps)].url))
         go = threading.Event()
         threads = [threading.Thread(target=load.session, args=(clients[s], s, plan[s], go), daemon=True,
                                     name=f"session-{s}") for s in range(sessions)]
@@ -415,65 +425,115 @@ def run(sessions: int = 50, questions: int = 4, fake: bool = False, model: str |
         load.t0 = time.monotonic()
         go.set()
         log(f"load: {sessions} sessions x {questions} questions = {total} requests")
-
-        # mid-run: add a file, rebuild through the UI, follow the build to its end
-        trigger_at = max(1, min(total - 1, int(total * rebuild_after))) if total > 1 else 1
-        rebuild: dict = {"triggered": False, "completed": False, "error": None}
-        with load.lock:
-            load.lock.wait_for(lambda: load.done >= trigger_at, timeout=max(0.0, deadline - load.now()))
-            done_at_trigger = load.done
-        if load.now() < deadline:
-            add_new_file(corpus)
-            rebuild.update(triggered=True, requests_done_before=done_at_trigger, start_s=round(load.now(), 3))
-            control.predict(False, api_name=endpoints["rebuild"])
-            log(f"rebuild triggered after {done_at_trigger} of {total} requests")
-            t_limit = time.monotonic() + rebuild_timeout
-            while time.monotonic() < t_limit:
-                state = app_state(control, endpoints["status"])
-                if state["build_error"]:
-                    rebuild["error"] = state["build_error"]
-                    break
-                if not state["building"] and state["new_indexed"]:
-                    rebuild.update(completed=True, end_s=round(load.now(), 3), banner=state["banner"])
-                    break
-                time.sleep(0.5)
-            if rebuild["completed"]:
-                log(f"rebuild done after {rebuild['end_s'] - rebuild['start_s']:.1f} s: {rebuild['banner']}")
+        rebuild = rebuild_midrun(load, corpus, controls, endpoints, total, rebuild_after, rebuild_timeout, log)
         for t in threads:
             t.join(max(0.0, deadline - load.now()) + 5)
         still_running = sum(t.is_alive() for t in threads)
-
-        # one more question in a fresh session, after everything: does it cite the new file?
-        probe: dict = {}
-        if rebuild["completed"]:
-            c = connect(app.url)
-            clients.append(c)
-            r = Request(-1, 0, PROBE)
-            load.ask(c, r)
-            probe = {"outcome": r.outcome, "reason": r.reason, "cites_new_file": r.cites_new,
-                     "latency_s": None if r.latency is None else round(r.latency, 3)}
+        probes = [post_run_probe(load, app, clients) for app in apps] if rebuild["completed"] else []
         report["load"] = summarize(load.requests, rebuild, still_running)
         report["rebuild"] = rebuild
-        report["post_run_probe"] = probe
+        report["post_run_probe"] = probes[0] if probes else {}
+        if shared:
+            report["post_run_probes"] = probes
         report["ok"] = (report["load"]["answered"] == total and report["load"]["failed"] == 0
-                        and rebuild["completed"])
+                        and rebuild["completed"] and all(p["cites_new_file"] for p in probes))
     except Exception as exc:
         report["ok"] = False
         report["error"] = f"{type(exc).__name__}: {exc}"
-        report["app_log_tail"] = app.log_tail()
+        report["app_log_tail"] = "\n".join(app.log_tail() for app in apps)
     finally:
         for c in clients:
             try:
                 c.close()
             except Exception:
                 pass
-        report["app_exit_status"] = app.stop()
+        statuses = [app.stop() for app in apps]
+        report["app_exit_status"] = statuses[0] if len(statuses) == 1 else statuses
+        if database is not None:
+            database.cleanup()
         report["machine"]["loadavg_after"] = os.getloadavg()
         if keep:
             report["work_dir"] = str(work)
         else:
             shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def start_database(folder: Path):
+    """A local Postgres + pgvector (pgserver, no root) with an empty `advisor` database; cleanup() stops it."""
+    try:
+        import pgserver
+    except ImportError:
+        raise SystemExit("load_test --shared: pgserver is missing (pip install -r requirements-dev.txt)") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    server.psql("CREATE DATABASE advisor;")
+    return server
+
+
+def wait_ready(app: App, deadline: float):
+    """A control client once the app serves its page and its index is loaded (after a start-up build)."""
+    app.wait_http(deadline)
+    control = connect(app.url)
+    status = find_endpoints(control)["status"]
+    while True:
+        state = app_state(control, status)
+        if state["index_ok"] and not state["building"]:
+            return control
+        if state["build_error"]:
+            raise RuntimeError(f"start-up build failed: {state['build_error']}")
+        if time.monotonic() > deadline:
+            raise TimeoutError("start-up index build did not finish in time")
+        time.sleep(1)
+
+
+def rebuild_midrun(load: Run, corpus: Path, controls: list, endpoints: dict, total: int, rebuild_after: float,
+                   rebuild_timeout: float, log) -> dict:
+    """Once rebuild_after of the requests are answered: add a file, click "Rebuild index" in the first app
+    process, follow the build to its end, then wait until every other process shows the new file indexed."""
+    trigger_at = max(1, min(total - 1, int(total * rebuild_after))) if total > 1 else 1
+    rebuild: dict = {"triggered": False, "completed": False, "error": None}
+    with load.lock:
+        load.lock.wait_for(lambda: load.done >= trigger_at, timeout=max(0.0, load.deadline - load.now()))
+        done_at_trigger = load.done
+    if load.now() >= load.deadline:
+        return rebuild
+    add_new_file(corpus)
+    rebuild.update(triggered=True, requests_done_before=done_at_trigger, start_s=round(load.now(), 3))
+    controls[0].predict(False, api_name=endpoints["rebuild"])
+    log(f"rebuild triggered after {done_at_trigger} of {total} requests")
+    t_limit = time.monotonic() + rebuild_timeout
+    while time.monotonic() < t_limit:
+        state = app_state(controls[0], endpoints["status"])
+        if state["build_error"]:
+            rebuild["error"] = state["build_error"]
+            return rebuild
+        if not state["building"] and state["new_indexed"]:
+            rebuild.update(completed=True, end_s=round(load.now(), 3), banner=state["banner"])
+            break
+        time.sleep(0.5)
+    if not rebuild["completed"]:
+        return rebuild
+    log(f"rebuild done after {rebuild['end_s'] - rebuild['start_s']:.1f} s: {rebuild['banner']}")
+    seen = []
+    for control in controls[1:]:  # the other processes pick up the switch without a restart
+        while time.monotonic() < t_limit and not app_state(control, endpoints["status"])["new_indexed"]:
+            time.sleep(0.5)
+        seen.append(round(load.now() - rebuild["end_s"], 2) if time.monotonic() < t_limit else None)
+    if seen:
+        rebuild["other_processes_saw_it_after_s"] = seen
+        rebuild["completed"] = all(s is not None for s in seen)
+    return rebuild
+
+
+def post_run_probe(load: Run, app: App, clients: list) -> dict:
+    """The new file's question in a fresh session of this app process, after everything: does it cite it?"""
+    c = connect(app.url)
+    clients.append(c)
+    r = Request(-1, 0, PROBE)
+    load.ask(c, r)
+    return {"app": app.url, "outcome": r.outcome, "reason": r.reason, "cites_new_file": r.cites_new,
+            "latency_s": None if r.latency is None else round(r.latency, 3)}
 
 
 def summarize(requests: list[Request], rebuild: dict, still_running: int) -> dict:
@@ -525,6 +585,7 @@ def _r(x: float | None) -> float | None:
 def text_report(rep: dict) -> str:
     c, lines = rep["config"], []
     lines.append(f"load test: {c['sessions']} sessions x {c['questions_per_session']} questions, model {c['model']}, "
+                 f"store {c.get('store', 'files')}, "
                  f"{rep['machine']['cpus']} CPUs, load average before {rep['machine']['loadavg_before'][0]:.2f}")
     if "error" in rep:
         lines.append(f"ERROR: {rep['error']}")
@@ -550,9 +611,12 @@ def text_report(rep: dict) -> str:
                          f"{rb['probe_answers_after_rebuild']} answers to its question asked after the rebuild "
                          f"(before: {rb['probe_answers_before_rebuild_citing_new_file']} of "
                          f"{rb['probe_answers_before_rebuild']})")
-    if rep.get("post_run_probe"):
-        p = rep["post_run_probe"]
-        lines.append(f"post-run probe: {p['outcome']}, cites the new file: {p['cites_new_file']}, {p['latency_s']} s")
+    if rb.get("other_processes_saw_it_after_s"):
+        lines.append(f"the other app process showed the new file indexed {rb['other_processes_saw_it_after_s'][0]} s "
+                     "after the switch (no restart)")
+    for p in rep.get("post_run_probes") or ([rep["post_run_probe"]] if rep.get("post_run_probe") else []):
+        lines.append(f"post-run probe ({p.get('app', 'app')}): {p['outcome']}, cites the new file: "
+                     f"{p['cites_new_file']}, {p['latency_s']} s")
     lines.append("OK" if rep.get("ok") else "FAILED")
     return "\n".join(lines)
 
@@ -571,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="trigger the rebuild once this fraction of the requests is answered (0.25)")
     ap.add_argument("--rebuild-timeout", type=float, default=600.0,
                     help="seconds to wait for the rebuild to finish once triggered (600)")
+    ap.add_argument("--shared", action="store_true", help="the shared store: a local Postgres + pgvector "
+                    "(pgserver) and two app processes, sessions split between them, the rebuild clicked in one")
     ap.add_argument("--keep", action="store_true", help="keep the temporary corpus, index and app log")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     args = ap.parse_args(argv)
@@ -579,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet = (lambda *a, **k: print(*a, file=sys.stderr, **k))
     rep = run(args.sessions, args.questions, fake=args.fake, model=args.model, request_timeout=args.request_timeout,
               deadline=args.deadline, startup_timeout=args.startup_timeout, rebuild_after=args.rebuild_after,
-              rebuild_timeout=args.rebuild_timeout, keep=args.keep, log=quiet)
+              rebuild_timeout=args.rebuild_timeout, keep=args.keep, log=quiet, shared=args.shared)
     print(json.dumps(rep, indent=2) if args.json else text_report(rep))
     return 0 if rep.get("ok") else 1
 

@@ -103,3 +103,23 @@ def test_fifty_concurrent_sessions_while_rebuilding():
     assert load["latency_s"]["p50"] is not None and load["latency_s"]["p95"] >= load["latency_s"]["p50"]
     assert rep["app_exit_status"] is not None  # the app process was stopped
     assert rep["ok"]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_two_app_processes_on_the_shared_store_answer_every_question_while_one_rebuilds():
+    """30 sessions split over two `app.py` processes serving one Postgres store; the rebuild is clicked in one,
+    and the other answers from the new generation afterwards without a restart."""
+    pytest.importorskip("gradio_client")
+    pytest.importorskip("pgserver", reason="pgserver (requirements-dev.txt) runs the Postgres tests")
+    rep = lt.run(sessions=30, questions=2, fake=True, request_timeout=60, deadline=150, startup_timeout=150,
+                 rebuild_timeout=90, log=lambda *a, **k: None, shared=True)
+    assert "error" not in rep, rep.get("error", "") + "\n" + rep.get("app_log_tail", "")
+    load, rebuild = rep["load"], rep["rebuild"]
+    assert load["answered"] == load["requests_planned"] == 60 and load["failed"] == 0, load["failure_reasons"]
+    assert rebuild["triggered"] and rebuild["completed"], rebuild
+    assert len(rebuild["other_processes_saw_it_after_s"]) == 1
+    probes = rep["post_run_probes"]
+    assert len({p["app"] for p in probes}) == 2
+    assert all(p["outcome"] == "answered" and p["cites_new_file"] for p in probes), probes
+    assert len(rep["app_exit_status"]) == 2 and rep["ok"]
