@@ -44,6 +44,8 @@ def clean_env(monkeypatch):
     ({"ADVISOR_RESOURCE_RANKING": "random"}, "ADVISOR_RESOURCE_RANKING=random: must be one of learned, weighted"),
     ({"ADVISOR_POSTINGS_CACHE_MB": "-1"}, "ADVISOR_POSTINGS_CACHE_MB=-1: must be a number of megabytes, 0 or more"),
     ({"ADVISOR_POSTINGS_CACHE_MB": "inf"}, "ADVISOR_POSTINGS_CACHE_MB=inf: must be a number"),
+    ({"ADVISOR_HNSW_EF_SEARCH": "0"}, "ADVISOR_HNSW_EF_SEARCH=0: must be between 1 and 1000"),
+    ({"ADVISOR_HNSW_EF_SEARCH": "5000"}, "ADVISOR_HNSW_EF_SEARCH=5000: must be between 1 and 1000"),
     ({"ADVISOR_FILE_TIMEOUT": "0"}, "ADVISOR_FILE_TIMEOUT=0: must be a positive number of seconds"),
     ({"ADVISOR_FILE_TIMEOUT": "-5"}, "ADVISOR_FILE_TIMEOUT=-5: must be a positive number of seconds"),
     ({"ADVISOR_QUERY_EXPANSION": "maybe"}, "ADVISOR_QUERY_EXPANSION=maybe: must be one of 1/0, true/false, yes/no, on/off"),

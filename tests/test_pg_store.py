@@ -292,3 +292,17 @@ def test_only_the_longest_postings_that_fit_the_budget_are_kept_and_then_read_fr
     assert np.array_equal(again[common][1], uncached[common][1])
     assert 0 < cache.size_mb * 2**20 <= budget
     assert PostingsCache(db, table, 0).eligible == frozenset()
+
+
+def test_the_hnsw_and_postings_cache_settings_reach_the_store(advisor, settings, embedder, monkeypatch):
+    monkeypatch.setenv("ADVISOR_HNSW_EF_SEARCH", "321")
+    monkeypatch.setenv("ADVISOR_POSTINGS_CACHE_MB", "0")
+    tuned = Settings.from_env(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, model="fake",
+                              overlap_tokens=8, store=settings.store)
+    reader = Advisor(tuned, embedder=embedder)
+    hits = reader.search("KKT conditions", k=3)
+    texts = reader.loaded.texts
+    assert (texts.ef_search, texts.cache.budget) == (321, 0)
+    assert hits and [h.chunk.path for h in hits] == [h.chunk.path for h in advisor.search("KKT conditions", k=3)]
+    assert texts.cache.size_mb == 0  # nothing kept with no budget
+    reader.close()

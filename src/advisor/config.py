@@ -54,6 +54,9 @@ class Settings:
     # shared store only: app memory (MB) for the postings of the most common terms, kept after their first read
     # instead of read from the database for every question (store/pg_passages.PostingsCache); 0 = none
     postings_cache_mb: float = 256.0
+    # shared store only: HNSW candidates per dense search (pgvector's hnsw.ef_search, at least 2 x candidates);
+    # more is closer to exact search and slower: recall@10 0.96 at 100k passages with 200 (docs/deployment.md)
+    hnsw_ef_search: int = 200
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -86,6 +89,7 @@ class Settings:
         if self.store and not self.store.startswith(STORE_SCHEMES):
             _bad("store", self.store.split("://")[0] + "://...", "must be empty (files in ADVISOR_INDEX_DIR) or a "
                  "postgresql:// connection URI")
+        _between(self, "hnsw_ef_search", 1, 1000)  # pgvector's own bounds
         if not (self.postings_cache_mb >= 0 and math.isfinite(self.postings_cache_mb)):  # also rejects NaN
             _bad("postings_cache_mb", self.postings_cache_mb, "must be a number of megabytes, 0 or more")
         if not self.file_timeout > 0:  # also rejects NaN

@@ -109,7 +109,7 @@ class PgPassages:
     """One generation's passages, searched in the database; positions match the file store's."""
 
     def __init__(self, db: Database, prefix: str, n: int, codes: np.ndarray, names: list[str],
-                 impact_ordered: bool = False, cache_mb: float = 0.0):
+                 impact_ordered: bool = False, cache_mb: float = 0.0, ef_search: int = 200):
         self.db = db
         self.texts_table = f"{prefix}_texts"
         # postings are written highest score first (`_impact`); generations written before keep them in passage
@@ -119,9 +119,9 @@ class PgPassages:
         self.n = n
         self.resource_codes = codes
         self.resource_names = names
-        # HNSW candidates per query: recall@10 of question-like queries at 100k passages was 0.91 at 100,
-        # 0.96 at 200 for ~5 ms more, 0.99 at 400 (bench/bench_pg.py, docs/performance.md)
-        self.ef_search = 200
+        # HNSW candidates per query (ADVISOR_HNSW_EF_SEARCH): recall@10 of question-like queries at 100k passages
+        # was 0.91 at 100, 0.96 at 200 for ~5 ms more, 0.99 at 400 (bench/bench_pg.py, docs/performance.md)
+        self.ef_search = ef_search
         self.cache = PostingsCache(self.db, self.terms_table, cache_mb)
 
     def __len__(self) -> int:

@@ -52,9 +52,10 @@ CREATE TABLE IF NOT EXISTS advisor_current (
 class PgStore:
     """Same interface as IndexStore (store/index.py): lock, write_version, load, read_manifest, versions."""
 
-    def __init__(self, uri: str, postings_cache_mb: float = 256.0):
+    def __init__(self, uri: str, postings_cache_mb: float = 256.0, ef_search: int = 200):
         self.db = Database(uri)
         self.postings_cache_mb = postings_cache_mb
+        self.ef_search = ef_search
         self.label = self.db.label
         self._schema_ready = False
         self._schema_lock = threading.Lock()
@@ -137,7 +138,7 @@ class PgStore:
         cat_vectors = np.array([as_array(e) for _, e in catalog_rows],
                                dtype=np.float32).reshape(len(cat_chunks), dimension)
         texts = PgPassages(self.db, _prefix(gen), int(n_texts), np.frombuffer(codes, dtype=np.int32), from_json(names),
-                           impact_ordered=impact, cache_mb=self.postings_cache_mb)
+                           impact_ordered=impact, cache_mb=self.postings_cache_mb, ef_search=self.ef_search)
         return LoadedIndex(None, manifest, texts, HybridIndex(cat_chunks, cat_vectors), resources,
                            dict(resources_raw["files"]), manifest.get("roots", []), version=f"generation {gen}")
 

@@ -14,7 +14,7 @@ def open_store(settings: Settings):
     if settings.store:
         from .postgres import PgStore
 
-        return PgStore(settings.store, postings_cache_mb=settings.postings_cache_mb)
+        return PgStore(settings.store, postings_cache_mb=settings.postings_cache_mb, ef_search=settings.hnsw_ef_search)
     return IndexStore(settings.index_dir)
 
 
