@@ -84,6 +84,7 @@ def test_info_json_lists_counts_and_resources(cli_env, capsys, monkeypatch):
     assert data["resource_ranking"]["ranking"] == "learned" and data["resource_ranking"]["trees"] > 0
     code, out, _ = run(capsys, "info", *cli_env)
     assert "Resource ranking: learned (ranker.lgb.txt" in out
+    assert data["store_search"] is None and "Shared store:" not in out  # the file store has no HNSW or cache
     monkeypatch.setenv("ADVISOR_RESOURCE_RANKING", "weighted")
     code, out, _ = run(capsys, "info", *cli_env)
     assert code == 0 and "Resource ranking: weighted score" in out

@@ -308,4 +308,11 @@ def test_the_hnsw_and_postings_cache_settings_reach_the_store(advisor, settings,
     assert (texts.ef_search, texts.cache.budget) == (321, 0)
     assert hits and [h.chunk.path for h in hits] == [h.chunk.path for h in advisor.search("KKT conditions", k=3)]
     assert texts.cache.size_mb == 0  # nothing kept with no budget
+    shown = reader.info()["store_search"]
+    assert shown["hnsw_ef_search"] == 321 and shown["postings_cache"]["budget_mb"] == 0
+    assert shown["postings_cache"]["eligible_terms"] == 0
+    assert advisor.info()["store_search"]["postings_cache"]["eligible_terms"] > 10  # the default budget fits many
     reader.close()
+    shown_by_cli = cli(settings, "info", ADVISOR_HNSW_EF_SEARCH="150", ADVISOR_POSTINGS_CACHE_MB="256")
+    out, _ = shown_by_cli.communicate(timeout=120)
+    assert "Shared store: HNSW ef_search 150; postings cache 256 MB per app process" in out

@@ -267,6 +267,11 @@ def cmd_info(args, settings) -> int:
         "Roots: " + ", ".join(info["roots"] or []),
         _ranking_line(info["resource_ranking"]),
     ]
+    if info.get("store_search"):
+        st = info["store_search"]
+        cache = st["postings_cache"]
+        lines.append(f"Shared store: HNSW ef_search {st['hnsw_ef_search']}; postings cache {cache['budget_mb']:g} MB "
+                     f"per app process ({cache['eligible_terms']} terms' lists fit; {cache['held_mb']:.1f} MB held here)")
     indexed = [r for r in info["resources"] if r.get("files")]
     if indexed:
         lines.append("Full texts:")

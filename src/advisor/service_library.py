@@ -61,6 +61,8 @@ class LibraryOperations:
             ],
             "catalog_problems": manifest.get("catalog_problems", []),
             "resource_ranking": learned.describe() if learned is not None else {"ranking": "weighted"},
+            # what only the shared store has (HNSW candidates, the postings cache); None for the file store
+            "store_search": loaded.texts.describe() if hasattr(loaded.texts, "describe") else None,
             "warnings": [{"file": k, "unreadable_pages": m["unreadable_pages"], "pages": m.get("pages", 0)}
                          for k, m in manifest.get("files", {}).items() if m.get("unreadable_pages")],
             "resources": [

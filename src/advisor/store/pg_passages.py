@@ -127,6 +127,10 @@ class PgPassages:
     def __len__(self) -> int:
         return self.n
 
+    def describe(self) -> dict:
+        """The search settings this store serves with, for `advisor info`."""
+        return {"hnsw_ef_search": self.ef_search, "postings_cache": self.cache.describe()}
+
     def assign_resources(self, resource_of) -> None:
         """Resource codes were computed when the generation was written."""
 
@@ -239,6 +243,9 @@ class PostingsCache:
     @property
     def size_mb(self) -> float:
         return sum(ids.nbytes + values.nbytes for ids, values in list(self._lists.values())) / 2**20
+
+    def describe(self) -> dict:
+        return {"budget_mb": self.budget / 2**20, "eligible_terms": len(self.eligible), "held_mb": self.size_mb}
 
     def postings(self, terms: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """term -> (passage positions, BM25 scores) for each of terms that has postings."""
