@@ -295,6 +295,10 @@ def test_only_the_longest_postings_that_fit_the_budget_are_kept_and_then_read_fr
     assert np.all(np.diff(again[common][0]) > 0) and as_dict(again[common]) == as_dict(uncached[common])
     assert 0 < cache.size_mb * 2**20 <= budget
     assert PostingsCache(db, table, 0).eligible == frozenset()
+    longest = sizes[0][1] // 8  # postings of the longest list (a 4-byte id and a 4-byte score each)
+    # shorter lists are left out, whatever the budget
+    assert PostingsCache(db, table, 1.0, min_postings=longest).eligible == {t for t, size in sizes if size == sizes[0][1]}
+    assert PostingsCache(db, table, 1.0, min_postings=longest + 1).eligible == frozenset()
 
 
 def test_the_hnsw_and_postings_cache_settings_reach_the_store(advisor, settings, embedder, monkeypatch):

@@ -122,7 +122,8 @@ class PgPassages:
         # HNSW candidates per query (ADVISOR_HNSW_EF_SEARCH): recall@10 of question-like queries at 100k passages
         # was 0.91 at 100, 0.96 at 200 for ~5 ms more, 0.99 at 400 (bench/bench_pg.py, docs/performance.md)
         self.ef_search = ef_search
-        self.cache = PostingsCache(self.db, self.terms_table, cache_mb)
+        # a list in under 0.5 % of the passages is cheap to read, and a large library has millions of them
+        self.cache = PostingsCache(self.db, self.terms_table, cache_mb, min_postings=n // 200)
 
     def __len__(self) -> int:
         return self.n
@@ -222,9 +223,10 @@ class PostingsCache:
     (chosen once, from their stored sizes, without reading them) and kept after their first read; the rest are
     read per question. Scores are the stored ones, so keyword ranking does not change."""
 
-    def __init__(self, db: Database, table: str, budget_mb: float):
+    def __init__(self, db: Database, table: str, budget_mb: float, min_postings: int = 0):
         self.db = db
         self.table = table
+        self.min_bytes = 4 * max(0, min_postings)
         self.budget = int(max(0.0, budget_mb) * 2**20)
         self._eligible: frozenset[str] | None = None if self.budget else frozenset()
         self._lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -235,8 +237,8 @@ class PostingsCache:
             # octet_length of an uncompressed TOASTed value reads its pointer, not the value
             rows = self.db.run(lambda conn: conn.execute(
                 f"SELECT term FROM (SELECT term, sum(octet_length(ids) + octet_length(scores)) "
-                f"OVER (ORDER BY octet_length(ids) DESC, term) AS total FROM {self.table}) s "
-                f"WHERE total <= %s", (self.budget,)).fetchall())
+                f"OVER (ORDER BY octet_length(ids) DESC, term) AS total FROM {self.table} "
+                f"WHERE octet_length(ids) >= %s) s WHERE total <= %s", (self.min_bytes, self.budget)).fetchall())
             self._eligible = frozenset(r[0] for r in rows)
         return self._eligible
 
