@@ -109,7 +109,7 @@ class PgPassages:
     """One generation's passages, searched in the database; positions match the file store's."""
 
     def __init__(self, db: Database, prefix: str, n: int, codes: np.ndarray, names: list[str],
-                 impact_ordered: bool = False, cache_mb: float = 0.0, ef_search: int = 200):
+                 *, impact_ordered: bool, cache_mb: float, ef_search: int):
         self.db = db
         self.texts_table = f"{prefix}_texts"
         # postings are written highest score first (`_impact`); generations written before keep them in passage

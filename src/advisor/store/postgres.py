@@ -17,6 +17,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..config import Settings
 from ..errors import IndexBusyError, IndexCorruptError, NoIndexError, StoreError
 from ..types import Chunk, Resource
 from .hybrid import HybridIndex, build_bm25, keywords_current, resource_codes
@@ -52,7 +53,8 @@ CREATE TABLE IF NOT EXISTS advisor_current (
 class PgStore:
     """Same interface as IndexStore (store/index.py): lock, write_version, load, read_manifest, versions."""
 
-    def __init__(self, uri: str, postings_cache_mb: float = 256.0, ef_search: int = 200):
+    def __init__(self, uri: str, postings_cache_mb: float = Settings.postings_cache_mb,
+                 ef_search: int = Settings.hnsw_ef_search):
         self.db = Database(uri)
         self.postings_cache_mb = postings_cache_mb
         self.ef_search = ef_search
