@@ -607,17 +607,7 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
             })
     print_table(rows, title=f"hybrid Retriever.search (encoding excluded); 20 clients = 2 app processes x 10 threads "
                             f"for {seconds:.0f} s; app memory = max over the 2 processes")
-    sweep = [{"chunks": r["chunks"], "postings cache MB": row["postings_cache_mb"],
-              "held MB": max((p.get("postings_cache_mb") or 0 for p in row["pg_conc"]["per_process"]), default=0),
-              "1 client p50": row["pg_one"]["p50_ms"], "1 client p95": row["pg_one"]["p95_ms"],
-              "20 clients p50": row["pg_conc"]["p50_ms"], "20 clients p95": row["pg_conc"]["p95_ms"],
-              "q/s": row["pg_conc"]["qps"], "app CPU ms/q": row["pg_conc"]["app_cpu_ms_per_query"],
-              "DB CPU ms/q": row["pg_conc"]["db_cpu_ms_per_query"] or "",
-              "paced p95": row.get("pg_paced", {}).get("p95_ms", ""),
-              "app peak MB": max(p["peak_rss_mb"] for p in row["pg_conc"]["per_process"])}
-             for r in ok for row in r.get("pg_cache_sweep", []) if len(r["pg_cache_sweep"]) > 1]
-    print_table(sweep, title="Postgres, per postings cache size (--postings-cache), the same run: held MB = what "
-                             "the cache held at the end; paced p95 = 20 paced clients (--think)")
+    print_cache_sweep(ok)
     paced = [{"chunks": r["chunks"], "store": name, "think s": c["think_s"], "p50": c["p50_ms"], "p95": c["p95_ms"],
               "q/s": c["qps"], "errors": c["errors"]}
              for r in ok for kind, name in (("pg", "Postgres"), ("file", "file")) if (c := r.get(f"{kind}_paced"))]
@@ -636,7 +626,22 @@ def report(results: list[dict], info: dict, seconds: float) -> None:
                   f"process peak {mem:.0f} MB (target <= {TARGET_APP_MB:.0f}: {'MET' if mem <= TARGET_APP_MB else 'MISSED'})")
 
 
-def main(argv: list[str] | None = None) -> int:
+def print_cache_sweep(ok: list[dict]) -> None:
+    """The query figures per postings cache size, when --postings-cache asked for several."""
+    sweep = [{"chunks": r["chunks"], "postings cache MB": row["postings_cache_mb"],
+              "held MB": max((p.get("postings_cache_mb") or 0 for p in row["pg_conc"]["per_process"]), default=0),
+              "1 client p50": row["pg_one"]["p50_ms"], "1 client p95": row["pg_one"]["p95_ms"],
+              "20 clients p50": row["pg_conc"]["p50_ms"], "20 clients p95": row["pg_conc"]["p95_ms"],
+              "q/s": row["pg_conc"]["qps"], "app CPU ms/q": row["pg_conc"]["app_cpu_ms_per_query"],
+              "DB CPU ms/q": row["pg_conc"]["db_cpu_ms_per_query"] or "",
+              "paced p95": row.get("pg_paced", {}).get("p95_ms", ""),
+              "app peak MB": max(p["peak_rss_mb"] for p in row["pg_conc"]["per_process"])}
+             for r in ok for row in r.get("pg_cache_sweep", []) if len(r["pg_cache_sweep"]) > 1]
+    print_table(sweep, title="Postgres, per postings cache size (--postings-cache), the same run: held MB = what "
+                             "the cache held at the end; paced p95 = 20 paced clients (--think)")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="10k chunks, 10 s of concurrent load")
     ap.add_argument("--sizes", default=None, help="comma-separated chunk counts (default 100000; the issue asks 1000000)")
@@ -668,7 +673,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--_start", help=argparse.SUPPRESS)
     ap.add_argument("--_seed", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--_reuse", action="store_true", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     seconds = args.seconds or (10.0 if args.quick else 30.0)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -415,15 +415,7 @@ def run(sessions: int = 50, questions: int = 4, fake: bool = False, model: str |
         load.requests = [r for s in range(sessions) for r in plan[s]]
         total = len(load.requests)
         log(f"opening {sessions} sessions over {len(apps)} app process(es)")
-        for s in range(sessions):
-            clients.append(connect(apps[s % len(apps)].url))
-        go = threading.Event()
-        threads = [threading.Thread(target=load.session, args=(clients[s], s, plan[s], go), daemon=True,
-                                    name=f"session-{s}") for s in range(sessions)]
-        for t in threads:
-            t.start()
-        load.t0 = time.monotonic()
-        go.set()
+        threads = start_sessions(load, plan, apps, clients)
         log(f"load: {sessions} sessions x {questions} questions = {total} requests")
         rebuild = rebuild_midrun(load, corpus, controls, endpoints, total, rebuild_after, rebuild_timeout, log)
         for t in threads:
@@ -457,6 +449,20 @@ def run(sessions: int = 50, questions: int = 4, fake: bool = False, model: str |
         else:
             shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def start_sessions(load: Run, plan: dict[int, list[Request]], apps: list[App], clients: list) -> list[threading.Thread]:
+    """One client per session, sessions taking the app processes in turn; all start together."""
+    for s in range(len(plan)):
+        clients.append(connect(apps[s % len(apps)].url))
+    go = threading.Event()
+    threads = [threading.Thread(target=load.session, args=(clients[s], s, plan[s], go), daemon=True,
+                                name=f"session-{s}") for s in range(len(plan))]
+    for t in threads:
+        t.start()
+    load.t0 = time.monotonic()
+    go.set()
+    return threads
 
 
 def start_database(folder: Path):
