@@ -320,3 +320,24 @@ def test_the_hnsw_and_postings_cache_settings_reach_the_store(advisor, settings,
     shown_by_cli = cli(settings, "info", ADVISOR_HNSW_EF_SEARCH="150", ADVISOR_POSTINGS_CACHE_MB="256")
     out, _ = shown_by_cli.communicate(timeout=120)
     assert "Shared store: HNSW ef_search 150; postings cache 256 MB per app process" in out
+
+
+def test_a_dense_search_started_ahead_runs_on_its_own_thread_and_gives_the_same_passages(advisor, embedder):
+    texts = advisor.loaded.texts
+    q = embedder.encode(["Lagrange multipliers and the KKT conditions"])[0]
+    threads = []
+    search = texts.dense_search
+
+    def recording(query, k):
+        threads.append(threading.current_thread().name)
+        return search(query, k)
+
+    texts.dense_search = recording
+    try:
+        collect = texts.dense_search_later(q, 5)
+        ids, scores = collect()
+    finally:
+        del texts.dense_search
+    assert threads and threads[0].startswith("advisor-dense")  # not the caller's thread: it overlaps the keyword side
+    ids_now, scores_now = texts.dense_search(q, 5)
+    assert ids.tolist() == ids_now.tolist() and np.allclose(scores, scores_now)

@@ -177,15 +177,8 @@ class Retriever:
             return []
         allowed = self._allowed_mask(idx, filters)
         want = n if allowed is None else min(len(idx), n * 4)
-        dense_ids: list[int] = []
-        dense_scores: dict[int, float] = {}
-        if mode in ("hybrid", "dense"):
-            ids, scores = idx.dense_search(qvec, want)
-            for i, s in zip(ids.tolist(), scores.tolist()):
-                if allowed is None or allowed[i]:
-                    dense_ids.append(i)
-                    dense_scores[i] = s
-            dense_ids = dense_ids[:n]
+        # the shared store searches vectors in the database while the keyword side is added up here
+        dense_found = idx.dense_search_later(qvec, want) if mode in ("hybrid", "dense") else None
         bm25_ids: list[int] = []
         bm25_scores: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
@@ -194,6 +187,15 @@ class Retriever:
                 bm25_all = np.where(allowed, bm25_all, 0.0)
             bm25_ids = [int(i) for i in best_positive(bm25_all, n)]
             bm25_scores = {i: float(bm25_all[i]) for i in bm25_ids}
+        dense_ids: list[int] = []
+        dense_scores: dict[int, float] = {}
+        if dense_found is not None:
+            ids, scores = dense_found()
+            for i, s in zip(ids.tolist(), scores.tolist()):
+                if allowed is None or allowed[i]:
+                    dense_ids.append(i)
+                    dense_scores[i] = s
+            dense_ids = dense_ids[:n]
         if mode != "hybrid" or self.fusion == "rrf":
             fused = rrf([dense_ids, bm25_ids], k=self.rrf_k)
             bonus = lambda i: fused[i] * self.kind_boost  # noqa: E731

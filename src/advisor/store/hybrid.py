@@ -6,6 +6,7 @@ import json
 import threading
 from array import array
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -70,6 +71,11 @@ class HybridIndex:
         scores, ids = self.dense.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
+
+    def dense_search_later(self, query: np.ndarray, k: int) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
+        """dense_search, collected by calling the result: in memory there is nothing to overlap, so it runs now."""
+        found = self.dense_search(query, k)
+        return lambda: found
 
     def bm25_scores(self, tokens: list[str]) -> np.ndarray:
         if self.bm25 is None or not tokens:

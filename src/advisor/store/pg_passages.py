@@ -158,6 +158,12 @@ class PgPassages:
         rows = self.db.run(go)
         return (np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.float32))
 
+    def dense_search_later(self, query: np.ndarray, k: int) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
+        """dense_search started now on another connection; calling the result waits for it. The database searches
+        the HNSW graph while the app reads and adds up the keyword postings: a question waits for the longer of
+        the two, not their sum (docs/performance.md, round 31)."""
+        return _dense_pool().submit(self.dense_search, query, k).result
+
     def bm25_scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 of every passage for these query tokens (a repeated token counts again, as in bm25s)."""
         return self.keyword_scores([(tokens, 1.0)])
@@ -211,6 +217,22 @@ class PgPassages:
             return [], np.zeros((0, 0), dtype=np.float32)
         chunks = [Chunk.from_dict(from_json(d)) for d, _ in rows]
         return chunks, np.array([as_array(e) for _, e in rows], dtype=np.float32)
+
+
+_DENSE_POOL = None
+_DENSE_POOL_LOCK = threading.Lock()
+
+
+def _dense_pool():
+    """Threads for dense searches started ahead (a process's chat answers 4 questions at once); with the callers'
+    own connections they stay within the connection pool's 16."""
+    global _DENSE_POOL
+    with _DENSE_POOL_LOCK:
+        if _DENSE_POOL is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _DENSE_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="advisor-dense")
+    return _DENSE_POOL
 
 
 class PostingsCache:
