@@ -260,14 +260,23 @@ def one_client(retriever, plan) -> dict:
 def run_worker(kind: str, where: str, n: int, threads: int, seconds: float, start_file: str, out: str,
                seed: int, think: float = 0.0) -> int:
     t0 = time.perf_counter()
+    if os.environ.get("_BENCH_PG_SYNC_DENSE"):  # the baseline of round 31's overlap: dense search, then keywords
+        from advisor.store.pg_passages import PgPassages
+
+        PgPassages.dense_search_later = lambda self, q, k: (lambda found: lambda: found)(self.dense_search(q, k))
     store, loaded = open_loaded(kind, where)
     retriever = make_retriever(loaded)
     load_s = time.perf_counter() - t0
+    for th in threading.enumerate():  # the postings cache fills in the background at load: measure once it has
+        if th.name == "advisor-postings":
+            th.join(300)
+    fill_s = time.perf_counter() - t0 - load_s
     plan = query_plan(n, 400, offset=400 * seed)
     rng = np.random.default_rng(seed)
     for q, v in plan[:5]:
         retriever.search(q, k=10, mode="hybrid", qvec=v)
-    after_load = {"rss_after_load_mb": rss_mb(), "peak_after_load_mb": peak_rss_mb(), "load_s": load_s}
+    after_load = {"rss_after_load_mb": rss_mb(), "peak_after_load_mb": peak_rss_mb(), "load_s": load_s,
+                  "postings_fill_s": fill_s}
     Path(out + ".ready").write_text("1")
     while not Path(start_file).exists():  # all processes start together
         time.sleep(0.05)

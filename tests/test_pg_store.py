@@ -341,3 +341,20 @@ def test_a_dense_search_started_ahead_runs_on_its_own_thread_and_gives_the_same_
     assert threads and threads[0].startswith("advisor-dense")  # not the caller's thread: it overlaps the keyword side
     ids_now, scores_now = texts.dense_search(q, 5)
     assert ids.tolist() == ids_now.tolist() and np.allclose(scores, scores_now)
+
+
+def test_a_loaded_generation_fills_its_postings_cache_in_the_background(advisor):
+    from advisor.store.pg_passages import PostingsCache
+
+    texts = advisor.store.load().texts  # loading starts the fill
+    deadline = time.time() + 30
+    while texts.cache.size_mb == 0 or set(texts.cache._lists) != texts.cache.eligible:
+        assert time.time() < deadline, "the cache was not filled"
+        time.sleep(0.05)
+    db = CountingDatabase(advisor.store.db)
+    texts.cache.db = db
+    some = sorted(texts.cache.eligible)[:5]
+    assert set(texts.cache.postings(some)) == set(some) and db.calls == 0  # all kept: no database read
+    gone = PostingsCache(advisor.store.db, "advisor_g999_impact", 1.0)
+    gone.fill()  # a dropped generation's table: the fill stops quietly, questions report the store's errors
+    assert gone.size_mb == 0

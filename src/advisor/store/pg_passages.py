@@ -8,6 +8,7 @@ which are bm25s's own precomputed scores, so keyword ranking is the file store's
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Callable, TypeVar
@@ -19,6 +20,7 @@ from ..types import Chunk
 from .hybrid import resource_mask
 
 T = TypeVar("T")
+log = logging.getLogger("advisor")
 RETRIES = 3  # attempts per statement when the connection drops (a fresh connection each time)
 
 
@@ -270,6 +272,17 @@ class PostingsCache:
 
     def describe(self) -> dict:
         return {"budget_mb": self.budget / 2**20, "eligible_terms": len(self.eligible), "held_mb": self.size_mb}
+
+    def fill(self) -> None:
+        """Read every eligible list now, a few at a time: run in the background when a generation is loaded, so
+        the first questions after a start or a rebuild find the common terms kept (a process that has answered
+        many questions holds them anyway). A failure only leaves the rest to be read when asked."""
+        try:
+            terms = sorted(self.eligible - self._lists.keys())
+            for start in range(0, len(terms), 32):
+                self.postings(terms[start:start + 32])
+        except Exception as exc:  # noqa: BLE001  (a replaced generation or a lost database: questions say so)
+            log.debug("postings cache fill stopped: %s", exc)
 
     def postings(self, terms: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """term -> (passage positions, BM25 scores) for each of terms that has postings."""

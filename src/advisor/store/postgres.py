@@ -141,6 +141,8 @@ class PgStore:
                                dtype=np.float32).reshape(len(cat_chunks), dimension)
         texts = PgPassages(self.db, _prefix(gen), int(n_texts), np.frombuffer(codes, dtype=np.int32), from_json(names),
                            impact_ordered=impact, cache_mb=self.postings_cache_mb, ef_search=self.ef_search)
+        if texts.cache.budget:
+            threading.Thread(target=texts.cache.fill, daemon=True, name="advisor-postings").start()
         return LoadedIndex(None, manifest, texts, HybridIndex(cat_chunks, cat_vectors), resources,
                            dict(resources_raw["files"]), manifest.get("roots", []), version=f"generation {gen}")
 
