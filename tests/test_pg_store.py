@@ -264,6 +264,10 @@ class CountingDatabase:
         self.calls += 1
         return self.db.run(fn)
 
+    @property
+    def is_open(self):
+        return self.db.is_open
+
 
 def test_only_the_longest_postings_that_fit_the_budget_are_kept_and_then_read_from_the_app(advisor):
     from advisor.store.pg_passages import PostingsCache
@@ -358,3 +362,8 @@ def test_a_loaded_generation_fills_its_postings_cache_in_the_background(advisor)
     gone = PostingsCache(advisor.store.db, "advisor_g999_impact", 1.0)
     gone.fill()  # a dropped generation's table: the fill stops quietly, questions report the store's errors
     assert gone.size_mb == 0
+    later = PostingsCache(advisor.store.db, texts.terms_table, 1.0)
+    assert later.eligible
+    advisor.store.db.close()
+    later.fill()  # a closed store: the fill does not open the pool again
+    assert not advisor.store.db.is_open and later.size_mb == 0

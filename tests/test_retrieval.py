@@ -70,6 +70,7 @@ def test_hybrid_fusion_is_selectable_and_validated(advisor, settings):
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     # score fusion gives keyword-only candidates their real cosine, so resource evidence can use it
     assert all(h.dense is not None for h in advisor.search("VC dimension shattered set", k=10))
+    rrf_advisor.close()
     with pytest.raises(UserInputError, match="ADVISOR_FUSION"):
         Advisor(replace(settings, fusion="borda"), embedder=advisor.embedder).search("VC dimension", k=3)
 

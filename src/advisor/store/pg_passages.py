@@ -58,6 +58,10 @@ class Database:
             kwargs={"autocommit": True}, name="advisor",
         )
 
+    @property
+    def is_open(self) -> bool:
+        return self._pool is not None
+
     def run(self, fn: Callable[..., T]) -> T:
         """fn(conn) on a pooled connection; retried on a fresh one when the connection fails."""
         import psycopg
@@ -280,6 +284,8 @@ class PostingsCache:
         try:
             terms = sorted(self.eligible - self._lists.keys())
             for start in range(0, len(terms), 32):
+                if not self.db.is_open:  # the store was closed: a fill must not open its pool again
+                    return
                 self.postings(terms[start:start + 32])
         except Exception as exc:  # noqa: BLE001  (a replaced generation or a lost database: questions say so)
             log.debug("postings cache fill stopped: %s", exc)
