@@ -291,6 +291,7 @@ def test_only_the_longest_postings_that_fit_the_budget_are_kept_and_then_read_fr
     assert db.calls == calls  # the common term's list came from the app
     cache.postings([rare])
     assert db.calls == calls + 1  # the rare one is read from the database each time
+
     def as_dict(postings):
         return dict(zip(postings[0].tolist(), postings[1].tolist()))
 
