@@ -127,6 +127,29 @@ def test_comparison_table_and_study_path_in_answers(advisor):
     assert "Study path" in path_answer.text
 
 
+def test_a_study_paths_topic_passages_are_searched_once_per_index_and_filters(advisor, corpus):
+    from advisor.types import Filters
+
+    first = advisor.study_path("what should I learn before KKT conditions?")
+    searched = []
+    retriever = advisor.retriever
+    search = retriever.search
+    retriever.search = lambda *a, **k: searched.append(a[0]) or search(*a, **k)
+    try:
+        again = advisor.study_path("what should I learn before KKT conditions?")
+        assert searched == []  # each step's passage was kept from the first path
+        assert [(s.topic, s.passage and s.passage.chunk.path) for s in again] == \
+            [(s.topic, s.passage and s.passage.chunk.path) for s in first]
+        advisor.study_path("what should I learn before KKT conditions?", Filters(free_only=True))
+        assert sorted(searched) == sorted(s.name for s in first)  # other filters: searched again, once each
+    finally:
+        del retriever.search
+    (corpus / "texts" / "misc").mkdir(parents=True, exist_ok=True)
+    (corpus / "texts" / "misc" / "kkt.md").write_text("# KKT\n\nThe KKT conditions of convex optimization.\n")
+    advisor.index()  # a new index, a new retriever: nothing kept from the old one
+    assert advisor.retriever is not retriever and advisor.retriever._topic_passages == {}
+
+
 def test_citations_show_passage_kinds(advisor):
     answer = advisor.ask("where is the VC bound proved?")
     assert any(("proof" in line or "Theorem 2.3" in line) for line in answer.text.splitlines() if "notes.pdf" in line)

@@ -340,9 +340,7 @@ class Advisor(LibraryOperations):
         steps = []
         for tid in prerequisite_order(targets, topics):
             resource, chapter = best_resource_for(tid, retriever.index.resources, indexed)
-            hits = retriever.search(topics[tid].name, 1, filters)
-            good = [h for h in hits if (h.dense or 0) >= retriever.evidence_similarity]
-            steps.append(Step(tid, topics[tid].name, resource, chapter, good[0] if good else None))
+            steps.append(Step(tid, topics[tid].name, resource, chapter, retriever.topic_passage(topics[tid].name, filters)))
         return steps
 
     def compare(self, topic_question: str, filters: Filters | None = None) -> list[ComparisonRow]:

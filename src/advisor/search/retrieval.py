@@ -133,6 +133,7 @@ class Retriever:
         self.dense_weight = dense_weight
         self.collapse_places = True  # one passage per (file, page, section); off only to measure it
         self.topic_words_only = True  # keyword query without meta words; off only to measure it
+        self._topic_passages: dict[tuple, Hit | None] = {}
 
     def embed_query(self, query: str) -> np.ndarray:
         """The question as the passages were embedded (int8 under onnx-int8)."""
@@ -168,6 +169,21 @@ class Retriever:
         if self.reranker is not None and hits:
             hits = self.reranker(query, hits[: max(k, 30)])
         return hits[:k]
+
+    def topic_passage(self, name: str, filters: Filters | None = None) -> Hit | None:
+        """The best passage on a vocabulary topic, searched by its name, if it is close enough to be evidence.
+
+        Study paths ask the same few hundred topic names again and again (a path has ~10 steps, and every path
+        through probability asks for "Probability"), and the answer changes only with the filters or the index,
+        which gets a new Retriever: so each is searched once (at 1M passages a search costs ~40 ms of CPU)."""
+        key = (name, (filters.free_only, tuple(filters.kinds), tuple(filters.levels), tuple(filters.math_depths))
+               if filters is not None and filters.active else None)
+        if key not in self._topic_passages:
+            good = [h for h in self.search(name, 1, filters) if (h.dense or 0) >= self.evidence_similarity]
+            if len(self._topic_passages) >= 4096:  # bounded: filters multiply the keys
+                self._topic_passages.clear()
+            self._topic_passages[key] = good[0] if good else None
+        return self._topic_passages[key]
 
     def _search_index(self, idx: HybridIndex, query: str, qvec, filters, mode: str, n: int,
                       wanted: int | None = None) -> list[Hit]:
