@@ -51,12 +51,16 @@ def prerequisite_order(targets: list[str], topics: dict[str, Topic], limit: int 
     return sorted(chosen, key=lambda t: (t in last, level(t), rank.get(t, len(rank)), t))
 
 
-def _ancestors(tid: str, topics: dict[str, Topic], seen: frozenset = frozenset()) -> set[str]:
-    """Every topic `tid` builds on, directly or not (a cycle in the vocabulary is cut where it closes)."""
+def _ancestors(tid: str, topics: dict[str, Topic]) -> set[str]:
+    """Every topic `tid` builds on, directly or not (a cycle back to `tid` is cut where it closes). Each topic is
+    visited once: walking every path instead grows with the number of paths through a diamond-rich vocabulary."""
     out: set[str] = set()
-    for p in topics[tid].prerequisites:
-        if p in topics and p not in seen and p != tid:
-            out |= {p} | _ancestors(p, topics, seen | {tid})
+    stack = [tid]
+    while stack:
+        for p in topics[stack.pop()].prerequisites:
+            if p in topics and p != tid and p not in out:
+                out.add(p)
+                stack.append(p)
     return out
 
 
