@@ -195,6 +195,10 @@ class Filters:
     def active(self) -> bool:
         return bool(self.free_only or self.kinds or self.levels or self.math_depths)
 
+    def key(self) -> tuple | None:
+        """What is filtered, hashable (None: nothing), for results kept per filter setting."""
+        return (self.free_only, tuple(self.kinds), tuple(self.levels), tuple(self.math_depths)) if self.active else None
+
 
 @dataclass
 class Step:

@@ -176,8 +176,7 @@ class Retriever:
         Study paths ask the same few hundred topic names again and again (a path has ~10 steps, and every path
         through probability asks for "Probability"), and the answer changes only with the filters or the index,
         which gets a new Retriever: so each is searched once (at 1M passages a search costs ~40 ms of CPU)."""
-        key = (name, (filters.free_only, tuple(filters.kinds), tuple(filters.levels), tuple(filters.math_depths))
-               if filters is not None and filters.active else None)
+        key = (name, filters.key() if filters is not None else None)
         if key not in self._topic_passages:
             good = [h for h in self.search(name, 1, filters) if (h.dense or 0) >= self.evidence_similarity]
             if len(self._topic_passages) >= 4096:  # bounded: filters multiply the keys
