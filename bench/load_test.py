@@ -312,9 +312,8 @@ def check_reply(result, question: str, turn: int) -> tuple[str, str]:
 
 
 class Run:
-    def __init__(self, url: str, endpoints: dict, sessions: int, questions: int, request_timeout: float,
-                 deadline: float):
-        self.url, self.endpoints = url, endpoints
+    def __init__(self, endpoints: dict, sessions: int, questions: int, request_timeout: float, deadline: float):
+        self.endpoints = endpoints
         self.sessions, self.questions = sessions, questions
         self.request_timeout, self.deadline = request_timeout, deadline
         self.requests: list[Request] = []
@@ -410,7 +409,7 @@ def run(sessions: int = 50, questions: int = 4, fake: bool = False, model: str |
         report["startup_seconds"] = round(time.monotonic() - t_start, 1)
         log(f"index ready after {report['startup_seconds']} s")
 
-        load = Run(apps[0].url, endpoints, sessions, questions, request_timeout, deadline)
+        load = Run(endpoints, sessions, questions, request_timeout, deadline)
         plan = {s: [Request(s, j, q) for j, q in enumerate(session_questions(s, questions))] for s in range(sessions)}
         load.requests = [r for s in range(sessions) for r in plan[s]]
         total = len(load.requests)
